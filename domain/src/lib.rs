@@ -1,0 +1,16 @@
+//! Kefu's domain: the words of a bank's service desk as types, and its rules as functions.
+//!
+//! Everything here is pure. Time enters as a `now` parameter, never from a clock, so the app
+//! (in the browser), the worker (on Cloudflare) and the native tests all get the same answers.
+
+pub mod api;
+pub mod case;
+pub mod classify;
+pub mod customer;
+pub mod sla;
+pub mod user;
+
+pub use case::{CaseKind, Channel, Complexity, EventType, Status, Step};
+pub use customer::{Lifecycle, Segment};
+pub use sla::SlaState;
+pub use user::Role;

@@ -41,7 +41,7 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
     /// `missing_field` for an empty required value, `invalid_field` otherwise.
     pub code: &'static str,
     pub message: String,
@@ -49,10 +49,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        FieldError { field, code: "invalid_field", message: message.into() }
+        FieldError { field: field.to_string(), code: "invalid_field", message: message.into() }
     }
     pub fn missing(field: &'static str) -> Self {
-        FieldError { field, code: "missing_field", message: format!("{field} is required") }
+        FieldError { field: field.to_string(), code: "missing_field", message: format!("{field} is required") }
     }
 }
 
@@ -175,7 +175,8 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Holding {
     pub code: String,
-    pub name: String,
+    pub name_zh: String,
+    pub name_en: String,
     pub since: DateTime<Utc>,
 }
 
@@ -243,6 +244,113 @@ pub struct Case {
     pub step_due_at: Option<DateTime<Utc>>,
     pub regulatory_due_at: Option<DateTime<Utc>>,
     pub version: i64,
+}
+
+/// Which cases a queue view shows. Every field narrows the list; none set means every case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub kind: Option<CaseKind>,
+    pub status: Option<StatusFilter>,
+    pub assignee: Option<AssigneeFilter>,
+    pub sla: Option<SlaFilter>,
+    pub customer_id: Option<String>,
+}
+
+/// `status=open` (new, assigned or responded) or one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Open,
+    Is(Status),
+}
+
+/// `assignee=me`, `assignee=none` or a user's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Me,
+    Nobody,
+    User(String),
+}
+
+/// `sla=due_soon` or `sla=breached`: open cases whose current clock is in that state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaFilter {
+    DueSoon,
+    Breached,
+}
+
+impl CaseFilter {
+    /// Reads the filter from query parameters; an unknown value names its parameter.
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, FieldError> {
+        let mut filter = CaseFilter::default();
+        for (key, value) in pairs {
+            match key {
+                "kind" => filter.kind = Some(value.parse().map_err(|_| FieldError::invalid("kind", "kind is not a case kind"))?),
+                "status" => {
+                    filter.status = Some(match value {
+                        "open" => StatusFilter::Open,
+                        _ => StatusFilter::Is(value.parse().map_err(|_| FieldError::invalid("status", "status is not a case status"))?),
+                    })
+                }
+                "assignee" => {
+                    filter.assignee = Some(match value {
+                        "me" => AssigneeFilter::Me,
+                        "none" => AssigneeFilter::Nobody,
+                        "" => return Err(FieldError::invalid("assignee", "assignee is empty")),
+                        id => AssigneeFilter::User(id.to_string()),
+                    })
+                }
+                "sla" => {
+                    filter.sla = Some(match value {
+                        "due_soon" => SlaFilter::DueSoon,
+                        "breached" => SlaFilter::Breached,
+                        _ => return Err(FieldError::invalid("sla", "sla must be due_soon or breached")),
+                    })
+                }
+                "customer_id" => filter.customer_id = Some(value.to_string()),
+                _ => {}
+            }
+        }
+        Ok(filter)
+    }
+
+    /// The query parameters that express this filter, for building a URL.
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        if let Some(kind) = self.kind {
+            q.push(("kind", kind.as_str().to_string()));
+        }
+        match self.status {
+            Some(StatusFilter::Open) => q.push(("status", "open".to_string())),
+            Some(StatusFilter::Is(s)) => q.push(("status", s.as_str().to_string())),
+            None => {}
+        }
+        match &self.assignee {
+            Some(AssigneeFilter::Me) => q.push(("assignee", "me".to_string())),
+            Some(AssigneeFilter::Nobody) => q.push(("assignee", "none".to_string())),
+            Some(AssigneeFilter::User(id)) => q.push(("assignee", id.clone())),
+            None => {}
+        }
+        match self.sla {
+            Some(SlaFilter::DueSoon) => q.push(("sla", "due_soon".to_string())),
+            Some(SlaFilter::Breached) => q.push(("sla", "breached".to_string())),
+            None => {}
+        }
+        if let Some(id) = &self.customer_id {
+            q.push(("customer_id", id.clone()));
+        }
+        q
+    }
+}
+
+/// Reads `limit` (default 50, at most 200).
+pub fn page_limit(value: Option<&str>) -> Result<u32, FieldError> {
+    match value {
+        None => Ok(PAGE_DEFAULT),
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
+            _ => Err(FieldError::invalid("limit", format!("limit must be 1 to {PAGE_MAX}"))),
+        },
+    }
 }
 
 /// A case with its description and its timeline, oldest event first.
@@ -318,7 +426,7 @@ mod tests {
         ];
         for (case, field, code) in cases {
             let err = case.validate().unwrap_err();
-            assert_eq!((err.field, err.code), (field, code));
+            assert_eq!((err.field.as_str(), err.code), (field, code));
         }
     }
 
@@ -362,5 +470,33 @@ mod tests {
         assert_eq!(reply.validate(), Ok(()));
         let created = NewEvent { kind: EventType::Created, ..reply.clone() };
         assert_eq!(created.validate().unwrap_err().field, "type");
+    }
+
+    #[test]
+    fn case_filters_round_trip_through_query_parameters() {
+        let filter = CaseFilter {
+            kind: Some(CaseKind::Complaint),
+            status: Some(StatusFilter::Open),
+            assignee: Some(AssigneeFilter::Me),
+            sla: Some(SlaFilter::Breached),
+            customer_id: Some("c9".into()),
+        };
+        let query = filter.to_query();
+        let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(parsed, filter);
+        let none = CaseFilter::from_query([("assignee", "none"), ("status", "closed")]).unwrap();
+        assert_eq!(none.assignee, Some(AssigneeFilter::Nobody));
+        assert_eq!(none.status, Some(StatusFilter::Is(Status::Closed)));
+    }
+
+    #[test]
+    fn bad_filter_values_name_their_parameter() {
+        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", "")] {
+            assert_eq!(CaseFilter::from_query([(key, value)]).unwrap_err().field, key);
+        }
+        assert_eq!(page_limit(None), Ok(PAGE_DEFAULT));
+        assert_eq!(page_limit(Some("200")), Ok(200));
+        assert_eq!(page_limit(Some("201")).unwrap_err().field, "limit");
+        assert_eq!(page_limit(Some("0")).unwrap_err().field, "limit");
     }
 }

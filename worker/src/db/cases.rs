@@ -1,0 +1,265 @@
+//! Cases: the insert of a new one, the queue's keyset-paginated lists, and version-guarded updates.
+
+use chrono::{DateTime, Utc};
+use domain::api::{AssigneeFilter, Case, CaseFilter, Page, SlaFilter, StatusFilter};
+use domain::case::reference;
+use domain::sla::{due_soon_at, CaseClocks, Clock};
+use domain::{CaseKind, Channel, Complexity, Status, Step};
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::{parse, time};
+use crate::error::ApiError;
+
+const SELECT: &str = "SELECT c.id, c.seq, c.kind, c.channel, c.category, c.complexity, c.status,
+  c.customer_id, cu.name AS customer_name, c.assignee_id, u.name AS assignee_name, c.subject,
+  c.created_at, c.first_response_due_at, c.first_responded_at, c.resolution_due_at, c.resolved_at,
+  c.sla_due_at, c.step, c.step_due_at, c.regulatory_due_at, c.version
+  FROM cases c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
+
+#[derive(Deserialize)]
+struct CaseRow {
+    id: String,
+    seq: i64,
+    kind: String,
+    channel: String,
+    category: String,
+    complexity: String,
+    status: String,
+    customer_id: String,
+    customer_name: String,
+    assignee_id: Option<String>,
+    assignee_name: Option<String>,
+    subject: String,
+    created_at: i64,
+    first_response_due_at: i64,
+    first_responded_at: Option<i64>,
+    resolution_due_at: i64,
+    resolved_at: Option<i64>,
+    sla_due_at: i64,
+    step: Option<String>,
+    step_due_at: Option<i64>,
+    regulatory_due_at: Option<i64>,
+    version: i64,
+}
+
+impl CaseRow {
+    fn clocks(&self) -> CaseClocks {
+        let start = time(self.created_at);
+        CaseClocks {
+            first_response: Clock {
+                start,
+                due: time(self.first_response_due_at),
+                met_at: self.first_responded_at.map(time),
+            },
+            resolution: Clock { start, due: time(self.resolution_due_at), met_at: self.resolved_at.map(time) },
+        }
+    }
+
+    fn into_case(self, now: DateTime<Utc>) -> Result<Case, ApiError> {
+        let sla_state = self.clocks().state(now);
+        Ok(Case {
+            reference: reference(self.seq),
+            kind: parse("cases.kind", &self.kind)?,
+            channel: parse("cases.channel", &self.channel)?,
+            complexity: parse("cases.complexity", &self.complexity)?,
+            status: parse("cases.status", &self.status)?,
+            step: self.step.as_deref().map(|s| parse("cases.step", s)).transpose()?,
+            created_at: time(self.created_at),
+            first_response_due_at: time(self.first_response_due_at),
+            first_responded_at: self.first_responded_at.map(time),
+            resolution_due_at: time(self.resolution_due_at),
+            resolved_at: self.resolved_at.map(time),
+            sla_state,
+            sla_due_at: time(self.sla_due_at),
+            step_due_at: self.step_due_at.map(time),
+            regulatory_due_at: self.regulatory_due_at.map(time),
+            id: self.id,
+            category: self.category,
+            customer_id: self.customer_id,
+            customer_name: self.customer_name,
+            assignee_id: self.assignee_id,
+            assignee_name: self.assignee_name,
+            subject: self.subject,
+            version: self.version,
+        })
+    }
+}
+
+/// Everything stored about a case when it is received.
+pub struct NewCaseRecord<'a> {
+    pub id: &'a str,
+    pub kind: CaseKind,
+    pub channel: Channel,
+    pub category: &'a str,
+    pub complexity: Complexity,
+    pub status: Status,
+    pub customer_id: &'a str,
+    pub assignee_id: Option<&'a str>,
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub created_by: &'a str,
+    pub created_at: DateTime<Utc>,
+    pub clocks: CaseClocks,
+    pub step: Option<(Step, DateTime<Utc>)>,
+    pub regulatory_due_at: Option<DateTime<Utc>>,
+}
+
+/// The clock-derived columns the queue sorts and filters on.
+fn queue_columns(clocks: &CaseClocks) -> (i64, i64) {
+    let current = clocks.current();
+    (current.due.timestamp_millis(), due_soon_at(current.start, current.due).timestamp_millis())
+}
+
+/// The insert of a new case. Its sequence number is the next after the highest (the UNIQUE
+/// index on seq makes MAX a single lookup); D1 runs writes one at a time, so two never collide.
+pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement, ApiError> {
+    let (sla_due_at, sla_due_soon_at) = queue_columns(&c.clocks);
+    let ms = |t: DateTime<Utc>| t.timestamp_millis();
+    Ok(query!(
+        db,
+        "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id,
+           assignee_id, subject, description, created_by, created_at, updated_at,
+           first_response_due_at, resolution_due_at, is_open, sla_due_at, sla_due_soon_at,
+           step, step_due_at, regulatory_due_at, version)
+         SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
+           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 1 FROM cases",
+        c.id,
+        c.kind.as_str(),
+        c.channel.as_str(),
+        c.category,
+        c.complexity.as_str(),
+        c.status.as_str(),
+        c.customer_id,
+        c.assignee_id,
+        c.subject,
+        c.description,
+        c.created_by,
+        ms(c.created_at),
+        ms(c.clocks.first_response.due),
+        ms(c.clocks.resolution.due),
+        i64::from(c.status.is_open()),
+        sla_due_at,
+        sla_due_soon_at,
+        c.step.map(|(s, _)| s.as_str()),
+        c.step.map(|(_, due)| ms(due)),
+        c.regulatory_due_at.map(ms)
+    )?)
+}
+
+/// A case and its description.
+pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<(Case, String)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Description {
+        description: String,
+    }
+    let sql = format!("{SELECT} WHERE c.id = ?1");
+    let Some(row) = query!(db, &sql, id)?.first::<CaseRow>(None).await? else {
+        return Ok(None);
+    };
+    let text: Option<Description> =
+        query!(db, "SELECT description FROM cases WHERE id = ?1", id)?.first(None).await?;
+    Ok(Some((row.into_case(now)?, text.map(|d| d.description).unwrap_or_default())))
+}
+
+/// The cases a filter selects, soonest deadline first, one page at a time.
+pub async fn list(
+    db: &D1Database,
+    filter: &CaseFilter,
+    user_id: &str,
+    cursor: Option<&str>,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<Page<Case>, ApiError> {
+    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let mut args: Vec<JsValue> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
+        args.push(value);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    let now_ms = JsValue::from_f64(now.timestamp_millis() as f64);
+    // Each combination below is served by one of the cases_*_by_due indexes in 0001_init.sql:
+    // an equality prefix (assignee_id / kind / status, is_open) followed by (sla_due_at, id).
+    match &filter.assignee {
+        Some(AssigneeFilter::Me) => arg(&mut sql, " AND c.assignee_id = ?", user_id.into()),
+        Some(AssigneeFilter::User(id)) => arg(&mut sql, " AND c.assignee_id = ?", id.as_str().into()),
+        Some(AssigneeFilter::Nobody) => sql.push_str(" AND c.assignee_id IS NULL"),
+        None => {}
+    }
+    if let Some(kind) = filter.kind {
+        arg(&mut sql, " AND c.kind = ?", kind.as_str().into());
+    }
+    match filter.status {
+        Some(StatusFilter::Open) => sql.push_str(" AND c.is_open = 1"),
+        Some(StatusFilter::Is(s)) => arg(&mut sql, " AND c.status = ?", s.as_str().into()),
+        None => {}
+    }
+    match filter.sla {
+        Some(SlaFilter::Breached) => arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at <= ?", now_ms.clone()),
+        Some(SlaFilter::DueSoon) => {
+            arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at > ?", now_ms.clone());
+            arg(&mut sql, " AND c.sla_due_soon_at <= ?", now_ms);
+        }
+        None => {}
+    }
+    if let Some(customer) = &filter.customer_id {
+        arg(&mut sql, " AND c.customer_id = ?", customer.as_str().into());
+    }
+    if let Some(cursor) = cursor {
+        let (due, id) = decode_cursor(cursor)?;
+        arg(&mut sql, " AND (c.sla_due_at, c.id) > (?", JsValue::from_f64(due as f64));
+        arg(&mut sql, ", ?)", id.into());
+    }
+    arg(&mut sql, " ORDER BY c.sla_due_at, c.id LIMIT ?", JsValue::from(limit + 1));
+
+    let rows: Vec<CaseRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
+    let more = rows.len() > limit as usize;
+    let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now)).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
+    Ok(Page { items, next_cursor })
+}
+
+fn encode_cursor(due: i64, id: &str) -> String {
+    format!("{due}.{id}")
+}
+
+fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
+    let bad = || domain::api::FieldError::invalid("cursor", "cursor is not one this list gave out");
+    let (due, id) = cursor.split_once('.').ok_or_else(bad)?;
+    let due = due.parse().map_err(|_| bad())?;
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(bad().into());
+    }
+    Ok((due, id.to_string()))
+}
+
+/// What an event changes on its case, guarded by the version the client last saw.
+pub struct CaseUpdate<'a> {
+    pub id: &'a str,
+    pub version: i64,
+    pub status: Status,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub clocks: CaseClocks,
+    pub now: DateTime<Utc>,
+}
+
+/// The update of a case's status and clocks; it changes no row when `version` is stale, and
+/// statements batched after it can test `changes() = 1`.
+pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, ApiError> {
+    let (sla_due_at, sla_due_soon_at) = queue_columns(&u.clocks);
+    Ok(query!(
+        db,
+        "UPDATE cases SET status = ?1, first_responded_at = ?2, is_open = ?3, sla_due_at = ?4,
+           sla_due_soon_at = ?5, updated_at = ?6, version = version + 1
+         WHERE id = ?7 AND version = ?8",
+        u.status.as_str(),
+        u.first_responded_at.map(|t| t.timestamp_millis()),
+        i64::from(u.status.is_open()),
+        sla_due_at,
+        sla_due_soon_at,
+        u.now.timestamp_millis(),
+        u.id,
+        u.version
+    )?)
+}

@@ -1,0 +1,117 @@
+//! Customers and the products they hold.
+
+use domain::api::{Customer, Holding, NewCustomer};
+use domain::customer::{mask_email, mask_phone, phone_last4};
+use domain::Segment;
+use serde::Deserialize;
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::{parse, time};
+use crate::error::ApiError;
+
+/// Most customers a search returns.
+const SEARCH_LIMIT: u32 = 20;
+
+const COLUMNS: &str = "id, name, phone, email, segment, lifecycle, created_at";
+
+#[derive(Deserialize)]
+struct CustomerRow {
+    id: String,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    segment: String,
+    lifecycle: String,
+    created_at: i64,
+}
+
+impl TryFrom<CustomerRow> for Customer {
+    type Error = ApiError;
+    fn try_from(r: CustomerRow) -> Result<Self, ApiError> {
+        Ok(Customer {
+            id: r.id,
+            name: r.name,
+            phone_masked: r.phone.as_deref().map(mask_phone),
+            email_masked: r.email.as_deref().map(mask_email),
+            segment: parse("customers.segment", &r.segment)?,
+            lifecycle: parse("customers.lifecycle", &r.lifecycle)?,
+            created_at: time(r.created_at),
+        })
+    }
+}
+
+pub fn insert(db: &D1Database, id: &str, c: &NewCustomer, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    let segment = c.segment.unwrap_or(Segment::Mass);
+    Ok(query!(
+        db,
+        "INSERT INTO customers (id, name, phone, phone_last4, email, segment, lifecycle, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7)",
+        id,
+        c.name.trim(),
+        c.phone.as_deref().map(str::trim),
+        c.phone.as_deref().map(phone_last4),
+        c.email.as_deref().map(str::trim),
+        segment.as_str(),
+        now
+    )?)
+}
+
+pub async fn get(db: &D1Database, id: &str) -> Result<Option<Customer>, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = ?1");
+    let row: Option<CustomerRow> = query!(db, &sql, id)?.first(None).await?;
+    row.map(Customer::try_from).transpose()
+}
+
+/// Customers whose name starts with `q`, whose phone ends with `q`, or whose e-mail is `q`.
+pub async fn search(db: &D1Database, q: &str) -> Result<Vec<Customer>, ApiError> {
+    let q = q.trim();
+    let digits = q.chars().filter(char::is_ascii_digit).count();
+    let rows: Vec<CustomerRow> = if q.contains('@') {
+        // customers_by_email
+        let sql = format!("SELECT {COLUMNS} FROM customers WHERE email = ?1 LIMIT ?2");
+        query!(db, &sql, q, SEARCH_LIMIT)?.all().await?.results()?
+    } else if digits >= 4 && digits == q.chars().filter(|c| !" -+()".contains(*c)).count() {
+        // customers_by_phone; a longer number is then matched on its full tail.
+        let sql = format!("SELECT {COLUMNS} FROM customers WHERE phone_last4 = ?1 LIMIT 200");
+        let wanted: String = q.chars().filter(char::is_ascii_digit).collect();
+        let rows: Vec<CustomerRow> = query!(db, &sql, phone_last4(q))?.all().await?.results()?;
+        rows.into_iter()
+            .filter(|r| {
+                let phone: String = r.phone.as_deref().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
+                phone.ends_with(&wanted)
+            })
+            .take(SEARCH_LIMIT as usize)
+            .collect()
+    } else {
+        // customers_by_name, as a range scan for the prefix.
+        let sql = format!("SELECT {COLUMNS} FROM customers WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT ?3");
+        let upper = format!("{q}\u{10FFFF}");
+        query!(db, &sql, q, upper, SEARCH_LIMIT)?.all().await?.results()?
+    };
+    rows.into_iter().map(Customer::try_from).collect()
+}
+
+#[derive(Deserialize)]
+struct HoldingRow {
+    code: String,
+    name_zh: String,
+    name_en: String,
+    since: i64,
+}
+
+pub async fn holdings(db: &D1Database, customer_id: &str) -> Result<Vec<Holding>, ApiError> {
+    // Primary key of customer_products starts with customer_id.
+    let rows: Vec<HoldingRow> = query!(
+        db,
+        "SELECT p.code, p.name_zh, p.name_en, cp.since FROM customer_products cp
+         JOIN products p ON p.code = cp.product_code WHERE cp.customer_id = ?1 ORDER BY cp.since",
+        customer_id
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Holding { code: r.code, name_zh: r.name_zh, name_en: r.name_en, since: time(r.since) })
+        .collect())
+}

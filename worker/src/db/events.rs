@@ -1,0 +1,86 @@
+//! A case's timeline. Events are only ever inserted (triggers in the schema refuse the rest).
+
+use domain::api::CaseEvent;
+use domain::EventType;
+use serde::Deserialize;
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::{parse, time};
+use crate::error::ApiError;
+
+pub struct NewEventRecord<'a> {
+    pub id: &'a str,
+    pub case_id: &'a str,
+    pub kind: EventType,
+    pub body: &'a str,
+    pub author_id: &'a str,
+    pub at: i64,
+}
+
+/// The insert of an event, unconditionally.
+pub fn insert(db: &D1Database, e: &NewEventRecord) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        e.id,
+        e.case_id,
+        e.kind.as_str(),
+        e.body,
+        e.author_id,
+        e.at
+    )?)
+}
+
+/// The insert of an event that happens only if the statement before it in the batch changed a
+/// row: the event of a version-guarded update is never written without its change.
+pub fn insert_if_changed(db: &D1Database, e: &NewEventRecord) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO case_events (id, case_id, type, body, author_id, created_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
+        e.id,
+        e.case_id,
+        e.kind.as_str(),
+        e.body,
+        e.author_id,
+        e.at
+    )?)
+}
+
+#[derive(Deserialize)]
+struct EventRow {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    body: String,
+    author_id: Option<String>,
+    author_name: Option<String>,
+    created_at: i64,
+}
+
+/// A case's timeline, oldest first.
+pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, ApiError> {
+    // case_events_by_case (case_id, created_at, id)
+    let rows: Vec<EventRow> = query!(
+        db,
+        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at
+         FROM case_events e LEFT JOIN users u ON u.id = e.author_id
+         WHERE e.case_id = ?1 ORDER BY e.created_at, e.id",
+        case_id
+    )?
+    .all()
+    .await?
+    .results()?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CaseEvent {
+                kind: parse("case_events.type", &r.kind)?,
+                id: r.id,
+                body: r.body,
+                author_id: r.author_id,
+                author_name: r.author_name,
+                created_at: time(r.created_at),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,80 @@
+//! The one error type handlers return, and the one place it becomes an HTTP response.
+//!
+//! A client only ever sees a stable `code`, a human `message` and the `field` it got wrong.
+//! Internal failures are logged with their cause and answered with a generic 500 body: no SQL
+//! text, no panic message, no personal data leaves the worker.
+
+use domain::api::{ErrorBody, ErrorDetail, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("the request body is not valid JSON")]
+    MalformedJson,
+    #[error("{0}")]
+    Field(#[from] FieldError),
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("e-mail or password is wrong")]
+    InvalidCredentials,
+    #[error("your role may not do this")]
+    Forbidden,
+    #[error("state-changing requests must send the header X-Requested-With: kefu")]
+    Csrf,
+    #[error("not found")]
+    NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("someone else changed this case; reload it and try again")]
+    VersionConflict,
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::MalformedJson => 400,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => 401,
+            ApiError::Forbidden | ApiError::Csrf => 403,
+            ApiError::NotFound => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::VersionConflict => 409,
+            ApiError::TooLarge(_) => 413,
+            ApiError::Field(_) => 422,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson => "malformed_json",
+            ApiError::Field(f) => f.code,
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden => "forbidden",
+            ApiError::Csrf => "csrf",
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::VersionConflict => "version_conflict",
+            ApiError::TooLarge(_) => "body_too_large",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The shared error body. The message of a field error is the check's own text.
+    pub fn body(&self) -> ErrorBody {
+        let (message, field) = match self {
+            ApiError::Field(f) => (f.message.clone(), Some(f.field.clone())),
+            other => (other.to_string(), None),
+        };
+        ErrorBody { error: ErrorDetail { code: self.code().to_string(), message, field } }
+    }
+}

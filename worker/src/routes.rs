@@ -1,0 +1,64 @@
+//! Every `/api` route, and the handler each one calls.
+
+mod auth;
+mod cases;
+mod customers;
+mod meta;
+
+use domain::Role;
+use worker::{Method, Response};
+
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+use crate::router::{Access, Route};
+
+/// What a route does; `call` maps each to its handler, so none can be left without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Health,
+    OpenApi,
+    Login,
+    Logout,
+    Me,
+    CreateCustomer,
+    SearchCustomers,
+    GetCustomer,
+    CreateCase,
+    ListCases,
+    GetCase,
+    AddEvent,
+}
+
+const AGENT: Access = Access::Role(Role::Agent);
+
+pub const ROUTES: &[Route] = &[
+    Route { method: Method::Get, path: "/api/health", endpoint: Endpoint::Health, access: Access::Anyone, summary: "Liveness and version" },
+    Route { method: Method::Get, path: "/api/openapi.json", endpoint: Endpoint::OpenApi, access: Access::Anyone, summary: "This document" },
+    Route { method: Method::Post, path: "/api/auth/login", endpoint: Endpoint::Login, access: Access::Anyone, summary: "Sign in with e-mail and password; sets the session cookie" },
+    Route { method: Method::Post, path: "/api/auth/logout", endpoint: Endpoint::Logout, access: AGENT, summary: "Sign out: ends the session" },
+    Route { method: Method::Get, path: "/api/me", endpoint: Endpoint::Me, access: AGENT, summary: "The signed-in user" },
+    Route { method: Method::Post, path: "/api/customers", endpoint: Endpoint::CreateCustomer, access: AGENT, summary: "Create a customer" },
+    Route { method: Method::Get, path: "/api/customers", endpoint: Endpoint::SearchCustomers, access: AGENT, summary: "Search customers by name prefix, phone (last digits) or e-mail: ?q=" },
+    Route { method: Method::Get, path: "/api/customers/{id}", endpoint: Endpoint::GetCustomer, access: AGENT, summary: "A customer's profile, products and cases" },
+    Route { method: Method::Post, path: "/api/cases", endpoint: Endpoint::CreateCase, access: AGENT, summary: "Register a case; deadlines are set from the SLA policy" },
+    Route { method: Method::Get, path: "/api/cases", endpoint: Endpoint::ListCases, access: AGENT, summary: "The queue: ?kind= &status= (or open) &assignee=me|none|id &sla=due_soon|breached &customer_id= &limit= &cursor=" },
+    Route { method: Method::Get, path: "/api/cases/{id}", endpoint: Endpoint::GetCase, access: AGENT, summary: "A case with its timeline, oldest first" },
+    Route { method: Method::Post, path: "/api/cases/{id}/events", endpoint: Endpoint::AddEvent, access: AGENT, summary: "Add a reply, note or call log; a reply is the first response" },
+];
+
+pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
+    match endpoint {
+        Endpoint::Health => meta::health(),
+        Endpoint::OpenApi => meta::openapi(),
+        Endpoint::Login => auth::login(ctx).await,
+        Endpoint::Logout => auth::logout(ctx).await,
+        Endpoint::Me => auth::me(ctx),
+        Endpoint::CreateCustomer => customers::create(ctx).await,
+        Endpoint::SearchCustomers => customers::search(ctx).await,
+        Endpoint::GetCustomer => customers::get(ctx).await,
+        Endpoint::CreateCase => cases::create(ctx).await,
+        Endpoint::ListCases => cases::list(ctx).await,
+        Endpoint::GetCase => cases::get(ctx).await,
+        Endpoint::AddEvent => cases::add_event(ctx).await,
+    }
+}

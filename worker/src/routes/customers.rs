@@ -1,0 +1,47 @@
+//! Customers: create, search, profile.
+
+use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page};
+use worker::Response;
+
+use crate::ctx::{json, Ctx};
+use crate::db::{audit, cases, customers};
+use crate::error::ApiError;
+use crate::ids::new_id;
+
+/// Cases shown on a profile.
+const PROFILE_CASES: u32 = 50;
+
+pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: NewCustomer = ctx.body().await?;
+    let user = ctx.user()?;
+    let id = new_id()?;
+    let now = ctx.now_ms();
+    ctx.db
+        .batch(vec![
+            customers::insert(&ctx.db, &id, &body, now)?,
+            audit::record(&ctx.db, now, Some(&user.id), "customer_created", "customer", Some(&id))?,
+        ])
+        .await?;
+    let customer = customers::get(&ctx.db, &id).await?.ok_or(ApiError::Internal("customer vanished after insert".into()))?;
+    json(201, &customer)
+}
+
+pub async fn search(ctx: Ctx) -> Result<Response, ApiError> {
+    let query = ctx.query()?;
+    let q = query.iter().find(|(k, _)| k == "q").map_or("", |(_, v)| v.as_str());
+    if q.chars().count() > 100 {
+        return Err(domain::api::FieldError::invalid("q", "q is longer than 100 characters").into());
+    }
+    let items = customers::search(&ctx.db, q).await?;
+    json(200, &Page { items, next_cursor: None })
+}
+
+pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
+    let id = ctx.param(0);
+    let customer = customers::get(&ctx.db, id).await?.ok_or(ApiError::NotFound)?;
+    let products = customers::holdings(&ctx.db, id).await?;
+    let filter = CaseFilter { customer_id: Some(id.to_string()), ..CaseFilter::default() };
+    let user = ctx.user()?;
+    let cases = cases::list(&ctx.db, &filter, &user.id, None, PROFILE_CASES, ctx.now).await?.items;
+    json(200, &CustomerProfile { customer, products, cases })
+}

@@ -1,1 +1,75 @@
+//! `cargo xtask`: everything it takes to set up, build, serve and test Kefu on a fresh machine.
+//!
+//! - `dev`:   set up, build, migrate and seed `.kefu/dev`, serve at http://127.0.0.1:8787,
+//!            rebuilding the app and the worker when their code changes.
+//! - `test`:  set up (plus Chromium), then domain tests, HTTP tests and browser tests against a
+//!            `wrangler dev` of its own on a free port with a fresh state directory.
+//! - `setup`: only the set-up both of them start with.
+//! - `seed --out FILE`: write the demo data as SQL.
 
+mod seed;
+mod setup;
+mod wrangler;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+
+/// Demo sign-ins, as ../shared/API.md names them.
+pub const DEMO_PASSWORD: &str = "kefu-demo-2026";
+pub const DEMO_LOGINS: &[(&str, &str)] = &[
+    ("admin@demo.kefu", "admin"),
+    ("supervisor@demo.kefu", "supervisor"),
+    ("agent@demo.kefu", "agent"),
+];
+pub const DEV_PORT: u16 = 8787;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => wrangler::dev(),
+        Some("test") => wrangler::test(&args[1..]),
+        Some("setup") => setup::all(false).map(|_| ExitCode::SUCCESS),
+        Some("seed") => seed_command(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <dev | test [filter] | setup | seed --out FILE>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn seed_command(args: &[String]) -> Result<ExitCode> {
+    let out = match args {
+        [flag, path] if flag == "--out" => PathBuf::from(path),
+        _ => bail!("usage: cargo xtask seed --out FILE"),
+    };
+    std::fs::write(&out, seed::sql(chrono::Utc::now()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The workspace root (the parent of this crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Prints a step, so long set-up shows where it is.
+pub fn step(text: &str) {
+    println!("\x1b[1;34m==>\x1b[0m {text}");
+}
+
+/// Runs a command to completion, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("could not start {cmd:?}"))?;
+    if !status.success() {
+        bail!("{:?} failed with {status}", cmd.get_program());
+    }
+    Ok(())
+}

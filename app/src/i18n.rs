@@ -1,0 +1,506 @@
+//! Every string the UI shows, in Simplified Chinese (the default) and English.
+//!
+//! One catalogue struct, one value per language: the compiler refuses a language that lacks a
+//! string, lookups cost nothing at run time, and nothing is parsed in the browser. (leptos_i18n
+//! does the same from JSON files, but brings ICU data and a build step the bundle cannot afford
+//! for two languages without plural forms.)
+
+use domain::{CaseKind, Channel, Complexity, EventType, Role, SlaState, Status, Step};
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+const STORAGE_KEY: &str = "kefu.lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn t(self) -> &'static Texts {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    pub fn kind(self, k: CaseKind) -> &'static str {
+        match k {
+            CaseKind::Inquiry => self.pick("咨询", "Inquiry"),
+            CaseKind::Complaint => self.pick("投诉", "Complaint"),
+            CaseKind::FollowUp => self.pick("回访", "Follow-up"),
+        }
+    }
+
+    pub fn channel(self, c: Channel) -> &'static str {
+        match c {
+            Channel::Phone => self.pick("电话", "Phone"),
+            Channel::OnlineChat => self.pick("在线客服", "Online chat"),
+            Channel::Email => self.pick("电子邮件", "E-mail"),
+            Channel::WebForm => self.pick("网页表单", "Web form"),
+            Channel::MobileApp => self.pick("手机银行", "Mobile app"),
+            Channel::Branch => self.pick("网点柜台", "Branch counter"),
+            Channel::SocialMedia => self.pick("社交媒体", "Social media"),
+            Channel::Regulator => self.pick("监管转办", "Regulator referral"),
+        }
+    }
+
+    pub fn complexity(self, c: Complexity) -> &'static str {
+        match c {
+            Complexity::Ordinary => self.pick("普通", "Ordinary"),
+            Complexity::Complex => self.pick("复杂", "Complex"),
+        }
+    }
+
+    pub fn status(self, s: Status) -> &'static str {
+        match s {
+            Status::New => self.pick("新建", "New"),
+            Status::Assigned => self.pick("已分派", "Assigned"),
+            Status::Responded => self.pick("已响应", "Responded"),
+            Status::Resolved => self.pick("已解决", "Resolved"),
+            Status::Closed => self.pick("已关闭", "Closed"),
+        }
+    }
+
+    pub fn step(self, s: Step) -> &'static str {
+        match s {
+            Step::Review => self.pick("初步审核", "Review"),
+            Step::Investigation => self.pick("调查处理", "Investigation"),
+            Step::Feedback => self.pick("结果反馈", "Feedback"),
+        }
+    }
+
+    pub fn sla(self, s: SlaState) -> &'static str {
+        match s {
+            SlaState::OnTrack => self.pick("正常", "On track"),
+            SlaState::DueSoon => self.pick("即将到期", "Due soon"),
+            SlaState::Breached => self.pick("已超时", "Breached"),
+            SlaState::Met => self.pick("已达标", "Met"),
+        }
+    }
+
+    pub fn event(self, e: EventType) -> &'static str {
+        match e {
+            EventType::Created => self.pick("登记", "Registered"),
+            EventType::Reply => self.pick("回复客户", "Reply"),
+            EventType::Note => self.pick("内部备注", "Internal note"),
+            EventType::Call => self.pick("电话记录", "Call log"),
+        }
+    }
+
+    pub fn role(self, r: Role) -> &'static str {
+        match r {
+            Role::Agent => self.pick("客服人员", "Agent"),
+            Role::Supervisor => self.pick("客服主管", "Supervisor"),
+            Role::Admin => self.pick("系统管理员", "Admin"),
+        }
+    }
+
+    pub fn category(self, code: &str) -> &'static str {
+        match code {
+            "cards" => self.pick("银行卡", "Cards"),
+            "loans" => self.pick("贷款", "Loans"),
+            "deposits" => self.pick("存款", "Deposits"),
+            "wealth" => self.pick("理财", "Wealth"),
+            "payments" => self.pick("支付结算", "Payments"),
+            "digital" => self.pick("电子银行", "Digital banking"),
+            "account" => self.pick("账户", "Accounts"),
+            _ => self.pick("其他", "Other"),
+        }
+    }
+
+    /// A request field's name as the form labels it.
+    pub fn field(self, field: &str) -> &'static str {
+        let t = self.t();
+        match field {
+            "email" => t.email,
+            "password" => t.password,
+            "name" => t.customer_name,
+            "phone" => t.phone,
+            "customer_id" => t.customer,
+            "subject" => t.subject,
+            "description" => t.description,
+            "channel" => t.channel,
+            "kind" => t.kind,
+            "complexity" => t.complexity,
+            "category" => t.category,
+            "body" => t.event_body,
+            "type" => t.event_type,
+            _ => t.unknown_field,
+        }
+    }
+}
+
+/// The language in use, shared through context; remembered in the browser.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+impl I18n {
+    pub fn provide() -> Self {
+        let stored = window_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let lang = if stored.as_deref() == Some("en") { Lang::En } else { Lang::Zh };
+        let this = I18n(RwSignal::new(lang));
+        Effect::new(move |_| {
+            let lang = this.0.get();
+            if let Some(storage) = window_storage() {
+                let _ = storage.set_item(STORAGE_KEY, lang.code());
+            }
+            if let Some(html) = document().document_element() {
+                let _ = html.set_attribute("lang", lang.code());
+            }
+            document().set_title(lang.t().app_title);
+        });
+        provide_context(this);
+        this
+    }
+
+    pub fn get(self) -> Lang {
+        self.0.get()
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn window_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub struct Texts {
+    pub app_title: &'static str,
+    pub brand: &'static str,
+    pub brand_sub: &'static str,
+    pub language: &'static str,
+    pub other_language: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_label: &'static str,
+    pub nav_queue: &'static str,
+    pub nav_complaints: &'static str,
+    pub nav_customers: &'static str,
+    pub nav_follow_ups: &'static str,
+    pub nav_surveys: &'static str,
+    pub nav_dashboard: &'static str,
+    pub nav_settings: &'static str,
+    pub sign_out: &'static str,
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub not_built_title: &'static str,
+    pub not_built_body: &'static str,
+    pub forbidden_page: &'static str,
+    pub not_found_page: &'static str,
+    pub back_to_queue: &'static str,
+    // Sign-in
+    pub sign_in_title: &'static str,
+    pub sign_in_lead: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub sign_in: &'static str,
+    pub signing_in: &'static str,
+    pub wrong_credentials: &'static str,
+    // Errors
+    pub error_title: &'static str,
+    pub error_network: &'static str,
+    pub error_server: &'static str,
+    pub error_session: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_not_found: &'static str,
+    pub error_conflict: &'static str,
+    pub error_field: &'static str,
+    pub unknown_field: &'static str,
+    // Queue
+    pub queue_title: &'static str,
+    pub view_mine: &'static str,
+    pub view_unassigned: &'static str,
+    pub view_open: &'static str,
+    pub view_due_soon: &'static str,
+    pub view_breached: &'static str,
+    pub queue_views: &'static str,
+    pub new_case: &'static str,
+    pub queue_empty: &'static str,
+    pub queue_empty_hint: &'static str,
+    pub load_more: &'static str,
+    pub keyboard_hint: &'static str,
+    pub col_reference: &'static str,
+    pub col_subject: &'static str,
+    pub col_customer: &'static str,
+    pub col_kind: &'static str,
+    pub col_status: &'static str,
+    pub col_assignee: &'static str,
+    pub col_deadline: &'static str,
+    pub unassigned: &'static str,
+    // Case fields
+    pub customer: &'static str,
+    pub customer_name: &'static str,
+    pub phone: &'static str,
+    pub channel: &'static str,
+    pub subject: &'static str,
+    pub description: &'static str,
+    pub kind: &'static str,
+    pub complexity: &'static str,
+    pub category: &'static str,
+    pub auto_classify: &'static str,
+    pub status: &'static str,
+    pub assignee: &'static str,
+    pub created_at: &'static str,
+    // New case
+    pub new_case_title: &'static str,
+    pub find_customer: &'static str,
+    pub find_customer_hint: &'static str,
+    pub no_customer_found: &'static str,
+    pub create_customer: &'static str,
+    pub create_customer_title: &'static str,
+    pub change_customer: &'static str,
+    pub save_customer: &'static str,
+    pub cancel: &'static str,
+    pub save_case: &'static str,
+    pub saving: &'static str,
+    pub sla_note: &'static str,
+    pub pick_customer_first: &'static str,
+    // Case page
+    pub clocks: &'static str,
+    pub first_response_due: &'static str,
+    pub resolution_due: &'static str,
+    pub step_due: &'static str,
+    pub regulatory_due: &'static str,
+    pub responded_at: &'static str,
+    pub current_step: &'static str,
+    pub timeline: &'static str,
+    pub timeline_empty: &'static str,
+    pub composer: &'static str,
+    pub event_type: &'static str,
+    pub event_body: &'static str,
+    pub add_event: &'static str,
+    pub left: &'static str,
+    pub overdue_by: &'static str,
+    pub minutes_short: &'static str,
+    pub hours_short: &'static str,
+    pub days_short: &'static str,
+    pub description_heading: &'static str,
+}
+
+pub static ZH: Texts = Texts {
+    app_title: "客服跟进系统",
+    brand: "客服跟进系统",
+    brand_sub: "Kefu",
+    language: "语言",
+    other_language: "English",
+    skip_to_content: "跳到主要内容",
+    nav_label: "主导航",
+    nav_queue: "工单队列",
+    nav_complaints: "投诉管理",
+    nav_customers: "客户",
+    nav_follow_ups: "回访",
+    nav_surveys: "满意度调查",
+    nav_dashboard: "统计看板",
+    nav_settings: "系统设置",
+    sign_out: "退出登录",
+    loading: "正在加载…",
+    retry: "重试",
+    not_built_title: "此功能尚未上线",
+    not_built_body: "这一部分正在建设中，上线后会出现在这里。目前请使用工单队列处理咨询和投诉。",
+    forbidden_page: "您的角色无权访问此页面。",
+    not_found_page: "找不到这个页面。",
+    back_to_queue: "返回工单队列",
+    sign_in_title: "登录",
+    sign_in_lead: "银行客服跟进系统：咨询、投诉、回访与满意度调查。",
+    email: "电子邮箱",
+    password: "密码",
+    sign_in: "登录",
+    signing_in: "正在登录…",
+    wrong_credentials: "邮箱或密码错误。",
+    error_title: "出错了",
+    error_network: "无法连接服务器，请检查网络后重试。",
+    error_server: "服务器暂时无法处理请求，请稍后重试。",
+    error_session: "登录已失效，请重新登录。",
+    error_forbidden: "您的角色无权执行此操作。",
+    error_not_found: "没有找到该记录。",
+    error_conflict: "该工单已被他人修改，请刷新后重试。",
+    error_field: "请检查此项：",
+    unknown_field: "请求内容",
+    queue_title: "工单队列",
+    view_mine: "我的工单",
+    view_unassigned: "待分派",
+    view_open: "全部未结",
+    view_due_soon: "即将到期",
+    view_breached: "已超时",
+    queue_views: "队列视图",
+    new_case: "新建工单",
+    queue_empty: "没有符合条件的工单",
+    queue_empty_hint: "换一个视图看看，或新建一张工单。",
+    load_more: "加载更多",
+    keyboard_hint: "快捷键：j / k 上下移动，Enter 打开，n 新建工单",
+    col_reference: "编号",
+    col_subject: "主题",
+    col_customer: "客户",
+    col_kind: "类型",
+    col_status: "状态",
+    col_assignee: "处理人",
+    col_deadline: "时限",
+    unassigned: "未分派",
+    customer: "客户",
+    customer_name: "客户姓名",
+    phone: "手机号码",
+    channel: "渠道",
+    subject: "主题",
+    description: "问题描述",
+    kind: "工单类型",
+    complexity: "复杂程度",
+    category: "业务分类",
+    auto_classify: "自动识别",
+    status: "状态",
+    assignee: "处理人",
+    created_at: "登记时间",
+    new_case_title: "新建工单",
+    find_customer: "查找客户",
+    find_customer_hint: "输入姓名、手机号后四位或电子邮箱",
+    no_customer_found: "没有找到匹配的客户。",
+    create_customer: "新建客户",
+    create_customer_title: "新建客户",
+    change_customer: "更换客户",
+    save_customer: "保存客户",
+    cancel: "取消",
+    save_case: "保存工单",
+    saving: "正在保存…",
+    sla_note: "首次响应时限：普通 24 小时，复杂 48 小时。",
+    pick_customer_first: "请先选择或新建客户。",
+    clocks: "时限",
+    first_response_due: "首次响应时限",
+    resolution_due: "解决时限",
+    step_due: "当前环节时限",
+    regulatory_due: "监管时限",
+    responded_at: "首次响应于",
+    current_step: "当前环节",
+    timeline: "处理记录",
+    timeline_empty: "暂无处理记录。",
+    composer: "添加处理记录",
+    event_type: "记录类型",
+    event_body: "内容",
+    add_event: "提交",
+    left: "剩余",
+    overdue_by: "已超时",
+    minutes_short: "分钟",
+    hours_short: "小时",
+    days_short: "天",
+    description_heading: "问题描述",
+};
+
+pub static EN: Texts = Texts {
+    app_title: "Kefu customer service",
+    brand: "Kefu",
+    brand_sub: "Customer service",
+    language: "Language",
+    other_language: "中文",
+    skip_to_content: "Skip to main content",
+    nav_label: "Main navigation",
+    nav_queue: "Queue",
+    nav_complaints: "Complaints",
+    nav_customers: "Customers",
+    nav_follow_ups: "Follow-ups",
+    nav_surveys: "Surveys",
+    nav_dashboard: "Dashboard",
+    nav_settings: "Settings",
+    sign_out: "Sign out",
+    loading: "Loading…",
+    retry: "Try again",
+    not_built_title: "Not available yet",
+    not_built_body: "This section is being built and will appear here when it is ready. Until then, handle inquiries and complaints from the queue.",
+    forbidden_page: "Your role may not open this page.",
+    not_found_page: "There is no such page.",
+    back_to_queue: "Back to the queue",
+    sign_in_title: "Sign in",
+    sign_in_lead: "The bank's service desk: inquiries, complaints, follow-ups and satisfaction surveys.",
+    email: "E-mail",
+    password: "Password",
+    sign_in: "Sign in",
+    signing_in: "Signing in…",
+    wrong_credentials: "The e-mail or password is wrong.",
+    error_title: "Something went wrong",
+    error_network: "Cannot reach the server. Check the connection and try again.",
+    error_server: "The server could not handle the request. Try again shortly.",
+    error_session: "Your session has ended. Please sign in again.",
+    error_forbidden: "Your role may not do this.",
+    error_not_found: "That record does not exist.",
+    error_conflict: "Someone else changed this case. Reload it and try again.",
+    error_field: "Please check:",
+    unknown_field: "the request",
+    queue_title: "Queue",
+    view_mine: "Mine",
+    view_unassigned: "Unassigned",
+    view_open: "All open",
+    view_due_soon: "Due soon",
+    view_breached: "Breached",
+    queue_views: "Queue views",
+    new_case: "New case",
+    queue_empty: "No cases in this view",
+    queue_empty_hint: "Try another view, or create a new case.",
+    load_more: "Load more",
+    keyboard_hint: "Keys: j / k to move, Enter to open, n for a new case",
+    col_reference: "Ref.",
+    col_subject: "Subject",
+    col_customer: "Customer",
+    col_kind: "Kind",
+    col_status: "Status",
+    col_assignee: "Assignee",
+    col_deadline: "Deadline",
+    unassigned: "Unassigned",
+    customer: "Customer",
+    customer_name: "Customer name",
+    phone: "Mobile number",
+    channel: "Channel",
+    subject: "Subject",
+    description: "Description",
+    kind: "Case kind",
+    complexity: "Complexity",
+    category: "Category",
+    auto_classify: "Detect automatically",
+    status: "Status",
+    assignee: "Assignee",
+    created_at: "Registered",
+    new_case_title: "New case",
+    find_customer: "Find a customer",
+    find_customer_hint: "Name, last four digits of the phone, or e-mail",
+    no_customer_found: "No customer matches.",
+    create_customer: "New customer",
+    create_customer_title: "New customer",
+    change_customer: "Change customer",
+    save_customer: "Save customer",
+    cancel: "Cancel",
+    save_case: "Save case",
+    saving: "Saving…",
+    sla_note: "First response due: ordinary 24 hours, complex 48 hours.",
+    pick_customer_first: "Pick or create a customer first.",
+    clocks: "Deadlines",
+    first_response_due: "First response due",
+    resolution_due: "Resolution due",
+    step_due: "Current step due",
+    regulatory_due: "Regulatory deadline",
+    responded_at: "First responded",
+    current_step: "Current step",
+    timeline: "Timeline",
+    timeline_empty: "Nothing recorded yet.",
+    composer: "Add to the timeline",
+    event_type: "Entry type",
+    event_body: "Text",
+    add_event: "Add",
+    left: "left",
+    overdue_by: "overdue by",
+    minutes_short: "min",
+    hours_short: "h",
+    days_short: "d",
+    description_heading: "Description",
+};

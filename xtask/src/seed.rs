@@ -1,0 +1,321 @@
+//! Demo data for local use: a Chinese retail bank's staff, customers and ~300 cases over the last
+//! 90 days, generated from a fixed seed so every machine gets the same people and cases.
+//! Only `cargo xtask dev` and the tests load it; it never goes into a deployed database.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::classify::classify;
+use domain::sla::{due_soon_at, regulatory_due, step_due, CaseClocks};
+use domain::{CaseKind, Channel, Complexity, Status, Step};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sha2::Sha256;
+
+use crate::DEMO_PASSWORD;
+
+const SEED: u64 = 2026;
+const CUSTOMERS: usize = 200;
+const CASES: usize = 300;
+const DAYS: i64 = 90;
+
+struct Team {
+    id: &'static str,
+    name: &'static str,
+    skills: &'static str,
+}
+
+const TEAMS: &[Team] = &[
+    Team { id: "team-retail-1", name: "零售客服一组", skills: "cards,payments,digital" },
+    Team { id: "team-retail-2", name: "零售客服二组", skills: "loans,deposits,account,wealth" },
+    Team { id: "team-complaints", name: "投诉处理组", skills: "complaint,other" },
+];
+
+/// (id, e-mail, name, role, team)
+const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    ("user-admin", "admin@demo.kefu", "王敏", "admin", None),
+    ("user-supervisor", "supervisor@demo.kefu", "李娜", "supervisor", Some("team-retail-1")),
+    ("user-agent", "agent@demo.kefu", "张伟", "agent", Some("team-retail-1")),
+    ("user-agent01", "agent01@demo.kefu", "陈静", "agent", Some("team-retail-1")),
+    ("user-agent02", "agent02@demo.kefu", "刘洋", "agent", Some("team-retail-1")),
+    ("user-agent03", "agent03@demo.kefu", "杨帆", "agent", Some("team-retail-1")),
+    ("user-agent04", "agent04@demo.kefu", "赵雪", "agent", Some("team-retail-2")),
+    ("user-agent05", "agent05@demo.kefu", "黄磊", "agent", Some("team-retail-2")),
+    ("user-agent06", "agent06@demo.kefu", "周婷", "agent", Some("team-retail-2")),
+    ("user-agent07", "agent07@demo.kefu", "吴昊", "agent", Some("team-retail-2")),
+    ("user-agent08", "agent08@demo.kefu", "徐丽", "agent", Some("team-complaints")),
+    ("user-agent09", "agent09@demo.kefu", "孙涛", "agent", Some("team-complaints")),
+    ("user-agent10", "agent10@demo.kefu", "马超", "agent", Some("team-complaints")),
+];
+
+/// (code, Chinese name, English name, kind)
+const PRODUCTS: &[(&str, &str, &str, &str)] = &[
+    ("debit-card", "借记卡", "Debit card", "card"),
+    ("credit-gold", "金卡信用卡", "Gold credit card", "card"),
+    ("credit-platinum", "白金信用卡", "Platinum credit card", "card"),
+    ("mortgage", "个人住房贷款", "Home mortgage", "loan"),
+    ("consumer-loan", "个人消费贷款", "Consumer loan", "loan"),
+    ("time-deposit", "定期存款", "Time deposit", "deposit"),
+    ("large-cd", "大额存单", "Large certificate of deposit", "deposit"),
+    ("wealth-steady", "稳健理财系列", "Steady wealth product", "wealth"),
+    ("fund-plan", "基金定投", "Fund savings plan", "wealth"),
+    ("mobile-banking", "手机银行", "Mobile banking", "digital"),
+];
+
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "志强", "晓燕", "海燕", "俊杰", "子涵", "欣怡", "浩然", "雨萱"];
+const PHONE_PREFIXES: &[&str] = &["138", "139", "150", "151", "186", "188", "135", "177"];
+const OCCUPATIONS: &[&str] = &["教师", "工程师", "个体经营", "公务员", "医生", "退休", "销售", "会计"];
+const INCOME_BANDS: &[&str] = &["<5k", "5k-10k", "10k-20k", "20k-50k", ">50k"];
+const RISK: &[&str] = &["conservative", "moderate", "balanced", "growth", "aggressive"];
+
+/// (subject, description): inquiries; the classifier files each under its category.
+const INQUIRIES: &[(&str, &str)] = &[
+    ("信用卡年费咨询", "请问金卡信用卡的年费怎么收取？刷卡几次可以免年费？"),
+    ("信用卡额度调整", "想了解如何提高信用卡额度，需要提供什么材料？"),
+    ("借记卡挂失", "借记卡丢失了，请问怎么挂失和补办？"),
+    ("转账未到账", "昨天下午通过手机银行转账给家人，到现在还没到账。"),
+    ("跨行汇款手续费", "请问跨行汇款的手续费是多少？有没有每日限额？"),
+    ("房贷提前还款", "想提前还一部分房贷，请问需要预约吗？有没有违约金？"),
+    ("贷款利率咨询", "个人消费贷款现在的年利率是多少？"),
+    ("定期存款到期", "我的定期存款下周到期，可以自动转存吗？"),
+    ("大额存单购买", "大额存单的起存金额和利率是多少？"),
+    ("理财产品收益", "稳健理财系列上个月的收益是多少？什么时候到账？"),
+    ("基金定投修改", "想修改基金定投的扣款日期和金额，怎么操作？"),
+    ("手机银行登录问题", "手机银行登录时一直提示验证码错误，无法登录。"),
+    ("网银密码重置", "忘记了网银登录密码，怎么重置？"),
+    ("开户所需材料", "想给孩子开一个账户，需要带哪些材料到网点？"),
+    ("账户被冻结", "我的账户突然显示冻结状态，请问是什么原因？"),
+    ("营业时间查询", "周末网点营业吗？营业时间是几点到几点？"),
+];
+
+/// (subject, description): complaints.
+const COMPLAINTS: &[(&str, &str)] = &[
+    ("投诉信用卡乱收费", "信用卡账单里多了一笔我不认可的费用，多次联系客服都没有解决，要求退还。"),
+    ("投诉理财经理误导销售", "理财经理说产品保本，现在出现亏损，要求赔偿损失。"),
+    ("投诉转账延误", "转账延误三天才到账，导致我的货款逾期，对处理结果不满。"),
+    ("投诉网点服务态度差", "在网点办理业务时工作人员态度差，排队等了一个多小时。"),
+    ("投诉贷款扣款错误", "房贷还款日被重复扣款，要求尽快退还多扣的款项。"),
+    ("投诉手机银行故障", "手机银行连续两天无法登录，耽误了缴费，对此很不满意。"),
+    ("疑似诈骗交易投诉", "账户出现一笔不是本人操作的交易，怀疑被诈骗，要求银行调查。"),
+];
+
+/// (subject, description): follow-ups.
+const FOLLOW_UPS: &[(&str, &str)] = &[
+    ("新客户首次回访", "客户新开立借记卡并开通手机银行，首次回访了解使用情况。"),
+    ("理财产品购买后回访", "客户购买稳健理财系列后回访，确认风险告知与产品理解。"),
+    ("投诉处理后回访", "投诉已处理完毕，回访客户了解对处理结果的满意度。"),
+    ("定期回访", "对存量客户进行定期回访，了解新的需求与问题。"),
+];
+
+fn q(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn opt(text: Option<&str>) -> String {
+    text.map_or("NULL".into(), q)
+}
+
+fn opt_ms(t: Option<DateTime<Utc>>) -> String {
+    t.map_or("NULL".into(), |t| t.timestamp_millis().to_string())
+}
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+/// Picks by weight: `[(value, weight), ...]`.
+fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut n = rng.random_range(0..total);
+    for (item, w) in items {
+        if n < *w {
+            return *item;
+        }
+        n -= w;
+    }
+    items[items.len() - 1].0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// PBKDF2-SHA256 with 100,000 rounds, in the format the worker verifies.
+fn password_hash(rng: &mut ChaCha8Rng, password: &str) -> String {
+    let salt: [u8; 16] = rng.random();
+    let mut hash = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, 100_000, &mut hash);
+    format!("pbkdf2_sha256$100000${}${}", hex(&salt), hex(&hash))
+}
+
+/// The demo data as SQL statements, with every time relative to `now`.
+pub fn sql(now: DateTime<Utc>) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let mut out = String::from("-- Kefu demo data: generated by `cargo xtask seed`, never for a deployed database.\n");
+    let ms = |t: DateTime<Utc>| t.timestamp_millis();
+    let start = now - Duration::days(DAYS);
+
+    for t in TEAMS {
+        out += &format!("INSERT INTO teams (id, name, skills) VALUES ({}, {}, {});\n", q(t.id), q(t.name), q(t.skills));
+    }
+    // One hash for all demo users: they share the demo password, and hashing is the slow part.
+    let hash = password_hash(&mut rng, DEMO_PASSWORD);
+    for (id, email, name, role, team) in STAFF {
+        let skills = team.and_then(|t| TEAMS.iter().find(|x| x.id == t)).map_or("", |t| t.skills);
+        out += &format!(
+            "INSERT INTO users (id, email, name, role, team_id, skills, password_hash, active, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, 1, {});\n",
+            q(id), q(email), q(name), q(role), opt(*team), q(skills), q(&hash), ms(start - Duration::days(365))
+        );
+    }
+    for (code, zh, en, kind) in PRODUCTS {
+        out += &format!("INSERT INTO products (code, name_zh, name_en, kind) VALUES ({}, {}, {}, {});\n", q(code), q(zh), q(en), q(kind));
+    }
+
+    let mut customers = Vec::with_capacity(CUSTOMERS);
+    for n in 1..=CUSTOMERS {
+        let id = format!("cust-{n:04}");
+        let name = format!("{}{}", pick(&mut rng, SURNAMES), pick(&mut rng, GIVEN));
+        let phone = format!("{}{:08}", pick(&mut rng, PHONE_PREFIXES), rng.random_range(0..100_000_000u32));
+        let email = rng.random_bool(0.6).then(|| format!("customer{n:03}@example.cn"));
+        let segment = weighted(&mut rng, &[("mass", 75), ("affluent", 20), ("private", 5)]);
+        let is_new = rng.random_bool(0.2);
+        let created = if is_new {
+            now - Duration::days(rng.random_range(1..60))
+        } else {
+            now - Duration::days(rng.random_range(200..3000))
+        };
+        out += &format!(
+            "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle, risk_tolerance, consent_contact, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            q(&id), q(&name), q(&phone), q(&phone[phone.len() - 4..]), opt(email.as_deref()),
+            q(if rng.random_bool(0.5) { "female" } else { "male" }), rng.random_range(1950..2004),
+            q(*pick(&mut rng, OCCUPATIONS)), q(*pick(&mut rng, INCOME_BANDS)), q(segment),
+            q(if is_new { "new" } else { "existing" }), q(*pick(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created)
+        );
+        let held = rng.random_range(1..=4);
+        let mut codes: Vec<&str> = Vec::new();
+        while codes.len() < held {
+            let code = pick(&mut rng, PRODUCTS).0;
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        for code in codes {
+            let since = created + Duration::days(rng.random_range(0..30));
+            out += &format!("INSERT INTO customer_products (customer_id, product_code, since) VALUES ({}, {}, {});\n", q(&id), q(code), ms(since.min(now)));
+        }
+        customers.push((id, created));
+    }
+
+    let mut created_times: Vec<DateTime<Utc>> =
+        (0..CASES).map(|_| start + Duration::minutes(rng.random_range(0..DAYS * 24 * 60))).collect();
+    created_times.sort();
+    let agents: Vec<&(&str, &str, &str, &str, Option<&str>)> = STAFF.iter().filter(|s| s.3 == "agent").collect();
+    for (i, created_at) in created_times.into_iter().enumerate() {
+        let seq = i + 1;
+        let kind = weighted(&mut rng, &[(CaseKind::Inquiry, 60), (CaseKind::Complaint, 22), (CaseKind::FollowUp, 18)]);
+        let (subject, description) = match kind {
+            CaseKind::Inquiry => *pick(&mut rng, INQUIRIES),
+            CaseKind::Complaint => *pick(&mut rng, COMPLAINTS),
+            CaseKind::FollowUp => *pick(&mut rng, FOLLOW_UPS),
+        };
+        let channel = match kind {
+            CaseKind::FollowUp => Channel::Phone,
+            _ => weighted(
+                &mut rng,
+                &[
+                    (Channel::Phone, 35), (Channel::OnlineChat, 20), (Channel::MobileApp, 15), (Channel::Email, 8),
+                    (Channel::WebForm, 7), (Channel::Branch, 8), (Channel::SocialMedia, 4), (Channel::Regulator, 3),
+                ],
+            ),
+        };
+        let suggestion = classify(subject, description);
+        let complexity = if rng.random_bool(0.1) { Complexity::Complex } else { suggestion.complexity };
+        let customer = &pick(&mut rng, &customers).0;
+
+        let age = now - created_at;
+        let status = if age > Duration::days(7) {
+            weighted(&mut rng, &[(Status::Closed, 85), (Status::Resolved, 10), (Status::Responded, 5)])
+        } else if age > Duration::days(2) {
+            weighted(&mut rng, &[(Status::Closed, 40), (Status::Resolved, 25), (Status::Responded, 25), (Status::Assigned, 10)])
+        } else {
+            weighted(&mut rng, &[(Status::New, 15), (Status::Assigned, 45), (Status::Responded, 30), (Status::Resolved, 10)])
+        };
+        // agent@demo.kefu gets a good share, so the demo queue "mine" has work in it.
+        let assignee = match status {
+            Status::New => None,
+            _ if rng.random_bool(0.2) => Some("user-agent"),
+            _ => Some(pick(&mut rng, &agents).0),
+        };
+
+        let mut clocks = CaseClocks::start(kind, complexity, created_at);
+        let responded = !matches!(status, Status::New | Status::Assigned);
+        let resolved = matches!(status, Status::Resolved | Status::Closed);
+        let target = clocks.first_response.due - created_at;
+        let within = rng.random_bool(0.85);
+        let late_by = |rng: &mut ChaCha8Rng, span: Duration, within: bool| {
+            let minutes = span.num_minutes().max(2);
+            if within { Duration::minutes(rng.random_range(1..minutes)) } else { span + Duration::minutes(rng.random_range(1..minutes)) }
+        };
+        let first_responded_at = responded.then(|| (created_at + late_by(&mut rng, target, within)).min(now));
+        clocks.first_response.met_at = first_responded_at;
+        let resolved_at = first_responded_at.filter(|_| resolved).map(|t| {
+            let span = clocks.resolution.due - t;
+            let within = rng.random_bool(0.8);
+            (t + late_by(&mut rng, span.max(Duration::hours(1)), within)).min(now)
+        });
+        clocks.resolution.met_at = resolved_at;
+        let current = *clocks.current();
+
+        let complaint = kind == CaseKind::Complaint;
+        let step = match (complaint, status) {
+            (false, _) | (_, Status::Resolved | Status::Closed) => None,
+            (true, _) if age < Duration::hours(24) => Some(Step::Review),
+            (true, _) if age < Duration::hours(60) => Some(Step::Investigation),
+            (true, _) => Some(Step::Feedback),
+        };
+        let regulatory = complaint.then(|| regulatory_due(created_at, complexity));
+        let id = format!("case-{seq:04}");
+        out += &format!(
+            "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, version) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            q(&id), q(kind.as_str()), q(channel.as_str()), q(suggestion.category), q(complexity.as_str()), q(status.as_str()),
+            q(customer), opt(assignee), q(subject), q(description), opt(assignee.or(Some("user-agent"))),
+            ms(created_at), ms(resolved_at.or(first_responded_at).unwrap_or(created_at)),
+            ms(clocks.first_response.due), opt_ms(first_responded_at), ms(clocks.resolution.due), opt_ms(resolved_at),
+            i32::from(status.is_open()), ms(current.due), ms(due_soon_at(current.start, current.due)),
+            opt(step.map(Step::as_str)), opt_ms(step.map(|s| step_due(created_at, s))), opt_ms(regulatory),
+            1 + i32::from(responded) + i32::from(resolved)
+        );
+        let mut event = |n: usize, kind: &str, body: &str, author: Option<&str>, at: DateTime<Utc>| {
+            out += &format!(
+                "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES ({}, {}, {}, {}, {}, {});\n",
+                q(&format!("{id}-e{n}")), q(&id), q(kind), q(body), opt(author), ms(at)
+            );
+        };
+        event(0, "created", "", assignee.or(Some("user-agent")), created_at);
+        if let Some(t) = first_responded_at {
+            let kind = if matches!(kind, CaseKind::FollowUp) { "call" } else { "reply" };
+            event(1, kind, "您好，您反映的问题我们已收到，正在为您处理。", assignee, t);
+        }
+        if let Some(t) = resolved_at {
+            event(2, "note", "已与客户确认处理结果，客户表示认可。", assignee, t);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_same_seed_gives_the_same_data() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap();
+        let a = sql(now);
+        assert_eq!(a, sql(now));
+        assert_eq!(a.matches("INSERT INTO customers ").count(), CUSTOMERS);
+        assert_eq!(a.matches("INSERT INTO cases ").count(), CASES);
+        for (email, _) in crate::DEMO_LOGINS {
+            assert!(a.contains(&format!("'{email}'")), "{email}");
+        }
+    }
+}

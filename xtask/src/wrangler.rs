@@ -1,0 +1,230 @@
+//! Building the app, preparing a local D1 state directory, and running `wrangler dev` for
+//! `cargo xtask dev` and for the tests.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{bail, Context, Result};
+
+use crate::setup::{self, Paths};
+use crate::{root, run, seed, step, DEMO_LOGINS, DEMO_PASSWORD, DEV_PORT};
+
+/// A `wrangler` command run from `worker/`, where wrangler.toml is.
+fn wrangler(paths: &Paths) -> Command {
+    let mut cmd = paths.command(&paths.wrangler);
+    cmd.current_dir(root().join("worker"));
+    cmd
+}
+
+/// Builds the app into `app/dist` (release: wasm-opt -Oz, hashed file names).
+fn build_app(paths: &Paths) -> Result<()> {
+    step("building the app (trunk build --release)");
+    run(paths.command(&paths.trunk).args(["build", "--release"]).current_dir(root().join("app")))
+}
+
+/// Applies every migration to the local D1 under `state`, then loads the demo data once.
+fn prepare_state(paths: &Paths, state: &Path) -> Result<()> {
+    fs::create_dir_all(state)?;
+    step(&format!("applying D1 migrations to {}", state.display()));
+    run(wrangler(paths)
+        .args(["d1", "migrations", "apply", "kefu", "--local", "--persist-to"])
+        .arg(state)
+        .env("CI", "true"))?;
+    let marker = state.join("demo-data-loaded");
+    if !marker.exists() {
+        step("loading the demo data (first run only)");
+        let file = state.join("demo.sql");
+        fs::write(&file, seed::sql(chrono::Utc::now()))?;
+        run(wrangler(paths)
+            .args(["d1", "execute", "kefu", "--local", "--persist-to"])
+            .arg(state)
+            .arg("--file")
+            .arg(&file)
+            .env("CI", "true")
+            .stdout(Stdio::null()))?;
+        fs::write(&marker, "")?;
+    }
+    Ok(())
+}
+
+/// Starts `wrangler dev` in a process group of its own, so it and its workerd can be stopped
+/// together by its PID.
+fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>) -> Result<Child> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = wrangler(paths);
+    cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--test-scheduled", "--persist-to"])
+        .arg(state)
+        .env("KEFU_WORKER_BUILD_FLAGS", "--no-opt")
+        .stdin(Stdio::null())
+        .process_group(0);
+    if let Some(log) = log {
+        let file = fs::File::create(log)?;
+        cmd.stdout(file.try_clone()?).stderr(file);
+    }
+    cmd.spawn().context("could not start wrangler dev")
+}
+
+/// Stops a child started in its own process group, and everything it started.
+fn stop(child: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &format!("-{}", child.id())]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
+    let _ = child.wait();
+}
+
+/// Waits until `http://127.0.0.1:{port}{path}` answers 200, or the child exits, or time runs out.
+fn wait_for(port: u16, path: &str, child: &mut Child, limit: Duration) -> Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if http_ok(port, path) {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            bail!("the server exited with {status} before it answered {path}");
+        }
+        if Instant::now() > deadline {
+            bail!("nothing answered {path} on port {port} within {} s", limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// A minimal HTTP GET over a plain socket: the xtask needs no HTTP client for one probe.
+fn http_ok(port: u16, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 16];
+    stream.read(&mut head).map(|n| head[..n].starts_with(b"HTTP/1.1 200")).unwrap_or(false)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until `path` exists and was written after `since`.
+fn wait_for_file(path: &Path, since: SystemTime, child: &mut Child) -> Result<()> {
+    loop {
+        if fs::metadata(path).and_then(|m| m.modified()).is_ok_and(|t| t >= since) {
+            return Ok(());
+        }
+        if let Some(status) = child.try_wait()? {
+            bail!("{:?} exited with {status}", path.file_name().unwrap_or_default());
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+pub fn dev() -> Result<ExitCode> {
+    let paths = setup::all(false)?;
+    let state = root().join(".kefu").join("dev");
+    prepare_state(&paths, &state)?;
+
+    step("building the app and watching it for changes (trunk watch --release)");
+    use std::os::unix::process::CommandExt;
+    let started = SystemTime::now();
+    let mut trunk = paths
+        .command(&paths.trunk)
+        .args(["watch", "--release"])
+        .current_dir(root().join("app"))
+        .process_group(0)
+        .spawn()
+        .context("could not start trunk watch")?;
+    wait_for_file(&root().join("app/dist/index.html"), started, &mut trunk)?;
+
+    step(&format!("starting wrangler dev on port {DEV_PORT} (builds the worker first, then rebuilds it on change)"));
+    let mut server = start_wrangler(&paths, &state, DEV_PORT, None)?;
+    let ready = wait_for(DEV_PORT, "/api/health", &mut server, Duration::from_secs(900));
+    if let Err(err) = ready {
+        stop(&mut trunk);
+        stop(&mut server);
+        return Err(err);
+    }
+    println!();
+    println!("  Kefu is running at http://127.0.0.1:{DEV_PORT}");
+    println!("  Sign in with any of these, password {DEMO_PASSWORD}:");
+    for (email, role) in DEMO_LOGINS {
+        println!("    {email:<24} {role}");
+    }
+    println!("  Cron test endpoint: http://127.0.0.1:{DEV_PORT}/__scheduled?cron=*/5+*+*+*+*&time=<epoch ms>");
+    println!("  Ctrl-C stops both the server and the app watcher.");
+    println!();
+    let status = server.wait()?;
+    stop(&mut trunk);
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+pub fn test(filter: &[String]) -> Result<ExitCode> {
+    let paths = setup::all(true)?;
+    build_app(&paths)?;
+    step("compiling the tests");
+    run(Command::new("cargo").args(["test", "--no-run", "--quiet", "-p", "domain", "-p", "kefu-tests"]).current_dir(root()))?;
+
+    let work = root().join("target").join("kefu-test");
+    let state = work.join(format!("state-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work)?;
+    prepare_state(&paths, &state)?;
+
+    let port = free_port()?;
+    let log = work.join("wrangler.log");
+    step(&format!("starting wrangler dev on port {port} with a fresh state directory (log: {})", log.display()));
+    let mut server = start_wrangler(&paths, &state, port, Some(&log))?;
+    let mut driver = None;
+    let outcome = (|| -> Result<ExitCode> {
+        wait_for(port, "/api/health", &mut server, Duration::from_secs(900))?;
+        let driver_port = free_port()?;
+        use std::os::unix::process::CommandExt;
+        let child = driver.insert(
+            Command::new("/usr/bin/chromedriver")
+                .arg(format!("--port={driver_port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .context("could not start chromedriver")?,
+        );
+        wait_for(driver_port, "/status", child, Duration::from_secs(30))?;
+        step("running the tests");
+        let status = Command::new("cargo")
+            .args(["nextest", "run", "--no-fail-fast", "-p", "domain", "-p", "kefu-tests"])
+            .args(filter)
+            .current_dir(root())
+            .env("KEFU_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("KEFU_WEBDRIVER_URL", format!("http://127.0.0.1:{driver_port}"))
+            .env("KEFU_SCREENSHOTS", work.join("screenshots"))
+            .status()?;
+        Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    })();
+    if let Some(child) = driver.as_mut() {
+        stop(child);
+    }
+    stop(&mut server);
+    if outcome.is_err() {
+        if let Ok(text) = fs::read_to_string(&log) {
+            let tail: Vec<&str> = text.lines().rev().take(40).collect();
+            eprintln!("--- last lines of {} ---", log.display());
+            for line in tail.into_iter().rev() {
+                eprintln!("{line}");
+            }
+        }
+    }
+    let _ = fs::remove_dir_all(&state);
+    outcome
+}
+

@@ -1,0 +1,135 @@
+//! The only place that knows the API's URLs: typed calls that return the shared `domain::api`
+//! types, or an error the pages can show in the user's language.
+
+use domain::api::{
+    Case, CaseDetail, CaseFilter, Customer, ErrorBody, LoginRequest, LoginResponse, NewCase, NewCustomer,
+    NewEvent, Page, User,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::i18n::Lang;
+
+/// What went wrong with a call, in a form a page can explain.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, or the server is down.
+    Network,
+    /// The server answered with the shared error body.
+    Api { status: u16, code: String, field: Option<String> },
+}
+
+impl ApiError {
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Api { field, .. } => field.as_deref(),
+            ApiError::Network => None,
+        }
+    }
+
+    /// The message to show, in `lang`; field errors name the field as the form labels it.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = lang.t();
+        match self {
+            ApiError::Network => t.error_network.into(),
+            ApiError::Api { code, .. } if code == "invalid_credentials" => t.wrong_credentials.into(),
+            ApiError::Api { status: 401, .. } => t.error_session.into(),
+            ApiError::Api { status: 403, .. } => t.error_forbidden.into(),
+            ApiError::Api { status: 404, .. } => t.error_not_found.into(),
+            ApiError::Api { status: 409, .. } => t.error_conflict.into(),
+            ApiError::Api { status: 400 | 413 | 422, field, .. } => {
+                format!("{} {}", t.error_field, lang.field(field.as_deref().unwrap_or("")))
+            }
+            ApiError::Api { .. } => t.error_server.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return response.json::<T>().await.map_err(|_| ApiError::Api { status, code: "bad_response".into(), field: None });
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Api { status, code: body.error.code, field: body.error.field }),
+        Err(_) => Err(ApiError::Api { status, code: "unknown".into(), field: None }),
+    }
+}
+
+async fn get<T: DeserializeOwned>(url: &str) -> ApiResult<T> {
+    let response = Request::get(url).send().await.map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
+/// Every state-changing call carries the header the server's CSRF check asks for.
+fn mutation(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("X-Requested-With", "kefu")
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
+    let request = mutation(Request::post(url)).json(body).map_err(|_| ApiError::Network)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
+fn query_string(pairs: &[(&str, String)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v)))
+        .collect();
+    if encoded.is_empty() { String::new() } else { format!("?{}", encoded.join("&")) }
+}
+
+pub async fn me() -> ApiResult<User> {
+    get("/api/me").await
+}
+
+pub async fn login(email: String, password: String) -> ApiResult<User> {
+    let response: LoginResponse = post("/api/auth/login", &LoginRequest { email, password }).await?;
+    Ok(response.user)
+}
+
+pub async fn logout() -> ApiResult<()> {
+    let response = mutation(Request::post("/api/auth/logout")).send().await.map_err(|_| ApiError::Network)?;
+    if response.status() == 204 || response.status() == 401 { Ok(()) } else { decode(response).await }
+}
+
+pub async fn list_cases(filter: CaseFilter, cursor: Option<String>) -> ApiResult<Page<Case>> {
+    let mut pairs = filter.to_query();
+    if let Some(cursor) = cursor {
+        pairs.push(("cursor", cursor));
+    }
+    get(&format!("/api/cases{}", query_string(&pairs))).await
+}
+
+pub async fn get_case(id: String) -> ApiResult<CaseDetail> {
+    get(&format!("/api/cases/{}", js_sys::encode_uri_component(&id))).await
+}
+
+pub async fn create_case(case: NewCase) -> ApiResult<CaseDetail> {
+    post("/api/cases", &case).await
+}
+
+pub async fn add_event(case_id: String, event: NewEvent) -> ApiResult<CaseDetail> {
+    post(&format!("/api/cases/{}/events", js_sys::encode_uri_component(&case_id)), &event).await
+}
+
+pub async fn search_customers(q: String) -> ApiResult<Vec<Customer>> {
+    let page: Page<Customer> = get(&format!("/api/customers{}", query_string(&[("q", q)]))).await?;
+    Ok(page.items)
+}
+
+pub async fn create_customer(customer: NewCustomer) -> ApiResult<Customer> {
+    post("/api/customers", &customer).await
+}

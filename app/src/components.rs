@@ -1,0 +1,6 @@
+//! Pieces the pages share.
+
+pub mod feedback;
+pub mod shell;
+pub mod sla_badge;
+pub mod time;

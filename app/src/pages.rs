@@ -1,0 +1,8 @@
+//! One module per route.
+
+pub mod case;
+pub mod login;
+pub mod new_case;
+pub mod not_built;
+pub mod not_found;
+pub mod queue;

@@ -1,0 +1,157 @@
+//! One case: its header, every clock with its state, the description, the timeline (oldest
+//! first), and the composer for replies, internal notes and call logs.
+
+use domain::api::{CaseDetail, NewEvent};
+use domain::EventType;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError};
+use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::sla_badge::SlaBadge;
+use crate::components::time::full;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let detail = LocalResource::new(move || api::get_case(id()));
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(case) => view! { <CaseView case on_change=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let c = case.case.clone();
+    let (kind, status, channel, complexity, category, step) = (c.kind, c.status, c.channel, c.complexity, c.category.clone(), c.step);
+    let assignee = c.assignee_name.clone();
+    let frd = c.first_response_due_at;
+    let responded = c.first_responded_at;
+    let resolution = c.resolution_due_at;
+    let step_due = c.step_due_at;
+    let regulatory = c.regulatory_due_at;
+    view! {
+        <section class="page" aria-labelledby="page-title" data-testid="case-page">
+            <div class="page-head">
+                <div>
+                    <p class="mono muted" data-testid="case-reference">{c.reference.clone()}</p>
+                    <h1 id="page-title" data-testid="case-subject">{c.subject.clone()}</h1>
+                </div>
+                <SlaBadge case=c.clone()/>
+            </div>
+            <dl class="facts">
+                <div><dt>{move || t().customer}</dt><dd data-testid="case-customer">{c.customer_name.clone()}</dd></div>
+                <div><dt>{move || t().kind}</dt><dd data-testid="case-kind">{move || i18n.get().kind(kind)}</dd></div>
+                <div><dt>{move || t().status}</dt><dd data-testid="case-status">{move || i18n.get().status(status)}</dd></div>
+                <div><dt>{move || t().channel}</dt><dd>{move || i18n.get().channel(channel)}</dd></div>
+                <div><dt>{move || t().category}</dt><dd>{move || i18n.get().category(&category)}</dd></div>
+                <div><dt>{move || t().complexity}</dt><dd data-testid="case-complexity">{move || i18n.get().complexity(complexity)}</dd></div>
+                <div><dt>{move || t().assignee}</dt><dd>{move || assignee.clone().unwrap_or_else(|| t().unassigned.to_string())}</dd></div>
+                <div><dt>{move || t().created_at}</dt><dd>{full(c.created_at)}</dd></div>
+            </dl>
+            <h2>{move || t().clocks}</h2>
+            <dl class="facts clocks">
+                <div>
+                    <dt>{move || t().first_response_due}</dt>
+                    <dd><time data-testid="first-response-due" datetime=frd.to_rfc3339()>{full(frd)}</time></dd>
+                </div>
+                {responded.map(|r| view! {
+                    <div><dt>{move || t().responded_at}</dt><dd><time datetime=r.to_rfc3339()>{full(r)}</time></dd></div>
+                })}
+                <div>
+                    <dt>{move || t().resolution_due}</dt>
+                    <dd><time data-testid="resolution-due" datetime=resolution.to_rfc3339()>{full(resolution)}</time></dd>
+                </div>
+                {step.map(|s| view! {
+                    <div><dt>{move || t().current_step}</dt><dd data-testid="case-step">{move || i18n.get().step(s)}</dd></div>
+                })}
+                {step_due.map(|d| view! {
+                    <div><dt>{move || t().step_due}</dt><dd><time datetime=d.to_rfc3339()>{full(d)}</time></dd></div>
+                })}
+                {regulatory.map(|d| view! {
+                    <div><dt>{move || t().regulatory_due}</dt><dd><time data-testid="regulatory-due" datetime=d.to_rfc3339()>{full(d)}</time></dd></div>
+                })}
+            </dl>
+            <h2>{move || t().description_heading}</h2>
+            <p class="description" data-testid="case-description">{case.description.clone()}</p>
+            <h2>{move || t().timeline}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {case.events.iter().map(|e| {
+                    let kind = e.kind;
+                    view! {
+                        <li class=format!("event event-{}", kind.as_str()) data-testid="event">
+                            <div class="event-head">
+                                <span class="event-type">{move || i18n.get().event(kind)}</span>
+                                <span class="muted">{e.author_name.clone().unwrap_or_default()}</span>
+                                <time class="muted" datetime=e.created_at.to_rfc3339()>{full(e.created_at)}</time>
+                            </div>
+                            {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <Composer case_id=c.id.clone() version=c.version on_change/>
+        </section>
+    }
+}
+
+#[component]
+fn Composer(case_id: String, version: i64, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let kind = RwSignal::new(EventType::Reply.as_str().to_string());
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saving = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let event = NewEvent { kind: kind.get_untracked().parse().unwrap_or(EventType::Note), body: body.get_untracked(), version };
+        let case_id = case_id.clone();
+        saving.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::add_event(case_id, event).await;
+            saving.set(false);
+            match result {
+                Ok(_) => {
+                    body.set(String::new());
+                    on_change.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="composer card" on:submit=submit novalidate data-testid="composer">
+            <h2>{move || t().composer}</h2>
+            <div class="field">
+                <label for="event-type">{move || t().event_type}</label>
+                <select id="event-type" data-testid="event-type" bind:value=kind>
+                    {[EventType::Reply, EventType::Note, EventType::Call].into_iter().map(|k| view! {
+                        <option value=k.as_str()>{move || i18n.get().event(k)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="event-body">{move || t().event_body}</label>
+                <textarea id="event-body" rows="4" data-testid="event-body" bind:value=body></textarea>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> })}
+            <button type="submit" class="button primary" data-testid="event-submit" disabled=move || saving.get()>
+                {move || if saving.get() { t().saving } else { t().add_event }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,253 @@
+//! Registering a case: find or create the customer, then channel, subject, description, kind,
+//! complexity and category (the last two detected automatically unless the agent sets them).
+
+use domain::api::{Customer, NewCase, NewCustomer};
+use domain::case::CATEGORIES;
+use domain::{CaseKind, Channel, Complexity};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn NewCasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let customer = RwSignal::new(None::<Customer>);
+    let channel = RwSignal::new(Channel::Phone.as_str().to_string());
+    let kind = RwSignal::new(CaseKind::Inquiry.as_str().to_string());
+    let complexity = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let subject = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saving = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(c) = customer.get_untracked() else {
+            error.set(Some(ApiError::Api { status: 422, code: "missing_field".into(), field: Some("customer_id".into()) }));
+            return;
+        };
+        let body = NewCase {
+            kind: kind.get_untracked().parse().unwrap_or(CaseKind::Inquiry),
+            channel: channel.get_untracked().parse().unwrap_or(Channel::Phone),
+            customer_id: c.id,
+            subject: subject.get_untracked(),
+            description: description.get_untracked(),
+            category: Some(category.get_untracked()).filter(|s| !s.is_empty()),
+            complexity: complexity.get_untracked().parse().ok(),
+        };
+        error.set(None);
+        saving.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = api::create_case(body).await;
+            saving.set(false);
+            match result {
+                Ok(case) => navigate(&format!("/cases/{}", case.case.id), NavigateOptions::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let invalid = move |field: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field()) == Some(field));
+
+    view! {
+        <section class="page narrow" aria-labelledby="page-title">
+            <h1 id="page-title">{move || t().new_case_title}</h1>
+            <CustomerPicker customer/>
+            <form class="form" on:submit=submit novalidate>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="case-channel">{move || t().channel}</label>
+                        <select id="case-channel" data-testid="case-channel" bind:value=channel>
+                            {Channel::ALL.iter().map(|c| view! {
+                                <option value=c.as_str()>{move || i18n.get().channel(*c)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="case-kind">{move || t().kind}</label>
+                        <select id="case-kind" data-testid="case-kind" bind:value=kind>
+                            {CaseKind::ALL.iter().map(|k| view! {
+                                <option value=k.as_str()>{move || i18n.get().kind(*k)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="case-complexity">{move || t().complexity}</label>
+                        <select id="case-complexity" data-testid="case-complexity" bind:value=complexity>
+                            <option value="">{move || t().auto_classify}</option>
+                            {Complexity::ALL.iter().map(|c| view! {
+                                <option value=c.as_str()>{move || i18n.get().complexity(*c)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="case-category">{move || t().category}</label>
+                        <select id="case-category" data-testid="case-category" bind:value=category>
+                            <option value="">{move || t().auto_classify}</option>
+                            {CATEGORIES.iter().map(|c| view! {
+                                <option value=*c>{move || i18n.get().category(c)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="case-subject">{move || t().subject}</label>
+                    <input id="case-subject" data-testid="case-subject" maxlength="200" required
+                        aria-invalid=move || invalid("subject")().to_string() bind:value=subject/>
+                </div>
+                <div class="field">
+                    <label for="case-description">{move || t().description}</label>
+                    <textarea id="case-description" data-testid="case-description" rows="6" required
+                        aria-invalid=move || invalid("description")().to_string() bind:value=description></textarea>
+                </div>
+                <p class="hint">{move || t().sla_note}</p>
+                {move || error.get().map(|e| view! {
+                    <p class="form-error" role="alert" data-testid="form-error">{
+                        if e.field() == Some("customer_id") && customer.get().is_none() { t().pick_customer_first.to_string() } else { e.message(i18n.get()) }
+                    }</p>
+                })}
+                <div class="actions">
+                    <button type="submit" class="button primary" data-testid="case-save" disabled=move || saving.get()>
+                        {move || if saving.get() { t().saving } else { t().save_case }}
+                    </button>
+                    <a class="button ghost" href="/queue">{move || t().cancel}</a>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Finds a customer by name, phone or e-mail, or creates one inline.
+#[component]
+fn CustomerPicker(customer: RwSignal<Option<Customer>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let query = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Result<Vec<Customer>, ApiError>>);
+    let creating = RwSignal::new(false);
+    let generation = StoredValue::new(0u32);
+
+    Effect::new(move |_| {
+        let q = query.get();
+        let gen = generation.get_value() + 1;
+        generation.set_value(gen);
+        if q.trim().is_empty() {
+            results.set(None);
+            return;
+        }
+        spawn_local(async move {
+            let found = api::search_customers(q).await;
+            if generation.get_value() == gen {
+                results.set(Some(found));
+            }
+        });
+    });
+
+    view! {
+        <fieldset class="card" data-testid="customer-picker">
+            <legend>{move || t().customer}</legend>
+            {move || match customer.get() {
+                Some(c) => view! {
+                    <div class="picked" data-testid="picked-customer">
+                        <strong>{c.name.clone()}</strong>
+                        <span class="muted">{c.phone_masked.clone().unwrap_or_default()}</span>
+                        <span class="muted">{c.email_masked.clone().unwrap_or_default()}</span>
+                        <button type="button" class="button ghost small" on:click=move |_| customer.set(None)>
+                            {move || t().change_customer}
+                        </button>
+                    </div>
+                }.into_any(),
+                None if creating.get() => view! { <NewCustomerForm customer creating/> }.into_any(),
+                None => view! {
+                    <div class="field">
+                        <label for="customer-search">{move || t().find_customer}</label>
+                        <input id="customer-search" type="search" data-testid="customer-search" autocomplete="off"
+                            placeholder=move || t().find_customer_hint bind:value=query/>
+                    </div>
+                    {move || results.get().map(|r| match r {
+                        Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="no-customer">{move || t().no_customer_found}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="results">
+                                {list.into_iter().map(|c| {
+                                    let pick = c.clone();
+                                    view! {
+                                        <li>
+                                            <button type="button" class="result" data-testid="customer-result" on:click=move |_| customer.set(Some(pick.clone()))>
+                                                <strong>{c.name.clone()}</strong>
+                                                <span class="muted">{c.phone_masked.clone().unwrap_or_default()}</span>
+                                                <span class="muted">{c.email_masked.clone().unwrap_or_default()}</span>
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> }.into_any(),
+                    })}
+                    <button type="button" class="button small" data-testid="create-customer" on:click=move |_| creating.set(true)>
+                        {move || t().create_customer}
+                    </button>
+                }.into_any(),
+            }}
+        </fieldset>
+    }
+}
+
+#[component]
+fn NewCustomerForm(customer: RwSignal<Option<Customer>>, creating: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let save = move |_| {
+        let optional = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let body = NewCustomer {
+            name: name.get_untracked(),
+            phone: optional(phone.get_untracked()),
+            email: optional(email.get_untracked()),
+            segment: None,
+        };
+        spawn_local(async move {
+            match api::create_customer(body).await {
+                Ok(c) => {
+                    customer.set(Some(c));
+                    creating.set(false);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="inline-form" data-testid="new-customer-form">
+            <p class="form-title">{move || t().create_customer_title}</p>
+            <div class="grid-3">
+                <div class="field">
+                    <label for="customer-name">{move || t().customer_name}</label>
+                    <input id="customer-name" data-testid="customer-name" maxlength="100" bind:value=name/>
+                </div>
+                <div class="field">
+                    <label for="customer-phone">{move || t().phone}</label>
+                    <input id="customer-phone" type="tel" data-testid="customer-phone" bind:value=phone/>
+                </div>
+                <div class="field">
+                    <label for="customer-email">{move || t().email}</label>
+                    <input id="customer-email" type="email" data-testid="customer-email" bind:value=email/>
+                </div>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> })}
+            <div class="actions">
+                <button type="button" class="button primary small" data-testid="customer-save" on:click=save>{move || t().save_customer}</button>
+                <button type="button" class="button ghost small" on:click=move |_| creating.set(false)>{move || t().cancel}</button>
+            </div>
+        </div>
+    }
+}

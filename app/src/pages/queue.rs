@@ -1,0 +1,230 @@
+//! The case queue: views for mine, unassigned, all open, due soon and breached, soonest
+//! deadline first, with live countdowns and keyboard navigation (j/k, Enter, n).
+
+use domain::api::{AssigneeFilter, Case, CaseFilter, SlaFilter, StatusFilter};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, ApiError};
+use crate::components::feedback::{Empty, ErrorPanel, Loading};
+use crate::components::sla_badge::SlaBadge;
+use crate::i18n::{use_i18n, Texts};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Mine,
+    Unassigned,
+    Open,
+    DueSoon,
+    Breached,
+}
+
+impl View {
+    const ALL: [View; 5] = [View::Mine, View::Unassigned, View::Open, View::DueSoon, View::Breached];
+
+    fn param(self) -> &'static str {
+        match self {
+            View::Mine => "mine",
+            View::Unassigned => "unassigned",
+            View::Open => "open",
+            View::DueSoon => "due_soon",
+            View::Breached => "breached",
+        }
+    }
+
+    fn from_param(p: Option<&str>) -> View {
+        View::ALL.into_iter().find(|v| Some(v.param()) == p).unwrap_or(View::Mine)
+    }
+
+    fn label(self, t: &'static Texts) -> &'static str {
+        match self {
+            View::Mine => t.view_mine,
+            View::Unassigned => t.view_unassigned,
+            View::Open => t.view_open,
+            View::DueSoon => t.view_due_soon,
+            View::Breached => t.view_breached,
+        }
+    }
+
+    fn filter(self) -> CaseFilter {
+        let open = CaseFilter { status: Some(StatusFilter::Open), ..CaseFilter::default() };
+        match self {
+            View::Mine => CaseFilter { assignee: Some(AssigneeFilter::Me), ..open },
+            View::Unassigned => CaseFilter { assignee: Some(AssigneeFilter::Nobody), ..open },
+            View::Open => open,
+            View::DueSoon => CaseFilter { sla: Some(SlaFilter::DueSoon), ..open },
+            View::Breached => CaseFilter { sla: Some(SlaFilter::Breached), ..open },
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Load {
+    Loading,
+    Failed(ApiError),
+    Ready,
+}
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let view = Memo::new(move |_| View::from_param(query.read().get("view").as_deref()));
+    let cases = RwSignal::new(Vec::<Case>::new());
+    let next = RwSignal::new(None::<String>);
+    let load = RwSignal::new(Load::Loading);
+    let selected = RwSignal::new(0usize);
+    // Answers to an earlier view that arrive late are dropped.
+    let generation = StoredValue::new(0u32);
+
+    let fetch = move |append: bool| {
+        let gen = generation.get_value() + u32::from(!append);
+        generation.set_value(gen);
+        let cursor = if append { next.get_untracked() } else { None };
+        if !append {
+            load.set(Load::Loading);
+            selected.set(0);
+        }
+        spawn_local(async move {
+            let result = api::list_cases(view.get_untracked().filter(), cursor).await;
+            if generation.get_value() != gen {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    if append {
+                        cases.update(|c| c.extend(page.items));
+                    } else {
+                        cases.set(page.items);
+                    }
+                    next.set(page.next_cursor);
+                    load.set(Load::Ready);
+                }
+                Err(e) => load.set(Load::Failed(e)),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        view.track();
+        fetch(false);
+    });
+
+    let navigate = use_navigate();
+    let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
+        let typing = e
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        let count = cases.with_untracked(Vec::len);
+        match e.key().as_str() {
+            "j" if count > 0 => selected.update(|i| *i = (*i + 1).min(count - 1)),
+            "k" => selected.update(|i| *i = i.saturating_sub(1)),
+            "Enter" if count > 0 => {
+                if let Some(case) = cases.with_untracked(|c| c.get(selected.get_untracked()).cloned()) {
+                    navigate(&format!("/cases/{}", case.id), NavigateOptions::default());
+                }
+            }
+            "n" => navigate("/cases/new", NavigateOptions::default()),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let t = move || i18n.get().t();
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <div class="page-head">
+                <h1 id="page-title">{move || t().queue_title}</h1>
+                <A href="/cases/new" attr:class="button primary" attr:data-testid="new-case">
+                    {move || t().new_case}
+                </A>
+            </div>
+            <nav class="tabs" aria-label=move || t().queue_views>
+                {View::ALL.into_iter().map(|v| view! {
+                    <A href=format!("/queue?view={}", v.param())
+                        attr:class=move || if view.get() == v { "tab active" } else { "tab" }
+                        attr:aria-current=move || (view.get() == v).then_some("page")
+                        attr:data-testid=format!("view-{}", v.param())>
+                        {move || v.label(t())}
+                    </A>
+                }).collect_view()}
+            </nav>
+            <p class="hint">{move || t().keyboard_hint}</p>
+            {move || match load.get() {
+                Load::Loading => view! { <Loading/> }.into_any(),
+                Load::Failed(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| fetch(false))/> }.into_any(),
+                Load::Ready if cases.with(Vec::is_empty) => view! {
+                    <Empty title=Signal::derive(move || t().queue_empty) hint=Signal::derive(move || t().queue_empty_hint)/>
+                }.into_any(),
+                Load::Ready => view! { <CaseTable cases selected/> }.into_any(),
+            }}
+            <Show when=move || next.get().is_some()>
+                <button type="button" class="button" data-testid="load-more" on:click=move |_| fetch(true)>
+                    {move || t().load_more}
+                </button>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn CaseTable(cases: RwSignal<Vec<Case>>, selected: RwSignal<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let navigate = use_navigate();
+    view! {
+        <table class="cases" data-testid="case-table">
+            <thead>
+                <tr>
+                    <th scope="col">{move || t().col_reference}</th>
+                    <th scope="col">{move || t().col_subject}</th>
+                    <th scope="col">{move || t().col_customer}</th>
+                    <th scope="col">{move || t().col_kind}</th>
+                    <th scope="col">{move || t().col_status}</th>
+                    <th scope="col">{move || t().col_assignee}</th>
+                    <th scope="col">{move || t().col_deadline}</th>
+                </tr>
+            </thead>
+            <tbody>
+                <For each=move || cases.get().into_iter().enumerate() key=|(_, c)| (c.id.clone(), c.version) let:item>
+                    {
+                        let (index, case) = item;
+                        let href = format!("/cases/{}", case.id);
+                        let open = {
+                            let navigate = navigate.clone();
+                            let href = href.clone();
+                            move |_| navigate(&href, NavigateOptions::default())
+                        };
+                        let is_selected = move || selected.get() == index;
+                        let kind = case.kind;
+                        let status = case.status;
+                        view! {
+                            <tr data-testid="case-row" data-reference=case.reference.clone()
+                                class=move || if is_selected() { "selected" } else { "" }
+                                aria-selected=move || is_selected().to_string()
+                                on:click=open>
+                                <td class="mono"><a href=href data-testid="case-link">{case.reference.clone()}</a></td>
+                                <td class="subject">{case.subject.clone()}</td>
+                                <td>{case.customer_name.clone()}</td>
+                                <td>{move || i18n.get().kind(kind)}</td>
+                                <td>{move || i18n.get().status(status)}</td>
+                                <td>{
+                                    let name = case.assignee_name.clone();
+                                    move || name.clone().unwrap_or_else(|| t().unassigned.to_string())
+                                }</td>
+                                <td><SlaBadge case=case.clone()/></td>
+                            </tr>
+                        }
+                    }
+                </For>
+            </tbody>
+        </table>
+    }
+}

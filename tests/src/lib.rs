@@ -1,1 +1,120 @@
+//! Shared helpers for the black-box tests. `cargo xtask test` starts `wrangler dev` (fresh local
+//! D1 with the demo data) and chromedriver, and passes their addresses in `KEFU_BASE_URL` and
+//! `KEFU_WEBDRIVER_URL`.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const DEMO_PASSWORD: &str = "kefu-demo-2026";
+pub const AGENT: &str = "agent@demo.kefu";
+pub const SUPERVISOR: &str = "supervisor@demo.kefu";
+pub const ADMIN: &str = "admin@demo.kefu";
+
+pub fn base_url() -> String {
+    std::env::var("KEFU_BASE_URL").expect("KEFU_BASE_URL is set by `cargo xtask test`; run the tests through it")
+}
+
+pub fn webdriver_url() -> String {
+    std::env::var("KEFU_WEBDRIVER_URL").expect("KEFU_WEBDRIVER_URL is set by `cargo xtask test`")
+}
+
+/// A text no other test (or earlier run) uses, to find this test's own data.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}{}{nanos:09}{n}", std::process::id())
+}
+
+/// An HTTP client that keeps its session cookie, like a browser tab.
+pub struct Api {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+/// A response's status and JSON body (Null when the body is empty or not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `error.field` of an error body.
+    pub fn field(&self) -> Option<&str> {
+        self.body["error"]["field"].as_str()
+    }
+    pub fn code(&self) -> Option<&str> {
+        self.body["error"]["code"].as_str()
+    }
+}
+
+impl Api {
+    pub fn anonymous() -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        Api { http, base: base_url() }
+    }
+
+    pub async fn signed_in(email: &str) -> Self {
+        let api = Api::anonymous();
+        let reply = api.post("/api/auth/login", &serde_json::json!({"email": email, "password": DEMO_PASSWORD})).await;
+        assert_eq!(reply.status, 200, "sign-in as {email}: {:?}", reply.body);
+        api
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.http.get(self.url(path))).await
+    }
+
+    /// A POST as the app sends it: JSON with the CSRF header.
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.http.post(self.url(path)).header("X-Requested-With", "kefu").json(body)).await
+    }
+
+    /// A POST of raw bytes as JSON, for bodies that are not valid JSON.
+    pub async fn post_raw(&self, path: &str, body: &str) -> Reply {
+        let request = self
+            .http
+            .post(self.url(path))
+            .header("X-Requested-With", "kefu")
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        self.send(request).await
+    }
+
+    /// A new customer of this test's own, returning its id.
+    pub async fn new_customer(&self, name: &str) -> String {
+        let reply = self.post("/api/customers", &serde_json::json!({"name": name, "phone": "139 0000 1234"})).await;
+        assert_eq!(reply.status, 201, "{:?}", reply.body);
+        reply.body["id"].as_str().expect("customer id").to_string()
+    }
+
+    /// The cases of one customer, as the queue API lists them.
+    pub async fn cases_of(&self, customer_id: &str) -> Vec<Value> {
+        let reply = self.get(&format!("/api/cases?customer_id={customer_id}")).await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        reply.body["items"].as_array().expect("items").clone()
+    }
+}
+
+/// Parses an RFC 3339 time from a JSON field.
+pub fn time(value: &Value) -> chrono::DateTime<chrono::Utc> {
+    value.as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc()).unwrap_or_else(|| panic!("not a time: {value}"))
+}

@@ -1,0 +1,319 @@
+//! HTTP tests against a real `wrangler dev` with local D1: the public contract of
+//! ../shared/API.md, sign-in, validation, and what is (and is not) stored.
+
+use chrono::Duration;
+use kefu_tests::{time, unique, Api, ADMIN, AGENT, SUPERVISOR};
+use serde_json::{json, Value};
+
+fn inquiry(customer_id: &str, subject: &str) -> Value {
+    json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer_id,
+        "subject": subject, "description": "请问信用卡年费怎么收取？"
+    })
+}
+
+#[tokio::test]
+async fn health_and_openapi_are_public() {
+    let api = Api::anonymous();
+    let health = api.get("/api/health").await;
+    assert_eq!(health.status, 200);
+    assert_eq!(health.body["status"], "ok");
+    assert!(health.body["version"].is_string());
+
+    let doc = api.get("/api/openapi.json").await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    for (path, method) in [
+        ("/api/auth/login", "post"),
+        ("/api/me", "get"),
+        ("/api/cases", "get"),
+        ("/api/cases", "post"),
+        ("/api/cases/{id}", "get"),
+        ("/api/cases/{id}/events", "post"),
+        ("/api/customers", "post"),
+        ("/api/customers/{id}", "get"),
+    ] {
+        assert!(doc.body["paths"][path][method].is_object(), "openapi lacks {method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn anonymous_requests_are_refused_with_401() {
+    let api = Api::anonymous();
+    for path in ["/api/cases", "/api/me", "/api/customers?q=王", "/api/cases/case-0001"] {
+        let reply = api.get(path).await;
+        assert_eq!(reply.status, 401, "{path}");
+        assert_eq!(reply.code(), Some("unauthenticated"), "{path}");
+    }
+    let create = api.post("/api/cases", &inquiry("cust-0001", "anonymous")).await;
+    assert_eq!(create.status, 401);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
+    let api = Api::anonymous();
+    let wrong_password = api.post("/api/auth/login", &json!({"email": AGENT, "password": "not-the-password"})).await;
+    let unknown_email = api.post("/api/auth/login", &json!({"email": "nobody@demo.kefu", "password": "not-the-password"})).await;
+    assert_eq!(wrong_password.status, 401);
+    assert_eq!(unknown_email.status, 401);
+    assert_eq!(wrong_password.body, unknown_email.body);
+    assert_eq!(wrong_password.code(), Some("invalid_credentials"));
+    // Still not signed in.
+    assert_eq!(api.get("/api/me").await.status, 401);
+}
+
+#[tokio::test]
+async fn each_demo_user_signs_in_with_their_role() {
+    for (email, role) in [(AGENT, "agent"), (SUPERVISOR, "supervisor"), (ADMIN, "admin")] {
+        let api = Api::signed_in(email).await;
+        let me = api.get("/api/me").await;
+        assert_eq!(me.status, 200);
+        assert_eq!(me.body["email"], email);
+        assert_eq!(me.body["role"], role);
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_strict() {
+    let api = Api::anonymous();
+    let response = api
+        .http
+        .post(api.url("/api/auth/login"))
+        .header("X-Requested-With", "kefu")
+        .json(&json!({"email": AGENT, "password": kefu_tests::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers().get("set-cookie").expect("a session cookie").to_str().unwrap().to_string();
+    assert!(cookie.starts_with("kefu_session="), "{cookie}");
+    let token = cookie.trim_start_matches("kefu_session=").split(';').next().unwrap();
+    assert!(token.len() >= 32, "token carries at least 128 bits");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let api = Api::signed_in(AGENT).await;
+    assert_eq!(api.get("/api/me").await.status, 200);
+    let out = api.send(api.http.post(api.url("/api/auth/logout")).header("X-Requested-With", "kefu")).await;
+    assert_eq!(out.status, 204);
+    assert_eq!(api.get("/api/me").await.status, 401);
+}
+
+#[tokio::test]
+async fn creating_an_inquiry_sets_its_first_response_deadline() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("客户")).await;
+
+    let ordinary = api.post("/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "complexity": "ordinary",
+        "subject": "信用卡年费", "description": "请问信用卡年费怎么收取？"
+    })).await;
+    assert_eq!(ordinary.status, 201, "{:?}", ordinary.body);
+    let case = &ordinary.body;
+    assert_eq!(time(&case["first_response_due_at"]) - time(&case["created_at"]), Duration::hours(24));
+    assert_eq!(case["status"], "assigned");
+    assert_eq!(case["sla_state"], "on_track");
+    assert_eq!(case["category"], "cards", "the classifier files it under cards");
+    assert!(case["first_responded_at"].is_null());
+    assert!(case["reference"].as_str().unwrap().starts_with("KF"));
+    assert_eq!(case["events"][0]["type"], "created");
+    assert_eq!(case["version"], 1);
+
+    let complex = api.post("/api/cases", &json!({
+        "kind": "inquiry", "channel": "email", "customer_id": customer, "complexity": "complex",
+        "subject": "房贷纠纷", "description": "关于房贷合同的纠纷"
+    })).await;
+    assert_eq!(complex.status, 201);
+    assert_eq!(time(&complex.body["first_response_due_at"]) - time(&complex.body["created_at"]), Duration::hours(48));
+
+    // Without a complexity the classifier decides: a dispute with a loss is complex.
+    let classified = api.post("/api/cases", &json!({
+        "kind": "inquiry", "channel": "online_chat", "customer_id": customer,
+        "subject": "理财亏损", "description": "理财产品出现损失，想了解原因"
+    })).await;
+    assert_eq!(classified.status, 201);
+    assert_eq!(classified.body["complexity"], "complex");
+    assert_eq!(time(&classified.body["first_response_due_at"]) - time(&classified.body["created_at"]), Duration::hours(48));
+
+    let fetched = api.get(&format!("/api/cases/{}", case["id"].as_str().unwrap())).await;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.body["first_response_due_at"], case["first_response_due_at"]);
+    assert_eq!(fetched.body["description"], "请问信用卡年费怎么收取？");
+}
+
+#[tokio::test]
+async fn a_complaint_starts_at_review_with_its_regulatory_deadline() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("投诉客户")).await;
+    let reply = api.post("/api/cases", &json!({
+        "kind": "complaint", "channel": "branch", "customer_id": customer, "complexity": "ordinary",
+        "subject": "投诉网点服务", "description": "排队时间过长"
+    })).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let created = time(&reply.body["created_at"]);
+    assert_eq!(reply.body["step"], "review");
+    assert_eq!(time(&reply.body["step_due_at"]) - created, Duration::hours(24));
+    assert_eq!(time(&reply.body["resolution_due_at"]) - created, Duration::hours(72));
+    assert_eq!(time(&reply.body["regulatory_due_at"]) - created, Duration::days(15));
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_stores_nothing() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("校验客户")).await;
+
+    let malformed = api.post_raw("/api/cases", "{\"kind\": \"inquiry\",").await;
+    assert_eq!(malformed.status, 400);
+    assert_eq!(malformed.code(), Some("malformed_json"));
+
+    let mut missing = inquiry(&customer, "缺少描述");
+    missing.as_object_mut().unwrap().remove("description");
+    let missing = api.post("/api/cases", &missing).await;
+    assert_eq!((missing.status, missing.field()), (422, Some("description")));
+    assert_eq!(missing.code(), Some("missing_field"));
+
+    let mut fax = inquiry(&customer, "传真");
+    fax["channel"] = json!("fax");
+    let fax = api.post("/api/cases", &fax).await;
+    assert_eq!((fax.status, fax.field()), (422, Some("channel")));
+    assert!(!fax.body.to_string().contains("fax"), "the error does not echo the value");
+
+    let long = api.post("/api/cases", &inquiry(&customer, &"长".repeat(201))).await;
+    assert_eq!((long.status, long.field()), (422, Some("subject")));
+
+    let blank = api.post("/api/cases", &inquiry(&customer, "   ")).await;
+    assert_eq!((blank.status, blank.field()), (422, Some("subject")));
+
+    let mut extra = inquiry(&customer, "多余字段");
+    extra["priority"] = json!("high");
+    let extra = api.post("/api/cases", &extra).await;
+    assert_eq!((extra.status, extra.field()), (422, Some("priority")));
+
+    let nobody = api.post("/api/cases", &inquiry("no-such-customer", "无此客户")).await;
+    assert_eq!((nobody.status, nobody.field()), (422, Some("customer_id")));
+
+    let not_object = api.post_raw("/api/cases", "[1, 2]").await;
+    assert_eq!(not_object.status, 400);
+
+    assert!(api.cases_of(&customer).await.is_empty(), "no bad request stored a case");
+
+    // The subject limit counts characters: 200 Chinese characters are accepted.
+    let exact = api.post("/api/cases", &inquiry(&customer, &"长".repeat(200))).await;
+    assert_eq!(exact.status, 201);
+    assert_eq!(api.cases_of(&customer).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_state_change_without_the_csrf_header_is_refused() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("跨站客户")).await;
+    let forged = api.send(api.http.post(api.url("/api/cases")).json(&inquiry(&customer, "跨站请求"))).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(forged.code(), Some("csrf"));
+    assert!(api.cases_of(&customer).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_reply_is_the_first_response_and_a_stale_version_is_refused() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("回复客户")).await;
+    let case = api.post("/api/cases", &inquiry(&customer, "回复测试")).await.body;
+    let id = case["id"].as_str().unwrap();
+
+    let reply = api.post(&format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "您好，年费为每年200元。", "version": 1})).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    assert_eq!(reply.body["status"], "responded");
+    assert_eq!(reply.body["sla_state"], "on_track", "now judged by the resolution clock");
+    assert!(reply.body["first_responded_at"].is_string());
+    assert_eq!(reply.body["version"], 2);
+    assert_eq!(reply.body["sla_due_at"], reply.body["resolution_due_at"]);
+    let types: Vec<&str> = reply.body["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["created", "reply"]);
+
+    let stale = api.post(&format!("/api/cases/{id}/events"), &json!({"type": "note", "body": "过期版本", "version": 1})).await;
+    assert_eq!(stale.status, 409);
+    assert_eq!(stale.code(), Some("version_conflict"));
+    let after = api.get(&format!("/api/cases/{id}")).await.body;
+    assert_eq!(after["events"].as_array().unwrap().len(), 2, "the refused note was not stored");
+    assert_eq!(after["version"], 2);
+
+    let missing = api.get("/api/cases/no-such-case").await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn the_queue_filters_and_pages_by_deadline() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("队列客户")).await;
+    let created = api.post("/api/cases", &inquiry(&customer, "队列测试")).await.body;
+
+    let mine = api.get("/api/cases?assignee=me&status=open&limit=200").await;
+    assert_eq!(mine.status, 200);
+    let items = mine.body["items"].as_array().unwrap();
+    assert!(items.iter().all(|c| c["assignee_id"] == "user-agent"));
+    assert!(items.iter().any(|c| c["id"] == created["id"]));
+    let dues: Vec<_> = items.iter().map(|c| time(&c["sla_due_at"])).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]), "soonest deadline first");
+
+    let breached = api.get("/api/cases?sla=breached&limit=200").await.body;
+    let breached = breached["items"].as_array().unwrap();
+    assert!(!breached.is_empty(), "the demo data has overdue cases");
+    assert!(breached.iter().all(|c| c["sla_state"] == "breached"));
+
+    // Keyset pages: two pages of 5 are the first 10, with nothing repeated.
+    let first = api.get("/api/cases?status=open&limit=5").await.body;
+    let cursor = first["next_cursor"].as_str().expect("more than five open cases").to_string();
+    let second = api.get(&format!("/api/cases?status=open&limit=5&cursor={cursor}")).await.body;
+    let ten = api.get("/api/cases?status=open&limit=10").await.body;
+    let ids = |page: &Value| page["items"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect::<Vec<_>>();
+    assert_eq!([ids(&first), ids(&second)].concat(), ids(&ten));
+
+    let bad = api.get("/api/cases?sla=late").await;
+    assert_eq!((bad.status, bad.field()), (422, Some("sla")));
+    let bad_limit = api.get("/api/cases?limit=1000").await;
+    assert_eq!((bad_limit.status, bad_limit.field()), (422, Some("limit")));
+}
+
+#[tokio::test]
+async fn customers_are_found_by_name_phone_or_email_with_contacts_masked() {
+    let api = Api::signed_in(AGENT).await;
+    let name = unique("测试客户");
+    let created = api.post("/api/customers", &json!({"name": name, "phone": "138-0000-9876", "email": "li.ming@example.cn"})).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(created.body["phone_masked"], "138****9876");
+    assert_eq!(created.body["email_masked"], "l***@example.cn");
+    assert!(!created.body.to_string().contains("13800009876"));
+
+    let by_name = api.get(&format!("/api/customers?q={}", &name[..name.len() - 3])).await;
+    assert!(by_name.body["items"].as_array().unwrap().iter().any(|c| c["name"] == name.as_str()));
+    let by_phone = api.get("/api/customers?q=9876").await;
+    assert!(by_phone.body["items"].as_array().unwrap().iter().any(|c| c["id"] == created.body["id"]));
+    let by_email = api.get("/api/customers?q=li.ming@example.cn").await;
+    assert!(by_email.body["items"].as_array().unwrap().iter().any(|c| c["id"] == created.body["id"]));
+
+    let profile = api.get(&format!("/api/customers/{}", created.body["id"].as_str().unwrap())).await;
+    assert_eq!(profile.status, 200);
+    assert_eq!(profile.body["segment"], "mass");
+    assert!(profile.body["products"].as_array().unwrap().is_empty());
+
+    let bad = api.post("/api/customers", &json!({"name": "号码错误", "phone": "12ab"})).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("phone")));
+}
+
+#[tokio::test]
+async fn the_scheduled_endpoint_reaches_the_worker_and_the_app_falls_back_to_index() {
+    let api = Api::anonymous();
+    let cron = api.http.get(api.url("/__scheduled?cron=*/5+*+*+*+*&time=1795000000000")).send().await.unwrap();
+    assert_eq!(cron.status(), 200);
+    assert!(!cron.text().await.unwrap().to_lowercase().contains("<!doctype"), "served by the worker, not the SPA");
+
+    let page = api.http.get(api.url("/queue")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().to_lowercase().contains("<!doctype html>"));
+
+    let unknown = api.get("/api/no-such-route").await;
+    assert_eq!((unknown.status, unknown.code()), (404, Some("not_found")));
+}

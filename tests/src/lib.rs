@@ -2,6 +2,8 @@
 //! D1 with the demo data) and chromedriver, and passes their addresses in `KEFU_BASE_URL` and
 //! `KEFU_WEBDRIVER_URL`.
 
+pub mod browser;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 

@@ -388,7 +388,7 @@ pub static ZH: Texts = Texts {
     event_body: "内容",
     add_event: "提交",
     left: "剩余",
-    overdue_by: "已超时",
+    overdue_by: "逾期",
     minutes_short: "分钟",
     hours_short: "小时",
     days_short: "天",

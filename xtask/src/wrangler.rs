@@ -69,7 +69,7 @@ fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>) ->
 
 /// Stops a child started in its own process group, and everything it started.
 fn stop(child: &mut Child) {
-    let _ = Command::new("kill").args(["-TERM", &format!("-{}", child.id())]).status();
+    let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", child.id())]).status();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
@@ -77,7 +77,7 @@ fn stop(child: &mut Child) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
     let _ = child.wait();
 }
 

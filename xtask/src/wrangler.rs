@@ -50,19 +50,19 @@ fn prepare_state(paths: &Paths, state: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Starts `wrangler dev` in a process group of its own, so it and its workerd can be stopped
-/// together by its PID.
+/// Starts `wrangler dev`. With a log file (the tests) it runs in a process group of its own, so
+/// it and its workerd can be stopped together by its PID; without one (`dev`) it stays in the
+/// terminal's group, so Ctrl-C reaches it.
 fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>) -> Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = wrangler(paths);
     cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--test-scheduled", "--persist-to"])
         .arg(state)
         .env("KEFU_WORKER_BUILD_FLAGS", "--no-opt")
-        .stdin(Stdio::null())
-        .process_group(0);
+        .stdin(Stdio::null());
     if let Some(log) = log {
         let file = fs::File::create(log)?;
-        cmd.stdout(file.try_clone()?).stderr(file);
+        cmd.stdout(file.try_clone()?).stderr(file).process_group(0);
     }
     cmd.spawn().context("could not start wrangler dev")
 }
@@ -135,14 +135,13 @@ pub fn dev() -> Result<ExitCode> {
     let state = root().join(".kefu").join("dev");
     prepare_state(&paths, &state)?;
 
+    // Both children stay in the terminal's process group: Ctrl-C stops them with this process.
     step("building the app and watching it for changes (trunk watch --release)");
-    use std::os::unix::process::CommandExt;
     let started = SystemTime::now();
     let mut trunk = paths
         .command(&paths.trunk)
         .args(["watch", "--release"])
         .current_dir(root().join("app"))
-        .process_group(0)
         .spawn()
         .context("could not start trunk watch")?;
     wait_for_file(&root().join("app/dist/index.html"), started, &mut trunk)?;
@@ -151,8 +150,8 @@ pub fn dev() -> Result<ExitCode> {
     let mut server = start_wrangler(&paths, &state, DEV_PORT, None)?;
     let ready = wait_for(DEV_PORT, "/api/health", &mut server, Duration::from_secs(900));
     if let Err(err) = ready {
-        stop(&mut trunk);
-        stop(&mut server);
+        let _ = trunk.kill();
+        let _ = server.kill();
         return Err(err);
     }
     println!();
@@ -165,7 +164,7 @@ pub fn dev() -> Result<ExitCode> {
     println!("  Ctrl-C stops both the server and the app watcher.");
     println!();
     let status = server.wait()?;
-    stop(&mut trunk);
+    let _ = trunk.kill();
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 

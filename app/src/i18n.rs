@@ -171,6 +171,11 @@ impl I18n {
     pub fn get(self) -> Lang {
         self.0.get()
     }
+
+    /// Switches between the two languages.
+    pub fn toggle(self) {
+        self.0.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh });
+    }
 }
 
 pub fn use_i18n() -> I18n {

@@ -9,6 +9,11 @@ pub const COOKIE: &str = "kefu_session";
 /// How long a session lasts: one working shift.
 pub const SESSION_HOURS: i64 = 12;
 
+/// Whether the request came over https: then cookies are `Secure` and HSTS is sent.
+pub fn is_https(req: &Request) -> bool {
+    req.url().map(|u| u.scheme() == "https").unwrap_or(false)
+}
+
 /// The session token the request's cookie carries, if any.
 pub fn session_token(req: &Request) -> Result<Option<String>, ApiError> {
     let Some(header) = req.headers().get("cookie")? else {

@@ -65,7 +65,7 @@ fn changes_state(method: &Method) -> bool {
 
 /// Handles one `/api` request, from matching to the response with its security headers.
 pub async fn handle(req: Request, env: Env, now_ms: f64) -> worker::Result<Response> {
-    let https = req.url().map(|u| u.scheme() == "https").unwrap_or(false);
+    let https = auth::is_https(&req);
     let result = dispatch(req, env, now_ms).await;
     let mut response = match result {
         Ok(response) => response,

@@ -1,9 +1,9 @@
 //! `cargo xtask`: everything it takes to set up, build, serve and test Kefu on a fresh machine.
 //!
-//! - `dev`:   set up, build, migrate and seed `.kefu/dev`, serve at http://127.0.0.1:8787,
-//!            rebuilding the app and the worker when their code changes.
-//! - `test`:  set up (plus Chromium), then domain tests, HTTP tests and browser tests against a
-//!            `wrangler dev` of its own on a free port with a fresh state directory.
+//! - `dev`: set up, build, migrate and seed `.kefu/dev`, serve at http://127.0.0.1:8787,
+//!   rebuilding the app and the worker when their code changes.
+//! - `test`: set up (plus Chromium), then domain tests, HTTP tests and browser tests against a
+//!   `wrangler dev` of its own on a free port with a fresh state directory.
 //! - `setup`: only the set-up both of them start with.
 //! - `seed --out FILE`: write the demo data as SQL.
 

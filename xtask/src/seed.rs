@@ -187,8 +187,8 @@ pub fn sql(now: DateTime<Utc>) -> String {
             "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle, risk_tolerance, consent_contact, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
             q(&id), q(&name), q(&phone), q(&phone[phone.len() - 4..]), opt(email.as_deref()),
             q(if rng.random_bool(0.5) { "female" } else { "male" }), rng.random_range(1950..2004),
-            q(*pick(&mut rng, OCCUPATIONS)), q(*pick(&mut rng, INCOME_BANDS)), q(segment),
-            q(if is_new { "new" } else { "existing" }), q(*pick(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created)
+            q(pick::<&str>(&mut rng, OCCUPATIONS)), q(pick::<&str>(&mut rng, INCOME_BANDS)), q(segment),
+            q(if is_new { "new" } else { "existing" }), q(pick::<&str>(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created)
         );
         let held = rng.random_range(1..=4);
         let mut codes: Vec<&str> = Vec::new();

@@ -74,7 +74,6 @@ fn TopBar() -> impl IntoView {
             session.user.set(None);
         });
     };
-    let toggle = move |_| i18n.0.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh });
     view! {
         <header class="topbar">
             <div class="topbar-user" data-testid="current-user">
@@ -84,7 +83,7 @@ fn TopBar() -> impl IntoView {
                 })}
             </div>
             <div class="topbar-actions">
-                <button type="button" class="button ghost" data-testid="language-switch" on:click=toggle
+                <button type="button" class="button ghost" data-testid="language-switch" on:click=move |_| i18n.toggle()
                     lang=move || if i18n.get() == Lang::Zh { "en" } else { "zh-CN" }>
                     {move || i18n.get().t().other_language}
                 </button>

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError};
-use crate::i18n::{use_i18n, Lang};
+use crate::i18n::use_i18n;
 use crate::session::use_session;
 
 #[component]
@@ -36,7 +36,6 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         sign_in.dispatch((email.get_untracked(), password.get_untracked()));
     };
-    let toggle = move |_| i18n.0.update(|l| *l = if *l == Lang::Zh { Lang::En } else { Lang::Zh });
     let t = move || i18n.get().t();
 
     view! {
@@ -64,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if sign_in.pending().get() { t().signing_in } else { t().sign_in }}
                     </button>
                 </form>
-                <button type="button" class="button ghost small" data-testid="language-switch" on:click=toggle>
+                <button type="button" class="button ghost small" data-testid="language-switch" on:click=move |_| i18n.toggle()>
                     {move || t().other_language}
                 </button>
             </div>

@@ -17,34 +17,25 @@ pub struct NewEventRecord<'a> {
     pub at: i64,
 }
 
-/// The insert of an event, unconditionally.
-pub fn insert(db: &D1Database, e: &NewEventRecord) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(
-        db,
-        "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        e.id,
-        e.case_id,
-        e.kind.as_str(),
-        e.body,
-        e.author_id,
-        e.at
-    )?)
+/// Whether an event's insert depends on the statement before it in its batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Insert unconditionally.
+    None,
+    /// Insert only if the statement before it changed exactly one row: the event of a
+    /// version-guarded update is never written without its change.
+    PreviousChanged,
 }
 
-/// The insert of an event that happens only if the statement before it in the batch changed a
-/// row: the event of a version-guarded update is never written without its change.
-pub fn insert_if_changed(db: &D1Database, e: &NewEventRecord) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(
-        db,
-        "INSERT INTO case_events (id, case_id, type, body, author_id, created_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
-        e.id,
-        e.case_id,
-        e.kind.as_str(),
-        e.body,
-        e.author_id,
-        e.at
-    )?)
+pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1PreparedStatement, ApiError> {
+    let sql = match guard {
+        Guard::None => "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        Guard::PreviousChanged => {
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1"
+        }
+    };
+    Ok(query!(db, sql, e.id, e.case_id, e.kind.as_str(), e.body, e.author_id, e.at)?)
 }
 
 #[derive(Deserialize)]

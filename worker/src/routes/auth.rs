@@ -3,7 +3,7 @@
 use domain::api::{LoginRequest, LoginResponse};
 use worker::Response;
 
-use crate::auth::{clear_cookie, session_token, set_cookie, SESSION_HOURS};
+use crate::auth::{clear_cookie, is_https, session_token, set_cookie, SESSION_HOURS};
 use crate::ctx::{json, no_content, Ctx};
 use crate::db::{audit, sessions, users};
 use crate::error::ApiError;
@@ -11,10 +11,6 @@ use crate::ids::{new_token, token_hash, verify_password};
 
 /// Checked against when the e-mail is unknown, so both failures take the same time.
 const DECOY_HASH: &str = "pbkdf2_sha256$100000$6b6566752d6465636f792d73616c7421$0000000000000000000000000000000000000000000000000000000000000000";
-
-fn https(ctx: &Ctx) -> bool {
-    ctx.req.url().map(|u| u.scheme() == "https").unwrap_or(false)
-}
 
 pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: LoginRequest = ctx.body().await?;
@@ -39,7 +35,7 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
         ])
         .await?;
     let mut response = json(200, &LoginResponse { user })?;
-    response.headers_mut().set("Set-Cookie", &set_cookie(&token, https(&ctx)))?;
+    response.headers_mut().set("Set-Cookie", &set_cookie(&token, is_https(&ctx.req)))?;
     Ok(response)
 }
 
@@ -54,7 +50,7 @@ pub async fn logout(ctx: Ctx) -> Result<Response, ApiError> {
             .await?;
     }
     let mut response = no_content()?;
-    response.headers_mut().set("Set-Cookie", &clear_cookie(https(&ctx)))?;
+    response.headers_mut().set("Set-Cookie", &clear_cookie(is_https(&ctx.req)))?;
     Ok(response)
 }
 

@@ -8,7 +8,7 @@ use worker::Response;
 
 use crate::ctx::{json, Ctx};
 use crate::db::cases::{CaseUpdate, NewCaseRecord};
-use crate::db::events::NewEventRecord;
+use crate::db::events::{Guard, NewEventRecord};
 use crate::db::{cases, customers, events};
 use crate::error::ApiError;
 use crate::ids::new_id;
@@ -58,7 +58,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         author_id: &user.id,
         at: ctx.now_ms(),
     };
-    ctx.db.batch(vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created)?]).await?;
+    ctx.db.batch(vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?]).await?;
     json(201, &detail(&ctx, &id).await?)
 }
 
@@ -79,7 +79,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewEvent = ctx.body().await?;
     let id = ctx.param(0).to_string();
-    let current = detail(&ctx, &id).await?.case;
+    let (current, _) = cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::NotFound)?;
     if current.version != body.version {
         return Err(ApiError::VersionConflict);
     }
@@ -105,7 +105,7 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         author_id: &user.id,
         at: ctx.now_ms(),
     };
-    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert_if_changed(&ctx.db, &event)?]).await?;
+    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &event, Guard::PreviousChanged)?]).await?;
     let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
     if changed != 1 {
         // Someone saved between our read and our write: nothing of ours was stored.

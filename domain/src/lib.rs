@@ -4,6 +4,7 @@
 //! (in the browser), the worker (on Cloudflare) and the native tests all get the same answers.
 
 pub mod api;
+pub mod calendar;
 pub mod case;
 pub mod classify;
 pub mod customer;

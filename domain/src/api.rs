@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Status, Step};
 use crate::customer::{Lifecycle, Segment};
-use crate::sla::SlaState;
+use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
 
 /// Longest case subject, in characters.
@@ -240,6 +240,8 @@ pub struct Case {
     pub sla_state: SlaState,
     /// The deadline the case is judged by now: first response, then resolution.
     pub sla_due_at: DateTime<Utc>,
+    /// When that deadline turns due soon.
+    pub sla_due_soon_at: DateTime<Utc>,
     pub step: Option<Step>,
     pub step_due_at: Option<DateTime<Utc>>,
     pub regulatory_due_at: Option<DateTime<Utc>>,
@@ -350,6 +352,20 @@ pub fn page_limit(value: Option<&str>) -> Result<u32, FieldError> {
             Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
             _ => Err(FieldError::invalid("limit", format!("limit must be 1 to {PAGE_MAX}"))),
         },
+    }
+}
+
+impl Case {
+    /// The deadlines the SLA state is read from, so the app computes it with the worker's rule.
+    pub fn deadlines(&self) -> CaseDeadlines {
+        CaseDeadlines {
+            first_response_due: self.first_response_due_at,
+            first_responded_at: self.first_responded_at,
+            resolution_due: self.resolution_due_at,
+            resolved_at: self.resolved_at,
+            current_due_soon_at: self.sla_due_soon_at,
+            current_due: self.sla_due_at,
+        }
     }
 }
 

@@ -161,6 +161,26 @@ async fn a_complaint_starts_at_review_with_its_regulatory_deadline() {
 }
 
 #[tokio::test]
+async fn a_follow_up_counts_business_hours_from_the_policy() {
+    use domain::calendar::BusinessCalendar;
+    use domain::sla::PolicySet;
+    use domain::{CaseKind, Channel, Complexity, Segment};
+
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("回访客户")).await;
+    let reply = api.post("/api/cases", &json!({
+        "kind": "follow_up", "channel": "phone", "customer_id": customer, "complexity": "ordinary",
+        "subject": "新客户首次回访", "description": "了解借记卡使用情况"
+    })).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let created = time(&reply.body["created_at"]);
+    let policy = PolicySet::standard().for_case(CaseKind::FollowUp, Complexity::Ordinary, Segment::Mass, Channel::Phone);
+    let expected = BusinessCalendar::china_default().add(created, Duration::minutes(policy.first_response_minutes));
+    assert_eq!(time(&reply.body["first_response_due_at"]), expected);
+    assert!(expected - created >= Duration::hours(14), "business hours never run faster than the clock");
+}
+
+#[tokio::test]
 async fn bad_input_names_the_field_and_stores_nothing() {
     let api = Api::signed_in(AGENT).await;
     let customer = api.new_customer(&unique("校验客户")).await;

@@ -11,6 +11,7 @@ mod error;
 mod ids;
 mod router;
 mod routes;
+mod rules;
 
 use chrono::DateTime;
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};

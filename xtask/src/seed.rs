@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::classify::classify;
-use domain::sla::{due_soon_at, regulatory_due, step_due, CaseClocks};
-use domain::{CaseKind, Channel, Complexity, Status, Step};
+use domain::calendar::BusinessCalendar;
+use domain::regulatory::{ComplaintFacts, Regime};
+use domain::sla::{CaseDeadlines, PolicySet};
+use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::Sha256;
@@ -202,9 +204,11 @@ pub fn sql(now: DateTime<Utc>) -> String {
             let since = created + Duration::days(rng.random_range(0..30));
             out += &format!("INSERT INTO customer_products (customer_id, product_code, since) VALUES ({}, {}, {});\n", q(&id), q(code), ms(since.min(now)));
         }
-        customers.push((id, created));
+        customers.push((id, created, segment.parse::<Segment>().expect("a segment")));
     }
 
+    let policies = PolicySet::standard();
+    let cal = BusinessCalendar::china_default();
     let mut created_times: Vec<DateTime<Utc>> =
         (0..CASES).map(|_| start + Duration::minutes(rng.random_range(0..DAYS * 24 * 60))).collect();
     created_times.sort();
@@ -229,7 +233,7 @@ pub fn sql(now: DateTime<Utc>) -> String {
         };
         let suggestion = classify(subject, description);
         let complexity = if rng.random_bool(0.1) { Complexity::Complex } else { suggestion.complexity };
-        let customer = &pick(&mut rng, &customers).0;
+        let customer = pick(&mut rng, &customers).clone();
 
         let age = now - created_at;
         let status = if age > Duration::days(7) {
@@ -246,24 +250,25 @@ pub fn sql(now: DateTime<Utc>) -> String {
             _ => Some(pick(&mut rng, &agents).0),
         };
 
-        let mut clocks = CaseClocks::start(kind, complexity, created_at);
+        let policy = policies.for_case(kind, complexity, customer.2, channel);
+        let mut deadlines = CaseDeadlines::start(&policy, &cal, created_at);
         let responded = !matches!(status, Status::New | Status::Assigned);
         let resolved = matches!(status, Status::Resolved | Status::Closed);
-        let target = clocks.first_response.due - created_at;
+        let target = deadlines.first_response_due - created_at;
         let within = rng.random_bool(0.85);
         let late_by = |rng: &mut ChaCha8Rng, span: Duration, within: bool| {
             let minutes = span.num_minutes().max(2);
             if within { Duration::minutes(rng.random_range(1..minutes)) } else { span + Duration::minutes(rng.random_range(1..minutes)) }
         };
         let first_responded_at = responded.then(|| (created_at + late_by(&mut rng, target, within)).min(now));
-        clocks.first_response.met_at = first_responded_at;
+        if let Some(t) = first_responded_at {
+            deadlines.responded(&policy, &cal, created_at, t);
+        }
         let resolved_at = first_responded_at.filter(|_| resolved).map(|t| {
-            let span = clocks.resolution.due - t;
+            let span = deadlines.resolution_due - t;
             let within = rng.random_bool(0.8);
             (t + late_by(&mut rng, span.max(Duration::hours(1)), within)).min(now)
         });
-        clocks.resolution.met_at = resolved_at;
-        let current = *clocks.current();
 
         let complaint = kind == CaseKind::Complaint;
         let step = match (complaint, status) {
@@ -272,16 +277,32 @@ pub fn sql(now: DateTime<Utc>) -> String {
             (true, _) if age < Duration::hours(60) => Some(Step::Investigation),
             (true, _) => Some(Step::Feedback),
         };
-        let regulatory = complaint.then(|| regulatory_due(created_at, complexity));
+        let step_due = |s: Step| {
+            // Each step starts when the one before it is due, as if handled on time.
+            let start = match s {
+                Step::Review => created_at,
+                Step::Investigation => policy.step_clock(Step::Review, created_at).and_then(|c| c.deadline(&cal)).unwrap_or(created_at),
+                Step::Feedback => deadlines.resolution_due - Duration::minutes(policy.steps.map_or(0, |t| t.feedback_minutes)),
+            };
+            policy.step_clock(s, start).and_then(|c| c.deadline(&cal))
+        };
+        let facts = ComplaintFacts {
+            received_at: created_at,
+            complex: complexity == Complexity::Complex,
+            extension_approved: false,
+            excluded: Duration::zero(),
+            done: Vec::new(),
+        };
+        let regulatory = complaint.then(|| Regime::China2020.final_due(&cal, &facts));
         let id = format!("case-{seq:04}");
         out += &format!(
             "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, version) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
             q(&id), q(kind.as_str()), q(channel.as_str()), q(suggestion.category), q(complexity.as_str()), q(status.as_str()),
-            q(customer), opt(assignee), q(subject), q(description), opt(assignee.or(Some("user-agent"))),
+            q(&customer.0), opt(assignee), q(subject), q(description), opt(assignee.or(Some("user-agent"))),
             ms(created_at), ms(resolved_at.or(first_responded_at).unwrap_or(created_at)),
-            ms(clocks.first_response.due), opt_ms(first_responded_at), ms(clocks.resolution.due), opt_ms(resolved_at),
-            i32::from(status.is_open()), ms(current.due), ms(due_soon_at(current.start, current.due)),
-            opt(step.map(Step::as_str)), opt_ms(step.map(|s| step_due(created_at, s))), opt_ms(regulatory),
+            ms(deadlines.first_response_due), opt_ms(first_responded_at), ms(deadlines.resolution_due), opt_ms(resolved_at),
+            i32::from(status.is_open()), ms(deadlines.current_due), ms(deadlines.current_due_soon_at),
+            opt(step.map(Step::as_str)), opt_ms(step.and_then(step_due)), opt_ms(regulatory),
             1 + i32::from(responded) + i32::from(resolved)
         );
         let mut event = |n: usize, kind: &str, body: &str, author: Option<&str>, at: DateTime<Utc>| {

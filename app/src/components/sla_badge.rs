@@ -1,21 +1,16 @@
 //! A case's deadline with its state: the colour changes at due-soon and at breach, live.
 
 use domain::api::Case;
-use domain::sla::Clock;
 use domain::SlaState;
 use leptos::prelude::*;
 
 use crate::components::time::{countdown, short, use_now};
 use crate::i18n::use_i18n;
 
-/// The state of a case's current clock now: recomputed in the browser for open cases, so
-/// the colour turns without a reload; closed cases keep the state the server gave.
+/// A case's SLA state now, by the same rule the worker uses, so the colour turns at due-soon
+/// and at breach without a reload.
 pub fn live_state(case: &Case, now: chrono::DateTime<chrono::Utc>) -> SlaState {
-    if !case.status.is_open() || matches!(case.sla_state, SlaState::Met | SlaState::Breached) {
-        return case.sla_state;
-    }
-    // Every clock of a case starts when the case was received.
-    Clock { start: case.created_at, due: case.sla_due_at, met_at: None }.state(now)
+    case.deadlines().state(now)
 }
 
 /// The state as the API spells it, for CSS classes and tests.

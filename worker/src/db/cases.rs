@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use domain::api::{AssigneeFilter, Case, CaseFilter, Page, SlaFilter, StatusFilter};
 use domain::case::reference;
-use domain::sla::{due_soon_at, CaseClocks, Clock};
-use domain::{CaseKind, Channel, Complexity, Status, Step};
+use domain::sla::CaseDeadlines;
+use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::{query, D1Database, D1PreparedStatement};
@@ -13,9 +13,9 @@ use super::{parse, time};
 use crate::error::ApiError;
 
 const SELECT: &str = "SELECT c.id, c.seq, c.kind, c.channel, c.category, c.complexity, c.status,
-  c.customer_id, cu.name AS customer_name, c.assignee_id, u.name AS assignee_name, c.subject,
+  c.customer_id, cu.name AS customer_name, cu.segment AS customer_segment, c.assignee_id, u.name AS assignee_name, c.subject,
   c.created_at, c.first_response_due_at, c.first_responded_at, c.resolution_due_at, c.resolved_at,
-  c.sla_due_at, c.step, c.step_due_at, c.regulatory_due_at, c.version
+  c.sla_due_at, c.sla_due_soon_at, c.step, c.step_due_at, c.regulatory_due_at, c.version
   FROM cases c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
 #[derive(Deserialize)]
@@ -29,6 +29,7 @@ struct CaseRow {
     status: String,
     customer_id: String,
     customer_name: String,
+    customer_segment: String,
     assignee_id: Option<String>,
     assignee_name: Option<String>,
     subject: String,
@@ -38,6 +39,7 @@ struct CaseRow {
     resolution_due_at: i64,
     resolved_at: Option<i64>,
     sla_due_at: i64,
+    sla_due_soon_at: i64,
     step: Option<String>,
     step_due_at: Option<i64>,
     regulatory_due_at: Option<i64>,
@@ -45,21 +47,9 @@ struct CaseRow {
 }
 
 impl CaseRow {
-    fn clocks(&self) -> CaseClocks {
-        let start = time(self.created_at);
-        CaseClocks {
-            first_response: Clock {
-                start,
-                due: time(self.first_response_due_at),
-                met_at: self.first_responded_at.map(time),
-            },
-            resolution: Clock { start, due: time(self.resolution_due_at), met_at: self.resolved_at.map(time) },
-        }
-    }
-
-    fn into_case(self, now: DateTime<Utc>) -> Result<Case, ApiError> {
-        let sla_state = self.clocks().state(now);
-        Ok(Case {
+    fn into_case(self, now: DateTime<Utc>) -> Result<(Case, Segment), ApiError> {
+        let segment = parse("customers.segment", &self.customer_segment)?;
+        let mut case = Case {
             reference: reference(self.seq),
             kind: parse("cases.kind", &self.kind)?,
             channel: parse("cases.channel", &self.channel)?,
@@ -71,8 +61,10 @@ impl CaseRow {
             first_responded_at: self.first_responded_at.map(time),
             resolution_due_at: time(self.resolution_due_at),
             resolved_at: self.resolved_at.map(time),
-            sla_state,
+            // Replaced below by the state the deadlines give at `now`.
+            sla_state: domain::SlaState::OnTrack,
             sla_due_at: time(self.sla_due_at),
+            sla_due_soon_at: time(self.sla_due_soon_at),
             step_due_at: self.step_due_at.map(time),
             regulatory_due_at: self.regulatory_due_at.map(time),
             id: self.id,
@@ -83,7 +75,9 @@ impl CaseRow {
             assignee_name: self.assignee_name,
             subject: self.subject,
             version: self.version,
-        })
+        };
+        case.sla_state = case.deadlines().state(now);
+        Ok((case, segment))
     }
 }
 
@@ -101,21 +95,20 @@ pub struct NewCaseRecord<'a> {
     pub description: &'a str,
     pub created_by: &'a str,
     pub created_at: DateTime<Utc>,
-    pub clocks: CaseClocks,
+    pub deadlines: CaseDeadlines,
     pub step: Option<(Step, DateTime<Utc>)>,
     pub regulatory_due_at: Option<DateTime<Utc>>,
 }
 
 /// The clock-derived columns the queue sorts and filters on.
-fn queue_columns(clocks: &CaseClocks) -> (i64, i64) {
-    let current = clocks.current();
-    (current.due.timestamp_millis(), due_soon_at(current.start, current.due).timestamp_millis())
+fn queue_columns(d: &CaseDeadlines) -> (i64, i64) {
+    (d.current_due.timestamp_millis(), d.current_due_soon_at.timestamp_millis())
 }
 
 /// The insert of a new case. Its sequence number is the next after the highest (the UNIQUE
 /// index on seq makes MAX a single lookup); D1 runs writes one at a time, so two never collide.
 pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement, ApiError> {
-    let (sla_due_at, sla_due_soon_at) = queue_columns(&c.clocks);
+    let (sla_due_at, sla_due_soon_at) = queue_columns(&c.deadlines);
     let ms = |t: DateTime<Utc>| t.timestamp_millis();
     Ok(query!(
         db,
@@ -137,8 +130,8 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         c.description,
         c.created_by,
         ms(c.created_at),
-        ms(c.clocks.first_response.due),
-        ms(c.clocks.resolution.due),
+        ms(c.deadlines.first_response_due),
+        ms(c.deadlines.resolution_due),
         i64::from(c.status.is_open()),
         sla_due_at,
         sla_due_soon_at,
@@ -148,8 +141,8 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
     )?)
 }
 
-/// A case and its description.
-pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<(Case, String)>, ApiError> {
+/// A case, its customer's segment, and its description.
+pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<(Case, Segment, String)>, ApiError> {
     #[derive(Deserialize)]
     struct Description {
         description: String,
@@ -160,7 +153,8 @@ pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option
     };
     let text: Option<Description> =
         query!(db, "SELECT description FROM cases WHERE id = ?1", id)?.first(None).await?;
-    Ok(Some((row.into_case(now)?, text.map(|d| d.description).unwrap_or_default())))
+    let (case, segment) = row.into_case(now)?;
+    Ok(Some((case, segment, text.map(|d| d.description).unwrap_or_default())))
 }
 
 /// The cases a filter selects, soonest deadline first, one page at a time.
@@ -215,7 +209,7 @@ pub async fn list(
 
     let rows: Vec<CaseRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
-    let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now)).collect::<Result<Vec<_>, _>>()?;
+    let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
     Ok(Page { items, next_cursor })
 }
@@ -239,22 +233,21 @@ pub struct CaseUpdate<'a> {
     pub id: &'a str,
     pub version: i64,
     pub status: Status,
-    pub first_responded_at: Option<DateTime<Utc>>,
-    pub clocks: CaseClocks,
+    pub deadlines: CaseDeadlines,
     pub now: DateTime<Utc>,
 }
 
 /// The update of a case's status and clocks; it changes no row when `version` is stale, and
 /// statements batched after it can test `changes() = 1`.
 pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, ApiError> {
-    let (sla_due_at, sla_due_soon_at) = queue_columns(&u.clocks);
+    let (sla_due_at, sla_due_soon_at) = queue_columns(&u.deadlines);
     Ok(query!(
         db,
         "UPDATE cases SET status = ?1, first_responded_at = ?2, is_open = ?3, sla_due_at = ?4,
            sla_due_soon_at = ?5, updated_at = ?6, version = version + 1
          WHERE id = ?7 AND version = ?8",
         u.status.as_str(),
-        u.first_responded_at.map(|t| t.timestamp_millis()),
+        u.deadlines.first_responded_at.map(|t| t.timestamp_millis()),
         i64::from(u.status.is_open()),
         sla_due_at,
         sla_due_soon_at,

@@ -2,7 +2,8 @@
 
 use domain::api::{page_limit, CaseDetail, CaseFilter, FieldError, NewCase, NewEvent};
 use domain::classify::classify;
-use domain::sla::{regulatory_due, step_due, CaseClocks};
+use domain::regulatory::ComplaintFacts;
+use domain::sla::CaseDeadlines;
 use domain::{CaseKind, EventType, Status, Step};
 use worker::Response;
 
@@ -11,10 +12,11 @@ use crate::db::cases::{CaseUpdate, NewCaseRecord};
 use crate::db::events::{Guard, NewEventRecord};
 use crate::db::{cases, customers, events};
 use crate::error::ApiError;
+use crate::rules;
 use crate::ids::new_id;
 
 async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
-    let (case, description) = cases::get(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
+    let (case, _, description) = cases::get(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
     let events = events::for_case(&ctx.db, id).await?;
     Ok(CaseDetail { case, description, events })
 }
@@ -22,14 +24,24 @@ async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewCase = ctx.body().await?;
     let user = ctx.user()?;
-    if customers::get(&ctx.db, &body.customer_id).await?.is_none() {
+    let Some(customer) = customers::get(&ctx.db, &body.customer_id).await? else {
         return Err(FieldError::invalid("customer_id", "customer_id names no customer").into());
-    }
+    };
     let suggestion = classify(&body.subject, &body.description);
     let complexity = body.complexity.unwrap_or(suggestion.complexity);
     let category = body.category.as_deref().unwrap_or(suggestion.category);
-    let clocks = CaseClocks::start(body.kind, complexity, ctx.now);
+    let (policies, cal, regime) = rules::current();
+    let policy = policies.for_case(body.kind, complexity, customer.segment, body.channel);
+    let deadlines = CaseDeadlines::start(&policy, &cal, ctx.now);
     let complaint = body.kind == CaseKind::Complaint;
+    let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(&cal));
+    let facts = ComplaintFacts {
+        received_at: ctx.now,
+        complex: complexity == domain::Complexity::Complex,
+        extension_approved: false,
+        excluded: chrono::Duration::zero(),
+        done: Vec::new(),
+    };
     let id = new_id()?;
     // The agent who takes the call owns the case; routing rules come with the workspace.
     let record = NewCaseRecord {
@@ -45,9 +57,9 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         description: body.description.trim(),
         created_by: &user.id,
         created_at: ctx.now,
-        clocks,
-        step: complaint.then(|| (Step::Review, step_due(ctx.now, Step::Review))),
-        regulatory_due_at: complaint.then(|| regulatory_due(ctx.now, complexity)),
+        deadlines,
+        step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
+        regulatory_due_at: complaint.then(|| regime.final_due(&cal, &facts)),
     };
     let event_id = new_id()?;
     let created = NewEventRecord {
@@ -79,23 +91,23 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewEvent = ctx.body().await?;
     let id = ctx.param(0).to_string();
-    let (current, _) = cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::NotFound)?;
+    let (current, segment, _) = cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::NotFound)?;
     if current.version != body.version {
         return Err(ApiError::VersionConflict);
     }
     let user = ctx.user()?;
     let first_reply = body.kind == EventType::Reply && current.first_responded_at.is_none();
-    let first_responded_at = if first_reply { Some(ctx.now) } else { current.first_responded_at };
     let status = match current.status {
         Status::New | Status::Assigned if first_reply => Status::Responded,
         other => other,
     };
-    let mut clocks = CaseClocks::start(current.kind, current.complexity, current.created_at);
-    clocks.first_response.due = current.first_response_due_at;
-    clocks.first_response.met_at = first_responded_at;
-    clocks.resolution.due = current.resolution_due_at;
-    clocks.resolution.met_at = current.resolved_at;
-    let update = CaseUpdate { id: &id, version: body.version, status, first_responded_at, clocks, now: ctx.now };
+    let mut deadlines = current.deadlines();
+    if first_reply {
+        let (policies, cal, _) = rules::current();
+        let policy = policies.for_case(current.kind, current.complexity, segment, current.channel);
+        deadlines.responded(&policy, &cal, current.created_at, ctx.now);
+    }
+    let update = CaseUpdate { id: &id, version: body.version, status, deadlines, now: ctx.now };
     let event_id = new_id()?;
     let event = NewEventRecord {
         id: &event_id,

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod customer;
 pub mod lifecycle;
 pub mod regulatory;
+pub mod routing;
 pub mod sla;
 pub mod user;
 

@@ -297,7 +297,7 @@ pub fn sql(now: DateTime<Utc>) -> String {
         let id = format!("case-{seq:04}");
         out += &format!(
             "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, version) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
-            q(&id), q(kind.as_str()), q(channel.as_str()), q(suggestion.category), q(complexity.as_str()), q(status.as_str()),
+            q(&id), q(kind.as_str()), q(channel.as_str()), q(&suggestion.category), q(complexity.as_str()), q(status.as_str()),
             q(&customer.0), opt(assignee), q(subject), q(description), opt(assignee.or(Some("user-agent"))),
             ms(created_at), ms(resolved_at.or(first_responded_at).unwrap_or(created_at)),
             ms(deadlines.first_response_due), opt_ms(first_responded_at), ms(deadlines.resolution_due), opt_ms(resolved_at),

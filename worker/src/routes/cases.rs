@@ -29,7 +29,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     };
     let suggestion = classify(&body.subject, &body.description);
     let complexity = body.complexity.unwrap_or(suggestion.complexity);
-    let category = body.category.as_deref().unwrap_or(suggestion.category);
+    let category = body.category.as_deref().unwrap_or(&suggestion.category);
     let (policies, cal, regime) = rules::current();
     let policy = policies.for_case(body.kind, complexity, customer.segment, body.channel);
     let deadlines = CaseDeadlines::start(&policy, &cal, ctx.now);

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod classify;
 pub mod customer;
+pub mod follow_up;
 pub mod lifecycle;
 pub mod regulatory;
 pub mod routing;

@@ -1,0 +1,229 @@
+//! Follow-up planning: which follow-ups a customer is due, each under a key that makes planning
+//! idempotent — a repeated or overlapping run creates nothing twice.
+//!
+//! New customers get a first follow-up some days after their first product; existing ones get
+//! periodic follow-ups by segment (high-value monthly, others quarterly); every closed complaint
+//! gets one. Customers who have not consented to contact get none.
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::{Lifecycle, Segment};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    FirstProduct,
+    Periodic,
+    AfterComplaint,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::FirstProduct => "first_product",
+            Reason::Periodic => "periodic",
+            Reason::AfterComplaint => "after_complaint",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    Monthly,
+    Quarterly,
+    Never,
+}
+
+/// The rules admins set for follow-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    /// Days after a new customer's first product.
+    pub first_after_days: i64,
+    pub private: Cadence,
+    pub affluent: Cadence,
+    pub mass: Cadence,
+    /// Unanswered attempts after which the customer counts as unreachable.
+    pub max_attempts: u32,
+    /// The share of due follow-ups that must be done.
+    pub target_percent: u8,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            first_after_days: 7,
+            private: Cadence::Monthly,
+            affluent: Cadence::Monthly,
+            mass: Cadence::Quarterly,
+            max_attempts: 3,
+            target_percent: 80,
+        }
+    }
+}
+
+impl Rules {
+    pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
+        if !(0..=365).contains(&self.first_after_days) {
+            return Err(("first_after_days", "must be 0 to 365 days"));
+        }
+        if !(1..=10).contains(&self.max_attempts) {
+            return Err(("max_attempts", "must be 1 to 10"));
+        }
+        if !(1..=100).contains(&self.target_percent) {
+            return Err(("target_percent", "must be 1 to 100"));
+        }
+        Ok(())
+    }
+
+    fn cadence(&self, segment: Segment) -> Cadence {
+        match segment {
+            Segment::Private => self.private,
+            Segment::Affluent => self.affluent,
+            Segment::Mass => self.mass,
+        }
+    }
+}
+
+/// What planning needs to know about a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFacts {
+    pub id: String,
+    pub segment: Segment,
+    pub lifecycle: Lifecycle,
+    pub consented: bool,
+    pub first_product_at: Option<DateTime<Utc>>,
+    /// Complaints closed, by case id, with when they closed.
+    pub closed_complaints: Vec<(String, DateTime<Utc>)>,
+}
+
+/// A follow-up to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub customer_id: String,
+    pub reason: Reason,
+    /// `customer:reason:period`: stored with a UNIQUE index, so it is created once.
+    pub key: String,
+    /// The complaint it follows, for follow-ups after a complaint.
+    pub case_id: Option<String>,
+}
+
+/// The period a periodic follow-up belongs to, in the institution's zone: `2026-11` or `2026Q4`.
+fn period(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> Option<String> {
+    let local = now.with_timezone(&zone);
+    match cadence {
+        Cadence::Monthly => Some(format!("{}-{:02}", local.year(), local.month())),
+        Cadence::Quarterly => Some(format!("{}Q{}", local.year(), (local.month() - 1) / 3 + 1)),
+        Cadence::Never => None,
+    }
+}
+
+/// The follow-ups a customer is due at `now`, leaving out any whose key `exists`.
+pub fn plan(rules: &Rules, zone: Tz, c: &CustomerFacts, now: DateTime<Utc>, exists: impl Fn(&str) -> bool) -> Vec<Planned> {
+    if !c.consented {
+        return Vec::new();
+    }
+    let make = |reason: Reason, period: &str, case_id: Option<&str>| Planned {
+        customer_id: c.id.clone(),
+        reason,
+        key: format!("{}:{}:{period}", c.id, reason.as_str()),
+        case_id: case_id.map(str::to_string),
+    };
+    let mut out = Vec::new();
+    if c.lifecycle == Lifecycle::New {
+        if let Some(first) = c.first_product_at {
+            if now >= first + Duration::days(rules.first_after_days) {
+                out.push(make(Reason::FirstProduct, "once", None));
+            }
+        }
+    } else if let Some(p) = period(rules.cadence(c.segment), zone, now) {
+        out.push(make(Reason::Periodic, &p, None));
+    }
+    for (case_id, closed_at) in &c.closed_complaints {
+        if *closed_at <= now {
+            out.push(make(Reason::AfterComplaint, case_id, Some(case_id)));
+        }
+    }
+    out.retain(|p| !exists(&p.key));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::HashSet;
+
+    fn bj(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap().with_timezone(&Utc)
+    }
+
+    fn customer(segment: Segment, lifecycle: Lifecycle) -> CustomerFacts {
+        CustomerFacts { id: "c1".into(), segment, lifecycle, consented: true, first_product_at: None, closed_complaints: vec![] }
+    }
+
+    fn keys(list: &[Planned]) -> Vec<&str> {
+        list.iter().map(|p| p.key.as_str()).collect()
+    }
+
+    const SH: Tz = chrono_tz::Asia::Shanghai;
+
+    #[test]
+    fn new_customers_are_called_days_after_their_first_product() {
+        let rules = Rules::default();
+        let c = CustomerFacts { first_product_at: Some(bj(2026, 11, 1, 10)), ..customer(Segment::Mass, Lifecycle::New) };
+        assert!(plan(&rules, SH, &c, bj(2026, 11, 7, 10), |_| false).is_empty(), "six days is too early");
+        assert_eq!(keys(&plan(&rules, SH, &c, bj(2026, 11, 8, 10), |_| false)), ["c1:first_product:once"]);
+        assert!(plan(&rules, SH, &customer(Segment::Mass, Lifecycle::New), bj(2026, 11, 8, 10), |_| false).is_empty(), "no product yet");
+    }
+
+    #[test]
+    fn existing_customers_are_called_each_period_of_their_segment() {
+        let rules = Rules::default();
+        let at = bj(2026, 11, 20, 10);
+        let table = [
+            (Segment::Private, "c1:periodic:2026-11"),
+            (Segment::Affluent, "c1:periodic:2026-11"),
+            (Segment::Mass, "c1:periodic:2026Q4"),
+        ];
+        for (segment, key) in table {
+            assert_eq!(keys(&plan(&rules, SH, &customer(segment, Lifecycle::Existing), at, |_| false)), [key]);
+        }
+        // 1 January 00:30 in Beijing is still 31 December in UTC: the period is Beijing's.
+        let new_year = bj(2027, 1, 1, 0) + Duration::minutes(30);
+        assert_eq!(keys(&plan(&rules, SH, &customer(Segment::Mass, Lifecycle::Existing), new_year, |_| false)), ["c1:periodic:2027Q1"]);
+        let never = Rules { mass: Cadence::Never, ..rules };
+        assert!(plan(&never, SH, &customer(Segment::Mass, Lifecycle::Existing), at, |_| false).is_empty());
+    }
+
+    #[test]
+    fn every_closed_complaint_gets_one_and_nothing_is_planned_twice() {
+        let rules = Rules::default();
+        let at = bj(2026, 11, 20, 10);
+        let c = CustomerFacts {
+            closed_complaints: vec![("case-7".into(), bj(2026, 11, 19, 9)), ("case-9".into(), bj(2026, 11, 21, 9))],
+            ..customer(Segment::Private, Lifecycle::Existing)
+        };
+        let first = plan(&rules, SH, &c, at, |_| false);
+        assert_eq!(keys(&first), ["c1:periodic:2026-11", "c1:after_complaint:case-7"]);
+        assert_eq!(first[1].case_id.as_deref(), Some("case-7"));
+        let done: HashSet<String> = first.iter().map(|p| p.key.clone()).collect();
+        assert!(plan(&rules, SH, &c, at + Duration::hours(1), |k| done.contains(k)).is_empty(), "a second run plans nothing");
+    }
+
+    #[test]
+    fn customers_without_consent_are_not_called() {
+        let c = CustomerFacts { consented: false, ..customer(Segment::Private, Lifecycle::Existing) };
+        assert!(plan(&Rules::default(), SH, &c, bj(2026, 11, 20, 10), |_| false).is_empty());
+    }
+
+    #[test]
+    fn rules_are_checked() {
+        assert_eq!(Rules::default().validate(), Ok(()));
+        assert_eq!(Rules { max_attempts: 0, ..Rules::default() }.validate().unwrap_err().0, "max_attempts");
+        assert_eq!(Rules { target_percent: 0, ..Rules::default() }.validate().unwrap_err().0, "target_percent");
+        assert_eq!(Rules { first_after_days: -1, ..Rules::default() }.validate().unwrap_err().0, "first_after_days");
+    }
+}

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod regulatory;
 pub mod routing;
 pub mod sla;
+pub mod survey;
 pub mod user;
 
 pub use case::{CaseKind, Channel, Complexity, EventType, Status, Step};

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod customer;
 pub mod follow_up;
 pub mod lifecycle;
+pub mod metrics;
 pub mod regulatory;
 pub mod routing;
 pub mod sla;

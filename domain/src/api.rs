@@ -7,7 +7,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{BusinessCalendar, CalendarSpec};
 use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Status, Step};
+use crate::classify;
+use crate::follow_up;
+use crate::regulatory::Regime;
+use crate::sla::PolicySet;
 use crate::customer::{Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
@@ -409,6 +414,90 @@ impl Validate for NewEvent {
     }
 }
 
+/// Every setting admins edit, with the version each is at (0 = the default, never saved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub calendar: CalendarSpec,
+    pub sla_policies: PolicySet,
+    pub regime: RegimeSetting,
+    pub classifier: classify::Rules,
+    pub follow_up: follow_up::Rules,
+    pub versions: SettingVersions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SettingVersions {
+    pub calendar: i64,
+    pub sla_policies: i64,
+    pub regime: i64,
+    pub classifier: i64,
+    pub follow_up: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegimeSetting {
+    pub regime: Regime,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            calendar: CalendarSpec::china_default(),
+            sla_policies: PolicySet::standard(),
+            regime: RegimeSetting { regime: Regime::China2020 },
+            classifier: classify::Rules::default(),
+            follow_up: follow_up::Rules::default(),
+            versions: SettingVersions::default(),
+        }
+    }
+}
+
+/// `PUT /api/settings/{key}`: the new value and the version it replaces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingUpdate<T> {
+    pub version: i64,
+    pub value: T,
+}
+
+impl Validate for SettingUpdate<CalendarSpec> {
+    fn validate(&self) -> Result<(), FieldError> {
+        BusinessCalendar::new(&self.value).map(|_| ()).map_err(|e| FieldError::invalid(e.field(), e.to_string()))
+    }
+}
+
+impl Validate for SettingUpdate<PolicySet> {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.value.policies.is_empty() {
+            return Err(FieldError::invalid("policies", "at least one policy is needed"));
+        }
+        self.value.policies.iter().try_for_each(|p| p.validate().map_err(|e| FieldError::invalid(e.field, e.to_string())))
+    }
+}
+
+impl Validate for SettingUpdate<RegimeSetting> {
+    fn validate(&self) -> Result<(), FieldError> {
+        Ok(())
+    }
+}
+
+impl Validate for SettingUpdate<classify::Rules> {
+    fn validate(&self) -> Result<(), FieldError> {
+        self.value.validate().map_err(|e| FieldError::invalid(e.field, e.to_string()))?;
+        match self.value.categories.iter().find(|c| !is_category(&c.code)) {
+            Some(_) => Err(FieldError::invalid("categories", "a category code is not one of the institution's categories")),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Validate for SettingUpdate<follow_up::Rules> {
+    fn validate(&self) -> Result<(), FieldError> {
+        self.value.validate().map_err(|(field, message)| FieldError::invalid(field, message))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,6 +567,27 @@ mod tests {
         for (customer, field) in bad {
             assert_eq!(customer.validate().unwrap_err().field, field);
         }
+    }
+
+    #[test]
+    fn setting_updates_are_checked_by_the_rules_they_carry() {
+        let d = Settings::default();
+        assert_eq!(SettingUpdate { version: 0, value: d.calendar.clone() }.validate(), Ok(()));
+        assert_eq!(SettingUpdate { version: 0, value: d.sla_policies.clone() }.validate(), Ok(()));
+        assert_eq!(SettingUpdate { version: 0, value: d.classifier.clone() }.validate(), Ok(()));
+        assert_eq!(SettingUpdate { version: 0, value: d.follow_up.clone() }.validate(), Ok(()));
+
+        let mut closed = d.calendar.clone();
+        closed.week = Default::default();
+        assert_eq!(SettingUpdate { version: 0, value: closed }.validate().unwrap_err().field, "week");
+        let mut zero = d.sla_policies.clone();
+        zero.policies[0].first_response_minutes = 0;
+        assert_eq!(SettingUpdate { version: 0, value: zero }.validate().unwrap_err().field, "first_response_minutes");
+        let none = PolicySet { policies: vec![] };
+        assert_eq!(SettingUpdate { version: 0, value: none }.validate().unwrap_err().field, "policies");
+        let mut unknown = d.classifier.clone();
+        unknown.categories[0].code = "crypto".into();
+        assert_eq!(SettingUpdate { version: 0, value: unknown }.validate().unwrap_err().field, "categories");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod customers;
 pub mod events;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 
 use chrono::{DateTime, Utc};

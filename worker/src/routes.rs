@@ -4,6 +4,7 @@ mod auth;
 mod cases;
 mod customers;
 mod meta;
+mod settings;
 
 use domain::Role;
 use worker::{Method, Response};
@@ -27,9 +28,12 @@ pub enum Endpoint {
     ListCases,
     GetCase,
     AddEvent,
+    GetSettings,
+    UpdateSetting,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
+const ADMIN: Access = Access::Role(Role::Admin);
 
 pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/health", endpoint: Endpoint::Health, access: Access::Anyone, summary: "Liveness and version" },
@@ -44,6 +48,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/cases", endpoint: Endpoint::ListCases, access: AGENT, summary: "The queue: ?kind= &status= (or open) &assignee=me|none|id &sla=due_soon|breached &customer_id= &limit= &cursor=" },
     Route { method: Method::Get, path: "/api/cases/{id}", endpoint: Endpoint::GetCase, access: AGENT, summary: "A case with its timeline, oldest first" },
     Route { method: Method::Post, path: "/api/cases/{id}/events", endpoint: Endpoint::AddEvent, access: AGENT, summary: "Add a reply, note or call log; a reply is the first response" },
+    Route { method: Method::Get, path: "/api/settings", endpoint: Endpoint::GetSettings, access: ADMIN, summary: "Business calendar, SLA policies, regulatory regime, classifier phrases, follow-up rules, with versions" },
+    Route { method: Method::Put, path: "/api/settings/{key}", endpoint: Endpoint::UpdateSetting, access: ADMIN, summary: "Replace one setting ({\"version\", \"value\"}); applies to new clocks at once" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -60,5 +66,7 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::ListCases => cases::list(ctx).await,
         Endpoint::GetCase => cases::get(ctx).await,
         Endpoint::AddEvent => cases::add_event(ctx).await,
+        Endpoint::GetSettings => settings::list(ctx).await,
+        Endpoint::UpdateSetting => settings::update(ctx).await,
     }
 }

@@ -1,11 +1,60 @@
-//! The rules the worker applies: the SLA policies, the business calendar and the regulatory
-//! regime. Today these are the institution's defaults; admin-edited versions stored in D1 take
-//! their place with the settings screens.
+//! The rules the worker applies, as admins last saved them (the institution's defaults where
+//! they never did): business calendar, SLA policies, regulatory regime, classifier phrases and
+//! follow-up rules. Read per request, so a saved change applies to the next clock at once.
 
+use domain::api::{RegimeSetting, SettingVersions, Settings};
 use domain::calendar::BusinessCalendar;
+use domain::classify;
+use domain::follow_up;
 use domain::regulatory::Regime;
 use domain::sla::PolicySet;
+use worker::D1Database;
 
-pub fn current() -> (PolicySet, BusinessCalendar, Regime) {
-    (PolicySet::standard(), BusinessCalendar::china_default(), Regime::China2020)
+use crate::db::settings;
+use crate::error::ApiError;
+
+pub struct Rules {
+    pub calendar: BusinessCalendar,
+    pub policies: PolicySet,
+    pub regime: Regime,
+    pub classifier: classify::Rules,
+    #[allow(dead_code)] // read by follow-up planning, which the scheduled-work issue adds
+    pub follow_up: follow_up::Rules,
+}
+
+/// The settings as stored, each falling back to its default.
+pub async fn settings(db: &D1Database) -> Result<Settings, ApiError> {
+    let rows = settings::all(db).await?;
+    let mut s = Settings::default();
+    let mut v = SettingVersions::default();
+    if let Some((x, n)) = settings::decode(&rows, "calendar") {
+        (s.calendar, v.calendar) = (x, n);
+    }
+    if let Some((x, n)) = settings::decode(&rows, "sla_policies") {
+        (s.sla_policies, v.sla_policies) = (x, n);
+    }
+    if let Some((x, n)) = settings::decode::<RegimeSetting>(&rows, "regime") {
+        (s.regime, v.regime) = (x, n);
+    }
+    if let Some((x, n)) = settings::decode(&rows, "classifier") {
+        (s.classifier, v.classifier) = (x, n);
+    }
+    if let Some((x, n)) = settings::decode(&rows, "follow_up") {
+        (s.follow_up, v.follow_up) = (x, n);
+    }
+    s.versions = v;
+    Ok(s)
+}
+
+pub async fn load(db: &D1Database) -> Result<Rules, ApiError> {
+    let s = settings(db).await?;
+    // A stored calendar was checked when saved; should it ever fail, the default still answers.
+    let calendar = BusinessCalendar::new(&s.calendar).unwrap_or_else(|_| BusinessCalendar::china_default());
+    Ok(Rules {
+        calendar,
+        policies: s.sla_policies,
+        regime: s.regime.regime,
+        classifier: s.classifier,
+        follow_up: s.follow_up,
+    })
 }

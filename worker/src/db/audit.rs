@@ -23,3 +23,23 @@ pub fn record(
         entity_id
     )?)
 }
+
+/// Like [`record`], but only if the statement before it in the batch changed exactly one row.
+pub fn record_if_changed(
+    db: &D1Database,
+    at: i64,
+    actor_id: &str,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO audit_events (at, actor_id, action, entity, entity_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() = 1",
+        at,
+        actor_id,
+        action,
+        entity,
+        entity_id
+    )?)
+}

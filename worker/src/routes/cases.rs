@@ -1,7 +1,6 @@
 //! Cases: register, list, open, and add to the timeline.
 
 use domain::api::{page_limit, CaseDetail, CaseFilter, FieldError, NewCase, NewEvent};
-use domain::classify::classify;
 use domain::regulatory::ComplaintFacts;
 use domain::sla::CaseDeadlines;
 use domain::{CaseKind, EventType, Status, Step};
@@ -27,14 +26,15 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let Some(customer) = customers::get(&ctx.db, &body.customer_id).await? else {
         return Err(FieldError::invalid("customer_id", "customer_id names no customer").into());
     };
-    let suggestion = classify(&body.subject, &body.description);
+    let rules = rules::load(&ctx.db).await?;
+    let suggestion = rules.classifier.classify(&body.subject, &body.description);
     let complexity = body.complexity.unwrap_or(suggestion.complexity);
     let category = body.category.as_deref().unwrap_or(&suggestion.category);
-    let (policies, cal, regime) = rules::current();
-    let policy = policies.for_case(body.kind, complexity, customer.segment, body.channel);
-    let deadlines = CaseDeadlines::start(&policy, &cal, ctx.now);
+    let cal = &rules.calendar;
+    let policy = rules.policies.for_case(body.kind, complexity, customer.segment, body.channel);
+    let deadlines = CaseDeadlines::start(&policy, cal, ctx.now);
     let complaint = body.kind == CaseKind::Complaint;
-    let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(&cal));
+    let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(cal));
     let facts = ComplaintFacts {
         received_at: ctx.now,
         complex: complexity == domain::Complexity::Complex,
@@ -59,7 +59,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         created_at: ctx.now,
         deadlines,
         step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
-        regulatory_due_at: complaint.then(|| regime.final_due(&cal, &facts)),
+        regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &facts)),
     };
     let event_id = new_id()?;
     let created = NewEventRecord {
@@ -103,9 +103,9 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     };
     let mut deadlines = current.deadlines();
     if first_reply {
-        let (policies, cal, _) = rules::current();
-        let policy = policies.for_case(current.kind, current.complexity, segment, current.channel);
-        deadlines.responded(&policy, &cal, current.created_at, ctx.now);
+        let rules = rules::load(&ctx.db).await?;
+        let policy = rules.policies.for_case(current.kind, current.complexity, segment, current.channel);
+        deadlines.responded(&policy, &rules.calendar, current.created_at, ctx.now);
     }
     let update = CaseUpdate { id: &id, version: body.version, status, deadlines, now: ctx.now };
     let event_id = new_id()?;

@@ -3,7 +3,7 @@
 
 use domain::api::{
     Case, CaseDetail, CaseFilter, Customer, ErrorBody, LoginRequest, LoginResponse, NewCase, NewCustomer,
-    NewEvent, Page, User,
+    NewEvent, Page, SettingUpdate, Settings, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -83,6 +83,12 @@ async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResu
     decode(response).await
 }
 
+async fn put<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> ApiResult<T> {
+    let request = mutation(Request::put(url)).json(body).map_err(|_| ApiError::Network)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
 fn query_string(pairs: &[(&str, String)]) -> String {
     let encoded: Vec<String> = pairs
         .iter()
@@ -132,4 +138,13 @@ pub async fn search_customers(q: String) -> ApiResult<Vec<Customer>> {
 
 pub async fn create_customer(customer: NewCustomer) -> ApiResult<Customer> {
     post("/api/customers", &customer).await
+}
+
+pub async fn get_settings() -> ApiResult<Settings> {
+    get("/api/settings").await
+}
+
+/// Replaces one setting (`calendar`, `sla_policies`, `regime`, `classifier`, `follow_up`).
+pub async fn put_setting<T: Serialize>(key: &'static str, version: i64, value: T) -> ApiResult<Settings> {
+    put(&format!("/api/settings/{key}"), &SettingUpdate { version, value }).await
 }

@@ -5,7 +5,10 @@
 //! does the same from JSON files, but brings ICU data and a build step the bundle cannot afford
 //! for two languages without plural forms.)
 
-use domain::{CaseKind, Channel, Complexity, EventType, Role, SlaState, Status, Step};
+use domain::follow_up::Cadence;
+use domain::regulatory::Regime;
+use domain::sla::Basis;
+use domain::{CaseKind, Channel, Complexity, EventType, Role, Segment, SlaState, Status, Step};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +126,46 @@ impl Lang {
         }
     }
 
+    pub fn segment(self, s: Segment) -> &'static str {
+        match s {
+            Segment::Mass => self.pick("大众客户", "Mass"),
+            Segment::Affluent => self.pick("财富客户", "Affluent"),
+            Segment::Private => self.pick("私人银行", "Private banking"),
+        }
+    }
+
+    pub fn basis(self, b: Basis) -> &'static str {
+        match b {
+            Basis::Calendar => self.pick("自然时间", "Calendar time"),
+            Basis::Business => self.pick("工作时间", "Business hours"),
+        }
+    }
+
+    pub fn regime(self, r: Regime) -> &'static str {
+        match r {
+            Regime::China2020 => self.pick("中国：银行业保险业消费投诉处理管理办法（15/30/60 天）", "China: 2020 complaint measures (15/30/60 days)"),
+            Regime::UkDisp => self.pick("英国 FCA DISP（3 个工作日 / 8 周）", "UK FCA DISP (3 business days / 8 weeks)"),
+            Regime::UkDispPayments => self.pick("英国 DISP 支付服务（15/35 个工作日）", "UK DISP payment services (15/35 business days)"),
+            Regime::EuPsd2 => self.pick("欧盟 PSD2（15/35 个工作日）", "EU PSD2 (15/35 business days)"),
+            Regime::UsCfpb => self.pick("美国 CFPB（15/60 天）", "US CFPB (15/60 days)"),
+        }
+    }
+
+    pub fn cadence(self, c: Cadence) -> &'static str {
+        match c {
+            Cadence::Monthly => self.pick("每月", "Monthly"),
+            Cadence::Quarterly => self.pick("每季度", "Quarterly"),
+            Cadence::Never => self.pick("不回访", "Never"),
+        }
+    }
+
+    /// Monday is 0.
+    pub fn weekday(self, i: usize) -> &'static str {
+        let zh = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+        let en = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        self.pick(zh[i % 7], en[i % 7])
+    }
+
     /// A request field's name as the form labels it.
     pub fn field(self, field: &str) -> &'static str {
         let t = self.t();
@@ -140,6 +183,19 @@ impl Lang {
             "category" => t.category,
             "body" => t.event_body,
             "type" => t.event_type,
+            "zone" => t.set_zone,
+            "week" => t.set_week,
+            "holidays" => t.set_holidays,
+            "makeup_days" => t.set_makeup_days,
+            "first_response_minutes" => t.set_first_response_h,
+            "resolution_minutes" => t.set_resolution_h,
+            "due_soon_percent" => t.set_due_soon_pct,
+            "steps" => t.set_steps_h,
+            "policies" => t.set_policies,
+            "categories" | "complaint" | "complex" => t.set_phrases,
+            "first_after_days" => t.set_first_after_days,
+            "max_attempts" => t.set_max_attempts,
+            "target_percent" => t.set_target_pct,
             _ => t.unknown_field,
         }
     }
@@ -294,6 +350,41 @@ pub struct Texts {
     pub hours_short: &'static str,
     pub days_short: &'static str,
     pub description_heading: &'static str,
+    pub settings_title: &'static str,
+    pub settings_lead: &'static str,
+    pub set_save: &'static str,
+    pub set_saved: &'static str,
+    pub set_calendar: &'static str,
+    pub set_zone: &'static str,
+    pub set_week: &'static str,
+    pub set_shifts_hint: &'static str,
+    pub set_holidays: &'static str,
+    pub set_makeup_days: &'static str,
+    pub set_dates_hint: &'static str,
+    pub set_bad_shift: &'static str,
+    pub set_bad_date: &'static str,
+    pub set_policies: &'static str,
+    pub set_policies_hint: &'static str,
+    pub set_any: &'static str,
+    pub set_segment: &'static str,
+    pub set_basis: &'static str,
+    pub set_first_response_h: &'static str,
+    pub set_resolution_h: &'static str,
+    pub set_due_soon_pct: &'static str,
+    pub set_steps_h: &'static str,
+    pub set_add_policy: &'static str,
+    pub set_remove: &'static str,
+    pub set_regime: &'static str,
+    pub set_regime_hint: &'static str,
+    pub set_follow_up: &'static str,
+    pub set_first_after_days: &'static str,
+    pub set_max_attempts: &'static str,
+    pub set_target_pct: &'static str,
+    pub set_phrases: &'static str,
+    pub set_phrases_hint: &'static str,
+    pub set_complaint_phrases: &'static str,
+    pub set_complex_phrases: &'static str,
+    pub set_complex_length: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -398,6 +489,41 @@ pub static ZH: Texts = Texts {
     hours_short: "小时",
     days_short: "天",
     description_heading: "问题描述",
+    settings_title: "系统设置",
+    settings_lead: "这里的修改保存后立即对新登记的工单生效，每次修改都会记入审计日志。",
+    set_save: "保存",
+    set_saved: "已保存",
+    set_calendar: "营业日历",
+    set_zone: "时区",
+    set_week: "每周营业时间",
+    set_shifts_hint: "例如 09:00-12:00, 13:30-17:30；留空表示休息",
+    set_holidays: "法定节假日",
+    set_makeup_days: "调休上班日",
+    set_dates_hint: "每行一个日期，格式 YYYY-MM-DD",
+    set_bad_shift: "营业时间格式应为 09:00-12:00，多个时段用逗号分隔。",
+    set_bad_date: "日期格式应为 YYYY-MM-DD，每行一个。",
+    set_policies: "服务时限（SLA）策略",
+    set_policies_hint: "每张工单采用最具体的匹配策略（客户分层与渠道）。时间单位为小时。",
+    set_any: "任意",
+    set_segment: "客户分层",
+    set_basis: "计时方式",
+    set_first_response_h: "首次响应（小时）",
+    set_resolution_h: "解决（小时）",
+    set_due_soon_pct: "预警比例（%）",
+    set_steps_h: "投诉环节：审核 / 调查 / 反馈（小时）",
+    set_add_policy: "新增策略",
+    set_remove: "删除",
+    set_regime: "监管时限规则",
+    set_regime_hint: "每张投诉都会按所选规则显示监管时限和下一项义务。",
+    set_follow_up: "回访规则",
+    set_first_after_days: "新客户首次回访（购买后天数）",
+    set_max_attempts: "最多尝试次数（之后记为无法联系）",
+    set_target_pct: "回访率目标（%）",
+    set_phrases: "智能分类关键词",
+    set_phrases_hint: "中文按字符匹配，不需要空格。多个关键词用逗号或换行分隔。",
+    set_complaint_phrases: "识别为投诉的关键词",
+    set_complex_phrases: "识别为复杂工单的关键词",
+    set_complex_length: "描述超过多少字视为复杂",
 };
 
 pub static EN: Texts = Texts {
@@ -502,4 +628,39 @@ pub static EN: Texts = Texts {
     hours_short: "h",
     days_short: "d",
     description_heading: "Description",
+    settings_title: "Settings",
+    settings_lead: "Changes apply to newly registered cases as soon as they are saved; every change is recorded in the audit trail.",
+    set_save: "Save",
+    set_saved: "Saved",
+    set_calendar: "Business calendar",
+    set_zone: "Time zone",
+    set_week: "Weekly opening hours",
+    set_shifts_hint: "e.g. 09:00-12:00, 13:30-17:30; empty means closed",
+    set_holidays: "Public holidays",
+    set_makeup_days: "Make-up working days",
+    set_dates_hint: "One date per line, YYYY-MM-DD",
+    set_bad_shift: "Opening hours look like 09:00-12:00, several separated by commas.",
+    set_bad_date: "Dates look like YYYY-MM-DD, one per line.",
+    set_policies: "SLA policies",
+    set_policies_hint: "Each case takes the most specific matching policy (segment and channel). Times are in hours.",
+    set_any: "Any",
+    set_segment: "Segment",
+    set_basis: "Counts",
+    set_first_response_h: "First response (h)",
+    set_resolution_h: "Resolution (h)",
+    set_due_soon_pct: "Due soon at (%)",
+    set_steps_h: "Complaint steps: review / investigation / feedback (h)",
+    set_add_policy: "Add policy",
+    set_remove: "Remove",
+    set_regime: "Regulatory regime",
+    set_regime_hint: "Every complaint shows its regulatory deadline and next obligation under this regime.",
+    set_follow_up: "Follow-up rules",
+    set_first_after_days: "First follow-up (days after first product)",
+    set_max_attempts: "Attempts before unreachable",
+    set_target_pct: "Follow-up rate target (%)",
+    set_phrases: "Classifier phrases",
+    set_phrases_hint: "Chinese is matched by characters, no spaces needed. Separate phrases with commas or new lines.",
+    set_complaint_phrases: "Phrases that mark a complaint",
+    set_complex_phrases: "Phrases that mark a complex case",
+    set_complex_length: "Description length that makes a case complex",
 };

@@ -18,6 +18,7 @@ use pages::new_case::NewCasePage;
 use pages::not_built::{NotBuilt, Section};
 use pages::not_found::NotFound;
 use pages::queue::QueuePage;
+use pages::settings::SettingsPage;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -43,7 +44,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
                     <Route path=path!("surveys") view=|| view! { <NotBuilt section=Section::Surveys/> }/>
                     <Route path=path!("dashboard") view=|| view! { <NotBuilt section=Section::Dashboard/> }/>
-                    <Route path=path!("settings") view=|| view! { <NotBuilt section=Section::Settings/> }/>
+                    <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -6,3 +6,4 @@ pub mod new_case;
 pub mod not_built;
 pub mod not_found;
 pub mod queue;
+pub mod settings;

@@ -89,7 +89,7 @@ async fn each_role_sees_the_sections_it_may_use() {
         }
         // A section not built yet says so; one the role may not open says that instead.
         browser.goto("/settings").await;
-        let expected = if email == ADMIN { "not-built" } else { "forbidden" };
+        let expected = if email == ADMIN { "settings-page" } else { "forbidden" };
         browser.find(expected).await;
         if email == ADMIN {
             browser.screenshot("settings-admin-zh").await;
@@ -130,4 +130,44 @@ async fn the_language_switch_turns_the_app_into_english_and_is_remembered() {
     let lang = browser.client.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
     assert_eq!(lang.as_deref(), Some("en"));
     browser.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_edits_classifier_phrases_and_the_next_case_uses_them() {
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    browser.click("nav-settings").await;
+    browser.find("settings-page").await;
+
+    // A malformed opening time is caught before anything is sent.
+    browser.fill("cal-day-0", "9点到12点").await;
+    browser.click("save-calendar").await;
+    let error = browser.text("save-error").await;
+    assert!(error.contains("09:00-12:00"), "{error}");
+
+    let phrase = unique("专用词");
+    let cards = browser.find("phr-cards").await;
+    cards.send_keys(&format!(", {phrase}")).await.unwrap();
+    browser.click("save-phrases").await;
+    assert_eq!(browser.text("saved").await, "已保存");
+    browser.screenshot("settings-zh").await;
+
+    browser.client.refresh().await.unwrap();
+    let value = wait_for("the saved phrase after a reload", || async {
+        let v = browser.find("phr-cards").await.prop("value").await.ok()??;
+        v.contains(&phrase).then_some(v)
+    })
+    .await;
+    assert!(value.contains("信用卡"), "the other phrases are kept: {value}");
+    browser.close().await;
+
+    // The next case whose text has the phrase is filed under cards, without a redeploy.
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("分类客户")).await;
+    let case = api.post("/api/cases", &serde_json::json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer,
+        "subject": format!("关于{phrase}"), "description": "想了解一下"
+    })).await;
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    assert_eq!(case.body["category"], "cards");
 }

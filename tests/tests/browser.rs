@@ -138,6 +138,9 @@ async fn an_admin_edits_classifier_phrases_and_the_next_case_uses_them() {
     browser.sign_in(ADMIN).await;
     browser.click("nav-settings").await;
     browser.find("settings-page").await;
+    browser.screenshot("settings-calendar-zh").await;
+    browser.client.execute("document.querySelector('[data-testid=policy-form]').scrollIntoView()", vec![]).await.unwrap();
+    browser.screenshot("settings-policies-zh").await;
 
     // A malformed opening time is caught before anything is sent.
     browser.fill("cal-day-0", "9点到12点").await;

@@ -337,11 +337,11 @@ fn PolicyForm(settings: RwSignal<Settings>) -> impl IntoView {
                                         <td><input class="num" inputmode="decimal" aria-label=tt.set_first_response_h data-testid="policy-first" bind:value=row.first/></td>
                                         <td><input class="num" inputmode="decimal" aria-label=tt.set_resolution_h bind:value=row.resolution/></td>
                                         <td><input class="num" inputmode="numeric" aria-label=tt.set_due_soon_pct bind:value=row.due_soon/></td>
-                                        <td class="steps">
+                                        <td class="steps"><div>
                                             <input class="num" inputmode="decimal" aria-label=lang.step(domain::Step::Review) bind:value=row.review/>
                                             <input class="num" inputmode="decimal" aria-label=lang.step(domain::Step::Investigation) bind:value=row.investigation/>
                                             <input class="num" inputmode="decimal" aria-label=lang.step(domain::Step::Feedback) bind:value=row.feedback/>
-                                        </td>
+                                        </div></td>
                                         <td><button type="button" class="button ghost small" on:click=move |_| rows.update(|r| r.retain(|x| x.id != row.id))>{tt.set_remove}</button></td>
                                     </tr>
                                 }

@@ -3,7 +3,7 @@
 
 use domain::api::{
     Case, CaseDetail, CaseFilter, Customer, ErrorBody, LoginRequest, LoginResponse, NewCase, NewCustomer,
-    NewEvent, Page, SettingUpdate, Settings, User,
+    NewEvent, Page, SettingUpdate, Settings, TeamUpdate, TeamView, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -147,4 +147,12 @@ pub async fn get_settings() -> ApiResult<Settings> {
 /// Replaces one setting (`calendar`, `sla_policies`, `regime`, `classifier`, `follow_up`).
 pub async fn put_setting<T: Serialize>(key: &'static str, version: i64, value: T) -> ApiResult<Settings> {
     put(&format!("/api/settings/{key}"), &SettingUpdate { version, value }).await
+}
+
+pub async fn list_teams() -> ApiResult<Vec<TeamView>> {
+    get("/api/teams").await
+}
+
+pub async fn update_team(id: String, update: TeamUpdate) -> ApiResult<TeamView> {
+    put(&format!("/api/teams/{}", js_sys::encode_uri_component(&id)), &update).await
 }

@@ -159,6 +159,17 @@ impl Lang {
         }
     }
 
+    pub fn obligation(self, o: domain::regulatory::Obligation) -> &'static str {
+        use domain::regulatory::Obligation::*;
+        match o {
+            Decision => self.pick("作出处理决定", "Decision"),
+            SummaryResolution => self.pick("简易解决答复（否则进入最终答复）", "Summary resolution communication"),
+            HoldingReply => self.pick("说明延迟的过渡答复", "Holding reply"),
+            Response => self.pick("首次答复", "Response"),
+            FinalResponse => self.pick("最终答复", "Final response"),
+        }
+    }
+
     /// Monday is 0.
     pub fn weekday(self, i: usize) -> &'static str {
         let zh = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
@@ -194,6 +205,7 @@ impl Lang {
             "policies" => t.set_policies,
             "categories" | "complaint" | "complex" => t.set_phrases,
             "first_after_days" => t.set_first_after_days,
+            "skills" => t.set_team_skills,
             "max_attempts" => t.set_max_attempts,
             "target_percent" => t.set_target_pct,
             _ => t.unknown_field,
@@ -385,6 +397,12 @@ pub struct Texts {
     pub set_complaint_phrases: &'static str,
     pub set_complex_phrases: &'static str,
     pub set_complex_length: &'static str,
+    pub next_obligation: &'static str,
+    pub set_teams: &'static str,
+    pub set_teams_hint: &'static str,
+    pub set_team_name: &'static str,
+    pub set_team_skills: &'static str,
+    pub set_team_members: &'static str,
 }
 
 pub static ZH: Texts = Texts {
@@ -524,6 +542,12 @@ pub static ZH: Texts = Texts {
     set_complaint_phrases: "识别为投诉的关键词",
     set_complex_phrases: "识别为复杂工单的关键词",
     set_complex_length: "描述超过多少字视为复杂",
+    next_obligation: "下一项监管义务",
+    set_teams: "团队与技能",
+    set_teams_hint: "自动分派按业务分类找到团队，再按技能和工作量找到处理人。",
+    set_team_name: "团队名称",
+    set_team_skills: "负责的业务",
+    set_team_members: "成员",
 };
 
 pub static EN: Texts = Texts {
@@ -663,4 +687,10 @@ pub static EN: Texts = Texts {
     set_complaint_phrases: "Phrases that mark a complaint",
     set_complex_phrases: "Phrases that mark a complex case",
     set_complex_length: "Description length that makes a case complex",
+    next_obligation: "Next regulatory obligation",
+    set_teams: "Teams and skills",
+    set_teams_hint: "Routing finds the team by category, then the agent by skill and load.",
+    set_team_name: "Team name",
+    set_team_skills: "Handles",
+    set_team_members: "Members",
 };

@@ -11,7 +11,7 @@ use crate::calendar::{BusinessCalendar, CalendarSpec};
 use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Status, Step};
 use crate::classify;
 use crate::follow_up;
-use crate::regulatory::Regime;
+use crate::regulatory::{Due, Regime};
 use crate::sla::PolicySet;
 use crate::customer::{Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
@@ -380,6 +380,8 @@ pub struct CaseDetail {
     #[serde(flatten)]
     pub case: Case,
     pub description: String,
+    /// For an open complaint: the next obligation under the institution's regulatory regime.
+    pub regulatory_next: Option<Due>,
     pub events: Vec<CaseEvent>,
 }
 
@@ -498,6 +500,46 @@ impl Validate for SettingUpdate<follow_up::Rules> {
     }
 }
 
+/// A team with its skills and members, as settings show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    /// Category codes, and `complaint`, the team handles.
+    pub skills: Vec<String>,
+    pub version: i64,
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// `PUT /api/teams/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamUpdate {
+    pub name: String,
+    pub skills: Vec<String>,
+    pub version: i64,
+}
+
+impl Validate for TeamUpdate {
+    fn validate(&self) -> Result<(), FieldError> {
+        check_text("name", &self.name, 50)?;
+        if self.skills.is_empty() {
+            return Err(FieldError::invalid("skills", "a team needs at least one skill"));
+        }
+        match self.skills.iter().find(|s| !is_category(s) && s.as_str() != crate::routing::COMPLAINT_SKILL) {
+            Some(_) => Err(FieldError::invalid("skills", "a skill is a category code or complaint")),
+            None => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,6 +630,15 @@ mod tests {
         let mut unknown = d.classifier.clone();
         unknown.categories[0].code = "crypto".into();
         assert_eq!(SettingUpdate { version: 0, value: unknown }.validate().unwrap_err().field, "categories");
+    }
+
+    #[test]
+    fn team_updates_need_a_name_and_known_skills() {
+        let ok = TeamUpdate { name: "零售一组".into(), skills: vec!["cards".into(), "complaint".into()], version: 1 };
+        assert_eq!(ok.validate(), Ok(()));
+        assert_eq!(TeamUpdate { name: " ".into(), ..ok.clone() }.validate().unwrap_err().field, "name");
+        assert_eq!(TeamUpdate { skills: vec![], ..ok.clone() }.validate().unwrap_err().field, "skills");
+        assert_eq!(TeamUpdate { skills: vec!["crypto".into()], ..ok }.validate().unwrap_err().field, "skills");
     }
 
     #[test]

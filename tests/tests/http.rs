@@ -158,6 +158,11 @@ async fn a_complaint_starts_at_review_with_its_regulatory_deadline() {
     assert_eq!(time(&reply.body["step_due_at"]) - created, Duration::hours(24));
     assert_eq!(time(&reply.body["resolution_due_at"]) - created, Duration::hours(72));
     assert_eq!(time(&reply.body["regulatory_due_at"]) - created, Duration::days(15));
+    assert_eq!(reply.body["regulatory_next"]["obligation"], "decision");
+    assert_eq!(reply.body["regulatory_next"]["due_at"], reply.body["regulatory_due_at"]);
+
+    let inquiry = api.post("/api/cases", &inquiry(&customer, "不是投诉")).await;
+    assert!(inquiry.body["regulatory_next"].is_null());
 }
 
 #[tokio::test]

@@ -120,3 +120,33 @@ async fn a_new_sla_policy_applies_to_the_next_case_at_once() {
     let refused = put(&admin, "sla_policies", &zero["versions"]["sla_policies"], zero["sla_policies"].clone()).await;
     assert_eq!((refused.status, refused.field()), (422, Some("first_response_minutes")));
 }
+
+#[tokio::test]
+async fn admins_edit_team_skills_with_version_checks() {
+    assert_eq!(Api::signed_in(AGENT).await.get("/api/teams").await.status, 403);
+    let admin = Api::signed_in(ADMIN).await;
+    let teams = admin.get("/api/teams").await;
+    assert_eq!(teams.status, 200);
+    let list = teams.body.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    let complaints = list.iter().find(|t| t["id"] == "team-complaints").unwrap();
+    assert!(complaints["skills"].as_array().unwrap().contains(&json!("complaint")));
+    assert_eq!(complaints["members"].as_array().unwrap().len(), 3);
+
+    let retail = list.iter().find(|t| t["id"] == "team-retail-2").unwrap();
+    let put = |body: Value| admin.send(admin.http.put(admin.url("/api/teams/team-retail-2")).header("X-Requested-With", "kefu").json(&body));
+    let bad = put(json!({"name": "零售客服二组", "skills": ["crypto"], "version": retail["version"]})).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("skills")));
+    let empty = put(json!({"name": "零售客服二组", "skills": [], "version": retail["version"]})).await;
+    assert_eq!((empty.status, empty.field()), (422, Some("skills")));
+
+    let skills = json!(["loans", "deposits", "account", "wealth", "other"]);
+    let saved = put(json!({"name": "零售客服二组", "skills": skills, "version": retail["version"]})).await;
+    assert_eq!(saved.status, 200, "{:?}", saved.body);
+    assert_eq!(saved.body["skills"], skills);
+    assert_eq!(saved.body["version"], retail["version"].as_i64().unwrap() + 1);
+    let stale = put(json!({"name": "改名", "skills": ["loans"], "version": retail["version"]})).await;
+    assert_eq!(stale.status, 409);
+    let missing = admin.send(admin.http.put(admin.url("/api/teams/no-such-team")).header("X-Requested-With", "kefu").json(&json!({"name": "x", "skills": ["loans"], "version": 1}))).await;
+    assert_eq!(missing.status, 404);
+}

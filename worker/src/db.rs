@@ -7,6 +7,7 @@ pub mod customers;
 pub mod events;
 pub mod sessions;
 pub mod settings;
+pub mod teams;
 pub mod users;
 
 use chrono::{DateTime, Utc};

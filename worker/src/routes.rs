@@ -5,6 +5,7 @@ mod cases;
 mod customers;
 mod meta;
 mod settings;
+mod teams;
 
 use domain::Role;
 use worker::{Method, Response};
@@ -30,6 +31,8 @@ pub enum Endpoint {
     AddEvent,
     GetSettings,
     UpdateSetting,
+    ListTeams,
+    UpdateTeam,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -50,6 +53,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/cases/{id}/events", endpoint: Endpoint::AddEvent, access: AGENT, summary: "Add a reply, note or call log; a reply is the first response" },
     Route { method: Method::Get, path: "/api/settings", endpoint: Endpoint::GetSettings, access: ADMIN, summary: "Business calendar, SLA policies, regulatory regime, classifier phrases, follow-up rules, with versions" },
     Route { method: Method::Put, path: "/api/settings/{key}", endpoint: Endpoint::UpdateSetting, access: ADMIN, summary: "Replace one setting ({\"version\", \"value\"}); applies to new clocks at once" },
+    Route { method: Method::Get, path: "/api/teams", endpoint: Endpoint::ListTeams, access: ADMIN, summary: "Teams with their skills and members" },
+    Route { method: Method::Put, path: "/api/teams/{id}", endpoint: Endpoint::UpdateTeam, access: ADMIN, summary: "Rename a team or change its skills ({\"name\", \"skills\", \"version\"})" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -68,5 +73,7 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::AddEvent => cases::add_event(ctx).await,
         Endpoint::GetSettings => settings::list(ctx).await,
         Endpoint::UpdateSetting => settings::update(ctx).await,
+        Endpoint::ListTeams => teams::list(ctx).await,
+        Endpoint::UpdateTeam => teams::update(ctx).await,
     }
 }

@@ -83,6 +83,15 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                 {regulatory.map(|d| view! {
                     <div><dt>{move || t().regulatory_due}</dt><dd><time data-testid="regulatory-due" datetime=d.to_rfc3339()>{full(d)}</time></dd></div>
                 })}
+                {case.regulatory_next.map(|next| view! {
+                    <div>
+                        <dt>{move || t().next_obligation}</dt>
+                        <dd data-testid="regulatory-next">
+                            {move || i18n.get().obligation(next.obligation)}" · "
+                            <time datetime=next.due_at.to_rfc3339()>{full(next.due_at)}</time>
+                        </dd>
+                    </div>
+                })}
             </dl>
             <h2>{move || t().description_heading}</h2>
             <p class="description" data-testid="case-description">{case.description.clone()}</p>

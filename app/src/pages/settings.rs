@@ -3,7 +3,7 @@
 //! the domain's rules; a change applies to the next case at once.
 
 use chrono::{NaiveDate, NaiveTime};
-use domain::api::{RegimeSetting, Settings};
+use domain::api::{RegimeSetting, Settings, TeamUpdate, TeamView};
 use domain::calendar::{CalendarSpec, Shift};
 use domain::case::CATEGORIES;
 use domain::classify::{self, CategoryPhrases};
@@ -54,6 +54,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <RegimeForm settings/>
                                 <FollowUpForm settings/>
                                 <PhraseForm settings/>
+                                <TeamsSection/>
                             </div>
                         }.into_any()
                     }
@@ -518,6 +519,95 @@ fn PhraseForm(settings: RwSignal<Settings>) -> impl IntoView {
                 </div>
             </div>
             <SaveBar status test_id="save-phrases"/>
+        </form>
+    }
+}
+
+/// Every skill a team can have: the categories, and complaints.
+fn all_skills() -> Vec<&'static str> {
+    CATEGORIES.iter().copied().chain(std::iter::once(domain::routing::COMPLAINT_SKILL)).collect()
+}
+
+#[component]
+fn TeamsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let teams = LocalResource::new(api::list_teams);
+    view! {
+        <section class="card" data-testid="teams-section" aria-labelledby="teams-title">
+            <h2 id="teams-title">{move || t().set_teams}</h2>
+            <p class="hint">{move || t().set_teams_hint}</p>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match teams.await {
+                        Ok(list) => list.into_iter().map(|team| view! { <TeamForm team/> }).collect_view().into_any(),
+                        Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| teams.refetch())/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TeamForm(team: TeamView) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let name = RwSignal::new(team.name.clone());
+    let version = RwSignal::new(team.version);
+    let checks: Vec<(&'static str, RwSignal<bool>)> =
+        all_skills().into_iter().map(|s| (s, RwSignal::new(team.skills.iter().any(|x| x == s)))).collect();
+    let status = RwSignal::new(Saved::Idle);
+    let id = team.id.clone();
+    let chosen = checks.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let update = TeamUpdate {
+            name: name.get_untracked(),
+            skills: chosen.iter().filter(|(_, c)| c.get_untracked()).map(|(s, _)| s.to_string()).collect(),
+            version: version.get_untracked(),
+        };
+        let id = id.clone();
+        status.set(Saved::Saving);
+        spawn_local(async move {
+            match api::update_team(id, update).await {
+                Ok(saved) => {
+                    version.set(saved.version);
+                    status.set(Saved::Done);
+                }
+                Err(e) => status.set(Saved::Failed(e)),
+            }
+        });
+    };
+    let name_id = format!("team-name-{}", team.id);
+    let members = team.members.iter().map(|m| m.name.clone()).collect::<Vec<_>>().join("、");
+    let skill_label = move |skill: &'static str| {
+        let lang = i18n.get();
+        if skill == domain::routing::COMPLAINT_SKILL { lang.kind(CaseKind::Complaint) } else { lang.category(skill) }
+    };
+    view! {
+        <form class="team" on:submit=submit novalidate data-testid="team-form">
+            <div class="field narrow-field">
+                <label for=name_id.clone()>{move || t().set_team_name}</label>
+                <input id=name_id.clone() bind:value=name/>
+            </div>
+            <fieldset class="plain">
+                <legend>{move || t().set_team_skills}</legend>
+                <div class="checks">
+                    {checks.into_iter().map(|(skill, checked)| {
+                        let id = format!("team-{}-{skill}", team.id);
+                        let label_for = id.clone();
+                        view! {
+                            <label class="check" for=label_for>
+                                <input type="checkbox" id=id data-testid=format!("skill-{skill}") bind:checked=checked/>
+                                {move || skill_label(skill)}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <p class="hint">{move || t().set_team_members}": "{members.clone()}</p>
+            <SaveBar status test_id="save-team"/>
         </form>
     }
 }

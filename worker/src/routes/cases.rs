@@ -17,7 +17,25 @@ use crate::ids::new_id;
 async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
     let (case, _, description) = cases::get(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
     let events = events::for_case(&ctx.db, id).await?;
-    Ok(CaseDetail { case, description, events })
+    let regulatory_next = if case.kind == CaseKind::Complaint && case.status.is_open() {
+        let rules = rules::load(&ctx.db).await?;
+        rules.regime.next(&rules.calendar, &complaint_facts(case.created_at, case.complexity))
+    } else {
+        None
+    };
+    Ok(CaseDetail { case, description, regulatory_next, events })
+}
+
+/// What the regulatory clock knows of a complaint. Extensions and appraisal pauses are
+/// recorded with the complaint workflow; until then a complaint has neither.
+fn complaint_facts(received_at: chrono::DateTime<chrono::Utc>, complexity: domain::Complexity) -> ComplaintFacts {
+    ComplaintFacts {
+        received_at,
+        complex: complexity == domain::Complexity::Complex,
+        extension_approved: false,
+        excluded: chrono::Duration::zero(),
+        done: Vec::new(),
+    }
 }
 
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -35,13 +53,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let deadlines = CaseDeadlines::start(&policy, cal, ctx.now);
     let complaint = body.kind == CaseKind::Complaint;
     let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(cal));
-    let facts = ComplaintFacts {
-        received_at: ctx.now,
-        complex: complexity == domain::Complexity::Complex,
-        extension_approved: false,
-        excluded: chrono::Duration::zero(),
-        done: Vec::new(),
-    };
+    let facts = complaint_facts(ctx.now, complexity);
     let id = new_id()?;
     // The agent who takes the call owns the case; routing rules come with the workspace.
     let record = NewCaseRecord {

@@ -1,0 +1,63 @@
+//! Teams, their skills, and who is in them.
+
+use domain::api::{Member, TeamUpdate, TeamView};
+use serde::Deserialize;
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::parse;
+use crate::error::ApiError;
+
+#[derive(Deserialize)]
+struct TeamRow {
+    id: String,
+    name: String,
+    skills: String,
+    version: i64,
+}
+
+#[derive(Deserialize)]
+struct MemberRow {
+    id: String,
+    name: String,
+    role: String,
+    team_id: String,
+}
+
+fn skills(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// Every team with its active members. Teams are few; members come in one query.
+pub async fn all(db: &D1Database) -> Result<Vec<TeamView>, ApiError> {
+    let teams: Vec<TeamRow> = query!(db, "SELECT id, name, skills, version FROM teams ORDER BY name").all().await?.results()?;
+    let members: Vec<MemberRow> = query!(
+        db,
+        "SELECT id, name, role, team_id FROM users WHERE team_id IS NOT NULL AND active = 1 ORDER BY name"
+    )
+    .all()
+    .await?
+    .results()?;
+    teams
+        .into_iter()
+        .map(|t| {
+            let members = members
+                .iter()
+                .filter(|m| m.team_id == t.id)
+                .map(|m| Ok(Member { id: m.id.clone(), name: m.name.clone(), role: parse("users.role", &m.role)? }))
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            Ok(TeamView { skills: skills(&t.skills), id: t.id, name: t.name, version: t.version, members })
+        })
+        .collect()
+}
+
+/// The update of a team if it is still at the version the client saw.
+pub fn update(db: &D1Database, id: &str, u: &TeamUpdate) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "UPDATE teams SET name = ?1, skills = ?2, version = version + 1 WHERE id = ?3 AND version = ?4",
+        u.name.trim(),
+        u.skills.join(","),
+        id,
+        u.version
+    )?)
+}

@@ -1,0 +1,35 @@
+//! Teams and skills (admin): what routing reads to send each case to the right people.
+
+use domain::api::TeamUpdate;
+use worker::Response;
+
+use crate::ctx::{json, Ctx};
+use crate::db::{audit, teams};
+use crate::error::ApiError;
+
+pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
+    json(200, &teams::all(&ctx.db).await?)
+}
+
+pub async fn update(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: TeamUpdate = ctx.body().await?;
+    let id = ctx.param(0).to_string();
+    let user = ctx.user()?;
+    let now = ctx.now_ms();
+    let results = ctx
+        .db
+        .batch(vec![
+            teams::update(&ctx.db, &id, &body)?,
+            audit::record_if_changed(&ctx.db, now, &user.id, "team_changed", "team", &id)?,
+        ])
+        .await?;
+    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    let all = teams::all(&ctx.db).await?;
+    let Some(team) = all.into_iter().find(|t| t.id == id) else {
+        return Err(ApiError::NotFound);
+    };
+    if changed != 1 {
+        return Err(ApiError::VersionConflict);
+    }
+    json(200, &team)
+}

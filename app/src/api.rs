@@ -3,7 +3,7 @@
 
 use domain::api::{
     Case, CaseDetail, CaseFilter, Customer, ErrorBody, LoginRequest, LoginResponse, NewCase, NewCustomer,
-    NewEvent, Page, SettingUpdate, Settings, TeamUpdate, TeamView, User,
+    NewEvent, Page, SettingUpdate, Settings, TeamUpdate, TeamView, TransitionRequest, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -155,4 +155,8 @@ pub async fn list_teams() -> ApiResult<Vec<TeamView>> {
 
 pub async fn update_team(id: String, update: TeamUpdate) -> ApiResult<TeamView> {
     put(&format!("/api/teams/{}", js_sys::encode_uri_component(&id)), &update).await
+}
+
+pub async fn transition(case_id: String, request: TransitionRequest) -> ApiResult<CaseDetail> {
+    post(&format!("/api/cases/{}/transition", js_sys::encode_uri_component(&case_id)), &request).await
 }

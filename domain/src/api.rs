@@ -416,6 +416,46 @@ impl Validate for NewEvent {
     }
 }
 
+/// `POST /api/cases/{id}/transition`: move a case to a status, with what the move needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// The status to move to: `assigned` (take, or reopen), `resolved` or `closed`.
+    pub to: Status,
+    pub version: i64,
+    /// Required to resolve.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    /// Required to reopen.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Validate for TransitionRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        for (field, text) in [("resolution", &self.resolution), ("reason", &self.reason)] {
+            if let Some(t) = text {
+                optional_text(field, t, TEXT_MAX)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl TransitionRequest {
+    /// The lifecycle move that takes a case from `from` to `self.to`, if there is one.
+    pub fn inquiry_move(&self, from: Status) -> Option<crate::lifecycle::InquiryMove> {
+        use crate::lifecycle::InquiryMove;
+        match (from, self.to) {
+            (Status::New, Status::Assigned) => Some(InquiryMove::Assign { to_self: true }),
+            (Status::Resolved | Status::Closed, Status::Assigned) => Some(InquiryMove::Reopen { reason: self.reason.clone() }),
+            (_, Status::Resolved) => Some(InquiryMove::Resolve { resolution: self.resolution.clone() }),
+            (_, Status::Closed) => Some(InquiryMove::Close),
+            _ => None,
+        }
+    }
+}
+
 /// Every setting admins edit, with the version each is at (0 = the default, never saved).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {

@@ -98,6 +98,7 @@ string_enum! {
         Reply = "reply",
         Note = "note",
         Call = "call",
+        StatusChanged = "status_changed",
     }
 }
 

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::case::string_enum;
+use crate::case::{string_enum, Status};
 use crate::user::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,17 +43,8 @@ fn present(text: &Option<String>, field: &'static str) -> Result<(), TransitionE
 }
 
 // ---------------------------------------------------------------------------------------------
-// Inquiries: new → assigned → responded → resolved → closed; reopen.
-
-string_enum! {
-    InquiryState {
-        New = "new",
-        Assigned = "assigned",
-        Responded = "responded",
-        Resolved = "resolved",
-        Closed = "closed",
-    }
-}
+// Inquiries (and the case status of follow-ups): new → assigned → responded → resolved → closed;
+// reopen. These moves act on the case's `Status`.
 
 /// A move on an inquiry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,9 +69,10 @@ impl InquiryMove {
     }
 }
 
-impl InquiryState {
-    pub fn apply(self, m: &InquiryMove, role: Role) -> Result<InquiryState, TransitionError> {
-        use InquiryState::*;
+impl Status {
+    /// The status after an inquiry move by someone with `role`.
+    pub fn apply(self, m: &InquiryMove, role: Role) -> Result<Status, TransitionError> {
+        use Status::*;
         let action = m.name();
         let not_allowed = Err(TransitionError::NotAllowed { from: self.as_str(), action });
         match (self, m) {
@@ -366,7 +358,7 @@ mod tests {
 
     #[test]
     fn every_inquiry_move_from_every_state() {
-        use InquiryState::*;
+        use Status::*;
         let moves = [
             InquiryMove::Assign { to_self: true },
             InquiryMove::Assign { to_self: false },
@@ -376,7 +368,7 @@ mod tests {
             InquiryMove::Reopen { reason: text("客户仍有疑问") },
         ];
         // Expected result for a supervisor, per state, per move (None = not allowed).
-        let table: [(InquiryState, [Option<InquiryState>; 6]); 5] = [
+        let table: [(Status, [Option<Status>; 6]); 5] = [
             (New, [Some(Assigned), Some(Assigned), Some(Responded), None, None, None]),
             (Assigned, [Some(Assigned), Some(Assigned), Some(Responded), None, None, None]),
             (Responded, [Some(Responded), Some(Responded), None, Some(Resolved), None, None]),
@@ -396,7 +388,7 @@ mod tests {
 
     #[test]
     fn agents_take_unassigned_inquiries_but_only_supervisors_reassign() {
-        use InquiryState::*;
+        use Status::*;
         assert_eq!(New.apply(&InquiryMove::Assign { to_self: true }, Role::Agent), Ok(Assigned));
         for (from, to_self) in [(New, false), (Assigned, true), (Responded, false)] {
             let err = from.apply(&InquiryMove::Assign { to_self }, Role::Agent).unwrap_err();
@@ -406,7 +398,7 @@ mod tests {
 
     #[test]
     fn inquiry_moves_need_their_text() {
-        use InquiryState::*;
+        use Status::*;
         let err = Responded.apply(&InquiryMove::Resolve { resolution: text("  ") }, Role::Agent).unwrap_err();
         assert_eq!((err.clone(), err.status()), (TransitionError::Missing("resolution"), 422));
         assert_eq!(Closed.apply(&InquiryMove::Reopen { reason: None }, Role::Agent), Err(TransitionError::Missing("reason")));

@@ -174,3 +174,40 @@ async fn an_admin_edits_classifier_phrases_and_the_next_case_uses_them() {
     assert_eq!(case.status, 201, "{:?}", case.body);
     assert_eq!(case.body["category"], "cards");
 }
+
+#[tokio::test]
+async fn an_agent_replies_and_resolves_a_case_from_its_page() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("页面客户")).await;
+    let case = api.post("/api/cases", &serde_json::json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "subject": "页面处理", "description": "请问年费"
+    })).await.body;
+
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.goto(&format!("/cases/{}", case["id"].as_str().unwrap())).await;
+    assert!(!browser.has("to-resolved").await, "nothing to resolve before the first response");
+    browser.fill("event-body", "您好，金卡年费为每年 200 元。").await;
+    browser.click("event-submit").await;
+    wait_for("the reply on the timeline", || async {
+        let events = browser.client.find_all(Locator::Css("[data-testid='event']")).await.ok()?;
+        (events.len() == 2).then_some(())
+    })
+    .await;
+    assert_eq!(browser.text("case-status").await, "已响应");
+
+    browser.click("to-resolved").await;
+    assert!(browser.text("action-error").await.contains("说明"), "a resolution note is required");
+    browser.fill("action-note", "已告知年费标准").await;
+    browser.click("to-resolved").await;
+    wait_for("the resolved status", || async {
+        let status = browser.client.find(Locator::Css("[data-testid='case-status']")).await.ok()?.text().await.ok()?;
+        (status == "已解决").then_some(())
+    })
+    .await;
+    let badge = browser.find("sla-badge").await;
+    assert_eq!(badge.attr("data-state").await.unwrap().as_deref(), Some("met"));
+    browser.find("to-closed").await;
+    browser.screenshot("case-resolved-zh").await;
+    browser.close().await;
+}

@@ -342,3 +342,72 @@ async fn the_scheduled_endpoint_reaches_the_worker_and_the_app_falls_back_to_ind
     let unknown = api.get("/api/no-such-route").await;
     assert_eq!((unknown.status, unknown.code()), (404, Some("not_found")));
 }
+
+#[tokio::test]
+async fn an_inquiry_moves_through_its_lifecycle_and_illegal_moves_get_409() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("流程客户")).await;
+    let case = api.post("/api/cases", &inquiry(&customer, "流程测试")).await.body;
+    let id = case["id"].as_str().unwrap().to_string();
+    let to = |body: Value| {
+        let api = &api;
+        let id = id.clone();
+        async move { api.post(&format!("/api/cases/{id}/transition"), &body).await }
+    };
+
+    // Not responded yet: resolving is not a move the lifecycle allows.
+    let early = to(json!({"to": "resolved", "version": 1, "resolution": "已解答"})).await;
+    assert_eq!((early.status, early.code()), (409, Some("illegal_transition")));
+
+    let replied = api.post(&format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "您好", "version": 1})).await;
+    assert_eq!(replied.body["status"], "responded");
+
+    let no_text = to(json!({"to": "resolved", "version": 2})).await;
+    assert_eq!((no_text.status, no_text.code(), no_text.field()), (422, Some("missing_field"), Some("resolution")));
+    let resolved = to(json!({"to": "resolved", "version": 2, "resolution": "已告知年费标准"})).await;
+    assert_eq!(resolved.status, 200, "{:?}", resolved.body);
+    assert_eq!(resolved.body["status"], "resolved");
+    assert_eq!(resolved.body["sla_state"], "met");
+    assert!(resolved.body["resolved_at"].is_string());
+    let last = resolved.body["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "status_changed");
+    assert!(last["body"].as_str().unwrap().contains("已告知年费标准"));
+
+    let stale = to(json!({"to": "closed", "version": 2})).await;
+    assert_eq!(stale.status, 409);
+    let closed = to(json!({"to": "closed", "version": 3})).await;
+    assert_eq!((closed.status, closed.body["status"].as_str()), (200, Some("closed")));
+    let back = to(json!({"to": "resolved", "version": 4, "resolution": "x"})).await;
+    assert_eq!(back.status, 409);
+    let reopened = to(json!({"to": "assigned", "version": 4, "reason": "客户仍有疑问"})).await;
+    assert_eq!((reopened.status, reopened.body["status"].as_str()), (200, Some("assigned")));
+    assert!(reopened.body["resolved_at"].is_null());
+    let bad = to(json!({"to": "archived", "version": 5})).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("to")));
+
+    let complaint = api.post("/api/cases", &json!({
+        "kind": "complaint", "channel": "phone", "customer_id": customer, "subject": "投诉", "description": "投诉服务"
+    })).await.body;
+    let moved = api.post(&format!("/api/cases/{}/transition", complaint["id"].as_str().unwrap()), &json!({"to": "closed", "version": 1})).await;
+    assert_eq!(moved.status, 409, "complaints move through their own workflow");
+}
+
+#[tokio::test]
+async fn an_agent_takes_an_unassigned_case() {
+    let api = Api::signed_in(AGENT).await;
+    let unassigned = api.get("/api/cases?assignee=none&status=new&limit=200").await.body;
+    let items = unassigned["items"].as_array().unwrap();
+    // Several tests may race for the same case; take the first one still free.
+    let mut taken = None;
+    for case in items.iter().filter(|c| c["kind"] != "complaint") {
+        let reply = api.post(&format!("/api/cases/{}/transition", case["id"].as_str().unwrap()), &json!({"to": "assigned", "version": case["version"]})).await;
+        if reply.status == 200 {
+            taken = Some(reply.body);
+            break;
+        }
+        assert_eq!(reply.status, 409, "{:?}", reply.body);
+    }
+    let taken = taken.expect("the demo data has unassigned new cases");
+    assert_eq!(taken["status"], "assigned");
+    assert_eq!(taken["assignee_id"], "user-agent");
+}

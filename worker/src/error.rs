@@ -26,6 +26,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("someone else changed this case; reload it and try again")]
     VersionConflict,
+    #[error(transparent)]
+    Transition(#[from] domain::lifecycle::TransitionError),
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("internal error")]
@@ -47,6 +49,7 @@ impl ApiError {
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::VersionConflict => 409,
+            ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
             ApiError::Field(_) => 422,
             ApiError::Internal(_) => 500,
@@ -64,6 +67,9 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::VersionConflict => "version_conflict",
+            ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",
+            ApiError::Transition(domain::lifecycle::TransitionError::Missing(_)) => "missing_field",
+            ApiError::Transition(_) => "illegal_transition",
             ApiError::TooLarge(_) => "body_too_large",
             ApiError::Internal(_) => "internal",
         }
@@ -73,6 +79,7 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         let (message, field) = match self {
             ApiError::Field(f) => (f.message.clone(), Some(f.field.clone())),
+            ApiError::Transition(t @ domain::lifecycle::TransitionError::Missing(field)) => (t.to_string(), Some(field.to_string())),
             other => (other.to_string(), None),
         };
         ErrorBody { error: ErrorDetail { code: self.code().to_string(), message, field } }

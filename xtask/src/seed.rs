@@ -209,8 +209,14 @@ pub fn sql(now: DateTime<Utc>) -> String {
 
     let policies = PolicySet::standard();
     let cal = BusinessCalendar::china_default();
-    let mut created_times: Vec<DateTime<Utc>> =
-        (0..CASES).map(|_| start + Duration::minutes(rng.random_range(0..DAYS * 24 * 60))).collect();
+    // A tenth of the cases arrived in the last three days, so today's queue has new work in it.
+    let recent = CASES / 10;
+    let mut created_times: Vec<DateTime<Utc>> = (0..CASES)
+        .map(|i| {
+            let span = if i < recent { 3 * 24 * 60 } else { DAYS * 24 * 60 };
+            now - Duration::minutes(rng.random_range(1..span))
+        })
+        .collect();
     created_times.sort();
     let agents: Vec<&(&str, &str, &str, &str, Option<&str>)> = STAFF.iter().filter(|s| s.3 == "agent").collect();
     for (i, created_at) in created_times.into_iter().enumerate() {
@@ -241,7 +247,7 @@ pub fn sql(now: DateTime<Utc>) -> String {
         } else if age > Duration::days(2) {
             weighted(&mut rng, &[(Status::Closed, 40), (Status::Resolved, 25), (Status::Responded, 25), (Status::Assigned, 10)])
         } else {
-            weighted(&mut rng, &[(Status::New, 15), (Status::Assigned, 45), (Status::Responded, 30), (Status::Resolved, 10)])
+            weighted(&mut rng, &[(Status::New, 30), (Status::Assigned, 35), (Status::Responded, 25), (Status::Resolved, 10)])
         };
         // agent@demo.kefu gets a good share, so the demo queue "mine" has work in it.
         let assignee = match status {

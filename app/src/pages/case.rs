@@ -1,8 +1,8 @@
 //! One case: its header, every clock with its state, the description, the timeline (oldest
 //! first), and the composer for replies, internal notes and call logs.
 
-use domain::api::{CaseDetail, NewEvent};
-use domain::EventType;
+use domain::api::{Case, CaseDetail, NewEvent, TransitionRequest};
+use domain::{CaseKind, EventType, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -12,6 +12,7 @@ use crate::components::feedback::{ErrorPanel, Loading};
 use crate::components::sla_badge::SlaBadge;
 use crate::components::time::full;
 use crate::i18n::use_i18n;
+use crate::session::use_session;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -111,6 +112,7 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
+            <Actions case=c.clone() on_change/>
             <Composer case_id=c.id.clone() version=c.version on_change/>
         </section>
     }
@@ -163,4 +165,83 @@ fn Composer(case_id: String, version: i64, on_change: Callback<()>) -> impl Into
             </button>
         </form>
     }
+}
+
+/// The moves the lifecycle allows this user from here, and only those.
+#[component]
+fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let t = move || i18n.get().t();
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let role = session.user.get_untracked().map(|u| u.role);
+    let from = case.status;
+    let request = move |to: Status, text: Option<String>| TransitionRequest { to, version: case.version, resolution: text.clone(), reason: text };
+    // Complaint steps move in the complaint workflow, with the records each step needs.
+    let allowed: Vec<Status> = if case.kind == CaseKind::Complaint {
+        Vec::new()
+    } else {
+        [Status::Assigned, Status::Resolved, Status::Closed]
+            .into_iter()
+            .filter(|to| {
+                let probe = request(*to, Some("-".into()));
+                match (probe.inquiry_move(from), role) {
+                    (Some(m), Some(r)) => from.apply(&m, r).is_ok(),
+                    _ => false,
+                }
+            })
+            .collect()
+    };
+    if allowed.is_empty() {
+        return ().into_any();
+    }
+    let case_id = case.id.clone();
+    let run = move |to: Status| {
+        let text = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
+        let req = request(to, text);
+        let id = case_id.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::transition(id, req).await;
+            busy.set(false);
+            match result {
+                Ok(_) => on_change.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let label = move |to: Status| match (from, to) {
+        (Status::New, Status::Assigned) => t().act_take,
+        (_, Status::Assigned) => t().act_reopen,
+        (_, Status::Resolved) => t().act_resolve,
+        _ => t().act_close,
+    };
+    let needs_note = allowed.iter().any(|s| matches!((from, s), (_, Status::Resolved) | (Status::Resolved | Status::Closed, Status::Assigned)));
+    view! {
+        <section class="card actions-card" data-testid="actions" aria-labelledby="actions-title">
+            <h2 id="actions-title">{move || t().act_title}</h2>
+            {needs_note.then(|| view! {
+                <div class="field">
+                    <label for="action-note">{move || t().act_note}</label>
+                    <input id="action-note" data-testid="action-note" bind:value=note/>
+                </div>
+            })}
+            <div class="actions">
+                {allowed.into_iter().map(|to| {
+                    let run = run.clone();
+                    view! {
+                        <button type="button" class="button" data-testid=format!("to-{}", to.as_str())
+                            disabled=move || busy.get() on:click=move |_| run(to)>
+                            {move || label(to)}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="action-error">{e.message(i18n.get())}</p> })}
+        </section>
+    }
+    .into_any()
 }

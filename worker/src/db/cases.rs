@@ -233,6 +233,7 @@ pub struct CaseUpdate<'a> {
     pub id: &'a str,
     pub version: i64,
     pub status: Status,
+    pub assignee_id: Option<&'a str>,
     pub deadlines: CaseDeadlines,
     pub now: DateTime<Utc>,
 }
@@ -244,7 +245,7 @@ pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, Ap
     Ok(query!(
         db,
         "UPDATE cases SET status = ?1, first_responded_at = ?2, is_open = ?3, sla_due_at = ?4,
-           sla_due_soon_at = ?5, updated_at = ?6, version = version + 1
+           sla_due_soon_at = ?5, updated_at = ?6, resolved_at = ?9, assignee_id = ?10, version = version + 1
          WHERE id = ?7 AND version = ?8",
         u.status.as_str(),
         u.deadlines.first_responded_at.map(|t| t.timestamp_millis()),
@@ -253,6 +254,8 @@ pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, Ap
         sla_due_soon_at,
         u.now.timestamp_millis(),
         u.id,
-        u.version
+        u.version,
+        u.deadlines.resolved_at.map(|t| t.timestamp_millis()),
+        u.assignee_id
     )?)
 }

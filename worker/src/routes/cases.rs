@@ -1,6 +1,7 @@
 //! Cases: register, list, open, and add to the timeline.
 
-use domain::api::{page_limit, CaseDetail, CaseFilter, FieldError, NewCase, NewEvent};
+use domain::api::{page_limit, CaseDetail, CaseFilter, FieldError, NewCase, NewEvent, TransitionRequest};
+use domain::lifecycle::TransitionError;
 use domain::regulatory::ComplaintFacts;
 use domain::sla::CaseDeadlines;
 use domain::{CaseKind, EventType, Status, Step};
@@ -119,7 +120,7 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         let policy = rules.policies.for_case(current.kind, current.complexity, segment, current.channel);
         deadlines.responded(&policy, &rules.calendar, current.created_at, ctx.now);
     }
-    let update = CaseUpdate { id: &id, version: body.version, status, deadlines, now: ctx.now };
+    let update = CaseUpdate { id: &id, version: body.version, status, assignee_id: current.assignee_id.as_deref(), deadlines, now: ctx.now };
     let event_id = new_id()?;
     let event = NewEventRecord {
         id: &event_id,
@@ -136,4 +137,50 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::VersionConflict);
     }
     json(201, &detail(&ctx, &id).await?)
+}
+
+/// Moves an inquiry or follow-up along its lifecycle: take, resolve, close, reopen. Complaint
+/// steps have their own workflow, with the records each step needs.
+pub async fn transition(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: TransitionRequest = ctx.body().await?;
+    let id = ctx.param(0).to_string();
+    let (current, _, _) = cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::NotFound)?;
+    if current.version != body.version {
+        return Err(ApiError::VersionConflict);
+    }
+    let user = ctx.user()?;
+    let not_allowed = TransitionError::NotAllowed { from: current.status.as_str(), action: body.to.as_str() };
+    if current.kind == CaseKind::Complaint {
+        return Err(not_allowed.into());
+    }
+    let step = body.inquiry_move(current.status).ok_or(not_allowed)?;
+    let status = current.status.apply(&step, user.role)?;
+
+    let mut deadlines = current.deadlines();
+    let mut assignee = current.assignee_id.clone();
+    let text = match &step {
+        domain::lifecycle::InquiryMove::Assign { .. } => {
+            assignee = Some(user.id.clone());
+            String::new()
+        }
+        domain::lifecycle::InquiryMove::Resolve { resolution } => {
+            deadlines.resolved_at = Some(ctx.now);
+            resolution.clone().unwrap_or_default()
+        }
+        domain::lifecycle::InquiryMove::Reopen { reason } => {
+            deadlines.resolved_at = None;
+            reason.clone().unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    let update = CaseUpdate { id: &id, version: body.version, status, assignee_id: assignee.as_deref(), deadlines, now: ctx.now };
+    let event_id = new_id()?;
+    let body_text = format!("{} → {}{}{}", current.status.as_str(), status.as_str(), if text.is_empty() { "" } else { ": " }, text.trim());
+    let event = NewEventRecord { id: &event_id, case_id: &id, kind: EventType::StatusChanged, body: &body_text, author_id: &user.id, at: ctx.now_ms() };
+    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &event, Guard::PreviousChanged)?]).await?;
+    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+    if changed != 1 {
+        return Err(ApiError::VersionConflict);
+    }
+    json(200, &detail(&ctx, &id).await?)
 }

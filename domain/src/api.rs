@@ -395,6 +395,9 @@ pub struct CaseEvent {
     pub author_id: Option<String>,
     pub author_name: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// For a status change: the status the case moved to.
+    #[serde(default)]
+    pub status: Option<Status>,
 }
 
 /// A reply, internal note or call log added to a case.

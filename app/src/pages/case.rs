@@ -100,10 +100,12 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
             <ol class="timeline" data-testid="timeline">
                 {case.events.iter().map(|e| {
                     let kind = e.kind;
+                    let moved_to = e.status;
                     view! {
                         <li class=format!("event event-{}", kind.as_str()) data-testid="event">
                             <div class="event-head">
                                 <span class="event-type">{move || i18n.get().event(kind)}</span>
+                                {moved_to.map(|s| view! { <span class="event-status" data-testid="event-status">"→ "{move || i18n.get().status(s)}</span> })}
                                 <span class="muted">{e.author_name.clone().unwrap_or_default()}</span>
                                 <time class="muted" datetime=e.created_at.to_rfc3339()>{full(e.created_at)}</time>
                             </div>

@@ -15,6 +15,8 @@ pub struct NewEventRecord<'a> {
     pub body: &'a str,
     pub author_id: &'a str,
     pub at: i64,
+    /// For a status change: the status the case moved to.
+    pub status: Option<domain::Status>,
 }
 
 /// Whether an event's insert depends on the statement before it in its batch.
@@ -29,13 +31,13 @@ pub enum Guard {
 
 pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1PreparedStatement, ApiError> {
     let sql = match guard {
-        Guard::None => "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        Guard::None => "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         Guard::PreviousChanged => {
-            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1"
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() = 1"
         }
     };
-    Ok(query!(db, sql, e.id, e.case_id, e.kind.as_str(), e.body, e.author_id, e.at)?)
+    Ok(query!(db, sql, e.id, e.case_id, e.kind.as_str(), e.body, e.author_id, e.at, e.status.map(|s| s.as_str()))?)
 }
 
 #[derive(Deserialize)]
@@ -47,6 +49,7 @@ struct EventRow {
     author_id: Option<String>,
     author_name: Option<String>,
     created_at: i64,
+    status: Option<String>,
 }
 
 /// A case's timeline, oldest first.
@@ -54,7 +57,7 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
     // case_events_by_case (case_id, created_at, id)
     let rows: Vec<EventRow> = query!(
         db,
-        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at
+        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status
          FROM case_events e LEFT JOIN users u ON u.id = e.author_id
          WHERE e.case_id = ?1 ORDER BY e.created_at, e.id",
         case_id
@@ -66,6 +69,7 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
         .map(|r| {
             Ok(CaseEvent {
                 kind: parse("case_events.type", &r.kind)?,
+                status: r.status.as_deref().map(|s| parse("case_events.status", s)).transpose()?,
                 id: r.id,
                 body: r.body,
                 author_id: r.author_id,

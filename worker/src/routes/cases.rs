@@ -82,6 +82,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         body: "",
         author_id: &user.id,
         at: ctx.now_ms(),
+        status: None,
     };
     ctx.db.batch(vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?]).await?;
     json(201, &detail(&ctx, &id).await?)
@@ -129,6 +130,7 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         body: body.body.trim(),
         author_id: &user.id,
         at: ctx.now_ms(),
+        status: (status != current.status).then_some(status),
     };
     let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &event, Guard::PreviousChanged)?]).await?;
     let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
@@ -175,8 +177,15 @@ pub async fn transition(mut ctx: Ctx) -> Result<Response, ApiError> {
     };
     let update = CaseUpdate { id: &id, version: body.version, status, assignee_id: assignee.as_deref(), deadlines, now: ctx.now };
     let event_id = new_id()?;
-    let body_text = format!("{} → {}{}{}", current.status.as_str(), status.as_str(), if text.is_empty() { "" } else { ": " }, text.trim());
-    let event = NewEventRecord { id: &event_id, case_id: &id, kind: EventType::StatusChanged, body: &body_text, author_id: &user.id, at: ctx.now_ms() };
+    let event = NewEventRecord {
+        id: &event_id,
+        case_id: &id,
+        kind: EventType::StatusChanged,
+        body: text.trim(),
+        author_id: &user.id,
+        at: ctx.now_ms(),
+        status: Some(status),
+    };
     let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &event, Guard::PreviousChanged)?]).await?;
     let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
     if changed != 1 {

@@ -103,6 +103,14 @@ impl Lang {
             EventType::Note => self.pick("内部备注", "Internal note"),
             EventType::Call => self.pick("电话记录", "Call log"),
             EventType::StatusChanged => self.pick("状态变更", "Status change"),
+            EventType::StepChanged => self.pick("进入下一环节", "Next step"),
+            EventType::Paused => self.pick("暂停计时", "Clocks paused"),
+            EventType::Resumed => self.pick("恢复计时", "Clocks resumed"),
+            EventType::ExtensionRequested => self.pick("申请延期", "Extension requested"),
+            EventType::ExtensionApproved => self.pick("批准延期", "Extension approved"),
+            EventType::ExtensionRefused => self.pick("拒绝延期", "Extension refused"),
+            EventType::Merged => self.pick("合并至原投诉", "Merged into earlier complaint"),
+            EventType::ReviewRequested => self.pick("客户申请核查", "Review requested"),
         }
     }
 

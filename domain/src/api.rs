@@ -11,7 +11,9 @@ use crate::calendar::{BusinessCalendar, CalendarSpec};
 use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Status, Step};
 use crate::classify;
 use crate::follow_up;
+use crate::lifecycle::{Closing, ComplaintMove, Extension, InquiryMove, Opinion, Outcome, RedressType};
 use crate::regulatory::{Due, Regime};
+use crate::sla::{Pause, PauseReason};
 use crate::sla::PolicySet;
 use crate::customer::{Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
@@ -382,6 +384,8 @@ pub struct CaseDetail {
     pub description: String,
     /// For an open complaint: the next obligation under the institution's regulatory regime.
     pub regulatory_next: Option<Due>,
+    /// For a complaint: what it has recorded for the regulator.
+    pub complaint: Option<ComplaintRecord>,
     pub events: Vec<CaseEvent>,
 }
 
@@ -398,6 +402,9 @@ pub struct CaseEvent {
     /// For a status change: the status the case moved to.
     #[serde(default)]
     pub status: Option<Status>,
+    /// For a step change: the complaint step it moved to.
+    #[serde(default)]
+    pub step: Option<Step>,
 }
 
 /// A reply, internal note or call log added to a case.
@@ -419,44 +426,155 @@ impl Validate for NewEvent {
     }
 }
 
-/// `POST /api/cases/{id}/transition`: move a case to a status, with what the move needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `POST /api/cases/{id}/transition`: move a case to a status or complaint step (`to`), or act on
+/// a complaint (`action`), with what the move needs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
-    /// The status to move to: `assigned` (take, or reopen), `resolved` or `closed`.
-    pub to: Status,
+    /// A status (`assigned`, `resolved`, `closed`) or, for complaints, a step (`investigation`,
+    /// `feedback`) or `closed`.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// For complaints: `pause`, `resume`, `request_extension`, `approve_extension`,
+    /// `refuse_extension`, `merge`, `request_review`.
+    #[serde(default)]
+    pub action: Option<ComplaintAction>,
     pub version: i64,
-    /// Required to resolve.
+    /// Required to resolve an inquiry.
     #[serde(default)]
     pub resolution: Option<String>,
-    /// Required to reopen.
+    /// Required to reopen, pause, request an extension or a review, and to advance a step.
     #[serde(default)]
     pub reason: Option<String>,
+    #[serde(default)]
+    pub pause_reason: Option<PauseReason>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    #[serde(default)]
+    pub root_cause: Option<String>,
+    #[serde(default)]
+    pub prevention: Option<String>,
+    #[serde(default)]
+    pub redress_type: Option<RedressType>,
+    /// In fen (0.01 CNY).
+    #[serde(default)]
+    pub redress_amount: Option<i64>,
+    #[serde(default)]
+    pub customer_informed: Option<bool>,
+    #[serde(default)]
+    pub customer_opinion: Option<Opinion>,
+    /// The earlier complaint a repeated one merges into.
+    #[serde(default)]
+    pub into: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintAction {
+    Pause,
+    Resume,
+    RequestExtension,
+    ApproveExtension,
+    RefuseExtension,
+    Merge,
+    RequestReview,
+}
+
+/// Where a transition goes: a status, or a complaint step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Status(Status),
+    Step(Step),
 }
 
 impl Validate for TransitionRequest {
     fn validate(&self) -> Result<(), FieldError> {
-        for (field, text) in [("resolution", &self.resolution), ("reason", &self.reason)] {
+        for (field, text) in [("resolution", &self.resolution), ("reason", &self.reason), ("root_cause", &self.root_cause), ("prevention", &self.prevention)] {
             if let Some(t) = text {
                 optional_text(field, t, TEXT_MAX)?;
             }
+        }
+        match (&self.to, self.action) {
+            (None, None) => Err(FieldError::missing("to")),
+            (Some(_), Some(_)) => Err(FieldError::invalid("action", "send either to or action, not both")),
+            (Some(_), None) => self.target().map(|_| ()),
+            (None, Some(_)) => Ok(()),
+        }?;
+        if self.redress_amount.is_some_and(|a| a < 0) {
+            return Err(FieldError::invalid("redress_amount", "redress_amount can't be negative"));
         }
         Ok(())
     }
 }
 
 impl TransitionRequest {
-    /// The lifecycle move that takes a case from `from` to `self.to`, if there is one.
-    pub fn inquiry_move(&self, from: Status) -> Option<crate::lifecycle::InquiryMove> {
-        use crate::lifecycle::InquiryMove;
-        match (from, self.to) {
-            (Status::New, Status::Assigned) => Some(InquiryMove::Assign { to_self: true }),
-            (Status::Resolved | Status::Closed, Status::Assigned) => Some(InquiryMove::Reopen { reason: self.reason.clone() }),
-            (_, Status::Resolved) => Some(InquiryMove::Resolve { resolution: self.resolution.clone() }),
-            (_, Status::Closed) => Some(InquiryMove::Close),
+    /// The status or step `to` names.
+    pub fn target(&self) -> Result<Target, FieldError> {
+        let to = self.to.as_deref().ok_or_else(|| FieldError::missing("to"))?;
+        to.parse::<Status>()
+            .map(Target::Status)
+            .or_else(|_| to.parse::<Step>().map(Target::Step))
+            .map_err(|_| FieldError::invalid("to", "to is not a status or step"))
+    }
+
+    /// The lifecycle move that takes an inquiry from `from` to the target, if there is one.
+    pub fn inquiry_move(&self, from: Status) -> Option<InquiryMove> {
+        match (from, self.target().ok()?) {
+            (Status::New, Target::Status(Status::Assigned)) => Some(InquiryMove::Assign { to_self: true }),
+            (Status::Resolved | Status::Closed, Target::Status(Status::Assigned)) => Some(InquiryMove::Reopen { reason: self.reason.clone() }),
+            (_, Target::Status(Status::Resolved)) => Some(InquiryMove::Resolve { resolution: self.resolution.clone() }),
+            (_, Target::Status(Status::Closed)) => Some(InquiryMove::Close),
             _ => None,
         }
     }
+
+    /// The complaint move the request describes, if there is one.
+    pub fn complaint_move(&self) -> Option<ComplaintMove> {
+        let reason = || self.reason.clone();
+        if let Some(action) = self.action {
+            return Some(match action {
+                ComplaintAction::Pause => ComplaintMove::Pause { reason: reason() },
+                ComplaintAction::Resume => ComplaintMove::Resume,
+                ComplaintAction::RequestExtension => ComplaintMove::RequestExtension { reason: reason() },
+                ComplaintAction::ApproveExtension | ComplaintAction::RefuseExtension => ComplaintMove::DecideExtension {
+                    approve: action == ComplaintAction::ApproveExtension,
+                    customer_informed: self.customer_informed.unwrap_or(false),
+                },
+                ComplaintAction::Merge => ComplaintMove::Merge { into: self.into.clone() },
+                ComplaintAction::RequestReview => ComplaintMove::RequestReview { reason: reason() },
+            });
+        }
+        match self.target().ok()? {
+            Target::Step(Step::Investigation | Step::Feedback) => Some(ComplaintMove::Advance { reason: reason() }),
+            Target::Status(Status::Closed) => Some(ComplaintMove::Close(Closing {
+                outcome: self.outcome,
+                root_cause: self.root_cause.clone(),
+                prevention: self.prevention.clone(),
+                customer_informed: self.customer_informed.unwrap_or(false),
+                redress_type: self.redress_type,
+                redress_amount: self.redress_amount,
+            })),
+            _ => None,
+        }
+    }
+}
+
+/// What a complaint has recorded for its regulator.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ComplaintRecord {
+    pub paused: bool,
+    pub pauses: Vec<Pause>,
+    pub extension: Extension,
+    pub outcome: Option<Outcome>,
+    pub root_cause: Option<String>,
+    pub prevention: Option<String>,
+    pub redress_type: Option<RedressType>,
+    pub redress_amount: Option<i64>,
+    pub customer_informed: bool,
+    pub customer_opinion: Option<Opinion>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub merged_into: Option<String>,
+    pub step_started_at: Option<DateTime<Utc>>,
 }
 
 /// Every setting admins edit, with the version each is at (0 = the default, never saved).

@@ -99,6 +99,14 @@ string_enum! {
         Note = "note",
         Call = "call",
         StatusChanged = "status_changed",
+        StepChanged = "step_changed",
+        Paused = "paused",
+        Resumed = "resumed",
+        ExtensionRequested = "extension_requested",
+        ExtensionApproved = "extension_approved",
+        ExtensionRefused = "extension_refused",
+        Merged = "merged",
+        ReviewRequested = "review_requested",
     }
 }
 

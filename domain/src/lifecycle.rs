@@ -166,14 +166,25 @@ impl Closing {
     }
 }
 
-/// An extension of the regulatory deadline, as it stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Extension {
-    None,
-    Requested,
-    Approved,
-    Refused,
+string_enum! {
+    /// An extension of the regulatory deadline, as it stands.
+    #[derive(Default)]
+    Extension {
+        #[default]
+        None = "none",
+        Requested = "requested",
+        Approved = "approved",
+        Refused = "refused",
+    }
+}
+
+string_enum! {
+    /// The customer's opinion of how the complaint was handled.
+    Opinion {
+        Satisfied = "satisfied",
+        Neutral = "neutral",
+        Dissatisfied = "dissatisfied",
+    }
 }
 
 /// A complaint's position: its step, whether its clocks are paused, and its extension.
@@ -188,8 +199,8 @@ pub struct Complaint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintMove {
     StartReview,
-    /// Review → investigation → feedback.
-    Advance { note: Option<String> },
+    /// Review → investigation → feedback, with what the finished step found.
+    Advance { reason: Option<String> },
     Close(Closing),
     Pause { reason: Option<String> },
     Resume,
@@ -236,8 +247,8 @@ impl Complaint {
         }
         let next = match (self.state, m) {
             (Registered, ComplaintMove::StartReview) => Complaint { state: Review, ..self },
-            (Review | Investigation, ComplaintMove::Advance { note }) => {
-                present(note, "note")?;
+            (Review | Investigation, ComplaintMove::Advance { reason }) => {
+                present(reason, "reason")?;
                 let state = if self.state == Review { Investigation } else { Feedback };
                 Complaint { state, ..self }
             }
@@ -420,16 +431,16 @@ mod tests {
         let c = Complaint::registered();
         let c = c.apply(&ComplaintMove::StartReview, Role::Agent, now()).unwrap();
         assert_eq!(c.state, ComplaintState::Review);
-        let c = c.apply(&ComplaintMove::Advance { note: text("材料齐全") }, Role::Agent, now()).unwrap();
+        let c = c.apply(&ComplaintMove::Advance { reason: text("材料齐全") }, Role::Agent, now()).unwrap();
         assert_eq!(c.state, ComplaintState::Investigation);
-        let c = c.apply(&ComplaintMove::Advance { note: text("核实重复扣款") }, Role::Agent, now()).unwrap();
+        let c = c.apply(&ComplaintMove::Advance { reason: text("核实重复扣款") }, Role::Agent, now()).unwrap();
         assert_eq!(c.state, ComplaintState::Feedback);
         let closed = c.apply(&ComplaintMove::Close(closing()), Role::Agent, now()).unwrap();
         assert_eq!((closed.state, closed.closed_at), (ComplaintState::Closed, Some(now())));
         // No skipping steps, no moves after closing but a review.
         let skip = Complaint::registered().apply(&ComplaintMove::Close(closing()), Role::Admin, now()).unwrap_err();
         assert_eq!(skip.status(), 409);
-        let again = closed.apply(&ComplaintMove::Advance { note: text("x") }, Role::Admin, now()).unwrap_err();
+        let again = closed.apply(&ComplaintMove::Advance { reason: text("x") }, Role::Admin, now()).unwrap_err();
         assert_eq!(again.status(), 409);
     }
 
@@ -459,7 +470,7 @@ mod tests {
         let review = Complaint { state: ComplaintState::Review, ..Complaint::registered() };
         let paused = review.apply(&ComplaintMove::Pause { reason: text("等待客户补充材料") }, Role::Agent, now()).unwrap();
         assert!(paused.paused);
-        let blocked = paused.apply(&ComplaintMove::Advance { note: text("x") }, Role::Agent, now()).unwrap_err();
+        let blocked = paused.apply(&ComplaintMove::Advance { reason: text("x") }, Role::Agent, now()).unwrap_err();
         assert_eq!(blocked, TransitionError::NotAllowed { from: "paused", action: "advance" });
         assert_eq!(paused.apply(&ComplaintMove::Pause { reason: text("x") }, Role::Agent, now()).unwrap_err().status(), 409);
         let resumed = paused.apply(&ComplaintMove::Resume, Role::Agent, now()).unwrap();

@@ -283,15 +283,13 @@ pub fn sql(now: DateTime<Utc>) -> String {
             (true, _) if age < Duration::hours(60) => Some(Step::Investigation),
             (true, _) => Some(Step::Feedback),
         };
-        let step_due = |s: Step| {
-            // Each step starts when the one before it is due, as if handled on time.
-            let start = match s {
-                Step::Review => created_at,
-                Step::Investigation => policy.step_clock(Step::Review, created_at).and_then(|c| c.deadline(&cal)).unwrap_or(created_at),
-                Step::Feedback => deadlines.resolution_due - Duration::minutes(policy.steps.map_or(0, |t| t.feedback_minutes)),
-            };
-            policy.step_clock(s, start).and_then(|c| c.deadline(&cal))
+        // Each step starts when the one before it is due, as if handled on time.
+        let step_start = |s: Step| match s {
+            Step::Review => created_at,
+            Step::Investigation => policy.step_clock(Step::Review, created_at).and_then(|c| c.deadline(&cal)).unwrap_or(created_at),
+            Step::Feedback => deadlines.resolution_due - Duration::minutes(policy.steps.map_or(0, |t| t.feedback_minutes)),
         };
+        let step_due = |s: Step| policy.step_clock(s, step_start(s)).and_then(|c| c.deadline(&cal));
         let facts = ComplaintFacts {
             received_at: created_at,
             complex: complexity == Complexity::Complex,
@@ -302,13 +300,14 @@ pub fn sql(now: DateTime<Utc>) -> String {
         let regulatory = complaint.then(|| Regime::China2020.final_due(&cal, &facts));
         let id = format!("case-{seq:04}");
         out += &format!(
-            "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, version) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, step_started_at, closed_at, version) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
             q(&id), q(kind.as_str()), q(channel.as_str()), q(&suggestion.category), q(complexity.as_str()), q(status.as_str()),
             q(&customer.0), opt(assignee), q(subject), q(description), opt(assignee.or(Some("user-agent"))),
             ms(created_at), ms(resolved_at.or(first_responded_at).unwrap_or(created_at)),
             ms(deadlines.first_response_due), opt_ms(first_responded_at), ms(deadlines.resolution_due), opt_ms(resolved_at),
             i32::from(status.is_open()), ms(deadlines.current_due), ms(deadlines.current_due_soon_at),
             opt(step.map(Step::as_str)), opt_ms(step.and_then(step_due)), opt_ms(regulatory),
+            opt_ms(step.map(step_start)), opt_ms(resolved_at.filter(|_| status == Status::Closed)),
             1 + i32::from(responded) + i32::from(resolved)
         );
         let mut event = |n: usize, kind: &str, body: &str, author: Option<&str>, at: DateTime<Utc>| {

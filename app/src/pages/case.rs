@@ -180,7 +180,14 @@ fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let role = session.user.get_untracked().map(|u| u.role);
     let from = case.status;
-    let request = move |to: Status, text: Option<String>| TransitionRequest { to, version: case.version, resolution: text.clone(), reason: text };
+    let version = case.version;
+    let request = move |to: Status, text: Option<String>| TransitionRequest {
+        to: Some(to.as_str().to_string()),
+        version,
+        resolution: text.clone(),
+        reason: text,
+        ..TransitionRequest::default()
+    };
     // Complaint steps move in the complaint workflow, with the records each step needs.
     let allowed: Vec<Status> = if case.kind == CaseKind::Complaint {
         Vec::new()

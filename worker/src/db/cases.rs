@@ -1,7 +1,8 @@
 //! Cases: the insert of a new one, the queue's keyset-paginated lists, and version-guarded updates.
 
 use chrono::{DateTime, Utc};
-use domain::api::{AssigneeFilter, Case, CaseFilter, Page, SlaFilter, StatusFilter};
+use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, Page, SlaFilter, StatusFilter};
+use domain::sla::{Pause, PauseReason};
 use domain::case::reference;
 use domain::sla::CaseDeadlines;
 use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
@@ -141,20 +142,170 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
     )?)
 }
 
-/// A case, its customer's segment, and its description.
-pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<(Case, Segment, String)>, ApiError> {
-    #[derive(Deserialize)]
-    struct Description {
-        description: String,
-    }
+/// The columns only a case's own page needs: its description and its complaint record.
+#[derive(Deserialize)]
+struct DetailRow {
+    description: String,
+    step_started_at: Option<i64>,
+    paused: i64,
+    extension: String,
+    outcome: Option<String>,
+    root_cause: Option<String>,
+    prevention: Option<String>,
+    redress_type: Option<String>,
+    redress_amount: Option<i64>,
+    customer_informed: i64,
+    customer_opinion: Option<String>,
+    closed_at: Option<i64>,
+    merged_into: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PauseRow {
+    from_at: i64,
+    to_at: Option<i64>,
+    reason: String,
+}
+
+/// A case with everything its page shows.
+pub struct Loaded {
+    pub case: Case,
+    pub segment: Segment,
+    pub description: String,
+    pub record: ComplaintRecord,
+}
+
+pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<Loaded>, ApiError> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
     let Some(row) = query!(db, &sql, id)?.first::<CaseRow>(None).await? else {
         return Ok(None);
     };
-    let text: Option<Description> =
-        query!(db, "SELECT description FROM cases WHERE id = ?1", id)?.first(None).await?;
+    let detail: DetailRow = query!(
+        db,
+        "SELECT description, step_started_at, paused, extension, outcome, root_cause, prevention, redress_type,
+           redress_amount, customer_informed, customer_opinion, closed_at, merged_into FROM cases WHERE id = ?1",
+        id
+    )?
+    .first(None)
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    // case_pauses primary key (case_id, from_at).
+    let pauses: Vec<PauseRow> =
+        query!(db, "SELECT from_at, to_at, reason FROM case_pauses WHERE case_id = ?1 ORDER BY from_at", id)?.all().await?.results()?;
     let (case, segment) = row.into_case(now)?;
-    Ok(Some((case, segment, text.map(|d| d.description).unwrap_or_default())))
+    let record = ComplaintRecord {
+        paused: detail.paused != 0,
+        pauses: pauses
+            .iter()
+            .map(|p| Ok(Pause { from: time(p.from_at), to: p.to_at.map(time), reason: parse_pause(&p.reason)? }))
+            .collect::<Result<_, ApiError>>()?,
+        extension: parse("cases.extension", &detail.extension)?,
+        outcome: opt("cases.outcome", &detail.outcome)?,
+        root_cause: detail.root_cause,
+        prevention: detail.prevention,
+        redress_type: opt("cases.redress_type", &detail.redress_type)?,
+        redress_amount: detail.redress_amount,
+        customer_informed: detail.customer_informed != 0,
+        customer_opinion: opt("cases.customer_opinion", &detail.customer_opinion)?,
+        closed_at: detail.closed_at.map(time),
+        merged_into: detail.merged_into,
+        step_started_at: detail.step_started_at.map(time),
+    };
+    Ok(Some(Loaded { case, segment, description: detail.description, record }))
+}
+
+fn opt<T: std::str::FromStr>(column: &str, v: &Option<String>) -> Result<Option<T>, ApiError> {
+    v.as_deref().map(|x| parse(column, x)).transpose()
+}
+
+fn parse_pause(text: &str) -> Result<PauseReason, ApiError> {
+    match text {
+        "waiting_on_customer" => Ok(PauseReason::WaitingOnCustomer),
+        "external_appraisal" => Ok(PauseReason::ExternalAppraisal),
+        _ => Err(ApiError::Internal("unknown value in column case_pauses.reason".into())),
+    }
+}
+
+pub fn pause_text(reason: PauseReason) -> &'static str {
+    match reason {
+        PauseReason::WaitingOnCustomer => "waiting_on_customer",
+        PauseReason::ExternalAppraisal => "external_appraisal",
+    }
+}
+
+/// Everything a complaint move may change, written at once under the version guard.
+pub struct ComplaintUpdate<'a> {
+    pub id: &'a str,
+    pub version: i64,
+    pub status: Status,
+    pub deadlines: CaseDeadlines,
+    pub step: Option<Step>,
+    pub step_started_at: Option<DateTime<Utc>>,
+    pub step_due_at: Option<DateTime<Utc>>,
+    pub regulatory_due_at: Option<DateTime<Utc>>,
+    pub record: &'a ComplaintRecord,
+    pub now: DateTime<Utc>,
+}
+
+pub fn update_complaint(db: &D1Database, u: &ComplaintUpdate) -> Result<D1PreparedStatement, ApiError> {
+    let (sla_due_at, sla_due_soon_at) = queue_columns(&u.deadlines);
+    let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());
+    let r = u.record;
+    Ok(query!(
+        db,
+        "UPDATE cases SET status = ?1, is_open = ?2, first_responded_at = ?3, resolution_due_at = ?4, resolved_at = ?5,
+           sla_due_at = ?6, sla_due_soon_at = ?7, step = ?8, step_started_at = ?9, step_due_at = ?10,
+           regulatory_due_at = ?11, paused = ?12, extension = ?13, outcome = ?14, root_cause = ?15,
+           prevention = ?16, redress_type = ?17, redress_amount = ?18, customer_informed = ?19,
+           customer_opinion = ?20, closed_at = ?21, merged_into = ?22, updated_at = ?23, version = version + 1
+         WHERE id = ?24 AND version = ?25",
+        u.status.as_str(),
+        i64::from(u.status.is_open()),
+        ms(u.deadlines.first_responded_at),
+        u.deadlines.resolution_due.timestamp_millis(),
+        ms(u.deadlines.resolved_at),
+        sla_due_at,
+        sla_due_soon_at,
+        u.step.map(|s| s.as_str()),
+        ms(u.step_started_at),
+        ms(u.step_due_at),
+        ms(u.regulatory_due_at),
+        i64::from(r.paused),
+        r.extension.as_str(),
+        r.outcome.map(|o| o.as_str()),
+        r.root_cause.as_deref(),
+        r.prevention.as_deref(),
+        r.redress_type.map(|x| x.as_str()),
+        r.redress_amount,
+        i64::from(r.customer_informed),
+        r.customer_opinion.map(|o| o.as_str()),
+        ms(r.closed_at),
+        r.merged_into.as_deref(),
+        u.now.timestamp_millis(),
+        u.id,
+        u.version
+    )?)
+}
+
+/// Opens a pause, if the statement before it in the batch changed a row.
+pub fn open_pause(db: &D1Database, case_id: &str, at: i64, reason: PauseReason) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO case_pauses (case_id, from_at, to_at, reason) SELECT ?1, ?2, NULL, ?3 WHERE changes() = 1",
+        case_id,
+        at,
+        pause_text(reason)
+    )?)
+}
+
+/// Closes the open pause, if the statement before it in the batch changed a row.
+pub fn close_pause(db: &D1Database, case_id: &str, at: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "UPDATE case_pauses SET to_at = ?2 WHERE case_id = ?1 AND to_at IS NULL AND changes() = 1",
+        case_id,
+        at
+    )?)
 }
 
 /// The cases a filter selects, soonest deadline first, one page at a time.

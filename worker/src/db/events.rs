@@ -17,6 +17,8 @@ pub struct NewEventRecord<'a> {
     pub at: i64,
     /// For a status change: the status the case moved to.
     pub status: Option<domain::Status>,
+    /// For a step change: the complaint step it moved to.
+    pub step: Option<domain::Step>,
 }
 
 /// Whether an event's insert depends on the statement before it in its batch.
@@ -31,13 +33,13 @@ pub enum Guard {
 
 pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1PreparedStatement, ApiError> {
     let sql = match guard {
-        Guard::None => "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        Guard::None => "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         Guard::PreviousChanged => {
-            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE changes() = 1"
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE changes() = 1"
         }
     };
-    Ok(query!(db, sql, e.id, e.case_id, e.kind.as_str(), e.body, e.author_id, e.at, e.status.map(|s| s.as_str()))?)
+    Ok(query!(db, sql, e.id, e.case_id, e.kind.as_str(), e.body, e.author_id, e.at, e.status.map(|s| s.as_str()), e.step.map(|s| s.as_str()))?)
 }
 
 #[derive(Deserialize)]
@@ -50,6 +52,7 @@ struct EventRow {
     author_name: Option<String>,
     created_at: i64,
     status: Option<String>,
+    step: Option<String>,
 }
 
 /// A case's timeline, oldest first.
@@ -57,7 +60,7 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
     // case_events_by_case (case_id, created_at, id)
     let rows: Vec<EventRow> = query!(
         db,
-        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status
+        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status, e.step
          FROM case_events e LEFT JOIN users u ON u.id = e.author_id
          WHERE e.case_id = ?1 ORDER BY e.created_at, e.id",
         case_id
@@ -70,6 +73,7 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
             Ok(CaseEvent {
                 kind: parse("case_events.type", &r.kind)?,
                 status: r.status.as_deref().map(|s| parse("case_events.status", s)).transpose()?,
+                step: r.step.as_deref().map(|s| parse("case_events.step", s)).transpose()?,
                 id: r.id,
                 body: r.body,
                 author_id: r.author_id,

@@ -1,42 +1,62 @@
-//! Cases: register, list, open, and add to the timeline.
+//! Cases: register, list, open, add to the timeline, and move along the lifecycle.
 
-use domain::api::{page_limit, CaseDetail, CaseFilter, FieldError, NewCase, NewEvent, TransitionRequest};
-use domain::lifecycle::TransitionError;
+use chrono::{DateTime, Duration, Utc};
+use domain::api::{page_limit, CaseDetail, CaseFilter, ComplaintRecord, FieldError, NewCase, NewEvent, Target, TransitionRequest};
+use domain::lifecycle::{Complaint, ComplaintMove, ComplaintState, Extension, InquiryMove, TransitionError};
 use domain::regulatory::ComplaintFacts;
-use domain::sla::CaseDeadlines;
-use domain::{CaseKind, EventType, Status, Step};
+use domain::sla::{CaseDeadlines, Clock, Pause, PauseReason, Policy};
+use domain::{CaseKind, Complexity, EventType, Status, Step};
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
-use crate::db::cases::{CaseUpdate, NewCaseRecord};
+use crate::db::cases::{CaseUpdate, ComplaintUpdate, Loaded, NewCaseRecord};
 use crate::db::events::{Guard, NewEventRecord};
 use crate::db::{cases, customers, events};
 use crate::error::ApiError;
-use crate::rules;
 use crate::ids::new_id;
+use crate::rules::{self, Rules};
+
+async fn load(ctx: &Ctx, id: &str) -> Result<Loaded, ApiError> {
+    cases::get(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)
+}
 
 async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
-    let (case, _, description) = cases::get(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
+    let Loaded { case, description, record, .. } = load(ctx, id).await?;
     let events = events::for_case(&ctx.db, id).await?;
-    let regulatory_next = if case.kind == CaseKind::Complaint && case.status.is_open() {
+    let complaint = case.kind == CaseKind::Complaint;
+    let regulatory_next = if complaint && case.status.is_open() {
         let rules = rules::load(&ctx.db).await?;
-        rules.regime.next(&rules.calendar, &complaint_facts(case.created_at, case.complexity))
+        rules.regime.next(&rules.calendar, &complaint_facts(case.created_at, case.complexity, &record))
     } else {
         None
     };
-    Ok(CaseDetail { case, description, regulatory_next, events })
+    Ok(CaseDetail { case, description, regulatory_next, complaint: complaint.then_some(record), events })
 }
 
-/// What the regulatory clock knows of a complaint. Extensions and appraisal pauses are
-/// recorded with the complaint workflow; until then a complaint has neither.
-fn complaint_facts(received_at: chrono::DateTime<chrono::Utc>, complexity: domain::Complexity) -> ComplaintFacts {
+/// What the regulatory clock knows of a complaint: appraisal pauses do not count, and an
+/// approved extension lengthens it.
+fn complaint_facts(received_at: DateTime<Utc>, complexity: Complexity, record: &ComplaintRecord) -> ComplaintFacts {
+    let excluded = record
+        .pauses
+        .iter()
+        .filter(|p| p.reason == PauseReason::ExternalAppraisal)
+        .filter_map(|p| p.to.map(|to| to - p.from))
+        .fold(Duration::zero(), |a, d| a + d);
     ComplaintFacts {
         received_at,
-        complex: complexity == domain::Complexity::Complex,
-        extension_approved: false,
-        excluded: chrono::Duration::zero(),
+        complex: complexity == Complexity::Complex,
+        extension_approved: record.extension == Extension::Approved,
+        excluded,
         done: Vec::new(),
     }
+}
+
+fn event<'a>(id: &'a str, case_id: &'a str, kind: EventType, body: &'a str, author: &'a str, at: i64) -> NewEventRecord<'a> {
+    NewEventRecord { id, case_id, kind, body, author_id: author, at, status: None, step: None }
+}
+
+fn changed(results: &[worker::D1Result]) -> bool {
+    results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 1
 }
 
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -54,7 +74,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let deadlines = CaseDeadlines::start(&policy, cal, ctx.now);
     let complaint = body.kind == CaseKind::Complaint;
     let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(cal));
-    let facts = complaint_facts(ctx.now, complexity);
+    let empty = ComplaintRecord::default();
     let id = new_id()?;
     // The agent who takes the call owns the case; routing rules come with the workspace.
     let record = NewCaseRecord {
@@ -72,18 +92,10 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         created_at: ctx.now,
         deadlines,
         step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
-        regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &facts)),
+        regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &complaint_facts(ctx.now, complexity, &empty))),
     };
     let event_id = new_id()?;
-    let created = NewEventRecord {
-        id: &event_id,
-        case_id: &id,
-        kind: EventType::Created,
-        body: "",
-        author_id: &user.id,
-        at: ctx.now_ms(),
-        status: None,
-    };
+    let created = event(&event_id, &id, EventType::Created, "", &user.id, ctx.now_ms());
     ctx.db.batch(vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?]).await?;
     json(201, &detail(&ctx, &id).await?)
 }
@@ -105,7 +117,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewEvent = ctx.body().await?;
     let id = ctx.param(0).to_string();
-    let (current, segment, _) = cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::NotFound)?;
+    let Loaded { case: current, segment, .. } = load(&ctx, &id).await?;
     if current.version != body.version {
         return Err(ApiError::VersionConflict);
     }
@@ -123,53 +135,52 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     }
     let update = CaseUpdate { id: &id, version: body.version, status, assignee_id: current.assignee_id.as_deref(), deadlines, now: ctx.now };
     let event_id = new_id()?;
-    let event = NewEventRecord {
-        id: &event_id,
-        case_id: &id,
-        kind: body.kind,
-        body: body.body.trim(),
-        author_id: &user.id,
-        at: ctx.now_ms(),
-        status: (status != current.status).then_some(status),
-    };
-    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &event, Guard::PreviousChanged)?]).await?;
-    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    if changed != 1 {
+    let mut new_event = event(&event_id, &id, body.kind, body.body.trim(), &user.id, ctx.now_ms());
+    new_event.status = (status != current.status).then_some(status);
+    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?]).await?;
+    if !changed(&results) {
         // Someone saved between our read and our write: nothing of ours was stored.
         return Err(ApiError::VersionConflict);
     }
     json(201, &detail(&ctx, &id).await?)
 }
 
-/// Moves an inquiry or follow-up along its lifecycle: take, resolve, close, reopen. Complaint
-/// steps have their own workflow, with the records each step needs.
+/// Moves a case along its lifecycle: inquiries and follow-ups take, resolve, close and reopen;
+/// complaints pass their steps, pause, extend, close with their records, merge and are reviewed.
 pub async fn transition(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: TransitionRequest = ctx.body().await?;
     let id = ctx.param(0).to_string();
-    let (current, _, _) = cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::NotFound)?;
-    if current.version != body.version {
+    let loaded = load(&ctx, &id).await?;
+    if loaded.case.version != body.version {
         return Err(ApiError::VersionConflict);
     }
-    let user = ctx.user()?;
-    let not_allowed = TransitionError::NotAllowed { from: current.status.as_str(), action: body.to.as_str() };
-    if current.kind == CaseKind::Complaint {
-        return Err(not_allowed.into());
+    if loaded.case.kind == CaseKind::Complaint {
+        complaint_transition(ctx, body, loaded).await
+    } else {
+        inquiry_transition(ctx, body, loaded).await
     }
-    let step = body.inquiry_move(current.status).ok_or(not_allowed)?;
+}
+
+async fn inquiry_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -> Result<Response, ApiError> {
+    let current = loaded.case;
+    let id = current.id.clone();
+    let user = ctx.user()?;
+    let not_allowed = TransitionError::NotAllowed { from: current.status.as_str(), action: if body.action.is_some() { "action" } else { "transition" } };
+    let step = body.inquiry_move(current.status).filter(|_| body.action.is_none()).ok_or(not_allowed)?;
     let status = current.status.apply(&step, user.role)?;
 
     let mut deadlines = current.deadlines();
     let mut assignee = current.assignee_id.clone();
     let text = match &step {
-        domain::lifecycle::InquiryMove::Assign { .. } => {
+        InquiryMove::Assign { .. } => {
             assignee = Some(user.id.clone());
             String::new()
         }
-        domain::lifecycle::InquiryMove::Resolve { resolution } => {
+        InquiryMove::Resolve { resolution } => {
             deadlines.resolved_at = Some(ctx.now);
             resolution.clone().unwrap_or_default()
         }
-        domain::lifecycle::InquiryMove::Reopen { reason } => {
+        InquiryMove::Reopen { reason } => {
             deadlines.resolved_at = None;
             reason.clone().unwrap_or_default()
         }
@@ -177,18 +188,183 @@ pub async fn transition(mut ctx: Ctx) -> Result<Response, ApiError> {
     };
     let update = CaseUpdate { id: &id, version: body.version, status, assignee_id: assignee.as_deref(), deadlines, now: ctx.now };
     let event_id = new_id()?;
-    let event = NewEventRecord {
-        id: &event_id,
-        case_id: &id,
-        kind: EventType::StatusChanged,
-        body: text.trim(),
-        author_id: &user.id,
-        at: ctx.now_ms(),
-        status: Some(status),
+    let mut new_event = event(&event_id, &id, EventType::StatusChanged, text.trim(), &user.id, ctx.now_ms());
+    new_event.status = Some(status);
+    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?]).await?;
+    if !changed(&results) {
+        return Err(ApiError::VersionConflict);
+    }
+    json(200, &detail(&ctx, &id).await?)
+}
+
+/// A complaint's position in its lifecycle, from what is stored.
+fn complaint_position(status: Status, step: Option<Step>, record: &ComplaintRecord) -> Complaint {
+    let state = if record.merged_into.is_some() {
+        ComplaintState::Merged
+    } else if status == Status::Closed {
+        ComplaintState::Closed
+    } else {
+        match step {
+            Some(Step::Review) => ComplaintState::Review,
+            Some(Step::Investigation) => ComplaintState::Investigation,
+            Some(Step::Feedback) => ComplaintState::Feedback,
+            None => ComplaintState::Registered,
+        }
     };
-    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &event, Guard::PreviousChanged)?]).await?;
-    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    if changed != 1 {
+    Complaint { state, paused: record.paused, extension: record.extension, closed_at: record.closed_at }
+}
+
+/// A clock of `budget` from `start`, with the pauses that fall after its start.
+fn clock(policy: &Policy, start: DateTime<Utc>, budget: Duration, pauses: &[Pause]) -> Clock {
+    let mut c = Clock::new(start, budget, policy.basis, policy.due_soon_percent);
+    c.pauses = pauses.iter().filter(|p| p.to.is_none_or(|to| to > start)).map(|p| Pause { from: p.from.max(start), ..*p }).collect();
+    c
+}
+
+async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -> Result<Response, ApiError> {
+    let Loaded { case: current, segment, mut record, .. } = loaded;
+    let id = current.id.clone();
+    let user = ctx.user()?;
+    let now = ctx.now;
+    let position = complaint_position(current.status, current.step, &record);
+    let not_allowed = TransitionError::NotAllowed { from: position.state.as_str(), action: "transition" };
+    let step_move = body.complaint_move().ok_or(not_allowed)?;
+    let next = position.apply(&step_move, user.role, now)?;
+
+    let rules: Rules = rules::load(&ctx.db).await?;
+    let cal = &rules.calendar;
+    let policy = rules.policies.for_case(current.kind, current.complexity, segment, current.channel);
+    let mut status = current.status;
+    let mut step = current.step;
+    let mut step_started_at = record.step_started_at.or(Some(current.created_at));
+    let mut deadlines = current.deadlines();
+    let mut resolution_start = current.created_at;
+    let note = body.reason.clone().unwrap_or_default();
+    let (kind, text, mut moved_status, mut moved_step) = match &step_move {
+        ComplaintMove::Advance { .. } => {
+            step = match next.state {
+                ComplaintState::Investigation => Some(Step::Investigation),
+                _ => Some(Step::Feedback),
+            };
+            // Steps are never skipped: `to` must name the step that comes next.
+            if body.target().ok() != step.map(Target::Step) {
+                return Err(TransitionError::NotAllowed { from: position.state.as_str(), action: "skip_step" }.into());
+            }
+            step_started_at = Some(now);
+            (EventType::StepChanged, note, None, step)
+        }
+        ComplaintMove::Close(closing) => {
+            status = Status::Closed;
+            step = None;
+            deadlines.resolved_at = Some(now);
+            record.outcome = closing.outcome;
+            record.root_cause = closing.root_cause.clone();
+            record.prevention = closing.prevention.clone();
+            record.redress_type = closing.redress_type;
+            record.redress_amount = closing.redress_amount;
+            record.customer_informed = closing.customer_informed;
+            record.customer_opinion = body.customer_opinion;
+            record.closed_at = Some(now);
+            (EventType::StatusChanged, closing.root_cause.clone().unwrap_or_default(), Some(Status::Closed), None)
+        }
+        ComplaintMove::Pause { .. } => {
+            record.paused = true;
+            (EventType::Paused, note, None, None)
+        }
+        ComplaintMove::Resume => {
+            record.paused = false;
+            if let Some(open) = record.pauses.iter_mut().find(|p| p.to.is_none()) {
+                open.to = Some(now);
+            }
+            (EventType::Resumed, String::new(), None, None)
+        }
+        ComplaintMove::RequestExtension { .. } => {
+            record.extension = Extension::Requested;
+            (EventType::ExtensionRequested, note, None, None)
+        }
+        ComplaintMove::DecideExtension { approve, .. } => {
+            record.extension = next.extension;
+            (if *approve { EventType::ExtensionApproved } else { EventType::ExtensionRefused }, note, None, None)
+        }
+        ComplaintMove::Merge { into } => {
+            let into = into.clone().unwrap_or_default();
+            let earlier = cases::get(&ctx.db, &into, now).await?;
+            let fits = earlier.as_ref().is_some_and(|e| {
+                e.case.kind == CaseKind::Complaint && e.case.customer_id == current.customer_id && e.case.id != id && e.case.created_at <= current.created_at
+            });
+            if !fits {
+                return Err(FieldError::invalid("into", "into must be an earlier complaint of the same customer").into());
+            }
+            status = Status::Closed;
+            step = None;
+            record.merged_into = Some(into.clone());
+            record.closed_at = Some(now);
+            (EventType::Merged, into, Some(Status::Closed), None)
+        }
+        ComplaintMove::RequestReview { .. } => {
+            // The review (核查) reopens the complaint at investigation, with fresh clocks.
+            status = Status::Assigned;
+            step = Some(Step::Investigation);
+            step_started_at = Some(now);
+            record.closed_at = None;
+            deadlines.resolved_at = None;
+            resolution_start = now;
+            (EventType::ReviewRequested, note, Some(Status::Assigned), Some(Step::Investigation))
+        }
+        // Complaints start their review when registered; the API has no separate move for it.
+        ComplaintMove::StartReview => return Err(TransitionError::NotAllowed { from: position.state.as_str(), action: "start_review" }.into()),
+    };
+
+    // Recompute the running clocks with every pause so far (pausing never shortens them).
+    let mut pauses = record.pauses.clone();
+    if matches!(step_move, ComplaintMove::Pause { .. }) {
+        pauses.push(Pause { from: now, to: None, reason: body.pause_reason.unwrap_or(PauseReason::WaitingOnCustomer) });
+    }
+    let resolution = clock(&policy, resolution_start, Duration::minutes(policy.resolution_minutes), &pauses);
+    if let Some(due) = resolution.deadline(cal) {
+        deadlines.resolution_due = due;
+        if deadlines.first_responded_at.is_some() {
+            deadlines.current_due = due;
+            deadlines.current_due_soon_at = resolution.due_soon_at(cal).unwrap_or(due);
+        }
+    }
+    let step_due_at = match (step, step_started_at, policy.steps) {
+        (Some(s), Some(start), Some(t)) => clock(&policy, start, t.for_step(s), &pauses).deadline(cal).or(current.step_due_at),
+        _ => None,
+    };
+    let regulatory_due_at = Some(rules.regime.final_due(cal, &complaint_facts(current.created_at, current.complexity, &ComplaintRecord { pauses: pauses.clone(), ..record.clone() })));
+    if status == Status::Closed {
+        moved_status = Some(Status::Closed);
+        moved_step = None;
+    }
+
+    let update = ComplaintUpdate {
+        id: &id,
+        version: body.version,
+        status,
+        deadlines,
+        step,
+        step_started_at: if step.is_some() { step_started_at } else { None },
+        step_due_at,
+        regulatory_due_at,
+        record: &record,
+        now,
+    };
+    let event_id = new_id()?;
+    let mut new_event = event(&event_id, &id, kind, text.trim(), &user.id, ctx.now_ms());
+    new_event.status = moved_status;
+    new_event.step = moved_step;
+    let mut batch = vec![cases::update_complaint(&ctx.db, &update)?];
+    match step_move {
+        ComplaintMove::Pause { .. } => {
+            batch.push(cases::open_pause(&ctx.db, &id, ctx.now_ms(), body.pause_reason.unwrap_or(PauseReason::WaitingOnCustomer))?)
+        }
+        ComplaintMove::Resume => batch.push(cases::close_pause(&ctx.db, &id, ctx.now_ms())?),
+        _ => {}
+    }
+    batch.push(events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?);
+    let results = ctx.db.batch(batch).await?;
+    if !changed(&results) {
         return Err(ApiError::VersionConflict);
     }
     json(200, &detail(&ctx, &id).await?)

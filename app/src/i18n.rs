@@ -179,6 +179,66 @@ impl Lang {
         }
     }
 
+    pub fn outcome(self, o: domain::lifecycle::Outcome) -> &'static str {
+        use domain::lifecycle::Outcome::*;
+        match o {
+            Upheld => self.pick("投诉成立", "Upheld"),
+            PartlyUpheld => self.pick("部分成立", "Partly upheld"),
+            NotUpheld => self.pick("不成立", "Not upheld"),
+        }
+    }
+
+    pub fn redress(self, r: domain::lifecycle::RedressType) -> &'static str {
+        use domain::lifecycle::RedressType::*;
+        match r {
+            Refund => self.pick("退款", "Refund"),
+            FeeWaiver => self.pick("减免费用", "Fee waiver"),
+            Compensation => self.pick("补偿", "Compensation"),
+            Apology => self.pick("致歉", "Apology"),
+            Correction => self.pick("更正记录", "Correction"),
+        }
+    }
+
+    pub fn opinion(self, o: domain::lifecycle::Opinion) -> &'static str {
+        use domain::lifecycle::Opinion::*;
+        match o {
+            Satisfied => self.pick("满意", "Satisfied"),
+            Neutral => self.pick("一般", "Neutral"),
+            Dissatisfied => self.pick("不满意", "Dissatisfied"),
+        }
+    }
+
+    pub fn extension(self, e: domain::lifecycle::Extension) -> &'static str {
+        use domain::lifecycle::Extension::*;
+        match e {
+            None => self.pick("未申请", "None"),
+            Requested => self.pick("待主管审批", "Awaiting a supervisor"),
+            Approved => self.pick("已批准", "Approved"),
+            Refused => self.pick("已拒绝", "Refused"),
+        }
+    }
+
+    pub fn root_cause(self, code: &str) -> &'static str {
+        match code {
+            "system_error" => self.pick("系统差错", "System error"),
+            "staff_conduct" => self.pick("员工服务行为", "Staff conduct"),
+            "process_gap" => self.pick("流程缺陷", "Process gap"),
+            "product_design" => self.pick("产品设计", "Product design"),
+            "fees_and_pricing" => self.pick("收费定价", "Fees and pricing"),
+            "third_party" => self.pick("第三方原因", "Third party"),
+            "customer_misunderstanding" => self.pick("客户误解", "Customer misunderstanding"),
+            "fraud" => self.pick("欺诈", "Fraud"),
+            _ => self.pick("其他", "Other"),
+        }
+    }
+
+    pub fn pause_reason(self, r: domain::sla::PauseReason) -> &'static str {
+        match r {
+            domain::sla::PauseReason::WaitingOnCustomer => self.pick("等待客户补充", "Waiting on the customer"),
+            domain::sla::PauseReason::ExternalAppraisal => self.pick("外部鉴定（不计入监管时限）", "External appraisal (not counted by the regulator)"),
+        }
+    }
+
     /// Monday is 0.
     pub fn weekday(self, i: usize) -> &'static str {
         let zh = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
@@ -216,6 +276,12 @@ impl Lang {
             "first_after_days" => t.set_first_after_days,
             "skills" => t.set_team_skills,
             "resolution" | "reason" => t.act_note,
+            "outcome" => t.cmp_outcome,
+            "root_cause" => t.cmp_root_cause,
+            "redress_type" => t.cmp_redress_type,
+            "redress_amount" => t.cmp_redress_amount,
+            "customer_informed" => t.cmp_informed,
+            "into" => t.cmp_merged_into,
             "max_attempts" => t.set_max_attempts,
             "target_percent" => t.set_target_pct,
             _ => t.unknown_field,
@@ -409,6 +475,32 @@ pub struct Texts {
     pub set_complex_length: &'static str,
     pub next_obligation: &'static str,
     pub set_teams: &'static str,
+    pub cmp_title: &'static str,
+    pub cmp_advance_investigation: &'static str,
+    pub cmp_advance_feedback: &'static str,
+    pub cmp_pause: &'static str,
+    pub cmp_resume: &'static str,
+    pub cmp_request_extension: &'static str,
+    pub cmp_approve_extension: &'static str,
+    pub cmp_refuse_extension: &'static str,
+    pub cmp_close: &'static str,
+    pub cmp_request_review: &'static str,
+    pub cmp_reason: &'static str,
+    pub cmp_pause_reason: &'static str,
+    pub cmp_outcome: &'static str,
+    pub cmp_root_cause: &'static str,
+    pub cmp_prevention: &'static str,
+    pub cmp_redress_type: &'static str,
+    pub cmp_redress_amount: &'static str,
+    pub cmp_none: &'static str,
+    pub cmp_informed: &'static str,
+    pub cmp_informed_ext: &'static str,
+    pub cmp_opinion: &'static str,
+    pub cmp_submit: &'static str,
+    pub cmp_paused_now: &'static str,
+    pub cmp_extension: &'static str,
+    pub cmp_merged_into: &'static str,
+    pub cmp_closed_at: &'static str,
     pub act_title: &'static str,
     pub act_take: &'static str,
     pub act_resolve: &'static str,
@@ -560,6 +652,32 @@ pub static ZH: Texts = Texts {
     set_complex_length: "描述超过多少字视为复杂",
     next_obligation: "下一项监管义务",
     set_teams: "团队与技能",
+    cmp_title: "投诉处理",
+    cmp_advance_investigation: "进入调查处理",
+    cmp_advance_feedback: "进入结果反馈",
+    cmp_pause: "暂停计时",
+    cmp_resume: "恢复计时",
+    cmp_request_extension: "申请延期",
+    cmp_approve_extension: "批准延期",
+    cmp_refuse_extension: "拒绝延期",
+    cmp_close: "结案",
+    cmp_request_review: "登记客户核查申请",
+    cmp_reason: "说明",
+    cmp_pause_reason: "暂停原因",
+    cmp_outcome: "处理结论",
+    cmp_root_cause: "原因分析",
+    cmp_prevention: "预防措施",
+    cmp_redress_type: "补救方式",
+    cmp_redress_amount: "补救金额（元）",
+    cmp_none: "无",
+    cmp_informed: "已将处理结果告知客户",
+    cmp_informed_ext: "已告知客户延期",
+    cmp_opinion: "客户对处理的评价",
+    cmp_submit: "确认",
+    cmp_paused_now: "计时已暂停",
+    cmp_extension: "延期",
+    cmp_merged_into: "已合并至",
+    cmp_closed_at: "结案时间",
     act_title: "处理操作",
     act_take: "接手",
     act_resolve: "标记已解决",
@@ -711,6 +829,32 @@ pub static EN: Texts = Texts {
     set_complex_length: "Description length that makes a case complex",
     next_obligation: "Next regulatory obligation",
     set_teams: "Teams and skills",
+    cmp_title: "Complaint handling",
+    cmp_advance_investigation: "Start investigation",
+    cmp_advance_feedback: "Move to feedback",
+    cmp_pause: "Pause clocks",
+    cmp_resume: "Resume clocks",
+    cmp_request_extension: "Request extension",
+    cmp_approve_extension: "Approve extension",
+    cmp_refuse_extension: "Refuse extension",
+    cmp_close: "Close complaint",
+    cmp_request_review: "Record a review request",
+    cmp_reason: "Note",
+    cmp_pause_reason: "Why paused",
+    cmp_outcome: "Outcome",
+    cmp_root_cause: "Root cause",
+    cmp_prevention: "Prevention measure",
+    cmp_redress_type: "Redress",
+    cmp_redress_amount: "Redress amount (CNY)",
+    cmp_none: "None",
+    cmp_informed: "The customer has been told the result",
+    cmp_informed_ext: "The customer has been told of the extension",
+    cmp_opinion: "Customer's opinion of the handling",
+    cmp_submit: "Confirm",
+    cmp_paused_now: "Clocks are paused",
+    cmp_extension: "Extension",
+    cmp_merged_into: "Merged into",
+    cmp_closed_at: "Closed",
     act_title: "Actions",
     act_take: "Take",
     act_resolve: "Resolve",

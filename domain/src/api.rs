@@ -11,7 +11,7 @@ use crate::calendar::{BusinessCalendar, CalendarSpec};
 use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Status, Step};
 use crate::classify;
 use crate::follow_up;
-use crate::lifecycle::{Closing, ComplaintMove, Extension, InquiryMove, Opinion, Outcome, RedressType};
+use crate::lifecycle::{Closing, Complaint, ComplaintMove, ComplaintState, Extension, InquiryMove, Opinion, Outcome, RedressType};
 use crate::regulatory::{Due, Regime};
 use crate::sla::{Pause, PauseReason};
 use crate::sla::PolicySet;
@@ -575,6 +575,25 @@ pub struct ComplaintRecord {
     pub closed_at: Option<DateTime<Utc>>,
     pub merged_into: Option<String>,
     pub step_started_at: Option<DateTime<Utc>>,
+}
+
+impl ComplaintRecord {
+    /// The complaint's position in its lifecycle, from its case's status and step.
+    pub fn position(&self, status: Status, step: Option<Step>) -> Complaint {
+        let state = if self.merged_into.is_some() {
+            ComplaintState::Merged
+        } else if status == Status::Closed {
+            ComplaintState::Closed
+        } else {
+            match step {
+                Some(Step::Review) => ComplaintState::Review,
+                Some(Step::Investigation) => ComplaintState::Investigation,
+                Some(Step::Feedback) => ComplaintState::Feedback,
+                None => ComplaintState::Registered,
+            }
+        };
+        Complaint { state, paused: self.paused, extension: self.extension, closed_at: self.closed_at }
+    }
 }
 
 /// Every setting admins edit, with the version each is at (0 = the default, never saved).

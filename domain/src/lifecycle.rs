@@ -135,6 +135,12 @@ string_enum! {
     }
 }
 
+/// The root-cause codes complaints are analysed by (原因分析).
+pub const ROOT_CAUSES: &[&str] = &[
+    "system_error", "staff_conduct", "process_gap", "product_design", "fees_and_pricing",
+    "third_party", "customer_misunderstanding", "fraud", "other",
+];
+
 /// What closing a complaint must record.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Closing {

@@ -211,3 +211,88 @@ async fn an_agent_replies_and_resolves_a_case_from_its_page() {
     browser.screenshot("case-resolved-zh").await;
     browser.close().await;
 }
+
+/// Registers a complaint over HTTP for the browser tests to work on.
+async fn complaint_for(api: &Api) -> String {
+    let customer = api.new_customer(&unique("投诉页面客户")).await;
+    let reply = api.post("/api/cases", &serde_json::json!({
+        "kind": "complaint", "channel": "branch", "customer_id": customer, "complexity": "ordinary",
+        "subject": "投诉信用卡重复扣款", "description": "同一笔消费扣了两次"
+    })).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    reply.body["id"].as_str().unwrap().to_string()
+}
+
+/// Waits until the element's text is `want`.
+async fn wait_text(browser: &Browser, test_id: &str, want: &str) {
+    wait_for(&format!("{test_id} to read {want}"), || async {
+        let text = browser.client.find(Locator::Css(&format!("[data-testid='{test_id}']"))).await.ok()?.text().await.ok()?;
+        (text == want).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_complaint_goes_from_review_to_closed_with_outcome_and_root_cause() {
+    let api = Api::signed_in(AGENT).await;
+    let id = complaint_for(&api).await;
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.goto(&format!("/cases/{id}")).await;
+    assert_eq!(browser.text("case-step").await, "初步审核");
+    assert!(!browser.has("cmp-close").await, "closing comes after feedback");
+
+    for (act, reason, step) in [("cmp-investigation", "材料齐全，进入调查", "调查处理"), ("cmp-feedback", "核实为系统重复扣款", "结果反馈")] {
+        browser.click(act).await;
+        browser.fill("cmp-reason", reason).await;
+        browser.click("cmp-submit").await;
+        wait_text(&browser, "case-step", step).await;
+    }
+
+    browser.click("cmp-close").await;
+    browser.click("cmp-submit").await;
+    assert!(browser.text("cmp-error").await.contains("处理结论"), "the outcome is asked for first");
+    browser.find("cmp-outcome-select").await.select_by_value("upheld").await.unwrap();
+    browser.find("cmp-root-cause").await.select_by_value("system_error").await.unwrap();
+    browser.find("cmp-redress").await.select_by_value("refund").await.unwrap();
+    browser.fill("cmp-amount", "120").await;
+    browser.find("cmp-opinion").await.select_by_value("satisfied").await.unwrap();
+    browser.click("cmp-informed").await;
+    browser.screenshot("complaint-closing-zh").await;
+    browser.click("cmp-submit").await;
+    wait_text(&browser, "case-status", "已关闭").await;
+    assert_eq!(browser.text("cmp-outcome").await, "投诉成立");
+    let stored = api.get(&format!("/api/cases/{id}")).await.body;
+    assert_eq!(stored["complaint"]["redress_amount"], 12000);
+    assert_eq!(stored["complaint"]["root_cause"], "system_error");
+    browser.find("cmp-review").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_supervisor_approves_an_extension_the_agent_asked_for() {
+    let agent = Api::signed_in(AGENT).await;
+    let id = complaint_for(&agent).await;
+    let path = format!("/api/cases/{id}/transition");
+    assert_eq!(agent.post(&path, &serde_json::json!({"to": "investigation", "reason": "受理", "version": 1})).await.status, 200);
+    let asked = agent.post(&path, &serde_json::json!({"action": "request_extension", "reason": "需外部鉴定", "version": 2})).await;
+    assert_eq!(asked.status, 200, "{:?}", asked.body);
+
+    let agent_view = Browser::open().await;
+    agent_view.sign_in(AGENT).await;
+    agent_view.goto(&format!("/cases/{id}")).await;
+    agent_view.find("complaint-panel").await;
+    assert!(!agent_view.has("cmp-approve-extension").await, "agents cannot approve");
+    agent_view.close().await;
+
+    let browser = Browser::open().await;
+    browser.sign_in(SUPERVISOR).await;
+    browser.goto(&format!("/cases/{id}")).await;
+    assert_eq!(browser.text("cmp-extension").await, "待主管审批");
+    browser.click("cmp-approve-extension").await;
+    browser.click("cmp-informed-ext").await;
+    browser.click("cmp-submit").await;
+    wait_text(&browser, "cmp-extension", "已批准").await;
+    browser.screenshot("complaint-extension-zh").await;
+    browser.close().await;
+}

@@ -1,7 +1,9 @@
 //! One case: its header, every clock with its state, the description, the timeline (oldest
 //! first), and the composer for replies, internal notes and call logs.
 
-use domain::api::{Case, CaseDetail, NewEvent, TransitionRequest};
+use domain::api::{Case, CaseDetail, ComplaintAction, ComplaintRecord, NewEvent, TransitionRequest};
+use domain::lifecycle::{Opinion, Outcome, RedressType, ROOT_CAUSES};
+use domain::sla::PauseReason;
 use domain::{CaseKind, EventType, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -114,7 +116,10 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
-            <Actions case=c.clone() on_change/>
+            {match case.complaint.clone() {
+                Some(record) => view! { <ComplaintPanel case=c.clone() record on_change/> }.into_any(),
+                None => view! { <Actions case=c.clone() on_change/> }.into_any(),
+            }}
             <Composer case_id=c.id.clone() version=c.version on_change/>
         </section>
     }
@@ -253,4 +258,274 @@ fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// What an agent can do with a complaint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Investigate,
+    Feedback,
+    Pause,
+    Resume,
+    RequestExtension,
+    ApproveExtension,
+    RefuseExtension,
+    Close,
+    Review,
+}
+
+impl Act {
+    const ALL: [Act; 9] = [
+        Act::Investigate, Act::Feedback, Act::Pause, Act::Resume, Act::RequestExtension,
+        Act::ApproveExtension, Act::RefuseExtension, Act::Close, Act::Review,
+    ];
+
+    fn test_id(self) -> &'static str {
+        match self {
+            Act::Investigate => "cmp-investigation",
+            Act::Feedback => "cmp-feedback",
+            Act::Pause => "cmp-pause",
+            Act::Resume => "cmp-resume",
+            Act::RequestExtension => "cmp-request-extension",
+            Act::ApproveExtension => "cmp-approve-extension",
+            Act::RefuseExtension => "cmp-refuse-extension",
+            Act::Close => "cmp-close",
+            Act::Review => "cmp-review",
+        }
+    }
+
+    fn label(self, t: &'static crate::i18n::Texts) -> &'static str {
+        match self {
+            Act::Investigate => t.cmp_advance_investigation,
+            Act::Feedback => t.cmp_advance_feedback,
+            Act::Pause => t.cmp_pause,
+            Act::Resume => t.cmp_resume,
+            Act::RequestExtension => t.cmp_request_extension,
+            Act::ApproveExtension => t.cmp_approve_extension,
+            Act::RefuseExtension => t.cmp_refuse_extension,
+            Act::Close => t.cmp_close,
+            Act::Review => t.cmp_request_review,
+        }
+    }
+
+    /// The request for this act, from what the form holds.
+    fn request(self, version: i64, f: &ComplaintFields) -> TransitionRequest {
+        let text = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+        let base = TransitionRequest { version, reason: text(f.reason), ..TransitionRequest::default() };
+        let action = |a| TransitionRequest { action: Some(a), ..base.clone() };
+        match self {
+            Act::Investigate => TransitionRequest { to: Some("investigation".into()), ..base },
+            Act::Feedback => TransitionRequest { to: Some("feedback".into()), ..base },
+            Act::Pause => TransitionRequest {
+                pause_reason: Some(if f.appraisal.get_untracked() { PauseReason::ExternalAppraisal } else { PauseReason::WaitingOnCustomer }),
+                ..action(ComplaintAction::Pause)
+            },
+            Act::Resume => action(ComplaintAction::Resume),
+            Act::RequestExtension => action(ComplaintAction::RequestExtension),
+            Act::ApproveExtension => TransitionRequest { customer_informed: Some(f.informed.get_untracked()), ..action(ComplaintAction::ApproveExtension) },
+            Act::RefuseExtension => action(ComplaintAction::RefuseExtension),
+            Act::Review => action(ComplaintAction::RequestReview),
+            Act::Close => TransitionRequest {
+                to: Some("closed".into()),
+                outcome: f.outcome.get_untracked().parse().ok(),
+                root_cause: text(f.root_cause),
+                prevention: text(f.prevention),
+                redress_type: f.redress.get_untracked().parse().ok(),
+                redress_amount: f.amount.get_untracked().trim().parse::<f64>().ok().map(|y| (y * 100.0).round() as i64),
+                customer_informed: Some(f.informed.get_untracked()),
+                customer_opinion: f.opinion.get_untracked().parse().ok(),
+                ..base
+            },
+        }
+    }
+
+    /// Whether the lifecycle allows this act now for this role (probed with complete input).
+    fn allowed(self, record: &ComplaintRecord, case: &Case, role: domain::Role) -> bool {
+        let probe = ComplaintFields::complete();
+        let req = self.request(case.version, &probe);
+        let position = record.position(case.status, case.step);
+        let next_step_matches = match self {
+            Act::Investigate => position.state == domain::lifecycle::ComplaintState::Review,
+            Act::Feedback => position.state == domain::lifecycle::ComplaintState::Investigation,
+            _ => true,
+        };
+        next_step_matches
+            && req.complaint_move().is_some_and(|m| position.apply(&m, role, crate::components::time::now_utc()).is_ok())
+    }
+}
+
+/// The complaint form's fields, shared by every act.
+#[derive(Clone, Copy)]
+struct ComplaintFields {
+    reason: RwSignal<String>,
+    appraisal: RwSignal<bool>,
+    outcome: RwSignal<String>,
+    root_cause: RwSignal<String>,
+    prevention: RwSignal<String>,
+    redress: RwSignal<String>,
+    amount: RwSignal<String>,
+    informed: RwSignal<bool>,
+    opinion: RwSignal<String>,
+}
+
+impl ComplaintFields {
+    fn new() -> Self {
+        let s = |v: &str| RwSignal::new(v.to_string());
+        ComplaintFields {
+            reason: s(""),
+            appraisal: RwSignal::new(false),
+            outcome: s(""),
+            root_cause: s(""),
+            prevention: s(""),
+            redress: s(""),
+            amount: s(""),
+            informed: RwSignal::new(false),
+            opinion: s(""),
+        }
+    }
+
+    /// Fields filled in, to ask the lifecycle whether an act is possible at all.
+    fn complete() -> Self {
+        let s = |v: &str| RwSignal::new(v.to_string());
+        ComplaintFields {
+            reason: s("-"),
+            appraisal: RwSignal::new(false),
+            outcome: s("not_upheld"),
+            root_cause: s("other"),
+            prevention: s(""),
+            redress: s(""),
+            amount: s(""),
+            informed: RwSignal::new(true),
+            opinion: s(""),
+        }
+    }
+}
+
+#[component]
+fn ComplaintPanel(case: Case, record: ComplaintRecord, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let t = move || i18n.get().t();
+    let role = session.user.get_untracked().map(|u| u.role).unwrap_or(domain::Role::Agent);
+    let acts: Vec<Act> = Act::ALL.into_iter().filter(|a| a.allowed(&record, &case, role)).collect();
+    let active = RwSignal::new(None::<Act>);
+    let fields = ComplaintFields::new();
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let version = case.version;
+    let case_id = StoredValue::new(case.id.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(act) = active.get_untracked() else { return };
+        let req = act.request(version, &fields);
+        let id = case_id.get_value();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::transition(id, req).await;
+            busy.set(false);
+            match result {
+                Ok(_) => on_change.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let needs_reason = move || matches!(active.get(), Some(Act::Investigate | Act::Feedback | Act::Pause | Act::RequestExtension | Act::Review));
+    let record_view = view! {
+        <dl class="facts">
+            {record.paused.then(|| view! { <div><dt>{move || t().cmp_title}</dt><dd class="warn" data-testid="cmp-paused">{move || t().cmp_paused_now}</dd></div> })}
+            <div><dt>{move || t().cmp_extension}</dt><dd data-testid="cmp-extension">{let e = record.extension; move || i18n.get().extension(e)}</dd></div>
+            {record.outcome.map(|o| view! { <div><dt>{move || t().cmp_outcome}</dt><dd data-testid="cmp-outcome">{move || i18n.get().outcome(o)}</dd></div> })}
+            {record.root_cause.clone().map(|r| view! { <div><dt>{move || t().cmp_root_cause}</dt><dd>{move || i18n.get().root_cause(&r)}</dd></div> })}
+            {record.redress_type.map(|r| {
+                let amount = record.redress_amount.map(|a| format!(" ¥{:.2}", a as f64 / 100.0)).unwrap_or_default();
+                view! { <div><dt>{move || t().cmp_redress_type}</dt><dd>{move || i18n.get().redress(r)}{amount.clone()}</dd></div> }
+            })}
+            {record.customer_opinion.map(|o| view! { <div><dt>{move || t().cmp_opinion}</dt><dd>{move || i18n.get().opinion(o)}</dd></div> })}
+            {record.closed_at.map(|c| view! { <div><dt>{move || t().cmp_closed_at}</dt><dd><time datetime=c.to_rfc3339()>{full(c)}</time></dd></div> })}
+            {record.merged_into.clone().map(|m| view! { <div><dt>{move || t().cmp_merged_into}</dt><dd><a href=format!("/cases/{m}")>{m.clone()}</a></dd></div> })}
+        </dl>
+    };
+    view! {
+        <section class="card" data-testid="complaint-panel" aria-labelledby="complaint-title">
+            <h2 id="complaint-title">{move || t().cmp_title}</h2>
+            {record_view}
+            <div class="actions wrap">
+                {acts.iter().map(|act| {
+                    let act = *act;
+                    view! {
+                        <button type="button" data-testid=act.test_id()
+                            class=move || if active.get() == Some(act) { "button primary" } else { "button" }
+                            aria-pressed=move || (active.get() == Some(act)).to_string()
+                            on:click=move |_| { error.set(None); active.set(Some(act)); }>
+                            {move || act.label(i18n.get().t())}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <Show when=move || active.get().is_some()>
+                <form class="inline-form" on:submit=submit novalidate data-testid="complaint-form">
+                    <Show when=needs_reason>
+                        <div class="field">
+                            <label for="cmp-reason">{move || t().cmp_reason}</label>
+                            <textarea id="cmp-reason" rows="2" data-testid="cmp-reason" bind:value=fields.reason></textarea>
+                        </div>
+                    </Show>
+                    <Show when=move || active.get() == Some(Act::Pause)>
+                        <p class="form-title">{move || t().cmp_pause_reason}</p>
+                        <label class="check"><input type="checkbox" data-testid="cmp-appraisal" bind:checked=fields.appraisal/>
+                            {move || i18n.get().pause_reason(PauseReason::ExternalAppraisal)}</label>
+                    </Show>
+                    <Show when=move || active.get() == Some(Act::ApproveExtension)>
+                        <label class="check"><input type="checkbox" data-testid="cmp-informed-ext" bind:checked=fields.informed/>{move || t().cmp_informed_ext}</label>
+                    </Show>
+                    <Show when=move || active.get() == Some(Act::Close)>
+                        <div class="grid-2">
+                            <div class="field">
+                                <label for="cmp-outcome">{move || t().cmp_outcome}</label>
+                                <select id="cmp-outcome" data-testid="cmp-outcome-select" bind:value=fields.outcome>
+                                    <option value="">"—"</option>
+                                    {Outcome::ALL.iter().map(|o| view! { <option value=o.as_str()>{move || i18n.get().outcome(*o)}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="cmp-root">{move || t().cmp_root_cause}</label>
+                                <select id="cmp-root" data-testid="cmp-root-cause" bind:value=fields.root_cause>
+                                    <option value="">"—"</option>
+                                    {ROOT_CAUSES.iter().map(|c| view! { <option value=*c>{move || i18n.get().root_cause(c)}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="cmp-redress">{move || t().cmp_redress_type}</label>
+                                <select id="cmp-redress" data-testid="cmp-redress" bind:value=fields.redress>
+                                    <option value="">{move || t().cmp_none}</option>
+                                    {RedressType::ALL.iter().map(|r| view! { <option value=r.as_str()>{move || i18n.get().redress(*r)}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="cmp-amount">{move || t().cmp_redress_amount}</label>
+                                <input id="cmp-amount" inputmode="decimal" data-testid="cmp-amount" bind:value=fields.amount/>
+                            </div>
+                            <div class="field">
+                                <label for="cmp-prevention">{move || t().cmp_prevention}</label>
+                                <input id="cmp-prevention" bind:value=fields.prevention/>
+                            </div>
+                            <div class="field">
+                                <label for="cmp-opinion">{move || t().cmp_opinion}</label>
+                                <select id="cmp-opinion" data-testid="cmp-opinion" bind:value=fields.opinion>
+                                    <option value="">"—"</option>
+                                    {Opinion::ALL.iter().map(|o| view! { <option value=o.as_str()>{move || i18n.get().opinion(*o)}</option> }).collect_view()}
+                                </select>
+                            </div>
+                        </div>
+                        <label class="check"><input type="checkbox" data-testid="cmp-informed" bind:checked=fields.informed/>{move || t().cmp_informed}</label>
+                    </Show>
+                    {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="cmp-error">{e.message(i18n.get())}</p> })}
+                    <button type="submit" class="button primary" data-testid="cmp-submit" disabled=move || busy.get()>
+                        {move || if busy.get() { t().saving } else { t().cmp_submit }}
+                    </button>
+                </form>
+            </Show>
+        </section>
+    }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::api::{page_limit, CaseDetail, CaseFilter, ComplaintRecord, FieldError, NewCase, NewEvent, Target, TransitionRequest};
-use domain::lifecycle::{Complaint, ComplaintMove, ComplaintState, Extension, InquiryMove, TransitionError};
+use domain::lifecycle::{ComplaintMove, ComplaintState, Extension, InquiryMove, TransitionError};
 use domain::regulatory::ComplaintFacts;
 use domain::sla::{CaseDeadlines, Clock, Pause, PauseReason, Policy};
 use domain::{CaseKind, Complexity, EventType, Status, Step};
@@ -197,23 +197,6 @@ async fn inquiry_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -
     json(200, &detail(&ctx, &id).await?)
 }
 
-/// A complaint's position in its lifecycle, from what is stored.
-fn complaint_position(status: Status, step: Option<Step>, record: &ComplaintRecord) -> Complaint {
-    let state = if record.merged_into.is_some() {
-        ComplaintState::Merged
-    } else if status == Status::Closed {
-        ComplaintState::Closed
-    } else {
-        match step {
-            Some(Step::Review) => ComplaintState::Review,
-            Some(Step::Investigation) => ComplaintState::Investigation,
-            Some(Step::Feedback) => ComplaintState::Feedback,
-            None => ComplaintState::Registered,
-        }
-    };
-    Complaint { state, paused: record.paused, extension: record.extension, closed_at: record.closed_at }
-}
-
 /// A clock of `budget` from `start`, with the pauses that fall after its start.
 fn clock(policy: &Policy, start: DateTime<Utc>, budget: Duration, pauses: &[Pause]) -> Clock {
     let mut c = Clock::new(start, budget, policy.basis, policy.due_soon_percent);
@@ -226,7 +209,7 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     let id = current.id.clone();
     let user = ctx.user()?;
     let now = ctx.now;
-    let position = complaint_position(current.status, current.step, &record);
+    let position = record.position(current.status, current.step);
     let not_allowed = TransitionError::NotAllowed { from: position.state.as_str(), action: "transition" };
     let step_move = body.complaint_move().ok_or(not_allowed)?;
     let next = position.apply(&step_move, user.role, now)?;

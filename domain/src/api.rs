@@ -208,6 +208,9 @@ pub struct NewCase {
     pub category: Option<String>,
     #[serde(default)]
     pub complexity: Option<Complexity>,
+    /// `me` to handle the case yourself; otherwise routing assigns it.
+    #[serde(default)]
+    pub assignee: Option<String>,
 }
 
 impl Validate for NewCase {
@@ -215,6 +218,9 @@ impl Validate for NewCase {
         check_text("customer_id", &self.customer_id, 64)?;
         check_text("subject", &self.subject, SUBJECT_MAX)?;
         check_text("description", &self.description, TEXT_MAX)?;
+        if self.assignee.as_deref().is_some_and(|a| a != "me") {
+            return Err(FieldError::invalid("assignee", "assignee must be me, or left out for routing"));
+        }
         match &self.category {
             Some(code) if !is_category(code) => {
                 Err(FieldError::invalid("category", "category is not a known category"))
@@ -374,6 +380,19 @@ impl Case {
             current_due: self.sla_due_at,
         }
     }
+}
+
+/// Why routing chose an agent: the body of an `assigned` event, for the "assigned because" line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentReason {
+    /// The skill matched; `None` when nobody eligible had it.
+    pub skill: Option<String>,
+    /// The agent's weighted open load when chosen.
+    pub load: u32,
+    /// Several agents had the lowest load; the one assigned longest ago was taken.
+    pub rotated: bool,
+    /// Staff left out because the complaint names them.
+    pub recused: u32,
 }
 
 /// A case with its description and its timeline, oldest event first.
@@ -733,6 +752,7 @@ mod tests {
             description: "请问年费怎么收".into(),
             category: None,
             complexity: None,
+            assignee: None,
         }
     }
 

@@ -95,6 +95,7 @@ string_enum! {
     /// What an entry on a case's timeline records.
     EventType {
         Created = "created",
+        Assigned = "assigned",
         Reply = "reply",
         Note = "note",
         Call = "call",

@@ -29,6 +29,7 @@ async fn an_agent_creates_an_inquiry_and_finds_it_in_the_queue_with_its_due_time
 
     let subject = unique("信用卡年费咨询");
     browser.find("case-complexity").await.select_by_value("ordinary").await.unwrap();
+    browser.click("case-mine").await;
     browser.fill("case-subject", &subject).await;
     browser.fill("case-description", "请问金卡信用卡的年费怎么收取？").await;
     browser.screenshot("new-case-zh").await;
@@ -191,7 +192,7 @@ async fn an_agent_replies_and_resolves_a_case_from_its_page() {
     browser.click("event-submit").await;
     wait_for("the reply on the timeline", || async {
         let events = browser.client.find_all(Locator::Css("[data-testid='event']")).await.ok()?;
-        (events.len() == 2).then_some(())
+        (events.len() == 3).then_some(())
     })
     .await;
     assert_eq!(browser.text("case-status").await, "已响应");

@@ -63,7 +63,7 @@ async fn a_complaint_passes_its_steps_and_closes_with_its_records() {
     let started = time(&feedback.body["complaint"]["step_started_at"]);
     assert_eq!(time(&feedback.body["step_due_at"]) - started, Duration::hours(12));
     let types: Vec<&str> = feedback.body["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["created", "step_changed", "step_changed"]);
+    assert_eq!(types, ["created", "assigned", "step_changed", "step_changed"]);
 
     for (field, value) in [("outcome", Value::Null), ("root_cause", Value::Null), ("customer_informed", json!(false)), ("redress_type", Value::Null)] {
         let mut body = closing();

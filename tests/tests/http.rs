@@ -256,13 +256,13 @@ async fn a_reply_is_the_first_response_and_a_stale_version_is_refused() {
     assert_eq!(reply.body["version"], 2);
     assert_eq!(reply.body["sla_due_at"], reply.body["resolution_due_at"]);
     let types: Vec<&str> = reply.body["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["created", "reply"]);
+    assert_eq!(types, ["created", "assigned", "reply"]);
 
     let stale = api.post(&format!("/api/cases/{id}/events"), &json!({"type": "note", "body": "过期版本", "version": 1})).await;
     assert_eq!(stale.status, 409);
     assert_eq!(stale.code(), Some("version_conflict"));
     let after = api.get(&format!("/api/cases/{id}")).await.body;
-    assert_eq!(after["events"].as_array().unwrap().len(), 2, "the refused note was not stored");
+    assert_eq!(after["events"].as_array().unwrap().len(), 3, "the refused note was not stored");
     assert_eq!(after["version"], 2);
 
     let missing = api.get("/api/cases/no-such-case").await;
@@ -273,7 +273,10 @@ async fn a_reply_is_the_first_response_and_a_stale_version_is_refused() {
 async fn the_queue_filters_and_pages_by_deadline() {
     let api = Api::signed_in(AGENT).await;
     let customer = api.new_customer(&unique("队列客户")).await;
-    let created = api.post("/api/cases", &inquiry(&customer, "队列测试")).await.body;
+    let mut mine = inquiry(&customer, "队列测试");
+    mine["assignee"] = json!("me");
+    let created = api.post("/api/cases", &mine).await.body;
+    assert_eq!(created["assignee_id"], "user-agent", "kept by the agent who asked to handle it");
 
     let mine = api.get("/api/cases?assignee=me&status=open&limit=200").await;
     assert_eq!(mine.status, 200);
@@ -411,4 +414,37 @@ async fn an_agent_takes_an_unassigned_case() {
     let taken = taken.expect("the demo data has unassigned new cases");
     assert_eq!(taken["status"], "assigned");
     assert_eq!(taken["assignee_id"], "user-agent");
+}
+
+#[tokio::test]
+async fn routing_assigns_by_skill_and_load_and_says_why() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("分派客户")).await;
+    let loans = api.post("/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer,
+        "subject": "房贷提前还款", "description": "想提前还一部分房贷"
+    })).await.body;
+    assert_eq!(loans["category"], "loans");
+    assert_eq!(loans["status"], "assigned");
+    let team2 = ["user-agent04", "user-agent05", "user-agent06", "user-agent07"];
+    assert!(team2.contains(&loans["assignee_id"].as_str().unwrap()), "loans go to retail team 2: {}", loans["assignee_id"]);
+    let assigned = loans["events"].as_array().unwrap().iter().find(|e| e["type"] == "assigned").expect("an assigned event");
+    let reason: Value = serde_json::from_str(assigned["body"].as_str().unwrap()).unwrap();
+    assert_eq!(reason["skill"], "loans");
+
+    // A complaint naming an agent never goes to that agent; it goes to the complaint team.
+    let complaint = api.post("/api/cases", &json!({
+        "kind": "complaint", "channel": "branch", "customer_id": customer,
+        "subject": "投诉徐丽服务态度", "description": "网点的徐丽态度很差"
+    })).await.body;
+    let complaint_team = ["user-agent09", "user-agent10"];
+    assert!(complaint_team.contains(&complaint["assignee_id"].as_str().unwrap()), "{}", complaint["assignee_id"]);
+    let assigned = complaint["events"].as_array().unwrap().iter().find(|e| e["type"] == "assigned").unwrap();
+    let reason: Value = serde_json::from_str(assigned["body"].as_str().unwrap()).unwrap();
+    assert_eq!((reason["skill"].as_str(), reason["recused"].as_u64()), (Some("complaint"), Some(1)));
+
+    let bad = api.post("/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "subject": "x", "description": "y", "assignee": "user-agent05"
+    })).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("assignee")));
 }

@@ -1,7 +1,7 @@
 //! One case: its header, every clock with its state, the description, the timeline (oldest
 //! first), and the composer for replies, internal notes and call logs.
 
-use domain::api::{Case, CaseDetail, ComplaintAction, ComplaintRecord, NewEvent, TransitionRequest};
+use domain::api::{AssignmentReason, Case, CaseDetail, ComplaintAction, ComplaintRecord, NewEvent, TransitionRequest};
 use domain::lifecycle::{Opinion, Outcome, RedressType, ROOT_CAUSES};
 use domain::sla::PauseReason;
 use domain::{CaseKind, EventType, Status};
@@ -103,15 +103,20 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                 {case.events.iter().map(|e| {
                     let kind = e.kind;
                     let moved_to = e.status;
+                    let step_to = e.step;
                     view! {
                         <li class=format!("event event-{}", kind.as_str()) data-testid="event">
                             <div class="event-head">
                                 <span class="event-type">{move || i18n.get().event(kind)}</span>
                                 {moved_to.map(|s| view! { <span class="event-status" data-testid="event-status">"→ "{move || i18n.get().status(s)}</span> })}
+                                {step_to.map(|s| view! { <span class="event-status">"→ "{move || i18n.get().step(s)}</span> })}
                                 <span class="muted">{e.author_name.clone().unwrap_or_default()}</span>
                                 <time class="muted" datetime=e.created_at.to_rfc3339()>{full(e.created_at)}</time>
                             </div>
-                            {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
+                            {match (kind, serde_json::from_str::<AssignmentReason>(&e.body)) {
+                                (EventType::Assigned, Ok(why)) => view! { <p class="event-body" data-testid="assignment-reason">{move || assignment_text(i18n.get(), &why)}</p> }.into_any(),
+                                _ => (!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> }).into_any(),
+                            }}
                         </li>
                     }
                 }).collect_view()}
@@ -528,4 +533,22 @@ fn ComplaintPanel(case: Case, record: ComplaintRecord, on_change: Callback<()>) 
             </Show>
         </section>
     }
+}
+
+/// "By skill: Cards · current load 2 · rotated among equals", in the user's language.
+fn assignment_text(lang: crate::i18n::Lang, why: &AssignmentReason) -> String {
+    let t = lang.t();
+    let mut parts = vec![match &why.skill {
+        Some(s) if s == domain::routing::COMPLAINT_SKILL => format!("{}: {}", t.why_skill, lang.kind(CaseKind::Complaint)),
+        Some(s) => format!("{}: {}", t.why_skill, lang.category(s)),
+        None => t.why_no_skill.to_string(),
+    }];
+    parts.push(format!("{} {}", t.why_load, why.load));
+    if why.rotated {
+        parts.push(t.why_rotated.to_string());
+    }
+    if why.recused > 0 {
+        parts.push(t.why_recused.to_string());
+    }
+    parts.join(" · ")
 }

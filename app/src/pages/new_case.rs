@@ -23,6 +23,7 @@ pub fn NewCasePage() -> impl IntoView {
     let category = RwSignal::new(String::new());
     let subject = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
+    let mine = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
@@ -41,6 +42,7 @@ pub fn NewCasePage() -> impl IntoView {
             description: description.get_untracked(),
             category: Some(category.get_untracked()).filter(|s| !s.is_empty()),
             complexity: complexity.get_untracked().parse().ok(),
+            assignee: mine.get_untracked().then(|| "me".to_string()),
         };
         error.set(None);
         saving.set(true);
@@ -107,6 +109,10 @@ pub fn NewCasePage() -> impl IntoView {
                     <textarea id="case-description" data-testid="case-description" rows="6" required
                         aria-invalid=move || invalid("description")().to_string() bind:value=description></textarea>
                 </div>
+                <label class="check">
+                    <input type="checkbox" data-testid="case-mine" bind:checked=mine/>
+                    {move || t().handle_myself}
+                </label>
                 <p class="hint">{move || t().sla_note}</p>
                 {move || error.get().map(|e| view! {
                     <p class="form-error" role="alert" data-testid="form-error">{

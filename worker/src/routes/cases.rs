@@ -1,17 +1,17 @@
 //! Cases: register, list, open, add to the timeline, and move along the lifecycle.
 
 use chrono::{DateTime, Duration, Utc};
-use domain::api::{page_limit, CaseDetail, CaseFilter, ComplaintRecord, FieldError, NewCase, NewEvent, Target, TransitionRequest};
+use domain::api::{page_limit, AssignmentReason, CaseDetail, CaseFilter, ComplaintRecord, FieldError, NewCase, NewEvent, Target, TransitionRequest};
 use domain::lifecycle::{ComplaintMove, ComplaintState, Extension, InquiryMove, TransitionError};
 use domain::regulatory::ComplaintFacts;
 use domain::sla::{CaseDeadlines, Clock, Pause, PauseReason, Policy};
-use domain::{CaseKind, Complexity, EventType, Status, Step};
+use domain::{routing, CaseKind, Complexity, EventType, Status, Step};
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
 use crate::db::cases::{CaseUpdate, ComplaintUpdate, Loaded, NewCaseRecord};
 use crate::db::events::{Guard, NewEventRecord};
-use crate::db::{cases, customers, events};
+use crate::db::{cases, customers, events, teams, users};
 use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::rules::{self, Rules};
@@ -76,16 +76,36 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(cal));
     let empty = ComplaintRecord::default();
     let id = new_id()?;
-    // The agent who takes the call owns the case; routing rules come with the workspace.
+    // The agent may keep the case; otherwise routing picks the team and agent.
+    let routed = if body.assignee.as_deref() == Some("me") {
+        None
+    } else {
+        let teams: Vec<routing::Team> = teams::all(&ctx.db).await?.into_iter().map(|t| routing::Team { id: t.id, skills: t.skills }).collect();
+        let agents = users::routing_agents(&ctx.db).await?;
+        let text = format!("{}\n{}", body.subject, body.description);
+        // A complaint never goes to someone it names.
+        let recused: Vec<String> = if complaint {
+            agents.iter().filter(|(_, name)| name.chars().count() >= 2 && text.contains(name.as_str())).map(|(a, _)| a.id.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let pool: Vec<routing::Agent> = agents.into_iter().map(|(a, _)| a).collect();
+        let request = routing::Request { category, is_complaint: complaint || suggestion.is_complaint, recused: &recused };
+        Some((routing::route(&teams, &pool, &request), recused.len() as u32))
+    };
+    let assignee_id = match &routed {
+        None => Some(user.id.clone()),
+        Some((choice, _)) => choice.as_ref().map(|c| c.agent_id.clone()),
+    };
     let record = NewCaseRecord {
         id: &id,
         kind: body.kind,
         channel: body.channel,
         category,
         complexity,
-        status: Status::Assigned,
+        status: if assignee_id.is_some() { Status::Assigned } else { Status::New },
         customer_id: &body.customer_id,
-        assignee_id: Some(&user.id),
+        assignee_id: assignee_id.as_deref(),
         subject: body.subject.trim(),
         description: body.description.trim(),
         created_by: &user.id,
@@ -96,7 +116,17 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     };
     let event_id = new_id()?;
     let created = event(&event_id, &id, EventType::Created, "", &user.id, ctx.now_ms());
-    ctx.db.batch(vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?]).await?;
+    let mut batch = vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?];
+    let assigned_id = new_id()?;
+    let reason_text;
+    if let Some((Some(choice), recused)) = &routed {
+        let reason = AssignmentReason { skill: choice.skill.clone(), load: choice.load, rotated: choice.rotated, recused: *recused };
+        reason_text = serde_json::to_string(&reason).map_err(|e| ApiError::Internal(format!("encode reason: {e}")))?;
+        // The routing decision is recorded after the registration, a millisecond on.
+        batch.push(events::insert(&ctx.db, &event(&assigned_id, &id, EventType::Assigned, &reason_text, &user.id, ctx.now_ms() + 1), Guard::None)?);
+        batch.push(users::assigned(&ctx.db, &choice.agent_id, ctx.now_ms())?);
+    }
+    ctx.db.batch(batch).await?;
     json(201, &detail(&ctx, &id).await?)
 }
 

@@ -3,7 +3,7 @@
 
 use domain::api::{
     Case, CaseDetail, CaseFilter, Customer, ErrorBody, LoginRequest, LoginResponse, NewCase, NewCustomer,
-    NewEvent, Page, SettingUpdate, Settings, TeamUpdate, TeamView, TransitionRequest, User,
+    NewEvent, Page, QueueCounts, SettingUpdate, Settings, TeamUpdate, TeamView, TransitionRequest, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -159,4 +159,8 @@ pub async fn update_team(id: String, update: TeamUpdate) -> ApiResult<TeamView> 
 
 pub async fn transition(case_id: String, request: TransitionRequest) -> ApiResult<CaseDetail> {
     post(&format!("/api/cases/{}/transition", js_sys::encode_uri_component(&case_id)), &request).await
+}
+
+pub async fn case_counts() -> ApiResult<QueueCounts> {
+    get("/api/cases/counts").await
 }

@@ -375,6 +375,7 @@ pub struct Texts {
     // Queue
     pub queue_title: &'static str,
     pub view_mine: &'static str,
+    pub view_team: &'static str,
     pub view_unassigned: &'static str,
     pub view_open: &'static str,
     pub view_due_soon: &'static str,
@@ -561,6 +562,7 @@ pub static ZH: Texts = Texts {
     unknown_field: "请求内容",
     queue_title: "工单队列",
     view_mine: "我的工单",
+    view_team: "本组工单",
     view_unassigned: "待分派",
     view_open: "全部未结",
     view_due_soon: "即将到期",
@@ -744,6 +746,7 @@ pub static EN: Texts = Texts {
     unknown_field: "the request",
     queue_title: "Queue",
     view_mine: "Mine",
+    view_team: "My team",
     view_unassigned: "Unassigned",
     view_open: "All open",
     view_due_soon: "Due soon",

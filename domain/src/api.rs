@@ -269,6 +269,21 @@ pub struct CaseFilter {
     pub assignee: Option<AssigneeFilter>,
     pub sla: Option<SlaFilter>,
     pub customer_id: Option<String>,
+    pub channel: Option<Channel>,
+    pub category: Option<String>,
+    /// `team=mine`: cases assigned to anyone in the user's team.
+    pub my_team: bool,
+}
+
+/// How many cases each queue view holds, for the counts on its tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub mine: u32,
+    pub team: u32,
+    pub unassigned: u32,
+    pub open: u32,
+    pub due_soon: u32,
+    pub breached: u32,
 }
 
 /// `status=open` (new, assigned or responded) or one status.
@@ -322,6 +337,11 @@ impl CaseFilter {
                     })
                 }
                 "customer_id" => filter.customer_id = Some(value.to_string()),
+                "channel" => filter.channel = Some(value.parse().map_err(|_| FieldError::invalid("channel", "channel is not a channel"))?),
+                "category" if is_category(value) => filter.category = Some(value.to_string()),
+                "category" => return Err(FieldError::invalid("category", "category is not a known category")),
+                "team" if value == "mine" => filter.my_team = true,
+                "team" => return Err(FieldError::invalid("team", "team must be mine")),
                 _ => {}
             }
         }
@@ -352,6 +372,15 @@ impl CaseFilter {
         }
         if let Some(id) = &self.customer_id {
             q.push(("customer_id", id.clone()));
+        }
+        if let Some(c) = self.channel {
+            q.push(("channel", c.as_str().to_string()));
+        }
+        if let Some(c) = &self.category {
+            q.push(("category", c.clone()));
+        }
+        if self.my_team {
+            q.push(("team", "mine".to_string()));
         }
         q
     }
@@ -857,6 +886,9 @@ mod tests {
             assignee: Some(AssigneeFilter::Me),
             sla: Some(SlaFilter::Breached),
             customer_id: Some("c9".into()),
+            channel: Some(Channel::Email),
+            category: Some("cards".into()),
+            my_team: true,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
@@ -868,7 +900,7 @@ mod tests {
 
     #[test]
     fn bad_filter_values_name_their_parameter() {
-        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", "")] {
+        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", ""), ("channel", "fax"), ("category", "crypto"), ("team", "yours")] {
             assert_eq!(CaseFilter::from_query([(key, value)]).unwrap_err().field, key);
         }
         assert_eq!(page_limit(None), Ok(PAGE_DEFAULT));

@@ -15,6 +15,11 @@ async fn an_agent_creates_an_inquiry_and_finds_it_in_the_queue_with_its_due_time
     let browser = Browser::open().await;
     browser.sign_in(AGENT).await;
     browser.find("case-table").await;
+    let mine = wait_for("the count on the mine tab", || async {
+        browser.client.find(Locator::Css("[data-testid='count-mine']")).await.ok()?.text().await.ok()?.parse::<u32>().ok()
+    })
+    .await;
+    assert!(mine > 0, "the demo agent has open cases");
     browser.screenshot("queue-zh").await;
 
     browser.click("new-case").await;

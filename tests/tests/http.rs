@@ -448,3 +448,34 @@ async fn routing_assigns_by_skill_and_load_and_says_why() {
     })).await;
     assert_eq!((bad.status, bad.field()), (422, Some("assignee")));
 }
+
+#[tokio::test]
+async fn queue_counts_match_the_views_and_filters_narrow_them() {
+    let api = Api::signed_in(AGENT).await;
+    let counts = api.get("/api/cases/counts").await;
+    assert_eq!(counts.status, 200, "{:?}", counts.body);
+    let breached = api.get("/api/cases?status=open&sla=breached&limit=200").await.body;
+    let listed = breached["items"].as_array().unwrap().len() as u64;
+    assert!(listed < 200, "the demo data fits one page");
+    assert_eq!(counts.body["breached"].as_u64(), Some(listed));
+    for view in ["mine", "team", "unassigned", "open", "due_soon", "breached"] {
+        assert!(counts.body[view].is_u64(), "{view}");
+    }
+    assert!(counts.body["open"].as_u64() >= counts.body["breached"].as_u64());
+
+    let team = api.get("/api/cases?status=open&team=mine&limit=200").await.body;
+    let members = ["user-agent", "user-agent01", "user-agent02", "user-agent03", "user-supervisor"];
+    let items = team["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|c| members.contains(&c["assignee_id"].as_str().unwrap_or(""))), "only retail team 1");
+
+    for (key, value, field) in [("channel", "email", "channel"), ("category", "cards", "category"), ("kind", "complaint", "kind")] {
+        let page = api.get(&format!("/api/cases?{key}={value}&limit=200")).await.body;
+        let items = page["items"].as_array().unwrap();
+        assert!(!items.is_empty(), "{key}={value}");
+        assert!(items.iter().all(|c| c[field] == value), "{key}={value}");
+    }
+    let bad = api.get("/api/cases?channel=fax").await;
+    assert_eq!((bad.status, bad.field()), (422, Some("channel")));
+    assert_eq!(Api::anonymous().get("/api/cases/counts").await.status, 401);
+}

@@ -310,6 +310,20 @@ pub fn sql(now: DateTime<Utc>) -> String {
             opt_ms(step.map(step_start)), opt_ms(resolved_at.filter(|_| status == Status::Closed)),
             1 + i32::from(responded) + i32::from(resolved)
         );
+        if complaint && status == Status::Closed {
+            // A closed complaint carries what the regulator asks for.
+            let outcome = weighted(&mut rng, &[("upheld", 40), ("partly_upheld", 25), ("not_upheld", 35)]);
+            let cause = *pick(&mut rng, domain::lifecycle::ROOT_CAUSES);
+            let (redress, amount) = match outcome {
+                "not_upheld" => (None, None),
+                _ => (Some(*pick(&mut rng, &["refund", "fee_waiver", "compensation"])), Some(rng.random_range(1..500) * 100)),
+            };
+            let opinion = weighted(&mut rng, &[("satisfied", 60), ("neutral", 25), ("dissatisfied", 15)]);
+            out += &format!(
+                "UPDATE cases SET outcome = {}, root_cause = {}, redress_type = {}, redress_amount = {}, customer_informed = 1, customer_opinion = {} WHERE id = {};\n",
+                q(outcome), q(cause), opt(redress), amount.map_or("NULL".into(), |a: i64| a.to_string()), q(opinion), q(&id)
+            );
+        }
         let mut event = |n: usize, kind: &str, body: &str, author: Option<&str>, at: DateTime<Utc>| {
             out += &format!(
                 "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES ({}, {}, {}, {}, {}, {});\n",

@@ -1,7 +1,9 @@
 //! The case queue: views for mine, unassigned, all open, due soon and breached, soonest
 //! deadline first, with live countdowns and keyboard navigation (j/k, Enter, n).
 
-use domain::api::{AssigneeFilter, Case, CaseFilter, SlaFilter, StatusFilter};
+use domain::api::{AssigneeFilter, Case, CaseFilter, QueueCounts, SlaFilter, StatusFilter};
+use domain::case::CATEGORIES;
+use domain::{CaseKind, Channel};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,6 +19,7 @@ use crate::i18n::{use_i18n, Texts};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
     Mine,
+    Team,
     Unassigned,
     Open,
     DueSoon,
@@ -24,11 +27,12 @@ enum View {
 }
 
 impl View {
-    const ALL: [View; 5] = [View::Mine, View::Unassigned, View::Open, View::DueSoon, View::Breached];
+    const ALL: [View; 6] = [View::Mine, View::Team, View::Unassigned, View::Open, View::DueSoon, View::Breached];
 
     fn param(self) -> &'static str {
         match self {
             View::Mine => "mine",
+            View::Team => "team",
             View::Unassigned => "unassigned",
             View::Open => "open",
             View::DueSoon => "due_soon",
@@ -43,6 +47,7 @@ impl View {
     fn label(self, t: &'static Texts) -> &'static str {
         match self {
             View::Mine => t.view_mine,
+            View::Team => t.view_team,
             View::Unassigned => t.view_unassigned,
             View::Open => t.view_open,
             View::DueSoon => t.view_due_soon,
@@ -50,10 +55,22 @@ impl View {
         }
     }
 
+    fn count(self, c: &QueueCounts) -> u32 {
+        match self {
+            View::Mine => c.mine,
+            View::Team => c.team,
+            View::Unassigned => c.unassigned,
+            View::Open => c.open,
+            View::DueSoon => c.due_soon,
+            View::Breached => c.breached,
+        }
+    }
+
     fn filter(self) -> CaseFilter {
         let open = CaseFilter { status: Some(StatusFilter::Open), ..CaseFilter::default() };
         match self {
             View::Mine => CaseFilter { assignee: Some(AssigneeFilter::Me), ..open },
+            View::Team => CaseFilter { my_team: true, ..open },
             View::Unassigned => CaseFilter { assignee: Some(AssigneeFilter::Nobody), ..open },
             View::Open => open,
             View::DueSoon => CaseFilter { sla: Some(SlaFilter::DueSoon), ..open },
@@ -74,6 +91,17 @@ pub fn QueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let view = Memo::new(move |_| View::from_param(query.read().get("view").as_deref()));
+    // Narrowing filters from the address: kind, channel, category.
+    let narrowing = Memo::new(move |_| {
+        let q = query.read();
+        CaseFilter {
+            kind: q.get("kind").and_then(|k| k.parse().ok()),
+            channel: q.get("channel").and_then(|c| c.parse().ok()),
+            category: q.get("category").filter(|c| domain::case::is_category(c)),
+            ..CaseFilter::default()
+        }
+    });
+    let counts = LocalResource::new(api::case_counts);
     let cases = RwSignal::new(Vec::<Case>::new());
     let next = RwSignal::new(None::<String>);
     let load = RwSignal::new(Load::Loading);
@@ -90,7 +118,9 @@ pub fn QueuePage() -> impl IntoView {
             selected.set(0);
         }
         spawn_local(async move {
-            let result = api::list_cases(view.get_untracked().filter(), cursor).await;
+            let n = narrowing.get_untracked();
+            let filter = CaseFilter { kind: n.kind, channel: n.channel, category: n.category, ..view.get_untracked().filter() };
+            let result = api::list_cases(filter, cursor).await;
             if generation.get_value() != gen {
                 return;
             }
@@ -110,7 +140,23 @@ pub fn QueuePage() -> impl IntoView {
     };
     Effect::new(move |_| {
         view.track();
+        narrowing.track();
         fetch(false);
+        counts.refetch();
+    });
+    let navigate_filters = use_navigate();
+    let set_param = Callback::new(move |(key, value): (&'static str, String)| {
+        let n = narrowing.get_untracked();
+        let mut pairs = vec![("view", view.get_untracked().param().to_string())];
+        let current = [("kind", n.kind.map(|k| k.as_str().to_string())), ("channel", n.channel.map(|c| c.as_str().to_string())), ("category", n.category)];
+        for (k, v) in current {
+            let v = if k == key { Some(value.clone()).filter(|v| !v.is_empty()) } else { v };
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        }
+        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        navigate_filters(&format!("/queue?{}", query.join("&")), NavigateOptions::default());
     });
 
     let navigate = use_navigate();
@@ -153,9 +199,35 @@ pub fn QueuePage() -> impl IntoView {
                         attr:aria-current=move || (view.get() == v).then_some("page")
                         attr:data-testid=format!("view-{}", v.param())>
                         {move || v.label(t())}
+                        <span class="count" data-testid=format!("count-{}", v.param())>
+                            {move || counts.get().and_then(|c| c.ok()).map(|c| v.count(&c).to_string()).unwrap_or_default()}
+                        </span>
                     </A>
                 }).collect_view()}
             </nav>
+            <div class="filters">
+                <label for="filter-kind">{move || t().kind}</label>
+                <select id="filter-kind" data-testid="filter-kind"
+                    prop:value=move || narrowing.get().kind.map(|k| k.as_str().to_string()).unwrap_or_default()
+                    on:change:target=move |ev| set_param.run(("kind", ev.target().value()))>
+                    <option value="">{move || t().set_any}</option>
+                    {CaseKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{move || i18n.get().kind(*k)}</option> }).collect_view()}
+                </select>
+                <label for="filter-channel">{move || t().channel}</label>
+                <select id="filter-channel" data-testid="filter-channel"
+                    prop:value=move || narrowing.get().channel.map(|c| c.as_str().to_string()).unwrap_or_default()
+                    on:change:target=move |ev| set_param.run(("channel", ev.target().value()))>
+                    <option value="">{move || t().set_any}</option>
+                    {Channel::ALL.iter().map(|c| view! { <option value=c.as_str()>{move || i18n.get().channel(*c)}</option> }).collect_view()}
+                </select>
+                <label for="filter-category">{move || t().category}</label>
+                <select id="filter-category" data-testid="filter-category"
+                    prop:value=move || narrowing.get().category.unwrap_or_default()
+                    on:change:target=move |ev| set_param.run(("category", ev.target().value()))>
+                    <option value="">{move || t().set_any}</option>
+                    {CATEGORIES.iter().map(|c| view! { <option value=*c>{move || i18n.get().category(c)}</option> }).collect_view()}
+                </select>
+            </div>
             <p class="hint">{move || t().keyboard_hint}</p>
             {move || match load.get() {
                 Load::Loading => view! { <Loading/> }.into_any(),

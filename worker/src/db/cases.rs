@@ -308,32 +308,40 @@ pub fn close_pause(db: &D1Database, case_id: &str, at: i64) -> Result<D1Prepared
     )?)
 }
 
-/// The cases a filter selects, soonest deadline first, one page at a time.
-pub async fn list(
-    db: &D1Database,
-    filter: &CaseFilter,
-    user_id: &str,
-    cursor: Option<&str>,
-    limit: u32,
-    now: DateTime<Utc>,
-) -> Result<Page<Case>, ApiError> {
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
+/// The WHERE clause (after `WHERE 1 = 1`) and its arguments for a filter.
+///
+/// Each filter is served by one of the cases_*_by_due indexes (0001 and 0007): an equality
+/// prefix (assignee_id / kind / status / channel / category, is_open) followed by
+/// (sla_due_at, id). "My team" scans the members' assignee ranges (users_by_team).
+fn where_clause(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>) -> (String, Vec<JsValue>) {
+    let mut sql = String::new();
     let mut args: Vec<JsValue> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
         args.push(value);
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     let now_ms = JsValue::from_f64(now.timestamp_millis() as f64);
-    // Each combination below is served by one of the cases_*_by_due indexes in 0001_init.sql:
-    // an equality prefix (assignee_id / kind / status, is_open) followed by (sla_due_at, id).
     match &filter.assignee {
         Some(AssigneeFilter::Me) => arg(&mut sql, " AND c.assignee_id = ?", user_id.into()),
         Some(AssigneeFilter::User(id)) => arg(&mut sql, " AND c.assignee_id = ?", id.as_str().into()),
         Some(AssigneeFilter::Nobody) => sql.push_str(" AND c.assignee_id IS NULL"),
         None => {}
     }
+    if filter.my_team {
+        arg(
+            &mut sql,
+            " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = (SELECT u.team_id FROM users u WHERE u.id = ?))",
+            user_id.into(),
+        );
+    }
     if let Some(kind) = filter.kind {
         arg(&mut sql, " AND c.kind = ?", kind.as_str().into());
+    }
+    if let Some(channel) = filter.channel {
+        arg(&mut sql, " AND c.channel = ?", channel.as_str().into());
+    }
+    if let Some(category) = &filter.category {
+        arg(&mut sql, " AND c.category = ?", category.as_str().into());
     }
     match filter.status {
         Some(StatusFilter::Open) => sql.push_str(" AND c.is_open = 1"),
@@ -351,18 +359,51 @@ pub async fn list(
     if let Some(customer) = &filter.customer_id {
         arg(&mut sql, " AND c.customer_id = ?", customer.as_str().into());
     }
+    (sql, args)
+}
+
+/// The cases a filter selects, soonest deadline first, one page at a time.
+pub async fn list(
+    db: &D1Database,
+    filter: &CaseFilter,
+    user_id: &str,
+    cursor: Option<&str>,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<Page<Case>, ApiError> {
+    let (clause, mut args) = where_clause(filter, user_id, now);
+    let mut sql = format!("{SELECT} WHERE 1 = 1{clause}");
     if let Some(cursor) = cursor {
         let (due, id) = decode_cursor(cursor)?;
-        arg(&mut sql, " AND (c.sla_due_at, c.id) > (?", JsValue::from_f64(due as f64));
-        arg(&mut sql, ", ?)", id.into());
+        args.push(JsValue::from_f64(due as f64));
+        args.push(id.into());
+        sql.push_str(&format!(" AND (c.sla_due_at, c.id) > (?{}, ?{})", args.len() - 1, args.len()));
     }
-    arg(&mut sql, " ORDER BY c.sla_due_at, c.id LIMIT ?", JsValue::from(limit + 1));
+    args.push(JsValue::from(limit + 1));
+    sql.push_str(&format!(" ORDER BY c.sla_due_at, c.id LIMIT ?{}", args.len()));
 
     let rows: Vec<CaseRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
     Ok(Page { items, next_cursor })
+}
+
+/// How many cases each filter selects, in one round trip.
+pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now: DateTime<Utc>) -> Result<Vec<u32>, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    let statements = filters
+        .iter()
+        .map(|f| {
+            let (clause, args) = where_clause(f, user_id, now);
+            Ok(db.prepare(format!("SELECT COUNT(*) AS n FROM cases c WHERE 1 = 1{clause}")).bind(&args)?)
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let results = db.batch(statements).await?;
+    results.iter().map(|r| Ok(r.results::<Count>()?.first().map_or(0, |c| c.n))).collect()
 }
 
 fn encode_cursor(due: i64, id: &str) -> String {

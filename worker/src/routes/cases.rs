@@ -140,6 +140,23 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
     json(200, &page)
 }
 
+/// The number of cases in each queue view.
+pub async fn counts(ctx: Ctx) -> Result<Response, ApiError> {
+    use domain::api::{AssigneeFilter, QueueCounts, SlaFilter, StatusFilter};
+    let open = CaseFilter { status: Some(StatusFilter::Open), ..CaseFilter::default() };
+    let views = [
+        CaseFilter { assignee: Some(AssigneeFilter::Me), ..open.clone() },
+        CaseFilter { my_team: true, ..open.clone() },
+        CaseFilter { assignee: Some(AssigneeFilter::Nobody), ..open.clone() },
+        open.clone(),
+        CaseFilter { sla: Some(SlaFilter::DueSoon), ..open.clone() },
+        CaseFilter { sla: Some(SlaFilter::Breached), ..open },
+    ];
+    let user = ctx.user()?;
+    let n = cases::counts(&ctx.db, &views, &user.id, ctx.now).await?;
+    json(200, &QueueCounts { mine: n[0], team: n[1], unassigned: n[2], open: n[3], due_soon: n[4], breached: n[5] })
+}
+
 pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     json(200, &detail(&ctx, ctx.param(0)).await?)
 }

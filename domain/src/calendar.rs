@@ -245,12 +245,9 @@ impl BusinessCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::bj;
     use proptest::prelude::*;
 
-    /// A Beijing wall-clock time as an instant.
-    fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
-    }
 
     fn cal() -> BusinessCalendar {
         BusinessCalendar::china_default()

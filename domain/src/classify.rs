@@ -96,7 +96,7 @@ impl Rules {
         let mut scored: Vec<(usize, &str)> =
             self.categories.iter().map(|c| (hits(&c.phrases), c.code.as_str())).collect();
         // Stable sort keeps the priority order among equals.
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         let (best, code) = scored.first().copied().unwrap_or((0, "other"));
         let runner_up = scored.get(1).map_or(0, |s| s.0);
         let (category, category_confidence) = if best == 0 {

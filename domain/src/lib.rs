@@ -21,3 +21,14 @@ pub use case::{CaseKind, Channel, Complexity, EventType, Status, Step};
 pub use customer::{Lifecycle, Segment};
 pub use sla::SlaState;
 pub use user::Role;
+
+/// Helpers shared by the rules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    /// A Beijing wall-clock time as an instant.
+    pub fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
+    }
+}

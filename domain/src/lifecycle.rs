@@ -164,7 +164,7 @@ impl Closing {
         if matches!(outcome, Outcome::Upheld | Outcome::PartlyUpheld) {
             let kind = self.redress_type.ok_or(TransitionError::Missing("redress_type"))?;
             let needs_amount = !matches!(kind, RedressType::Apology | RedressType::Correction);
-            if needs_amount && !self.redress_amount.is_some_and(|a| a >= 0) {
+            if needs_amount && self.redress_amount.is_none_or(|a| a < 0) {
                 return Err(TransitionError::Missing("redress_amount"));
             }
         }

@@ -57,7 +57,8 @@ pub struct Due {
     pub due_at: DateTime<Utc>,
 }
 
-/// Close of the institution's business on a date: the end of its last shift, or midnight.
+/// The end of the day `t` falls on, in the institution's zone: the latest "close of business"
+/// can mean, so a reply sent after the last shift still counts for that day.
 fn close_of_business(cal: &BusinessCalendar, t: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::TimeZone;
     let day = cal.local_date(t);
@@ -121,15 +122,12 @@ impl Regime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::testing::bj;
 
     fn cal() -> BusinessCalendar {
         BusinessCalendar::china_default()
     }
 
-    fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
-    }
 
     fn facts(received_at: DateTime<Utc>) -> ComplaintFacts {
         ComplaintFacts { received_at, complex: false, extension_approved: false, excluded: Duration::zero(), done: vec![] }

@@ -458,16 +458,13 @@ impl PolicySet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::testing::bj;
     use proptest::prelude::*;
 
     fn cal() -> BusinessCalendar {
         BusinessCalendar::china_default()
     }
 
-    fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        chrono_tz::Asia::Shanghai.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
-    }
 
     fn at(h: i64) -> DateTime<Utc> {
         bj(2026, 11, 20, 9, 30) + Duration::hours(h)

@@ -163,12 +163,10 @@ pub fn invitees<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::bj;
 
     const SH: Tz = chrono_tz::Asia::Shanghai;
 
-    fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        SH.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
-    }
 
     fn ten() -> NaiveTime {
         NaiveTime::from_hms_opt(10, 0, 0).unwrap()

@@ -179,6 +179,20 @@ fn Composer(case_id: String, version: i64, on_change: Callback<()>) -> impl Into
     }
 }
 
+/// Sends a transition; on success the page reloads the case, on failure it shows why.
+fn send_transition(case_id: String, request: TransitionRequest, busy: RwSignal<bool>, error: RwSignal<Option<ApiError>>, on_change: Callback<()>) {
+    busy.set(true);
+    error.set(None);
+    spawn_local(async move {
+        let result = api::transition(case_id, request).await;
+        busy.set(false);
+        match result {
+            Ok(_) => on_change.run(()),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
 /// The moves the lifecycle allows this user from here, and only those.
 #[component]
 fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
@@ -219,18 +233,7 @@ fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
     let case_id = case.id.clone();
     let run = move |to: Status| {
         let text = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
-        let req = request(to, text);
-        let id = case_id.clone();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::transition(id, req).await;
-            busy.set(false);
-            match result {
-                Ok(_) => on_change.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        send_transition(case_id.clone(), request(to, text), busy, error, on_change);
     };
     let label = move |to: Status| match (from, to) {
         (Status::New, Status::Assigned) => t().act_take,
@@ -422,18 +425,7 @@ fn ComplaintPanel(case: Case, record: ComplaintRecord, on_change: Callback<()>) 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(act) = active.get_untracked() else { return };
-        let req = act.request(version, &fields);
-        let id = case_id.get_value();
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::transition(id, req).await;
-            busy.set(false);
-            match result {
-                Ok(_) => on_change.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        send_transition(case_id.get_value(), act.request(version, &fields), busy, error, on_change);
     };
     let needs_reason = move || matches!(active.get(), Some(Act::Investigate | Act::Feedback | Act::Pause | Act::RequestExtension | Act::Review));
     let record_view = view! {

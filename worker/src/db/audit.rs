@@ -2,9 +2,11 @@
 
 use worker::{query, D1Database, D1PreparedStatement};
 
+use super::events::Guard;
 use crate::error::ApiError;
 
-/// The insert of one audit event, to run in the same batch as the change it records.
+/// The insert of one audit event, to run in the same batch as the change it records; with
+/// `Guard::PreviousChanged` only if that change (the statement before it) changed a row.
 pub fn record(
     db: &D1Database,
     at: i64,
@@ -12,34 +14,13 @@ pub fn record(
     action: &str,
     entity: &str,
     entity_id: Option<&str>,
+    guard: Guard,
 ) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(
-        db,
-        "INSERT INTO audit_events (at, actor_id, action, entity, entity_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-        at,
-        actor_id,
-        action,
-        entity,
-        entity_id
-    )?)
-}
-
-/// Like [`record`], but only if the statement before it in the batch changed exactly one row.
-pub fn record_if_changed(
-    db: &D1Database,
-    at: i64,
-    actor_id: &str,
-    action: &str,
-    entity: &str,
-    entity_id: &str,
-) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(
-        db,
-        "INSERT INTO audit_events (at, actor_id, action, entity, entity_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() = 1",
-        at,
-        actor_id,
-        action,
-        entity,
-        entity_id
-    )?)
+    let sql = match guard {
+        Guard::None => "INSERT INTO audit_events (at, actor_id, action, entity, entity_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        Guard::PreviousChanged => {
+            "INSERT INTO audit_events (at, actor_id, action, entity, entity_id) SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() = 1"
+        }
+    };
+    Ok(query!(db, sql, at, actor_id, action, entity, entity_id)?)
 }

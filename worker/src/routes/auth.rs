@@ -5,6 +5,7 @@ use worker::Response;
 
 use crate::auth::{clear_cookie, is_https, session_token, set_cookie, SESSION_HOURS};
 use crate::ctx::{json, no_content, Ctx};
+use crate::db::events::Guard;
 use crate::db::{audit, sessions, users};
 use crate::error::ApiError;
 use crate::ids::{new_token, token_hash, verify_password};
@@ -22,7 +23,7 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
         Some(c) if password_ok && c.active => c.user,
         other => {
             let user_id = other.as_ref().map(|c| c.user.id.as_str());
-            audit::record(&ctx.db, now, user_id, "sign_in_failed", "user", user_id)?.run().await?;
+            audit::record(&ctx.db, now, user_id, "sign_in_failed", "user", user_id, Guard::None)?.run().await?;
             return Err(ApiError::InvalidCredentials);
         }
     };
@@ -31,7 +32,7 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     ctx.db
         .batch(vec![
             sessions::insert(&ctx.db, &token_hash(&token).await?, &user.id, now, expires)?,
-            audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id))?,
+            audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id), Guard::None)?,
         ])
         .await?;
     let mut response = json(200, &LoginResponse { user })?;
@@ -45,7 +46,7 @@ pub async fn logout(ctx: Ctx) -> Result<Response, ApiError> {
         ctx.db
             .batch(vec![
                 sessions::delete(&ctx.db, &token_hash(&token).await?)?,
-                audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), "signed_out", "user", Some(&user.id))?,
+                audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), "signed_out", "user", Some(&user.id), Guard::None)?,
             ])
             .await?;
     }

@@ -4,6 +4,7 @@ use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page};
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
+use crate::db::events::Guard;
 use crate::db::{audit, cases, customers};
 use crate::error::ApiError;
 use crate::ids::new_id;
@@ -19,7 +20,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     ctx.db
         .batch(vec![
             customers::insert(&ctx.db, &id, &body, now)?,
-            audit::record(&ctx.db, now, Some(&user.id), "customer_created", "customer", Some(&id))?,
+            audit::record(&ctx.db, now, Some(&user.id), "customer_created", "customer", Some(&id), Guard::None)?,
         ])
         .await?;
     let customer = customers::get(&ctx.db, &id).await?.ok_or(ApiError::Internal("customer vanished after insert".into()))?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
+use crate::db::events::Guard;
 use crate::db::{audit, settings};
 use crate::error::ApiError;
 use crate::rules;
@@ -44,7 +45,7 @@ where
         .db
         .batch(vec![
             settings::save(&ctx.db, key, &body.value, body.version, now, &user.id)?,
-            audit::record_if_changed(&ctx.db, now, &user.id, "setting_changed", "setting", key)?,
+            audit::record(&ctx.db, now, Some(&user.id), "setting_changed", "setting", Some(key), Guard::PreviousChanged)?,
         ])
         .await?;
     let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);

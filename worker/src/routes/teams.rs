@@ -4,6 +4,7 @@ use domain::api::TeamUpdate;
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
+use crate::db::events::Guard;
 use crate::db::{audit, teams};
 use crate::error::ApiError;
 
@@ -20,7 +21,7 @@ pub async fn update(mut ctx: Ctx) -> Result<Response, ApiError> {
         .db
         .batch(vec![
             teams::update(&ctx.db, &id, &body)?,
-            audit::record_if_changed(&ctx.db, now, &user.id, "team_changed", "team", &id)?,
+            audit::record(&ctx.db, now, Some(&user.id), "team_changed", "team", Some(&id), Guard::PreviousChanged)?,
         ])
         .await?;
     let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);

@@ -37,6 +37,7 @@ impl ApiError {
             ApiError::Api { status: 401, .. } => t.error_session.into(),
             ApiError::Api { status: 403, .. } => t.error_forbidden.into(),
             ApiError::Api { status: 404, .. } => t.error_not_found.into(),
+            ApiError::Api { code, .. } if code == "identity_unverified" => t.identity_needed.into(),
             ApiError::Api { status: 409, .. } => t.error_conflict.into(),
             ApiError::Api { status: 400 | 413 | 422, field, .. } => {
                 format!("{} {}", t.error_field, lang.field(field.as_deref().unwrap_or("")))
@@ -163,4 +164,8 @@ pub async fn transition(case_id: String, request: TransitionRequest) -> ApiResul
 
 pub async fn case_counts() -> ApiResult<QueueCounts> {
     get("/api/cases/counts").await
+}
+
+pub async fn verify_identity(case_id: String, check: domain::api::IdentityCheck) -> ApiResult<CaseDetail> {
+    post(&format!("/api/cases/{}/identity", js_sys::encode_uri_component(&case_id)), &check).await
 }

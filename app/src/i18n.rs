@@ -112,6 +112,7 @@ impl Lang {
             EventType::ExtensionRefused => self.pick("拒绝延期", "Extension refused"),
             EventType::Merged => self.pick("合并至原投诉", "Merged into earlier complaint"),
             EventType::ReviewRequested => self.pick("客户申请核查", "Review requested"),
+            EventType::IdentityVerified => self.pick("核实客户身份", "Identity verified"),
         }
     }
 
@@ -240,6 +241,15 @@ impl Lang {
         }
     }
 
+    pub fn identity(self, i: domain::Identity) -> &'static str {
+        match i {
+            domain::Identity::NotVerified => self.pick("未核实", "Not verified"),
+            domain::Identity::SmsCode => self.pick("短信验证码", "SMS code"),
+            domain::Identity::Face => self.pick("人脸识别", "Face recognition"),
+            domain::Identity::IdDocument => self.pick("网点核验身份证件", "ID document at a branch"),
+        }
+    }
+
     /// Monday is 0.
     pub fn weekday(self, i: usize) -> &'static str {
         let zh = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
@@ -284,6 +294,7 @@ impl Lang {
             "customer_informed" => t.cmp_informed,
             "into" => t.cmp_merged_into,
             "assignee" => t.assignee,
+            "method" => t.identity,
             "max_attempts" => t.set_max_attempts,
             "target_percent" => t.set_target_pct,
             _ => t.unknown_field,
@@ -478,6 +489,11 @@ pub struct Texts {
     pub set_complex_length: &'static str,
     pub next_obligation: &'static str,
     pub set_teams: &'static str,
+    pub fraud_title: &'static str,
+    pub fraud_body: &'static str,
+    pub identity: &'static str,
+    pub identity_record: &'static str,
+    pub identity_needed: &'static str,
     pub handle_myself: &'static str,
     pub why_skill: &'static str,
     pub why_no_skill: &'static str,
@@ -662,6 +678,11 @@ pub static ZH: Texts = Texts {
     set_complex_length: "描述超过多少字视为复杂",
     next_obligation: "下一项监管义务",
     set_teams: "团队与技能",
+    fraud_title: "风险提示",
+    fraud_body: "此类业务（挂失、转账纠纷、重置密码、个人信息变更）常被冒名办理。请先核实客户身份，并提醒客户保护个人信息、谨防诈骗：银行不会索要密码或验证码。",
+    identity: "身份核实",
+    identity_record: "记录核实方式",
+    identity_needed: "请先核实客户身份，才能解决此工单。",
     handle_myself: "由我处理（不自动分派）",
     why_skill: "按技能",
     why_no_skill: "无匹配技能，按工作量",
@@ -846,6 +867,11 @@ pub static EN: Texts = Texts {
     set_complex_length: "Description length that makes a case complex",
     next_obligation: "Next regulatory obligation",
     set_teams: "Teams and skills",
+    fraud_title: "Fraud-risk warning",
+    fraud_body: "Requests like this (card loss, transfer disputes, password resets, personal data changes) are a favourite of impostors. Verify the customer's identity first, and remind them to protect their data: the bank never asks for passwords or codes.",
+    identity: "Identity",
+    identity_record: "Record verification",
+    identity_needed: "Verify the customer's identity before resolving this case.",
     handle_myself: "I'll handle it myself (no routing)",
     why_skill: "By skill",
     why_no_skill: "No one with the skill; by load",

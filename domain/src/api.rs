@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessCalendar, CalendarSpec};
-use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Status, Step};
+use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Identity, Status, Step};
 use crate::classify;
 use crate::follow_up;
 use crate::lifecycle::{Closing, Complaint, ComplaintMove, ComplaintState, Extension, InquiryMove, Opinion, Outcome, RedressType};
@@ -258,6 +258,11 @@ pub struct Case {
     pub step: Option<Step>,
     pub step_due_at: Option<DateTime<Utc>>,
     pub regulatory_due_at: Option<DateTime<Utc>>,
+    /// A sensitive request: show the fraud-risk warning; resolve only once identity is verified.
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub identity: Identity,
     pub version: i64,
 }
 
@@ -471,6 +476,23 @@ impl Validate for NewEvent {
             return Err(FieldError::invalid("type", "type must be reply, note or call"));
         }
         check_text("body", &self.body, TEXT_MAX)
+    }
+}
+
+/// `POST /api/cases/{id}/identity`: how the customer's identity was verified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityCheck {
+    pub method: Identity,
+    pub version: i64,
+}
+
+impl Validate for IdentityCheck {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.method == Identity::NotVerified {
+            return Err(FieldError::invalid("method", "method must say how identity was verified"));
+        }
+        Ok(())
     }
 }
 

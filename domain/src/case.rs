@@ -108,7 +108,35 @@ string_enum! {
         ExtensionRefused = "extension_refused",
         Merged = "merged",
         ReviewRequested = "review_requested",
+        IdentityVerified = "identity_verified",
     }
+}
+
+string_enum! {
+    /// How the customer's identity was verified for this case.
+    #[derive(Default)]
+    Identity {
+        #[default]
+        NotVerified = "not_verified",
+        SmsCode = "sms_code",
+        Face = "face",
+        IdDocument = "id_document",
+    }
+}
+
+/// Phrases of sensitive requests — card loss, transfer disputes, password resets, personal data
+/// changes — where fraudsters pose as customers.
+const SENSITIVE: &[&str] = &[
+    "挂失", "丢失", "盗刷", "被盗", "转账纠纷", "转错", "重置密码", "忘记密码", "修改密码", "修改手机", "更换手机号",
+    "变更身份", "修改身份", "个人信息变更", "lost card", "stolen", "dispute", "reset password", "forgot password",
+    "change phone", "change of address", "update my personal",
+];
+
+/// Whether a case's words make it sensitive: it shows a fraud-risk warning and cannot be
+/// resolved until the customer's identity is verified.
+pub fn is_sensitive(subject: &str, description: &str) -> bool {
+    let text = format!("{subject}\n{description}").to_lowercase();
+    SENSITIVE.iter().any(|p| text.contains(p))
 }
 
 impl Status {
@@ -164,6 +192,15 @@ mod tests {
     fn open_statuses_are_the_ones_with_a_running_clock() {
         let open: Vec<_> = Status::ALL.iter().filter(|s| s.is_open()).collect();
         assert_eq!(open, [&Status::New, &Status::Assigned, &Status::Responded]);
+    }
+
+    #[test]
+    fn sensitive_requests_are_recognised() {
+        for (subject, description) in [("银行卡挂失", "卡丢了"), ("Reset password", "I forgot my login"), ("转账", "转错账户了，要求追回"), ("信息变更", "想更换手机号")] {
+            assert!(is_sensitive(subject, description), "{subject}");
+        }
+        assert!(!is_sensitive("信用卡年费", "年费怎么收"));
+        assert_eq!(Identity::default(), Identity::NotVerified);
     }
 
     #[test]

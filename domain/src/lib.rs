@@ -17,7 +17,7 @@ pub mod sla;
 pub mod survey;
 pub mod user;
 
-pub use case::{CaseKind, Channel, Complexity, EventType, Status, Step};
+pub use case::{CaseKind, Channel, Complexity, EventType, Identity, Status, Step};
 pub use customer::{Lifecycle, Segment};
 pub use sla::SlaState;
 pub use user::Role;

@@ -18,13 +18,15 @@ pub enum TransitionError {
     Missing(&'static str),
     #[error("a review can only be requested within 30 days of the decision")]
     ReviewWindowClosed,
+    #[error("verify the customer's identity before resolving a sensitive case")]
+    IdentityUnverified,
 }
 
 impl TransitionError {
     /// The HTTP status the API answers with.
     pub fn status(&self) -> u16 {
         match self {
-            TransitionError::NotAllowed { .. } | TransitionError::ReviewWindowClosed => 409,
+            TransitionError::NotAllowed { .. } | TransitionError::ReviewWindowClosed | TransitionError::IdentityUnverified => 409,
             TransitionError::Forbidden { .. } => 403,
             TransitionError::Missing(_) => 422,
         }
@@ -541,5 +543,29 @@ mod tests {
             assert_eq!(from.apply(&hit, 3).unwrap_err().status(), 409);
         }
         assert_eq!(FollowUp::Planned.apply(&FollowUpMove::Complete { notes: text("x") }, 3).unwrap_err().status(), 409);
+    }
+}
+
+/// A sensitive case is resolved or closed only once the customer's identity is verified.
+pub fn check_identity(sensitive: bool, identity: crate::case::Identity, finishing: bool) -> Result<(), TransitionError> {
+    if sensitive && finishing && identity == crate::case::Identity::NotVerified {
+        Err(TransitionError::IdentityUnverified)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::*;
+    use crate::case::Identity;
+
+    #[test]
+    fn sensitive_cases_need_a_verified_identity_to_finish() {
+        assert_eq!(check_identity(true, Identity::NotVerified, true), Err(TransitionError::IdentityUnverified));
+        assert_eq!(TransitionError::IdentityUnverified.status(), 409);
+        assert_eq!(check_identity(true, Identity::SmsCode, true), Ok(()));
+        assert_eq!(check_identity(true, Identity::NotVerified, false), Ok(()), "other moves are fine");
+        assert_eq!(check_identity(false, Identity::NotVerified, true), Ok(()));
     }
 }

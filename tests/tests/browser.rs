@@ -302,3 +302,33 @@ async fn a_supervisor_approves_an_extension_the_agent_asked_for() {
     browser.screenshot("complaint-extension-zh").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_sensitive_case_cannot_be_resolved_while_identity_is_unverified() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("挂失页面客户")).await;
+    let case = api.post("/api/cases", &serde_json::json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "assignee": "me",
+        "subject": "信用卡被盗刷", "description": "卡被盗刷，要求冻结"
+    })).await.body;
+    let id = case["id"].as_str().unwrap();
+    api.post(&format!("/api/cases/{id}/events"), &serde_json::json!({"type": "reply", "body": "已受理", "version": 1})).await;
+
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.goto(&format!("/cases/{id}")).await;
+    assert!(browser.text("fraud-warning").await.contains("风险提示"));
+    assert_eq!(browser.text("identity").await, "未核实");
+    browser.fill("action-note", "已冻结卡片").await;
+    browser.click("to-resolved").await;
+    assert_eq!(browser.text("action-error").await, "请先核实客户身份，才能解决此工单。");
+    browser.screenshot("fraud-warning-zh").await;
+
+    browser.find("identity-method").await.select_by_value("face").await.unwrap();
+    browser.click("identity-record").await;
+    wait_text(&browser, "identity", "人脸识别").await;
+    browser.fill("action-note", "已冻结卡片").await;
+    browser.click("to-resolved").await;
+    wait_text(&browser, "case-status", "已解决").await;
+    browser.close().await;
+}

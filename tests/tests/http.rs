@@ -479,3 +479,30 @@ async fn queue_counts_match_the_views_and_filters_narrow_them() {
     assert_eq!((bad.status, bad.field()), (422, Some("channel")));
     assert_eq!(Api::anonymous().get("/api/cases/counts").await.status, 401);
 }
+
+#[tokio::test]
+async fn a_sensitive_case_is_resolved_only_after_identity_is_verified() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("挂失客户")).await;
+    let case = api.post("/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "assignee": "me",
+        "subject": "借记卡挂失", "description": "卡丢了，需要挂失"
+    })).await.body;
+    assert_eq!((case["sensitive"].as_bool(), case["identity"].as_str()), (Some(true), Some("not_verified")));
+    let id = case["id"].as_str().unwrap();
+    api.post(&format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "已受理", "version": 1})).await;
+
+    let refused = api.post(&format!("/api/cases/{id}/transition"), &json!({"to": "resolved", "resolution": "已挂失", "version": 2})).await;
+    assert_eq!((refused.status, refused.code()), (409, Some("identity_unverified")));
+    let unverified = api.post(&format!("/api/cases/{id}/identity"), &json!({"method": "not_verified", "version": 2})).await;
+    assert_eq!((unverified.status, unverified.field()), (422, Some("method")));
+    let verified = api.post(&format!("/api/cases/{id}/identity"), &json!({"method": "sms_code", "version": 2})).await;
+    assert_eq!(verified.status, 200, "{:?}", verified.body);
+    assert_eq!(verified.body["identity"], "sms_code");
+    assert_eq!(verified.body["events"].as_array().unwrap().last().unwrap()["type"], "identity_verified");
+    let resolved = api.post(&format!("/api/cases/{id}/transition"), &json!({"to": "resolved", "resolution": "已挂失", "version": 3})).await;
+    assert_eq!(resolved.status, 200, "{:?}", resolved.body);
+
+    let ordinary = api.post("/api/cases", &inquiry(&customer, "年费咨询")).await.body;
+    assert_eq!(ordinary["sensitive"], false);
+}

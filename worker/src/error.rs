@@ -69,6 +69,7 @@ impl ApiError {
             ApiError::VersionConflict => "version_conflict",
             ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",
             ApiError::Transition(domain::lifecycle::TransitionError::Missing(_)) => "missing_field",
+            ApiError::Transition(domain::lifecycle::TransitionError::IdentityUnverified) => "identity_unverified",
             ApiError::Transition(_) => "illegal_transition",
             ApiError::TooLarge(_) => "body_too_large",
             ApiError::Internal(_) => "internal",

@@ -310,6 +310,11 @@ pub fn sql(now: DateTime<Utc>) -> String {
             opt_ms(step.map(step_start)), opt_ms(resolved_at.filter(|_| status == Status::Closed)),
             1 + i32::from(responded) + i32::from(resolved)
         );
+        if domain::case::is_sensitive(subject, description) {
+            // Sensitive cases that were resolved had the customer's identity verified first.
+            let identity = if resolved { "sms_code" } else { "not_verified" };
+            out += &format!("UPDATE cases SET sensitive = 1, identity = {} WHERE id = {};\n", q(identity), q(&id));
+        }
         if complaint && status == Status::Closed {
             // A closed complaint carries what the regulator asks for.
             let outcome = weighted(&mut rng, &[("upheld", 40), ("partly_upheld", 25), ("not_upheld", 35)]);

@@ -54,6 +54,7 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                 </div>
                 <SlaBadge case=c.clone()/>
             </div>
+            {c.sensitive.then(|| view! { <FraudWarning case=c.clone() on_change/> })}
             <dl class="facts">
                 <div><dt>{move || t().customer}</dt><dd data-testid="case-customer">{c.customer_name.clone()}</dd></div>
                 <div><dt>{move || t().kind}</dt><dd data-testid="case-kind">{move || i18n.get().kind(kind)}</dd></div>
@@ -543,4 +544,48 @@ fn assignment_text(lang: crate::i18n::Lang, why: &AssignmentReason) -> String {
         parts.push(t.why_recused.to_string());
     }
     parts.join(" · ")
+}
+
+/// The fraud-risk warning of a sensitive case, with how identity was verified.
+#[component]
+fn FraudWarning(case: Case, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.get().t();
+    let method = RwSignal::new(domain::Identity::SmsCode.as_str().to_string());
+    let error = RwSignal::new(None::<ApiError>);
+    let verified = case.identity != domain::Identity::NotVerified;
+    let identity = case.identity;
+    let id = StoredValue::new(case.id.clone());
+    let version = case.version;
+    let record = move |_| {
+        let check = domain::api::IdentityCheck { method: method.get_untracked().parse().unwrap_or(domain::Identity::SmsCode), version };
+        spawn_local(async move {
+            match api::verify_identity(id.get_value(), check).await {
+                Ok(_) => on_change.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="fraud" role="note" data-testid="fraud-warning" aria-labelledby="fraud-title">
+            <h2 id="fraud-title">{move || t().fraud_title}</h2>
+            <p>{move || t().fraud_body}</p>
+            <p>
+                <strong>{move || t().identity}": "</strong>
+                <span data-testid="identity">{move || i18n.get().identity(identity)}</span>
+            </p>
+            {(!verified).then(|| view! {
+                <div class="actions">
+                    <label class="visually-hidden" for="identity-method">{move || t().identity}</label>
+                    <select id="identity-method" data-testid="identity-method" class="inline-select" bind:value=method>
+                        {[domain::Identity::SmsCode, domain::Identity::Face, domain::Identity::IdDocument].into_iter().map(|m| view! {
+                            <option value=m.as_str()>{move || i18n.get().identity(m)}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="button" class="button" data-testid="identity-record" on:click=record>{move || t().identity_record}</button>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> })}
+        </section>
+    }
 }

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 const SELECT: &str = "SELECT c.id, c.seq, c.kind, c.channel, c.category, c.complexity, c.status,
   c.customer_id, cu.name AS customer_name, cu.segment AS customer_segment, c.assignee_id, u.name AS assignee_name, c.subject,
   c.created_at, c.first_response_due_at, c.first_responded_at, c.resolution_due_at, c.resolved_at,
-  c.sla_due_at, c.sla_due_soon_at, c.step, c.step_due_at, c.regulatory_due_at, c.version
+  c.sla_due_at, c.sla_due_soon_at, c.step, c.step_due_at, c.regulatory_due_at, c.sensitive, c.identity, c.version
   FROM cases c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
 #[derive(Deserialize)]
@@ -44,6 +44,8 @@ struct CaseRow {
     step: Option<String>,
     step_due_at: Option<i64>,
     regulatory_due_at: Option<i64>,
+    sensitive: i64,
+    identity: String,
     version: i64,
 }
 
@@ -68,6 +70,8 @@ impl CaseRow {
             sla_due_soon_at: time(self.sla_due_soon_at),
             step_due_at: self.step_due_at.map(time),
             regulatory_due_at: self.regulatory_due_at.map(time),
+            sensitive: self.sensitive != 0,
+            identity: parse("cases.identity", &self.identity)?,
             id: self.id,
             category: self.category,
             customer_id: self.customer_id,
@@ -99,6 +103,7 @@ pub struct NewCaseRecord<'a> {
     pub deadlines: CaseDeadlines,
     pub step: Option<(Step, DateTime<Utc>)>,
     pub regulatory_due_at: Option<DateTime<Utc>>,
+    pub sensitive: bool,
 }
 
 /// The clock-derived columns the queue sorts and filters on.
@@ -116,9 +121,9 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id,
            assignee_id, subject, description, created_by, created_at, updated_at,
            first_response_due_at, resolution_due_at, is_open, sla_due_at, sla_due_soon_at,
-           step, step_due_at, regulatory_due_at, version)
+           step, step_due_at, regulatory_due_at, sensitive, version)
          SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
-           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 1 FROM cases",
+           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 1 FROM cases",
         c.id,
         c.kind.as_str(),
         c.channel.as_str(),
@@ -138,7 +143,20 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         sla_due_soon_at,
         c.step.map(|(s, _)| s.as_str()),
         c.step.map(|(_, due)| ms(due)),
-        c.regulatory_due_at.map(ms)
+        c.regulatory_due_at.map(ms),
+        i64::from(c.sensitive)
+    )?)
+}
+
+/// Records how identity was verified, if the case is still at `version`.
+pub fn set_identity(db: &D1Database, id: &str, version: i64, identity: domain::Identity, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "UPDATE cases SET identity = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3 AND version = ?4",
+        identity.as_str(),
+        now,
+        id,
+        version
     )?)
 }
 

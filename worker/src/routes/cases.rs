@@ -113,6 +113,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         deadlines,
         step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
         regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &complaint_facts(ctx.now, complexity, &empty))),
+        sensitive: domain::case::is_sensitive(&body.subject, &body.description),
     };
     let event_id = new_id()?;
     let created = event(&event_id, &id, EventType::Created, "", &user.id, ctx.now_ms());
@@ -215,6 +216,8 @@ async fn inquiry_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -
     let not_allowed = TransitionError::NotAllowed { from: current.status.as_str(), action: if body.action.is_some() { "action" } else { "transition" } };
     let step = body.inquiry_move(current.status).filter(|_| body.action.is_none()).ok_or(not_allowed)?;
     let status = current.status.apply(&step, user.role)?;
+    let finishing = matches!(step, InquiryMove::Resolve { .. } | InquiryMove::Close);
+    domain::lifecycle::check_identity(current.sensitive, current.identity, finishing)?;
 
     let mut deadlines = current.deadlines();
     let mut assignee = current.assignee_id.clone();
@@ -260,6 +263,7 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     let not_allowed = TransitionError::NotAllowed { from: position.state.as_str(), action: "transition" };
     let step_move = body.complaint_move().ok_or(not_allowed)?;
     let next = position.apply(&step_move, user.role, now)?;
+    domain::lifecycle::check_identity(current.sensitive, current.identity, matches!(step_move, ComplaintMove::Close(_)))?;
 
     let rules: Rules = rules::load(&ctx.db).await?;
     let cal = &rules.calendar;
@@ -394,6 +398,27 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     }
     batch.push(events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?);
     let results = ctx.db.batch(batch).await?;
+    if !changed(&results) {
+        return Err(ApiError::VersionConflict);
+    }
+    json(200, &detail(&ctx, &id).await?)
+}
+
+/// Records how the customer's identity was verified (SMS code, face, ID document at a branch).
+pub async fn verify_identity(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: domain::api::IdentityCheck = ctx.body().await?;
+    let id = ctx.param(0).to_string();
+    let current = load(&ctx, &id).await?.case;
+    if current.version != body.version {
+        return Err(ApiError::VersionConflict);
+    }
+    let user = ctx.user()?;
+    let event_id = new_id()?;
+    let record = event(&event_id, &id, EventType::IdentityVerified, body.method.as_str(), &user.id, ctx.now_ms());
+    let results = ctx
+        .db
+        .batch(vec![cases::set_identity(&ctx.db, &id, body.version, body.method, ctx.now_ms())?, events::insert(&ctx.db, &record, Guard::PreviousChanged)?])
+        .await?;
     if !changed(&results) {
         return Err(ApiError::VersionConflict);
     }

@@ -23,3 +23,9 @@ pub fn time(ms: i64) -> DateTime<Utc> {
 pub fn parse<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, ApiError> {
     text.parse().map_err(|_| ApiError::Internal(format!("unknown value in column {column}")))
 }
+
+/// Whether the first statement of a batch changed exactly one row: a version-guarded write
+/// that changed nothing means someone else saved first.
+pub fn first_changed(results: &[worker::D1Result]) -> bool {
+    results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 1
+}

@@ -242,7 +242,14 @@ fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
         (_, Status::Resolved) => t().act_resolve,
         _ => t().act_close,
     };
-    let needs_note = allowed.iter().any(|s| matches!((from, s), (_, Status::Resolved) | (Status::Resolved | Status::Closed, Status::Assigned)));
+    // A move needs a note when the lifecycle refuses it without one.
+    let needs_note = allowed.iter().any(|to| {
+        let bare = request(*to, None);
+        match (bare.inquiry_move(from), role) {
+            (Some(m), Some(r)) => matches!(from.apply(&m, r), Err(domain::lifecycle::TransitionError::Missing(_))),
+            _ => false,
+        }
+    });
     view! {
         <section class="card actions-card" data-testid="actions" aria-labelledby="actions-title">
             <h2 id="actions-title">{move || t().act_title}</h2>

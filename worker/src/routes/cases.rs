@@ -11,7 +11,7 @@ use worker::Response;
 use crate::ctx::{json, Ctx};
 use crate::db::cases::{CaseUpdate, ComplaintUpdate, Loaded, NewCaseRecord};
 use crate::db::events::{Guard, NewEventRecord};
-use crate::db::{cases, customers, events, teams, users};
+use crate::db::{cases, customers, events, first_changed, teams, users};
 use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::rules::{self, Rules};
@@ -21,11 +21,23 @@ async fn load(ctx: &Ctx, id: &str) -> Result<Loaded, ApiError> {
 }
 
 async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
+    detail_with(ctx, id, None).await
+}
+
+/// A case's page data, using `rules` when the caller has already loaded them.
+async fn detail_with(ctx: &Ctx, id: &str, rules: Option<&Rules>) -> Result<CaseDetail, ApiError> {
     let Loaded { case, description, record, .. } = load(ctx, id).await?;
     let events = events::for_case(&ctx.db, id).await?;
     let complaint = case.kind == CaseKind::Complaint;
     let regulatory_next = if complaint && case.status.is_open() {
-        let rules = rules::load(&ctx.db).await?;
+        let loaded;
+        let rules = match rules {
+            Some(r) => r,
+            None => {
+                loaded = rules::load(&ctx.db).await?;
+                &loaded
+            }
+        };
         rules.regime.next(&rules.calendar, &complaint_facts(case.created_at, case.complexity, &record))
     } else {
         None
@@ -53,10 +65,6 @@ fn complaint_facts(received_at: DateTime<Utc>, complexity: Complexity, record: &
 
 fn event<'a>(id: &'a str, case_id: &'a str, kind: EventType, body: &'a str, author: &'a str, at: i64) -> NewEventRecord<'a> {
     NewEventRecord { id, case_id, kind, body, author_id: author, at, status: None, step: None }
-}
-
-fn changed(results: &[worker::D1Result]) -> bool {
-    results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) == 1
 }
 
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -128,7 +136,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         batch.push(users::assigned(&ctx.db, &choice.agent_id, ctx.now_ms())?);
     }
     ctx.db.batch(batch).await?;
-    json(201, &detail(&ctx, &id).await?)
+    json(201, &detail_with(&ctx, &id, Some(&rules)).await?)
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
@@ -186,7 +194,7 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     let mut new_event = event(&event_id, &id, body.kind, body.body.trim(), &user.id, ctx.now_ms());
     new_event.status = (status != current.status).then_some(status);
     let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?]).await?;
-    if !changed(&results) {
+    if !first_changed(&results) {
         // Someone saved between our read and our write: nothing of ours was stored.
         return Err(ApiError::VersionConflict);
     }
@@ -241,7 +249,7 @@ async fn inquiry_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -
     let mut new_event = event(&event_id, &id, EventType::StatusChanged, text.trim(), &user.id, ctx.now_ms());
     new_event.status = Some(status);
     let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?]).await?;
-    if !changed(&results) {
+    if !first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
     json(200, &detail(&ctx, &id).await?)
@@ -398,10 +406,10 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     }
     batch.push(events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?);
     let results = ctx.db.batch(batch).await?;
-    if !changed(&results) {
+    if !first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
-    json(200, &detail(&ctx, &id).await?)
+    json(200, &detail_with(&ctx, &id, Some(&rules)).await?)
 }
 
 /// Records how the customer's identity was verified (SMS code, face, ID document at a branch).
@@ -419,7 +427,7 @@ pub async fn verify_identity(mut ctx: Ctx) -> Result<Response, ApiError> {
         .db
         .batch(vec![cases::set_identity(&ctx.db, &id, body.version, body.method, ctx.now_ms())?, events::insert(&ctx.db, &record, Guard::PreviousChanged)?])
         .await?;
-    if !changed(&results) {
+    if !first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
     json(200, &detail(&ctx, &id).await?)

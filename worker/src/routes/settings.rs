@@ -48,8 +48,7 @@ where
             audit::record(&ctx.db, now, Some(&user.id), "setting_changed", "setting", Some(key), Guard::PreviousChanged)?,
         ])
         .await?;
-    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
-    if changed != 1 {
+    if !crate::db::first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
     json(200, &rules::settings(&ctx.db).await?)

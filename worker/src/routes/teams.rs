@@ -24,12 +24,11 @@ pub async fn update(mut ctx: Ctx) -> Result<Response, ApiError> {
             audit::record(&ctx.db, now, Some(&user.id), "team_changed", "team", Some(&id), Guard::PreviousChanged)?,
         ])
         .await?;
-    let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
     let all = teams::all(&ctx.db).await?;
     let Some(team) = all.into_iter().find(|t| t.id == id) else {
         return Err(ApiError::NotFound);
     };
-    if changed != 1 {
+    if !crate::db::first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
     json(200, &team)

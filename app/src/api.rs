@@ -2,8 +2,10 @@
 //! types, or an error the pages can show in the user's language.
 
 use domain::api::{
-    Case, CaseDetail, CaseFilter, Customer, ErrorBody, LoginRequest, LoginResponse, NewCase, NewCustomer,
-    NewEvent, Page, QueueCounts, SettingUpdate, Settings, TeamUpdate, TeamView, TransitionRequest, User,
+    AssignRequest, CannedReply, CannedReplyInput, Case, CaseDetail, CaseFilter, ComplaintEntry, ComplaintFilter, Customer,
+    CustomerProfile, ErrorBody, EscalateRequest, LoginRequest, LoginResponse, NewCase, NewCustomer, NewEvent, Page,
+    PublicCaseReceipt, PublicCaseRequest, QueueCounts, RevealField, RevealRequest, Revealed, SettingUpdate, Settings,
+    StaffMember, TeamUpdate, TeamView, TransitionRequest, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -39,6 +41,7 @@ impl ApiError {
             ApiError::Api { status: 404, .. } => t.error_not_found.into(),
             ApiError::Api { code, .. } if code == "identity_unverified" => t.identity_needed.into(),
             ApiError::Api { status: 409, .. } => t.error_conflict.into(),
+            ApiError::Api { status: 429, .. } => lang.tr("提交过于频繁，请稍后再试。", "Too many submissions; please try again later.").into(),
             ApiError::Api { status: 400 | 413 | 422, field, .. } => {
                 format!("{} {}", t.error_field, lang.field(field.as_deref().unwrap_or("")))
             }
@@ -168,4 +171,58 @@ pub async fn case_counts() -> ApiResult<QueueCounts> {
 
 pub async fn verify_identity(case_id: String, check: domain::api::IdentityCheck) -> ApiResult<CaseDetail> {
     post(&format!("/api/cases/{}/identity", js_sys::encode_uri_component(&case_id)), &check).await
+}
+
+fn case_url(case_id: &str, rest: &str) -> String {
+    format!("/api/cases/{}{rest}", js_sys::encode_uri_component(case_id))
+}
+
+pub async fn assign_case(case_id: String, request: AssignRequest) -> ApiResult<CaseDetail> {
+    post(&case_url(&case_id, "/assign"), &request).await
+}
+
+pub async fn escalate_case(case_id: String, request: EscalateRequest) -> ApiResult<CaseDetail> {
+    post(&case_url(&case_id, "/escalate"), &request).await
+}
+
+pub async fn staff() -> ApiResult<Vec<StaffMember>> {
+    get("/api/staff").await
+}
+
+pub async fn canned_replies(q: String, all: bool) -> ApiResult<Vec<CannedReply>> {
+    let mut pairs = vec![("q", q)];
+    if all {
+        pairs.push(("all", "1".to_string()));
+    }
+    let page: Page<CannedReply> = get(&format!("/api/canned-replies{}", query_string(&pairs))).await?;
+    Ok(page.items)
+}
+
+pub async fn create_canned_reply(input: CannedReplyInput) -> ApiResult<CannedReply> {
+    post("/api/canned-replies", &input).await
+}
+
+pub async fn update_canned_reply(id: String, input: CannedReplyInput) -> ApiResult<CannedReply> {
+    put(&format!("/api/canned-replies/{}", js_sys::encode_uri_component(&id)), &input).await
+}
+
+pub async fn customer(id: String) -> ApiResult<CustomerProfile> {
+    get(&format!("/api/customers/{}", js_sys::encode_uri_component(&id))).await
+}
+
+pub async fn reveal(customer_id: String, field: RevealField) -> ApiResult<Revealed> {
+    post(&format!("/api/customers/{}/reveal", js_sys::encode_uri_component(&customer_id)), &RevealRequest { field }).await
+}
+
+pub async fn complaints(filter: ComplaintFilter, cursor: Option<String>) -> ApiResult<Page<ComplaintEntry>> {
+    let mut pairs = filter.to_query();
+    if let Some(cursor) = cursor {
+        pairs.push(("cursor", cursor));
+    }
+    get(&format!("/api/complaints{}", query_string(&pairs))).await
+}
+
+/// The public web form: no session, so no CSRF header is needed, but it does no harm.
+pub async fn file_public_case(request: PublicCaseRequest) -> ApiResult<PublicCaseReceipt> {
+    post("/api/public/cases", &request).await
 }

@@ -34,6 +34,12 @@ impl Lang {
         }
     }
 
+    /// A string of one screen, given in both languages where it is used. Shared words live in
+    /// `Texts`; strings only one component shows are written beside it with `tr`.
+    pub fn tr(self, zh: &'static str, en: &'static str) -> &'static str {
+        self.pick(zh, en)
+    }
+
     fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Zh => zh,
@@ -113,6 +119,7 @@ impl Lang {
             EventType::Merged => self.pick("合并至原投诉", "Merged into earlier complaint"),
             EventType::ReviewRequested => self.pick("客户申请核查", "Review requested"),
             EventType::IdentityVerified => self.pick("核实客户身份", "Identity verified"),
+            EventType::Escalated => self.pick("升级至主管", "Escalated to a supervisor"),
         }
     }
 

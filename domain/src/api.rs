@@ -187,13 +187,97 @@ pub struct Holding {
     pub since: DateTime<Utc>,
 }
 
-/// A customer's profile: who they are, what they hold, and their cases, newest first.
+/// A customer's profile: who they are, what they hold, and their cases (inquiries, complaints
+/// and follow-ups), newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerProfile {
     #[serde(flatten)]
     pub customer: Customer,
+    /// Masked like the phone; revealed only through `POST /api/customers/{id}/reveal`.
+    pub id_number_masked: Option<String>,
+    pub risk_tolerance: Option<String>,
+    /// Whether the customer agreed to be contacted (follow-ups, surveys).
+    pub consent_contact: bool,
     pub products: Vec<Holding>,
     pub cases: Vec<Case>,
+}
+
+/// A personal detail that is masked by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevealField {
+    Phone,
+    Email,
+    IdNumber,
+}
+
+impl RevealField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevealField::Phone => "phone",
+            RevealField::Email => "email",
+            RevealField::IdNumber => "id_number",
+        }
+    }
+}
+
+/// `POST /api/customers/{id}/reveal`: show one masked detail in full; always audited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    pub field: RevealField,
+}
+
+impl Validate for RevealRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revealed {
+    pub field: RevealField,
+    pub value: Option<String>,
+}
+
+/// `POST /api/public/cases`: an inquiry or complaint a customer files from the web form, with
+/// no account. The customer is found by e-mail or phone, or created.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicCaseRequest {
+    pub kind: CaseKind,
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub subject: String,
+    pub description: String,
+}
+
+impl Validate for PublicCaseRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.kind == CaseKind::FollowUp {
+            return Err(FieldError::invalid("kind", "kind must be inquiry or complaint"));
+        }
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+        if blank(&self.phone) && blank(&self.email) {
+            return Err(FieldError::invalid("phone", "give a phone number or an e-mail address so we can answer"));
+        }
+        let phone = self.phone.clone().filter(|p| !p.trim().is_empty());
+        let email = self.email.clone().filter(|e| !e.trim().is_empty());
+        NewCustomer { name: self.name.clone(), phone, email, segment: None }.validate()?;
+        check_text("subject", &self.subject, SUBJECT_MAX)?;
+        check_text("description", &self.description, TEXT_MAX)
+    }
+}
+
+/// What the customer is told after filing: the reference to quote, and when to expect an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicCaseReceipt {
+    pub reference: String,
+    pub kind: CaseKind,
+    pub first_response_due_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -458,6 +542,152 @@ pub struct CaseEvent {
     /// For a step change: the complaint step it moved to.
     #[serde(default)]
     pub step: Option<Step>,
+    /// For an assignment or escalation: who the case went to.
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+    #[serde(default)]
+    pub assignee_name: Option<String>,
+}
+
+/// An active member of staff, as the reassign picker lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub team_name: Option<String>,
+}
+
+/// `POST /api/cases/{id}/assign`: hand a case to a colleague.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub assignee_id: String,
+    pub version: i64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Validate for AssignRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        check_text("assignee_id", &self.assignee_id, 64)?;
+        optional_text("reason", self.reason.as_deref().unwrap_or(""), TEXT_MAX)
+    }
+}
+
+/// `POST /api/cases/{id}/escalate`: hand a case to a supervisor, saying why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateRequest {
+    pub reason: String,
+    pub version: i64,
+}
+
+impl Validate for EscalateRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        check_text("reason", &self.reason, TEXT_MAX)
+    }
+}
+
+/// A canned reply as the composer lists it and admins edit it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CannedReply {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub active: bool,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `POST /api/canned-replies` (no version) and `PUT /api/canned-replies/{id}` (with the version
+/// last read).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReplyInput {
+    pub title: String,
+    pub body: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Validate for CannedReplyInput {
+    fn validate(&self) -> Result<(), FieldError> {
+        check_text("title", &self.title, 100)?;
+        check_text("body", &self.body, 4_000)
+    }
+}
+
+/// A complaint as the supervisors' register lists it: the case and every regulatory field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintEntry {
+    #[serde(flatten)]
+    pub case: Case,
+    pub complaint: ComplaintRecord,
+}
+
+/// The register's filters: `status=open|closed`, `category`, `outcome`, and the received
+/// date range `from`/`to` (RFC 3339).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComplaintFilter {
+    pub open: Option<bool>,
+    pub category: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl ComplaintFilter {
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, FieldError> {
+        let mut f = ComplaintFilter::default();
+        let instant = |field: &'static str, v: &str| {
+            DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc)).map_err(|_| FieldError::invalid(field, format!("{field} is not an RFC 3339 time")))
+        };
+        for (key, value) in pairs {
+            match key {
+                "status" => {
+                    f.open = Some(match value {
+                        "open" => true,
+                        "closed" => false,
+                        _ => return Err(FieldError::invalid("status", "status must be open or closed")),
+                    })
+                }
+                "category" if is_category(value) => f.category = Some(value.to_string()),
+                "category" => return Err(FieldError::invalid("category", "category is not a known category")),
+                "outcome" => f.outcome = Some(value.parse().map_err(|_| FieldError::invalid("outcome", "outcome is not an outcome"))?),
+                "from" => f.from = Some(instant("from", value)?),
+                "to" => f.to = Some(instant("to", value)?),
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        if let Some(open) = self.open {
+            q.push(("status", if open { "open" } else { "closed" }.to_string()));
+        }
+        if let Some(c) = &self.category {
+            q.push(("category", c.clone()));
+        }
+        if let Some(o) = self.outcome {
+            q.push(("outcome", o.as_str().to_string()));
+        }
+        if let Some(t) = self.from {
+            q.push(("from", t.to_rfc3339()));
+        }
+        if let Some(t) = self.to {
+            q.push(("to", t.to_rfc3339()));
+        }
+        q
+    }
 }
 
 /// A reply, internal note or call log added to a case.
@@ -929,5 +1159,40 @@ mod tests {
         assert_eq!(page_limit(Some("200")), Ok(200));
         assert_eq!(page_limit(Some("201")).unwrap_err().field, "limit");
         assert_eq!(page_limit(Some("0")).unwrap_err().field, "limit");
+    }
+
+    #[test]
+    fn complaint_register_filters_round_trip_and_name_bad_values() {
+        let filter = ComplaintFilter {
+            open: Some(false),
+            category: Some("cards".into()),
+            outcome: Some(Outcome::Upheld),
+            from: Some("2026-10-01T00:00:00Z".parse().unwrap()),
+            to: Some("2026-11-01T00:00:00Z".parse().unwrap()),
+        };
+        let query = filter.to_query();
+        assert_eq!(ComplaintFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), filter);
+        for (key, value) in [("status", "pending"), ("category", "crypto"), ("outcome", "maybe"), ("from", "yesterday"), ("to", "2026-13-01")] {
+            assert_eq!(ComplaintFilter::from_query([(key, value)]).unwrap_err().field, key);
+        }
+    }
+
+    #[test]
+    fn the_public_form_needs_a_way_to_answer_and_no_follow_ups() {
+        let form = PublicCaseRequest {
+            kind: CaseKind::Complaint,
+            name: "张伟".into(),
+            phone: Some("13812345678".into()),
+            email: None,
+            subject: "转账未到账".into(),
+            description: "昨天的转账至今未到账".into(),
+        };
+        assert_eq!(form.validate(), Ok(()));
+        let field = |f: PublicCaseRequest| f.validate().unwrap_err().field;
+        assert_eq!(field(PublicCaseRequest { phone: Some(" ".into()), ..form.clone() }), "phone");
+        assert_eq!(field(PublicCaseRequest { phone: None, email: Some("not-an-address".into()), ..form.clone() }), "email");
+        assert_eq!(field(PublicCaseRequest { kind: CaseKind::FollowUp, ..form.clone() }), "kind");
+        assert_eq!(field(PublicCaseRequest { name: "".into(), ..form.clone() }), "name");
+        assert_eq!(field(PublicCaseRequest { description: "x".repeat(TEXT_MAX + 1), ..form }), "description");
     }
 }

@@ -109,6 +109,8 @@ string_enum! {
         Merged = "merged",
         ReviewRequested = "review_requested",
         IdentityVerified = "identity_verified",
+        /// Handed to a supervisor by the agent, with the reason.
+        Escalated = "escalated",
     }
 }
 

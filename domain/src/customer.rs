@@ -41,6 +41,18 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
+/// A resident ID number as the profile shows it: the first six (the issuing region) and the
+/// last four characters.
+pub fn mask_id_number(id: &str) -> String {
+    let chars: Vec<char> = id.trim().chars().collect();
+    if chars.len() < 12 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
 /// The last four digits of a phone number, by which agents most often look a customer up.
 pub fn phone_last4(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
@@ -61,5 +73,7 @@ mod tests {
         assert_eq!(mask_email("nonsense"), "***");
         assert_eq!(phone_last4("138 1234 5678"), "5678");
         assert_eq!(phone_last4("12"), "12");
+        assert_eq!(mask_id_number("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_id_number("short"), "*****");
     }
 }

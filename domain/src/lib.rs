@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod canned;
 pub mod case;
 pub mod classify;
 pub mod customer;

@@ -2,9 +2,11 @@
 //! column names, and turns rows into domain types. Every list query names the index it uses.
 
 pub mod audit;
+pub mod canned;
 pub mod cases;
 pub mod customers;
 pub mod events;
+pub mod limits;
 pub mod sessions;
 pub mod settings;
 pub mod teams;

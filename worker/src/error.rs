@@ -30,6 +30,8 @@ pub enum ApiError {
     Transition(#[from] domain::lifecycle::TransitionError),
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    #[error("too many requests; try again in {0} seconds")]
+    RateLimited(u32),
     #[error("internal error")]
     Internal(String),
 }
@@ -52,6 +54,7 @@ impl ApiError {
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
             ApiError::Field(_) => 422,
+            ApiError::RateLimited(_) => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -72,6 +75,7 @@ impl ApiError {
             ApiError::Transition(domain::lifecycle::TransitionError::IdentityUnverified) => "identity_unverified",
             ApiError::Transition(_) => "illegal_transition",
             ApiError::TooLarge(_) => "body_too_large",
+            ApiError::RateLimited(_) => "rate_limited",
             ApiError::Internal(_) => "internal",
         }
     }

@@ -74,7 +74,11 @@ pub async fn handle(req: Request, env: Env, now_ms: f64) -> worker::Result<Respo
                 // The cause names the failing step, never request data.
                 worker::console_error!("internal error: {cause}");
             }
-            Response::from_json(&err.body())?.with_status(err.status())
+            let mut response = Response::from_json(&err.body())?.with_status(err.status());
+            if let ApiError::RateLimited(seconds) = err {
+                response.headers_mut().set("Retry-After", &seconds.to_string())?;
+            }
+            response
         }
     };
     secure(response.headers_mut(), https)?;

@@ -1,9 +1,11 @@
 //! Every `/api` route, and the handler each one calls.
 
 mod auth;
-mod cases;
+mod canned;
+pub mod cases;
 mod customers;
 mod meta;
+mod public;
 mod settings;
 mod teams;
 
@@ -32,6 +34,15 @@ pub enum Endpoint {
     AddEvent,
     Transition,
     VerifyIdentity,
+    AssignCase,
+    EscalateCase,
+    ComplaintRegister,
+    RevealCustomer,
+    ListStaff,
+    ListCannedReplies,
+    CreateCannedReply,
+    UpdateCannedReply,
+    PublicCreateCase,
     GetSettings,
     UpdateSetting,
     ListTeams,
@@ -39,6 +50,7 @@ pub enum Endpoint {
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
+const SUPERVISOR: Access = Access::Role(Role::Supervisor);
 const ADMIN: Access = Access::Role(Role::Admin);
 
 pub const ROUTES: &[Route] = &[
@@ -57,6 +69,15 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/cases/{id}/events", endpoint: Endpoint::AddEvent, access: AGENT, summary: "Add a reply, note or call log; a reply is the first response" },
     Route { method: Method::Post, path: "/api/cases/{id}/transition", endpoint: Endpoint::Transition, access: AGENT, summary: "Move a case: {\"to\": \"assigned\"|\"resolved\"|\"closed\", \"version\", \"resolution\"|\"reason\"}; 409 when the lifecycle does not allow it" },
     Route { method: Method::Post, path: "/api/cases/{id}/identity", endpoint: Endpoint::VerifyIdentity, access: AGENT, summary: "Record how the customer's identity was verified ({\"method\": \"sms_code\"|\"face\"|\"id_document\", \"version\"})" },
+    Route { method: Method::Post, path: "/api/cases/{id}/assign", endpoint: Endpoint::AssignCase, access: AGENT, summary: "Hand an open case to a colleague ({\"assignee_id\", \"version\", \"reason\"})" },
+    Route { method: Method::Post, path: "/api/cases/{id}/escalate", endpoint: Endpoint::EscalateCase, access: AGENT, summary: "Hand an open case to a supervisor of the assignee's team ({\"reason\", \"version\"})" },
+    Route { method: Method::Get, path: "/api/complaints", endpoint: Endpoint::ComplaintRegister, access: SUPERVISOR, summary: "The complaint register, newest first, with every regulatory field: ?status=open|closed &category= &outcome= &from= &to= &limit= &cursor=" },
+    Route { method: Method::Post, path: "/api/customers/{id}/reveal", endpoint: Endpoint::RevealCustomer, access: AGENT, summary: "Show one masked detail in full ({\"field\": \"phone\"|\"email\"|\"id_number\"}); every reveal is an audit event" },
+    Route { method: Method::Get, path: "/api/staff", endpoint: Endpoint::ListStaff, access: AGENT, summary: "Active staff with role and team, for handing a case over" },
+    Route { method: Method::Get, path: "/api/canned-replies", endpoint: Endpoint::ListCannedReplies, access: AGENT, summary: "Canned replies by title: ?q= words in title or body; ?all=1 (admins) includes retired ones" },
+    Route { method: Method::Post, path: "/api/canned-replies", endpoint: Endpoint::CreateCannedReply, access: ADMIN, summary: "Write a canned reply ({\"title\", \"body\", \"active\"}); {customer_name}, {agent_name}, {reference} are filled in when inserted" },
+    Route { method: Method::Put, path: "/api/canned-replies/{id}", endpoint: Endpoint::UpdateCannedReply, access: ADMIN, summary: "Edit or retire a canned reply ({\"title\", \"body\", \"active\", \"version\"})" },
+    Route { method: Method::Post, path: "/api/public/cases", endpoint: Endpoint::PublicCreateCase, access: Access::Anyone, summary: "The public web form: file an inquiry or complaint without an account; answers with the reference. Rate-limited per address and per contact (429)" },
     Route { method: Method::Get, path: "/api/settings", endpoint: Endpoint::GetSettings, access: ADMIN, summary: "Business calendar, SLA policies, regulatory regime, classifier phrases, follow-up rules, with versions" },
     Route { method: Method::Put, path: "/api/settings/{key}", endpoint: Endpoint::UpdateSetting, access: ADMIN, summary: "Replace one setting ({\"version\", \"value\"}); applies to new clocks at once" },
     Route { method: Method::Get, path: "/api/teams", endpoint: Endpoint::ListTeams, access: ADMIN, summary: "Teams with their skills and members" },
@@ -80,6 +101,15 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::AddEvent => cases::add_event(ctx).await,
         Endpoint::Transition => cases::transition(ctx).await,
         Endpoint::VerifyIdentity => cases::verify_identity(ctx).await,
+        Endpoint::AssignCase => cases::assign(ctx).await,
+        Endpoint::EscalateCase => cases::escalate(ctx).await,
+        Endpoint::ComplaintRegister => cases::complaints(ctx).await,
+        Endpoint::RevealCustomer => customers::reveal(ctx).await,
+        Endpoint::ListStaff => teams::staff(ctx).await,
+        Endpoint::ListCannedReplies => canned::list(ctx).await,
+        Endpoint::CreateCannedReply => canned::create(ctx).await,
+        Endpoint::UpdateCannedReply => canned::update(ctx).await,
+        Endpoint::PublicCreateCase => public::create_case(ctx).await,
         Endpoint::GetSettings => settings::list(ctx).await,
         Endpoint::UpdateSetting => settings::update(ctx).await,
         Endpoint::ListTeams => teams::list(ctx).await,

@@ -31,6 +31,15 @@ const TEAMS: &[Team] = &[
     Team { id: "team-complaints", name: "投诉处理组", skills: "complaint,other" },
 ];
 
+/// (title, body) of the demo canned replies; placeholders as in domain::canned.
+const CANNED_REPLIES: &[(&str, &str)] = &[
+    ("受理确认", "{客户姓名}您好，您的来电已受理，编号{编号}。我们将在承诺时限内给您答复，请保持电话畅通。"),
+    ("信用卡年费说明", "{客户姓名}您好，金卡首年免年费，次年起当年刷卡满6次即可免次年年费。如有疑问请随时联系我们。"),
+    ("转账到账时间", "{客户姓名}您好，跨行转账一般2小时内到账，遇节假日顺延。若超过24小时未到账，请提供转账凭证，我们将为您核查。"),
+    ("投诉受理告知", "{客户姓名}您好，您的投诉（编号{编号}）已登记，我们将在15日内给您书面答复。处理人：{坐席}。"),
+    ("Acknowledgement (English)", "Dear {customer_name}, we have received your request ({reference}) and will reply within the promised time. — {agent_name}"),
+];
+
 /// (id, e-mail, name, role, team)
 const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
     ("user-admin", "admin@demo.kefu", "王敏", "admin", None),
@@ -168,6 +177,12 @@ pub fn sql(now: DateTime<Utc>) -> String {
             q(id), q(email), q(name), q(role), opt(*team), q(skills), q(&hash), ms(start - Duration::days(365))
         );
     }
+    for (n, (title, body)) in CANNED_REPLIES.iter().enumerate() {
+        out += &format!(
+            "INSERT INTO canned_replies (id, title, body, active, updated_at, version) VALUES ({}, {}, {}, 1, {}, 1);\n",
+            q(&format!("canned-{n:02}")), q(title), q(body), ms(start)
+        );
+    }
     for (code, zh, en, kind) in PRODUCTS {
         out += &format!("INSERT INTO products (code, name_zh, name_en, kind) VALUES ({}, {}, {}, {});\n", q(code), q(zh), q(en), q(kind));
     }
@@ -185,12 +200,16 @@ pub fn sql(now: DateTime<Utc>) -> String {
         } else {
             now - Duration::days(rng.random_range(200..3000))
         };
+        let gender = if rng.random_bool(0.5) { "female" } else { "male" };
+        let birth_year: i32 = rng.random_range(1950..2004);
+        // A made-up resident ID number of the right shape: region, birth date, sequence, check.
+        let id_number = format!("110105{birth_year}{:02}{:02}{:03}{}", 1 + n % 12, 1 + n % 28, n % 1000, "0123456789X".as_bytes()[n % 11] as char);
         out += &format!(
-            "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle, risk_tolerance, consent_contact, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle, risk_tolerance, consent_contact, created_at, id_number) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
             q(&id), q(&name), q(&phone), q(&phone[phone.len() - 4..]), opt(email.as_deref()),
-            q(if rng.random_bool(0.5) { "female" } else { "male" }), rng.random_range(1950..2004),
+            q(gender), birth_year,
             q(pick::<&str>(&mut rng, OCCUPATIONS)), q(pick::<&str>(&mut rng, INCOME_BANDS)), q(segment),
-            q(if is_new { "new" } else { "existing" }), q(pick::<&str>(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created)
+            q(if is_new { "new" } else { "existing" }), q(pick::<&str>(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created), q(&id_number)
         );
         let held = rng.random_range(1..=4);
         let mut codes: Vec<&str> = Vec::new();
@@ -249,6 +268,8 @@ pub fn sql(now: DateTime<Utc>) -> String {
         } else {
             weighted(&mut rng, &[(Status::New, 30), (Status::Assigned, 35), (Status::Responded, 25), (Status::Resolved, 10)])
         };
+        // A complaint is never "resolved": it closes with its records.
+        let status = if kind == CaseKind::Complaint && status == Status::Resolved { Status::Closed } else { status };
         // agent@demo.kefu gets a good share, so the demo queue "mine" has work in it.
         let assignee = match status {
             Status::New => None,

@@ -98,7 +98,7 @@ pub struct NewCaseRecord<'a> {
     pub assignee_id: Option<&'a str>,
     pub subject: &'a str,
     pub description: &'a str,
-    pub created_by: &'a str,
+    pub created_by: Option<&'a str>,
     pub created_at: DateTime<Utc>,
     pub deadlines: CaseDeadlines,
     pub step: Option<(Step, DateTime<Utc>)>,
@@ -160,9 +160,11 @@ pub fn set_identity(db: &D1Database, id: &str, version: i64, identity: domain::I
     )?)
 }
 
-/// The columns only a case's own page needs: its description and its complaint record.
+/// The columns only a case's own page and the complaint register need: its description and its
+/// complaint record.
 #[derive(Deserialize)]
 struct DetailRow {
+    id: String,
     description: String,
     step_started_at: Option<i64>,
     paused: i64,
@@ -178,8 +180,12 @@ struct DetailRow {
     merged_into: Option<String>,
 }
 
+const DETAIL: &str = "SELECT id, description, step_started_at, paused, extension, outcome, root_cause, prevention,
+  redress_type, redress_amount, customer_informed, customer_opinion, closed_at, merged_into FROM cases";
+
 #[derive(Deserialize)]
 struct PauseRow {
+    case_id: String,
     from_at: i64,
     to_at: Option<i64>,
     reason: String,
@@ -193,43 +199,109 @@ pub struct Loaded {
     pub record: ComplaintRecord,
 }
 
+/// The description and complaint record of each case in `ids`, in two queries (primary keys
+/// of cases and case_pauses).
+async fn records(db: &D1Database, ids: &[&str]) -> Result<Vec<(String, String, ComplaintRecord)>, ApiError> {
+    let list = serde_json::to_string(ids).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
+    let sql = format!("{DETAIL} WHERE id IN (SELECT value FROM json_each(?1))");
+    let details: Vec<DetailRow> = query!(db, &sql, &list)?.all().await?.results()?;
+    let pauses: Vec<PauseRow> = query!(
+        db,
+        "SELECT case_id, from_at, to_at, reason FROM case_pauses WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, from_at",
+        &list
+    )?
+    .all()
+    .await?
+    .results()?;
+    details
+        .into_iter()
+        .map(|d| {
+            let record = ComplaintRecord {
+                paused: d.paused != 0,
+                pauses: pauses
+                    .iter()
+                    .filter(|p| p.case_id == d.id)
+                    .map(|p| Ok(Pause { from: time(p.from_at), to: p.to_at.map(time), reason: parse_pause(&p.reason)? }))
+                    .collect::<Result<_, ApiError>>()?,
+                extension: parse("cases.extension", &d.extension)?,
+                outcome: opt("cases.outcome", &d.outcome)?,
+                root_cause: d.root_cause,
+                prevention: d.prevention,
+                redress_type: opt("cases.redress_type", &d.redress_type)?,
+                redress_amount: d.redress_amount,
+                customer_informed: d.customer_informed != 0,
+                customer_opinion: opt("cases.customer_opinion", &d.customer_opinion)?,
+                closed_at: d.closed_at.map(time),
+                merged_into: d.merged_into,
+                step_started_at: d.step_started_at.map(time),
+            };
+            Ok((d.id, d.description, record))
+        })
+        .collect()
+}
+
 pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<Loaded>, ApiError> {
     let sql = format!("{SELECT} WHERE c.id = ?1");
     let Some(row) = query!(db, &sql, id)?.first::<CaseRow>(None).await? else {
         return Ok(None);
     };
-    let detail: DetailRow = query!(
-        db,
-        "SELECT description, step_started_at, paused, extension, outcome, root_cause, prevention, redress_type,
-           redress_amount, customer_informed, customer_opinion, closed_at, merged_into FROM cases WHERE id = ?1",
-        id
-    )?
-    .first(None)
-    .await?
-    .ok_or(ApiError::NotFound)?;
-    // case_pauses primary key (case_id, from_at).
-    let pauses: Vec<PauseRow> =
-        query!(db, "SELECT from_at, to_at, reason FROM case_pauses WHERE case_id = ?1 ORDER BY from_at", id)?.all().await?.results()?;
+    let (_, description, record) = records(db, &[id]).await?.into_iter().next().ok_or(ApiError::NotFound)?;
     let (case, segment) = row.into_case(now)?;
-    let record = ComplaintRecord {
-        paused: detail.paused != 0,
-        pauses: pauses
-            .iter()
-            .map(|p| Ok(Pause { from: time(p.from_at), to: p.to_at.map(time), reason: parse_pause(&p.reason)? }))
-            .collect::<Result<_, ApiError>>()?,
-        extension: parse("cases.extension", &detail.extension)?,
-        outcome: opt("cases.outcome", &detail.outcome)?,
-        root_cause: detail.root_cause,
-        prevention: detail.prevention,
-        redress_type: opt("cases.redress_type", &detail.redress_type)?,
-        redress_amount: detail.redress_amount,
-        customer_informed: detail.customer_informed != 0,
-        customer_opinion: opt("cases.customer_opinion", &detail.customer_opinion)?,
-        closed_at: detail.closed_at.map(time),
-        merged_into: detail.merged_into,
-        step_started_at: detail.step_started_at.map(time),
+    Ok(Some(Loaded { case, segment, description, record }))
+}
+
+/// The complaint register: complaints newest first, keyset-paginated on (created_at, id) over
+/// cases_by_kind_created; the received-date range narrows that index's range, the other
+/// filters are checked on its rows.
+pub async fn complaint_register(
+    db: &D1Database,
+    filter: &domain::api::ComplaintFilter,
+    cursor: Option<&str>,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<Page<domain::api::ComplaintEntry>, ApiError> {
+    let mut sql = format!("{SELECT} WHERE c.kind = 'complaint'");
+    let mut args: Vec<JsValue> = Vec::new();
+    let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
+        args.push(value);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
-    Ok(Some(Loaded { case, segment, description: detail.description, record }))
+    let ms = |t: DateTime<Utc>| JsValue::from_f64(t.timestamp_millis() as f64);
+    if let Some(open) = filter.open {
+        arg(&mut sql, " AND c.is_open = ?", JsValue::from(i32::from(open)));
+    }
+    if let Some(category) = &filter.category {
+        arg(&mut sql, " AND c.category = ?", category.as_str().into());
+    }
+    if let Some(outcome) = filter.outcome {
+        arg(&mut sql, " AND c.outcome = ?", outcome.as_str().into());
+    }
+    if let Some(from) = filter.from {
+        arg(&mut sql, " AND c.created_at >= ?", ms(from));
+    }
+    if let Some(to) = filter.to {
+        arg(&mut sql, " AND c.created_at < ?", ms(to));
+    }
+    if let Some(cursor) = cursor {
+        let (at, id) = decode_cursor(cursor)?;
+        arg(&mut sql, " AND (c.created_at, c.id) < (?", JsValue::from_f64(at as f64));
+        arg(&mut sql, ", ?)", id.into());
+    }
+    arg(&mut sql, " ORDER BY c.created_at DESC, c.id DESC LIMIT ?", JsValue::from(limit + 1));
+    let rows: Vec<CaseRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
+    let more = rows.len() > limit as usize;
+    let cases = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
+    let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    let mut found = records(db, &ids).await?;
+    let items = cases
+        .into_iter()
+        .map(|case| {
+            let at = found.iter().position(|(id, _, _)| *id == case.id).ok_or(ApiError::Internal("complaint record missing".into()))?;
+            Ok(domain::api::ComplaintEntry { complaint: found.swap_remove(at).2, case })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let next_cursor = if more { items.last().map(|e| encode_cursor(e.case.created_at.timestamp_millis(), &e.case.id)) } else { None };
+    Ok(Page { items, next_cursor })
 }
 
 fn opt<T: std::str::FromStr>(column: &str, v: &Option<String>) -> Result<Option<T>, ApiError> {

@@ -115,3 +115,57 @@ pub async fn holdings(db: &D1Database, customer_id: &str) -> Result<Vec<Holding>
         .map(|r| Holding { code: r.code, name_zh: r.name_zh, name_en: r.name_en, since: time(r.since) })
         .collect())
 }
+
+/// What only a customer's own profile shows.
+#[derive(Deserialize)]
+pub struct Details {
+    pub id_number: Option<String>,
+    pub risk_tolerance: Option<String>,
+    pub consent_contact: i64,
+}
+
+pub async fn details(db: &D1Database, id: &str) -> Result<Option<Details>, ApiError> {
+    Ok(query!(db, "SELECT id_number, risk_tolerance, consent_contact FROM customers WHERE id = ?1", id)?.first(None).await?)
+}
+
+/// One personal detail in full, for a reveal that the caller audits in the same batch.
+pub fn reveal(db: &D1Database, id: &str, field: domain::api::RevealField) -> Result<D1PreparedStatement, ApiError> {
+    // The column comes from a closed enum, never from the request's text.
+    let column = match field {
+        domain::api::RevealField::Phone => "phone",
+        domain::api::RevealField::Email => "email",
+        domain::api::RevealField::IdNumber => "id_number",
+    };
+    Ok(query!(db, &format!("SELECT {column} AS value FROM customers WHERE id = ?1"), id)?)
+}
+
+#[derive(Deserialize)]
+struct MatchRow {
+    id: String,
+    name: String,
+    phone: Option<String>,
+}
+
+/// The customer a public form names: same name and the same e-mail (customers_by_email) or
+/// phone (customers_by_phone). A different name is a different customer record, so nobody can
+/// file against someone else's profile by knowing their e-mail.
+pub async fn find_contact(db: &D1Database, name: &str, phone: Option<&str>, email: Option<&str>) -> Result<Option<Customer>, ApiError> {
+    let name = name.trim();
+    let mut found: Option<String> = None;
+    if let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) {
+        let rows: Vec<MatchRow> = query!(db, "SELECT id, name, phone FROM customers WHERE email = ?1 LIMIT 20", email)?.all().await?.results()?;
+        found = rows.into_iter().find(|r| r.name == name).map(|r| r.id);
+    }
+    if let (None, Some(phone)) = (&found, phone.map(str::trim).filter(|p| !p.is_empty())) {
+        let wanted: String = phone.chars().filter(char::is_ascii_digit).collect();
+        let rows: Vec<MatchRow> = query!(db, "SELECT id, name, phone FROM customers WHERE phone_last4 = ?1 LIMIT 200", phone_last4(phone))?.all().await?.results()?;
+        found = rows
+            .into_iter()
+            .find(|r| r.name == name && r.phone.as_deref().unwrap_or("").chars().filter(char::is_ascii_digit).collect::<String>() == wanted)
+            .map(|r| r.id);
+    }
+    match found {
+        Some(id) => get(db, &id).await,
+        None => Ok(None),
+    }
+}

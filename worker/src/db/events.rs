@@ -13,12 +13,15 @@ pub struct NewEventRecord<'a> {
     pub case_id: &'a str,
     pub kind: EventType,
     pub body: &'a str,
-    pub author_id: &'a str,
+    /// Staff who did it; `None` for what a customer filed themselves.
+    pub author_id: Option<&'a str>,
     pub at: i64,
     /// For a status change: the status the case moved to.
     pub status: Option<domain::Status>,
     /// For a step change: the complaint step it moved to.
     pub step: Option<domain::Step>,
+    /// For an assignment or escalation: who the case went to.
+    pub assignee_id: Option<&'a str>,
 }
 
 /// Whether an event's insert depends on the statement before it in its batch.
@@ -33,13 +36,28 @@ pub enum Guard {
 
 pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1PreparedStatement, ApiError> {
     let sql = match guard {
-        Guard::None => "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        Guard::None => {
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        }
         Guard::PreviousChanged => {
-            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE changes() = 1"
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE changes() = 1"
         }
     };
-    Ok(query!(db, sql, e.id, e.case_id, e.kind.as_str(), e.body, e.author_id, e.at, e.status.map(|s| s.as_str()), e.step.map(|s| s.as_str()))?)
+    Ok(query!(
+        db,
+        sql,
+        e.id,
+        e.case_id,
+        e.kind.as_str(),
+        e.body,
+        e.author_id,
+        e.at,
+        e.status.map(|s| s.as_str()),
+        e.step.map(|s| s.as_str()),
+        e.assignee_id
+    )?)
 }
 
 #[derive(Deserialize)]
@@ -53,6 +71,8 @@ struct EventRow {
     created_at: i64,
     status: Option<String>,
     step: Option<String>,
+    assignee_id: Option<String>,
+    assignee_name: Option<String>,
 }
 
 /// A case's timeline, oldest first.
@@ -60,8 +80,9 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
     // case_events_by_case (case_id, created_at, id)
     let rows: Vec<EventRow> = query!(
         db,
-        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status, e.step
-         FROM case_events e LEFT JOIN users u ON u.id = e.author_id
+        "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status, e.step,
+           e.assignee_id, a.name AS assignee_name
+         FROM case_events e LEFT JOIN users u ON u.id = e.author_id LEFT JOIN users a ON a.id = e.assignee_id
          WHERE e.case_id = ?1 ORDER BY e.created_at, e.id",
         case_id
     )?
@@ -78,6 +99,8 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
                 body: r.body,
                 author_id: r.author_id,
                 author_name: r.author_name,
+                assignee_id: r.assignee_id,
+                assignee_name: r.assignee_name,
                 created_at: time(r.created_at),
             })
         })

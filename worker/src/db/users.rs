@@ -105,3 +105,62 @@ pub async fn routing_agents(db: &D1Database) -> Result<Vec<(domain::routing::Age
 pub fn assigned(db: &D1Database, user_id: &str, at: i64) -> Result<worker::D1PreparedStatement, ApiError> {
     Ok(query!(db, "UPDATE users SET last_assigned_at = ?2 WHERE id = ?1", user_id, at)?)
 }
+
+#[derive(Deserialize)]
+struct StaffRow {
+    id: String,
+    name: String,
+    role: String,
+    team_name: Option<String>,
+}
+
+/// Every active member of staff, by name: the reassign picker. Staff are a few hundred at
+/// most, so this reads the users table whole.
+pub async fn staff(db: &D1Database) -> Result<Vec<domain::api::StaffMember>, ApiError> {
+    let rows: Vec<StaffRow> = query!(
+        db,
+        "SELECT u.id, u.name, u.role, t.name AS team_name FROM users u LEFT JOIN teams t ON t.id = u.team_id
+         WHERE u.active = 1 ORDER BY u.name"
+    )
+    .all()
+    .await?
+    .results()?;
+    rows.into_iter()
+        .map(|r| Ok(domain::api::StaffMember { role: parse("users.role", &r.role)?, id: r.id, name: r.name, team_name: r.team_name }))
+        .collect()
+}
+
+/// An active member of staff by id (primary key).
+pub async fn active(db: &D1Database, id: &str) -> Result<Option<domain::api::StaffMember>, ApiError> {
+    let row: Option<StaffRow> = query!(
+        db,
+        "SELECT u.id, u.name, u.role, t.name AS team_name FROM users u LEFT JOIN teams t ON t.id = u.team_id
+         WHERE u.id = ?1 AND u.active = 1",
+        id
+    )?
+    .first(None)
+    .await?;
+    row.map(|r| Ok(domain::api::StaffMember { role: parse("users.role", &r.role)?, id: r.id, name: r.name, team_name: r.team_name }))
+        .transpose()
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: String,
+}
+
+/// The supervisor a case escalates to: one in the team of `member` (the assignee, or whoever
+/// escalates), else any active supervisor; the one assigned longest ago first, so escalations
+/// spread. None when the institution has no supervisor.
+pub async fn supervisor_for(db: &D1Database, member: &str) -> Result<Option<String>, ApiError> {
+    let row: Option<IdRow> = query!(
+        db,
+        "SELECT s.id FROM users s WHERE s.role = 'supervisor' AND s.active = 1
+         ORDER BY s.team_id IS NOT (SELECT m.team_id FROM users m WHERE m.id = ?1), COALESCE(s.last_assigned_at, 0), s.id
+         LIMIT 1",
+        member
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.id))
+}

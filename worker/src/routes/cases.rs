@@ -64,7 +64,7 @@ fn complaint_facts(received_at: DateTime<Utc>, complexity: Complexity, record: &
 }
 
 fn event<'a>(id: &'a str, case_id: &'a str, kind: EventType, body: &'a str, author: &'a str, at: i64) -> NewEventRecord<'a> {
-    NewEventRecord { id, case_id, kind, body, author_id: author, at, status: None, step: None }
+    NewEventRecord { id, case_id, kind, body, author_id: Some(author), at, status: None, step: None, assignee_id: None }
 }
 
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -73,19 +73,28 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let Some(customer) = customers::get(&ctx.db, &body.customer_id).await? else {
         return Err(FieldError::invalid("customer_id", "customer_id names no customer").into());
     };
+    let keep = (body.assignee.as_deref() == Some("me")).then_some(user.id.as_str());
+    let (id, rules) = register(&ctx, &body, customer.segment, Some(&user.id), keep).await?;
+    json(201, &detail_with(&ctx, &id, Some(&rules)).await?)
+}
+
+/// Registers a case: its clocks from the SLA policy, its complaint step and regulatory clock,
+/// and its assignee (`keep`, or routing's choice), with the events that record it, in one
+/// batch. `by` is the member of staff who registered it; `None` when the customer filed it.
+pub async fn register(ctx: &Ctx, body: &NewCase, segment: domain::Segment, by: Option<&str>, keep: Option<&str>) -> Result<(String, Rules), ApiError> {
     let rules = rules::load(&ctx.db).await?;
     let suggestion = rules.classifier.classify(&body.subject, &body.description);
     let complexity = body.complexity.unwrap_or(suggestion.complexity);
     let category = body.category.as_deref().unwrap_or(&suggestion.category);
     let cal = &rules.calendar;
-    let policy = rules.policies.for_case(body.kind, complexity, customer.segment, body.channel);
+    let policy = rules.policies.for_case(body.kind, complexity, segment, body.channel);
     let deadlines = CaseDeadlines::start(&policy, cal, ctx.now);
     let complaint = body.kind == CaseKind::Complaint;
     let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(cal));
     let empty = ComplaintRecord::default();
     let id = new_id()?;
     // The agent may keep the case; otherwise routing picks the team and agent.
-    let routed = if body.assignee.as_deref() == Some("me") {
+    let routed = if keep.is_some() {
         None
     } else {
         let teams: Vec<routing::Team> = teams::all(&ctx.db).await?.into_iter().map(|t| routing::Team { id: t.id, skills: t.skills }).collect();
@@ -102,7 +111,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         Some((routing::route(&teams, &pool, &request), recused.len() as u32))
     };
     let assignee_id = match &routed {
-        None => Some(user.id.clone()),
+        None => keep.map(str::to_string),
         Some((choice, _)) => choice.as_ref().map(|c| c.agent_id.clone()),
     };
     let record = NewCaseRecord {
@@ -116,7 +125,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         assignee_id: assignee_id.as_deref(),
         subject: body.subject.trim(),
         description: body.description.trim(),
-        created_by: &user.id,
+        created_by: by,
         created_at: ctx.now,
         deadlines,
         step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
@@ -124,7 +133,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         sensitive: domain::case::is_sensitive(&body.subject, &body.description),
     };
     let event_id = new_id()?;
-    let created = event(&event_id, &id, EventType::Created, "", &user.id, ctx.now_ms());
+    let created = NewEventRecord { author_id: by, ..event(&event_id, &id, EventType::Created, "", "", ctx.now_ms()) };
     let mut batch = vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?];
     let assigned_id = new_id()?;
     let reason_text;
@@ -132,11 +141,16 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         let reason = AssignmentReason { skill: choice.skill.clone(), load: choice.load, rotated: choice.rotated, recused: *recused };
         reason_text = serde_json::to_string(&reason).map_err(|e| ApiError::Internal(format!("encode reason: {e}")))?;
         // The routing decision is recorded after the registration, a millisecond on.
-        batch.push(events::insert(&ctx.db, &event(&assigned_id, &id, EventType::Assigned, &reason_text, &user.id, ctx.now_ms() + 1), Guard::None)?);
+        let assigned = NewEventRecord {
+            author_id: by,
+            assignee_id: Some(&choice.agent_id),
+            ..event(&assigned_id, &id, EventType::Assigned, &reason_text, "", ctx.now_ms() + 1)
+        };
+        batch.push(events::insert(&ctx.db, &assigned, Guard::None)?);
         batch.push(users::assigned(&ctx.db, &choice.agent_id, ctx.now_ms())?);
     }
     ctx.db.batch(batch).await?;
-    json(201, &detail_with(&ctx, &id, Some(&rules)).await?)
+    Ok((id, rules))
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
@@ -248,6 +262,9 @@ async fn inquiry_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -
     let event_id = new_id()?;
     let mut new_event = event(&event_id, &id, EventType::StatusChanged, text.trim(), &user.id, ctx.now_ms());
     new_event.status = Some(status);
+    if matches!(step, InquiryMove::Assign { .. }) {
+        new_event.assignee_id = assignee.as_deref();
+    }
     let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?]).await?;
     if !first_changed(&results) {
         return Err(ApiError::VersionConflict);
@@ -431,4 +448,68 @@ pub async fn verify_identity(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::VersionConflict);
     }
     json(200, &detail(&ctx, &id).await?)
+}
+
+/// Hands an open case to a colleague (`assign`) or to a supervisor (`escalate`): the case keeps
+/// its clocks; a new case becomes assigned.
+async fn hand_over(ctx: &Ctx, id: &str, version: i64, to: &str, kind: EventType, text: &str) -> Result<Response, ApiError> {
+    let current = load(ctx, id).await?.case;
+    if current.version != version {
+        return Err(ApiError::VersionConflict);
+    }
+    if !current.status.is_open() {
+        let action = if kind == EventType::Escalated { "escalate" } else { "assign" };
+        return Err(TransitionError::NotAllowed { from: current.status.as_str(), action }.into());
+    }
+    let user = ctx.user()?;
+    let status = if current.status == Status::New { Status::Assigned } else { current.status };
+    let update = CaseUpdate { id, version, status, assignee_id: Some(to), deadlines: current.deadlines(), now: ctx.now };
+    let event_id = new_id()?;
+    let mut record = event(&event_id, id, kind, text, &user.id, ctx.now_ms());
+    record.assignee_id = Some(to);
+    record.status = (status != current.status).then_some(status);
+    let results = ctx
+        .db
+        .batch(vec![
+            cases::update(&ctx.db, &update)?,
+            events::insert(&ctx.db, &record, Guard::PreviousChanged)?,
+            users::assigned(&ctx.db, to, ctx.now_ms())?,
+        ])
+        .await?;
+    if !first_changed(&results) {
+        return Err(ApiError::VersionConflict);
+    }
+    json(200, &detail(ctx, id).await?)
+}
+
+/// `POST /api/cases/{id}/assign`: reassign to any active member of staff.
+pub async fn assign(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: domain::api::AssignRequest = ctx.body().await?;
+    if users::active(&ctx.db, &body.assignee_id).await?.is_none() {
+        return Err(FieldError::invalid("assignee_id", "assignee_id names no active member of staff").into());
+    }
+    let reason = body.reason.as_deref().unwrap_or("").trim();
+    hand_over(&ctx, ctx.param(0), body.version, &body.assignee_id, EventType::Assigned, reason).await
+}
+
+/// `POST /api/cases/{id}/escalate`: to a supervisor of the assignee's team (or the caller's),
+/// else any supervisor.
+pub async fn escalate(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: domain::api::EscalateRequest = ctx.body().await?;
+    let id = ctx.param(0);
+    let current = load(&ctx, id).await?.case;
+    let member = current.assignee_id.unwrap_or_else(|| ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default());
+    let Some(supervisor) = users::supervisor_for(&ctx.db, &member).await? else {
+        return Err(TransitionError::NotAllowed { from: current.status.as_str(), action: "escalate" }.into());
+    };
+    hand_over(&ctx, id, body.version, &supervisor, EventType::Escalated, body.reason.trim()).await
+}
+
+/// `GET /api/complaints`: the complaint register for supervisors, with every regulatory field.
+pub async fn complaints(ctx: Ctx) -> Result<Response, ApiError> {
+    let query = ctx.query()?;
+    let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let filter = domain::api::ComplaintFilter::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let limit = page_limit(get("limit"))?;
+    json(200, &cases::complaint_register(&ctx.db, &filter, get("cursor"), limit, ctx.now).await?)
 }

@@ -1,6 +1,8 @@
 //! Customers: create, search, profile.
 
-use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page};
+use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page, RevealRequest, Revealed};
+use domain::customer::mask_id_number;
+use serde::Deserialize;
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
@@ -40,9 +42,43 @@ pub async fn search(ctx: Ctx) -> Result<Response, ApiError> {
 pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let id = ctx.param(0);
     let customer = customers::get(&ctx.db, id).await?.ok_or(ApiError::NotFound)?;
+    let details = customers::details(&ctx.db, id).await?.ok_or(ApiError::NotFound)?;
     let products = customers::holdings(&ctx.db, id).await?;
     let filter = CaseFilter { customer_id: Some(id.to_string()), ..CaseFilter::default() };
     let user = ctx.user()?;
     let cases = cases::list(&ctx.db, &filter, &user.id, None, PROFILE_CASES, ctx.now).await?.items;
-    json(200, &CustomerProfile { customer, products, cases })
+    json(
+        200,
+        &CustomerProfile {
+            customer,
+            id_number_masked: details.id_number.as_deref().map(mask_id_number),
+            risk_tolerance: details.risk_tolerance,
+            consent_contact: details.consent_contact != 0,
+            products,
+            cases,
+        },
+    )
+}
+
+/// Shows one masked detail in full. The audit event (who, which customer, which detail) is
+/// written in the same batch as the read, so no reveal goes unrecorded.
+pub async fn reveal(mut ctx: Ctx) -> Result<Response, ApiError> {
+    #[derive(Deserialize)]
+    struct Value {
+        value: Option<String>,
+    }
+    let body: RevealRequest = ctx.body().await?;
+    let id = ctx.param(0).to_string();
+    customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
+    let user = ctx.user()?;
+    let action = format!("customer_revealed_{}", body.field.as_str());
+    let results = ctx
+        .db
+        .batch(vec![
+            audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), &action, "customer", Some(&id), Guard::None)?,
+            customers::reveal(&ctx.db, &id, body.field)?,
+        ])
+        .await?;
+    let value = results.get(1).map(|r| r.results::<Value>()).transpose()?.and_then(|rows| rows.into_iter().next()).and_then(|v| v.value);
+    json(200, &Revealed { field: body.field, value })
 }

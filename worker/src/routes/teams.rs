@@ -33,3 +33,8 @@ pub async fn update(mut ctx: Ctx) -> Result<Response, ApiError> {
     }
     json(200, &team)
 }
+
+/// `GET /api/staff`: active staff, for handing a case over.
+pub async fn staff(ctx: Ctx) -> Result<Response, ApiError> {
+    json(200, &crate::db::users::staff(&ctx.db).await?)
+}

@@ -13,6 +13,9 @@ use leptos_router::path;
 
 use components::shell::Shell;
 use pages::case::CasePage;
+use pages::complaints::ComplaintsPage;
+use pages::contact::ContactPage;
+use pages::customers::{CustomerPage, CustomersPage};
 use pages::login::LoginPage;
 use pages::new_case::NewCasePage;
 use pages::not_built::{NotBuilt, Section};
@@ -34,13 +37,15 @@ fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/contact") view=ContactPage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/queue"/> }/>
                     <Route path=path!("queue") view=QueuePage/>
                     <Route path=path!("cases/new") view=NewCasePage/>
                     <Route path=path!("cases/:id") view=CasePage/>
-                    <Route path=path!("complaints") view=|| view! { <NotBuilt section=Section::Complaints/> }/>
-                    <Route path=path!("customers") view=|| view! { <NotBuilt section=Section::Customers/> }/>
+                    <Route path=path!("complaints") view=ComplaintsPage/>
+                    <Route path=path!("customers") view=CustomersPage/>
+                    <Route path=path!("customers/:id") view=CustomerPage/>
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
                     <Route path=path!("surveys") view=|| view! { <NotBuilt section=Section::Surveys/> }/>
                     <Route path=path!("dashboard") view=|| view! { <NotBuilt section=Section::Dashboard/> }/>

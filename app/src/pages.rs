@@ -1,6 +1,9 @@
 //! One module per route.
 
 pub mod case;
+pub mod complaints;
+pub mod contact;
+pub mod customers;
 pub mod login;
 pub mod new_case;
 pub mod not_built;

@@ -90,6 +90,20 @@ impl Browser {
         }
     }
 
+    /// Resizes the window, e.g. to 1280×720 for a laptop-sized look.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client.set_window_size(width, height).await.expect("resize");
+    }
+
+    /// Waits until the element's text contains `wanted`, and returns the text.
+    pub async fn wait_text(&self, test_id: &str, wanted: &str) -> String {
+        wait_for(&format!("[data-testid='{test_id}'] to contain {wanted:?}"), || async {
+            let text = self.client.find(Locator::Css(&format!("[data-testid='{test_id}']"))).await.ok()?.text().await.ok()?;
+            text.contains(wanted).then_some(text)
+        })
+        .await
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }

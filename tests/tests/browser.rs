@@ -79,8 +79,8 @@ async fn an_agent_creates_an_inquiry_and_finds_it_in_the_queue_with_its_due_time
 #[tokio::test]
 async fn each_role_sees_the_sections_it_may_use() {
     let table = [
-        (AGENT, "客服人员", vec!["nav-queue", "nav-complaints", "nav-customers", "nav-follow-ups"], vec!["nav-dashboard", "nav-surveys", "nav-settings"]),
-        (SUPERVISOR, "客服主管", vec!["nav-queue", "nav-dashboard"], vec!["nav-surveys", "nav-settings"]),
+        (AGENT, "客服人员", vec!["nav-queue", "nav-customers", "nav-follow-ups"], vec!["nav-complaints", "nav-dashboard", "nav-surveys", "nav-settings"]),
+        (SUPERVISOR, "客服主管", vec!["nav-queue", "nav-complaints", "nav-dashboard"], vec!["nav-surveys", "nav-settings"]),
         (ADMIN, "系统管理员", vec!["nav-queue", "nav-dashboard", "nav-surveys", "nav-settings"], vec![]),
     ];
     for (email, role, visible, hidden) in table {
@@ -331,4 +331,187 @@ async fn a_sensitive_case_cannot_be_resolved_while_identity_is_unverified() {
     browser.click("to-resolved").await;
     wait_text(&browser, "case-status", "已解决").await;
     browser.close().await;
+}
+
+/// An open inquiry of a new customer of this test's own, kept by the demo agent.
+async fn inquiry_for(api: &Api, customer_name: &str) -> (String, String) {
+    let customer = api.new_customer(customer_name).await;
+    let reply = api.post("/api/cases", &serde_json::json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "assignee": "me", "complexity": "ordinary",
+        "subject": "信用卡年费怎么收", "description": "想了解金卡年费"
+    })).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    (reply.body["id"].as_str().unwrap().to_string(), customer)
+}
+
+#[tokio::test]
+async fn two_agents_edit_one_case_and_the_second_sees_the_change_keeps_the_draft_and_retries() {
+    let api = Api::signed_in(AGENT).await;
+    let name = unique("冲突客户");
+    let (id, _) = inquiry_for(&api, &name).await;
+    let first = Browser::open().await;
+    let second = Browser::open().await;
+    first.sign_in(AGENT).await;
+    second.sign_in(SUPERVISOR).await;
+    first.goto(&format!("/cases/{id}")).await;
+    second.goto(&format!("/cases/{id}")).await;
+    first.find("composer").await;
+    second.find("composer").await;
+
+    // The second writes a reply from a canned one, with the customer's name filled in.
+    second.click("canned-open").await;
+    second.fill("canned-search", "年费").await;
+    let item = second.find("canned-item").await;
+    assert!(item.text().await.unwrap().contains("信用卡年费说明"));
+    item.click().await.unwrap();
+    let draft = wait_for("the canned reply in the draft", || async {
+        let text = second.find("event-body").await.prop("value").await.ok()??;
+        (!text.is_empty()).then_some(text)
+    })
+    .await;
+    assert!(draft.starts_with(&format!("{name}您好")), "the customer's name is filled in: {draft}");
+    assert!(!draft.contains('{'), "no placeholder is left: {draft}");
+
+    // Meanwhile the first saves a note.
+    first.find("event-type").await.select_by_value("note").await.unwrap();
+    first.fill("event-body", "客户来电补充：持卡已满一年").await;
+    first.click("event-submit").await;
+    first.wait_text("timeline", "客户来电补充").await;
+
+    // The second's save meets the first's change: nothing is overwritten, the change is shown,
+    // and the draft is still there to send again.
+    second.click("event-submit").await;
+    let banner = second.wait_text("conflict", "客户来电补充").await;
+    assert!(banner.contains("张伟"), "the banner names who changed it: {banner}");
+    second.screenshot("case-conflict-zh").await;
+    let kept = second.find("event-body").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(kept, draft, "the draft survives the conflict");
+    second.click("event-submit").await;
+    second.wait_text("timeline", "次年起当年刷卡满6次").await;
+    wait_for("the banner to go", || async { (!second.has("conflict").await).then_some(()) }).await;
+
+    let stored = api.get(&format!("/api/cases/{id}")).await.body;
+    let kinds: Vec<&str> = stored["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "note").count(), 1, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "reply").count(), 1, "{kinds:?}");
+    assert_eq!(stored["status"], "responded", "the reply counted as the first response");
+    first.close().await;
+    second.close().await;
+}
+
+#[tokio::test]
+async fn an_agent_opens_the_customer_360_reveals_the_phone_and_escalates_the_case() {
+    let api = Api::signed_in(AGENT).await;
+    let name = unique("全景客户");
+    let (id, _) = inquiry_for(&api, &name).await;
+    let browser = Browser::open().await;
+    browser.resize(1280, 720).await;
+    browser.sign_in(AGENT).await;
+    browser.find("case-table").await;
+    browser.screenshot("queue-zh-1280x720").await;
+    browser.goto(&format!("/cases/{id}")).await;
+    browser.find("composer").await;
+    browser.screenshot("case-zh-1280x720").await;
+
+    browser.click("case-customer-link").await;
+    assert_eq!(browser.text("customer-title").await, name);
+    let phone = browser.text("customer-phone").await;
+    assert!(phone.starts_with("139****1234"), "masked by default: {phone}");
+    assert_eq!(browser.find("customer-timeline").await.text().await.unwrap().matches("KF").count(), 1);
+    browser.screenshot("customer-zh-1280x720").await;
+    browser.click("reveal-phone").await;
+    browser.wait_text("customer-phone", "139 0000 1234").await;
+
+    browser.click("language-switch").await;
+    browser.wait_text("customer-page", "Customer 360°").await;
+    browser.screenshot("customer-en-1280x720").await;
+    browser.click("nav-queue").await;
+    browser.find("case-table").await;
+    browser.screenshot("queue-en-1280x720").await;
+    browser.goto(&format!("/cases/{id}")).await;
+    browser.wait_text("hand-over", "Hand over").await;
+    browser.screenshot("case-en-1280x720").await;
+
+    browser.fill("hand-over-reason", "Customer asks for a supervisor").await;
+    browser.click("escalate").await;
+    browser.wait_text("timeline", "Escalated to a supervisor").await;
+    let timeline = browser.text("timeline").await;
+    assert!(timeline.contains("→ 李娜"), "the timeline names the supervisor: {timeline}");
+    browser.click("language-switch").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_customer_files_a_complaint_from_the_web_form_without_signing_in() {
+    let browser = Browser::open().await;
+    browser.goto("/login").await;
+    browser.click("contact-link").await;
+    browser.click("contact-complaint").await;
+    let name = unique("表单客户");
+    browser.fill("contact-name", &name).await;
+    browser.fill("contact-subject", "网银转账失败却扣款").await;
+    browser.fill("contact-description", "11月20日网银转账显示失败，但账户已扣款500元").await;
+    browser.click("contact-submit").await;
+    let error = browser.text("contact-error").await;
+    assert!(error.contains("手机号码或电子邮件"), "the form says what is missing: {error}");
+    browser.fill("contact-phone", "13700001111").await;
+    browser.click("contact-submit").await;
+    let reference = browser.text("receipt-reference").await;
+    assert!(reference.starts_with("KF"), "{reference}");
+    browser.screenshot("contact-receipt-zh").await;
+
+    let agent = Api::signed_in(AGENT).await;
+    let found = agent.get(&format!("/api/customers?q={}", "13700001111")).await.body;
+    let customer = found["items"].as_array().unwrap().iter().find(|c| c["name"] == name.as_str()).expect("the customer");
+    let cases = agent.cases_of(customer["id"].as_str().unwrap()).await;
+    assert_eq!((cases[0]["reference"].as_str(), cases[0]["channel"].as_str()), (Some(reference.as_str()), Some("web_form")));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_repeated_complaint_is_offered_for_merging_and_a_supervisor_finds_it_in_the_register() {
+    let api = Api::signed_in(AGENT).await;
+    let name = unique("重复投诉");
+    let customer = api.new_customer(&name).await;
+    let earlier = api.post("/api/cases", &serde_json::json!({
+        "kind": "complaint", "channel": "phone", "customer_id": customer, "subject": "理财赎回延迟", "description": "赎回五天未到账"
+    })).await.body;
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.goto("/cases/new").await;
+    browser.fill("customer-search", &name).await;
+    browser.click("customer-result").await;
+    browser.find("case-kind").await.select_by_value("complaint").await.unwrap();
+    browser.fill("case-subject", "理财赎回延迟（再次来电）").await;
+    browser.fill("case-description", "客户再次来电催促，无新情况").await;
+    let offer = browser.wait_text("merge-offer", earlier["reference"].as_str().unwrap()).await;
+    assert!(offer.contains("理财赎回延迟"), "{offer}");
+    browser.screenshot("new-case-merge-offer-zh").await;
+    browser.click("merge-into").await;
+    browser.wait_text("case-reference", earlier["reference"].as_str().unwrap()).await;
+    let cases = api.cases_of(&customer).await;
+    assert_eq!(cases.len(), 2);
+    let repeat = cases.iter().find(|c| c["id"] != earlier["id"]).unwrap();
+    assert_eq!(repeat["status"], "closed", "the repeat is closed as merged");
+    let detail = api.get(&format!("/api/cases/{}", repeat["id"].as_str().unwrap())).await.body;
+    assert_eq!(detail["complaint"]["merged_into"], earlier["id"]);
+    browser.close().await;
+
+    let boss = Browser::open().await;
+    boss.sign_in(SUPERVISOR).await;
+    boss.click("nav-complaints").await;
+    boss.find("complaint-register").await;
+    boss.find("register-outcome-cell").await;
+    boss.screenshot("complaint-register-zh").await;
+    boss.client.find(fantoccini::Locator::Css("#register-outcome")).await.unwrap().select_by_value("upheld").await.unwrap();
+    wait_for("only upheld complaints", || async {
+        let cells = boss.client.find_all(fantoccini::Locator::Css("[data-testid='register-outcome-cell']")).await.ok()?;
+        let mut texts = Vec::new();
+        for c in cells {
+            texts.push(c.text().await.ok()?);
+        }
+        (!texts.is_empty() && texts.iter().all(|t| t == "投诉成立")).then_some(())
+    })
+    .await;
+    boss.close().await;
 }

@@ -1,7 +1,7 @@
 //! One case: its header, every clock with its state, the description, the timeline (oldest
 //! first), and the composer for replies, internal notes and call logs.
 
-use domain::api::{AssignmentReason, Case, CaseDetail, ComplaintAction, ComplaintRecord, NewEvent, TransitionRequest};
+use domain::api::{AssignmentReason, Case, CaseDetail, ComplaintAction, ComplaintRecord, TransitionRequest};
 use domain::lifecycle::{Opinion, Outcome, RedressType, ROOT_CAUSES};
 use domain::sla::PauseReason;
 use domain::{CaseKind, EventType, Status};
@@ -16,11 +16,29 @@ use crate::components::time::full;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
+mod composer;
+use composer::{Composer, HandOver};
+
+/// What outlives a reload of the case: the composer's draft, and the events the user had seen
+/// when their save met someone else's change (a 409), so the page can show what changed.
+#[derive(Clone, Copy)]
+struct Workbench {
+    draft: RwSignal<String>,
+    kind: RwSignal<String>,
+    seen: RwSignal<Option<Vec<String>>>,
+}
+
 #[component]
 pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let detail = LocalResource::new(move || api::get_case(id()));
+    let bench = Workbench {
+        draft: RwSignal::new(String::new()),
+        kind: RwSignal::new(EventType::Reply.as_str().to_string()),
+        seen: RwSignal::new(None),
+    };
+    provide_context(bench);
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
@@ -30,6 +48,71 @@ pub fn CasePage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+fn is_conflict(e: &ApiError) -> bool {
+    matches!(e, ApiError::Api { code, .. } if code == "version_conflict")
+}
+
+/// Handles the answer to a change: reload on success; on a version conflict remember what the
+/// user had seen and reload, so the banner shows what changed and their input stays; otherwise
+/// show the error.
+/// Runs after an `await`, outside any reactive owner: the caller passes the page's `Workbench`.
+fn settle<T>(result: Result<T, ApiError>, bench: Workbench, error: RwSignal<Option<ApiError>>, on_change: Callback<()>, seen: Vec<String>) -> bool {
+    match result {
+        Ok(_) => {
+            bench.seen.set(None);
+            on_change.run(());
+            true
+        }
+        Err(e) if is_conflict(&e) => {
+            bench.seen.set(Some(seen));
+            on_change.run(());
+            false
+        }
+        Err(e) => {
+            error.set(Some(e));
+            false
+        }
+    }
+}
+
+/// The banner after a 409: the events saved by others since the user last loaded the case.
+/// It sits above the composer, where the user just tried to save.
+#[component]
+fn ConflictBanner(case: CaseDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let bench = expect_context::<Workbench>();
+    let changes = move || {
+        let seen = bench.seen.get()?;
+        Some(case.events.iter().filter(|e| !seen.contains(&e.id)).cloned().collect::<Vec<_>>())
+    };
+    move || {
+        changes().map(|events| view! {
+            <section class="conflict" role="alert" data-testid="conflict" aria-labelledby="conflict-title">
+                <h2 id="conflict-title">{move || i18n.get().tr("有人刚刚修改了这个案件", "Someone changed this case while you were working")}</h2>
+                <p>{move || i18n.get().tr(
+                    "您的操作没有保存，以免覆盖对方的修改。以下是对方所做的更改；您填写的内容仍然保留，请核对后重新提交。",
+                    "Your change was not saved, so theirs is not overwritten. Here is what they changed; what you typed is kept: check it and send again.")}</p>
+                <ul data-testid="conflict-changes">
+                    {events.into_iter().map(|e| {
+                        let kind = e.kind;
+                        view! {
+                            <li>
+                                <strong>{move || i18n.get().event(kind)}</strong>" · "
+                                {e.author_name.clone().unwrap_or_default()}" · "
+                                <time datetime=e.created_at.to_rfc3339()>{full(e.created_at)}</time>
+                                {(!e.body.is_empty() && kind != EventType::Assigned).then(|| view! { <span class="muted">" — "{e.body.chars().take(120).collect::<String>()}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <button type="button" class="button" data-testid="conflict-dismiss" on:click=move |_| bench.seen.set(None)>
+                    {move || i18n.get().tr("知道了", "Got it")}
+                </button>
+            </section>
+        })
     }
 }
 
@@ -45,6 +128,7 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
     let resolution = c.resolution_due_at;
     let step_due = c.step_due_at;
     let regulatory = c.regulatory_due_at;
+    let seen: Vec<String> = case.events.iter().map(|e| e.id.clone()).collect();
     view! {
         <section class="page" aria-labelledby="page-title" data-testid="case-page">
             <div class="page-head">
@@ -54,9 +138,9 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                 </div>
                 <SlaBadge case=c.clone()/>
             </div>
-            {c.sensitive.then(|| view! { <FraudWarning case=c.clone() on_change/> })}
+            {c.sensitive.then(|| view! { <FraudWarning case=c.clone() seen=seen.clone() on_change/> })}
             <dl class="facts">
-                <div><dt>{move || t().customer}</dt><dd data-testid="case-customer">{c.customer_name.clone()}</dd></div>
+                <div><dt>{move || t().customer}</dt><dd data-testid="case-customer"><a href=format!("/customers/{}", c.customer_id) data-testid="case-customer-link">{c.customer_name.clone()}</a></dd></div>
                 <div><dt>{move || t().kind}</dt><dd data-testid="case-kind">{move || i18n.get().kind(kind)}</dd></div>
                 <div><dt>{move || t().status}</dt><dd data-testid="case-status">{move || i18n.get().status(status)}</dd></div>
                 <div><dt>{move || t().channel}</dt><dd>{move || i18n.get().channel(channel)}</dd></div>
@@ -111,6 +195,7 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                                 <span class="event-type">{move || i18n.get().event(kind)}</span>
                                 {moved_to.map(|s| view! { <span class="event-status" data-testid="event-status">"→ "{move || i18n.get().status(s)}</span> })}
                                 {step_to.map(|s| view! { <span class="event-status">"→ "{move || i18n.get().step(s)}</span> })}
+                                {e.assignee_name.clone().map(|name| view! { <span class="event-status" data-testid="event-assignee">"→ "{name}</span> })}
                                 <span class="muted">{e.author_name.clone().unwrap_or_default()}</span>
                                 <time class="muted" datetime=e.created_at.to_rfc3339()>{full(e.created_at)}</time>
                             </div>
@@ -123,80 +208,31 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                 }).collect_view()}
             </ol>
             {match case.complaint.clone() {
-                Some(record) => view! { <ComplaintPanel case=c.clone() record on_change/> }.into_any(),
-                None => view! { <Actions case=c.clone() on_change/> }.into_any(),
+                Some(record) => view! { <ComplaintPanel case=c.clone() record seen=seen.clone() on_change/> }.into_any(),
+                None => view! { <Actions case=c.clone() seen=seen.clone() on_change/> }.into_any(),
             }}
-            <Composer case_id=c.id.clone() version=c.version on_change/>
+            {c.status.is_open().then(|| view! { <HandOver case=c.clone() seen=seen.clone() on_change/> })}
+            <ConflictBanner case=case.clone()/>
+            <Composer case=c.clone() seen on_change/>
         </section>
     }
 }
 
-#[component]
-fn Composer(case_id: String, version: i64, on_change: Callback<()>) -> impl IntoView {
-    let i18n = use_i18n();
-    let t = move || i18n.get().t();
-    let kind = RwSignal::new(EventType::Reply.as_str().to_string());
-    let body = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let event = NewEvent { kind: kind.get_untracked().parse().unwrap_or(EventType::Note), body: body.get_untracked(), version };
-        let case_id = case_id.clone();
-        saving.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::add_event(case_id, event).await;
-            saving.set(false);
-            match result {
-                Ok(_) => {
-                    body.set(String::new());
-                    on_change.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    view! {
-        <form class="composer card" on:submit=submit novalidate data-testid="composer">
-            <h2>{move || t().composer}</h2>
-            <div class="field">
-                <label for="event-type">{move || t().event_type}</label>
-                <select id="event-type" data-testid="event-type" bind:value=kind>
-                    {[EventType::Reply, EventType::Note, EventType::Call].into_iter().map(|k| view! {
-                        <option value=k.as_str()>{move || i18n.get().event(k)}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="event-body">{move || t().event_body}</label>
-                <textarea id="event-body" rows="4" data-testid="event-body" bind:value=body></textarea>
-            </div>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> })}
-            <button type="submit" class="button primary" data-testid="event-submit" disabled=move || saving.get()>
-                {move || if saving.get() { t().saving } else { t().add_event }}
-            </button>
-        </form>
-    }
-}
-
 /// Sends a transition; on success the page reloads the case, on failure it shows why.
-fn send_transition(case_id: String, request: TransitionRequest, busy: RwSignal<bool>, error: RwSignal<Option<ApiError>>, on_change: Callback<()>) {
+fn send_transition(case_id: String, request: TransitionRequest, bench: Workbench, busy: RwSignal<bool>, error: RwSignal<Option<ApiError>>, on_change: Callback<()>, seen: Vec<String>) {
     busy.set(true);
     error.set(None);
     spawn_local(async move {
         let result = api::transition(case_id, request).await;
         busy.set(false);
-        match result {
-            Ok(_) => on_change.run(()),
-            Err(e) => error.set(Some(e)),
-        }
+        settle(result, bench, error, on_change, seen);
     });
 }
 
 /// The moves the lifecycle allows this user from here, and only those.
 #[component]
-fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
+fn Actions(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl IntoView {
+    let bench = expect_context::<Workbench>();
     let i18n = use_i18n();
     let session = use_session();
     let t = move || i18n.get().t();
@@ -234,7 +270,7 @@ fn Actions(case: Case, on_change: Callback<()>) -> impl IntoView {
     let case_id = case.id.clone();
     let run = move |to: Status| {
         let text = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
-        send_transition(case_id.clone(), request(to, text), busy, error, on_change);
+        send_transition(case_id.clone(), request(to, text), bench, busy, error, on_change, seen.clone());
     };
     let label = move |to: Status| match (from, to) {
         (Status::New, Status::Assigned) => t().act_take,
@@ -418,7 +454,8 @@ impl ComplaintFields {
 }
 
 #[component]
-fn ComplaintPanel(case: Case, record: ComplaintRecord, on_change: Callback<()>) -> impl IntoView {
+fn ComplaintPanel(case: Case, record: ComplaintRecord, seen: Vec<String>, on_change: Callback<()>) -> impl IntoView {
+    let bench = expect_context::<Workbench>();
     let i18n = use_i18n();
     let session = use_session();
     let t = move || i18n.get().t();
@@ -430,10 +467,11 @@ fn ComplaintPanel(case: Case, record: ComplaintRecord, on_change: Callback<()>) 
     let busy = RwSignal::new(false);
     let version = case.version;
     let case_id = StoredValue::new(case.id.clone());
+    let seen = StoredValue::new(seen);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(act) = active.get_untracked() else { return };
-        send_transition(case_id.get_value(), act.request(version, &fields), busy, error, on_change);
+        send_transition(case_id.get_value(), act.request(version, &fields), bench, busy, error, on_change, seen.get_value());
     };
     let needs_reason = move || matches!(active.get(), Some(Act::Investigate | Act::Feedback | Act::Pause | Act::RequestExtension | Act::Review));
     let record_view = view! {
@@ -555,7 +593,7 @@ fn assignment_text(lang: crate::i18n::Lang, why: &AssignmentReason) -> String {
 
 /// The fraud-risk warning of a sensitive case, with how identity was verified.
 #[component]
-fn FraudWarning(case: Case, on_change: Callback<()>) -> impl IntoView {
+fn FraudWarning(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.get().t();
     let method = RwSignal::new(domain::Identity::SmsCode.as_str().to_string());
@@ -564,13 +602,13 @@ fn FraudWarning(case: Case, on_change: Callback<()>) -> impl IntoView {
     let identity = case.identity;
     let id = StoredValue::new(case.id.clone());
     let version = case.version;
+    let seen = StoredValue::new(seen);
+    let bench = expect_context::<Workbench>();
     let record = move |_| {
         let check = domain::api::IdentityCheck { method: method.get_untracked().parse().unwrap_or(domain::Identity::SmsCode), version };
         spawn_local(async move {
-            match api::verify_identity(id.get_value(), check).await {
-                Ok(_) => on_change.run(()),
-                Err(e) => error.set(Some(e)),
-            }
+            let result = api::verify_identity(id.get_value(), check).await;
+            settle(result, bench, error, on_change, seen.get_value());
         });
     };
     view! {

@@ -66,6 +66,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="button" class="button ghost small" data-testid="language-switch" on:click=move |_| i18n.toggle()>
                     {move || t().other_language}
                 </button>
+                <p class="hint"><a href="/contact" data-testid="contact-link">{move || i18n.get().tr("客户？在线咨询或投诉，无需登录", "A customer? Ask us or complain here, no account needed")}</a></p>
             </div>
         </main>
     }

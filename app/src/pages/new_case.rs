@@ -1,7 +1,7 @@
 //! Registering a case: find or create the customer, then channel, subject, description, kind,
 //! complexity and category (the last two detected automatically unless the agent sets them).
 
-use domain::api::{Customer, NewCase, NewCustomer};
+use domain::api::{CaseFilter, ComplaintAction, Customer, NewCase, NewCustomer, StatusFilter, TransitionRequest};
 use domain::case::CATEGORIES;
 use domain::{CaseKind, Channel, Complexity};
 use leptos::prelude::*;
@@ -28,8 +28,9 @@ pub fn NewCasePage() -> impl IntoView {
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // Registers the case; with `merge`, then merges it into that earlier complaint of the same
+    // customer (a repeat with no new facts) and opens the earlier one.
+    let save = move |merge: Option<String>| {
         let Some(c) = customer.get_untracked() else {
             error.set(Some(ApiError::Api { status: 422, code: "missing_field".into(), field: Some("customer_id".into()) }));
             return;
@@ -48,14 +49,44 @@ pub fn NewCasePage() -> impl IntoView {
         saving.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            let result = api::create_case(body).await;
+            let result = match api::create_case(body).await {
+                Ok(case) => match merge {
+                    Some(into) => {
+                        let request = TransitionRequest { action: Some(ComplaintAction::Merge), into: Some(into.clone()), version: case.case.version, ..TransitionRequest::default() };
+                        api::transition(case.case.id, request).await.map(|_| into)
+                    }
+                    None => Ok(case.case.id),
+                },
+                Err(e) => Err(e),
+            };
             saving.set(false);
             match result {
-                Ok(case) => navigate(&format!("/cases/{}", case.case.id), NavigateOptions::default()),
+                Ok(id) => navigate(&format!("/cases/{id}"), NavigateOptions::default()),
                 Err(e) => error.set(Some(e)),
             }
         });
     };
+    let submit = {
+        let save = save.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            save(None);
+        }
+    };
+    // A complaint for a customer who already has one open: offer to merge a repeat into it.
+    let open_complaints = LocalResource::new(move || {
+        let who = customer.get().map(|c| c.id);
+        let complaint = kind.get() == CaseKind::Complaint.as_str();
+        async move {
+            match who.filter(|_| complaint) {
+                Some(id) => {
+                    let filter = CaseFilter { customer_id: Some(id), kind: Some(CaseKind::Complaint), status: Some(StatusFilter::Open), ..CaseFilter::default() };
+                    api::list_cases(filter, None).await.map(|p| p.items).unwrap_or_default()
+                }
+                None => Vec::new(),
+            }
+        }
+    });
     let invalid = move |field: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field()) == Some(field));
 
     view! {
@@ -109,6 +140,34 @@ pub fn NewCasePage() -> impl IntoView {
                     <textarea id="case-description" data-testid="case-description" rows="6" required
                         aria-invalid=move || invalid("description")().to_string() bind:value=description></textarea>
                 </div>
+                {move || {
+                    let earlier = open_complaints.get().unwrap_or_default();
+                    let save = save.clone();
+                    (!earlier.is_empty()).then(|| view! {
+                        <section class="conflict" data-testid="merge-offer" aria-labelledby="merge-title">
+                            <h2 id="merge-title">{move || i18n.get().tr("该客户已有处理中的投诉", "This customer already has an open complaint")}</h2>
+                            <p>{move || i18n.get().tr(
+                                "如果这次投诉没有新的事实，请合并到原投诉，由原承办人一并处理；有新事实时照常登记。",
+                                "If this complaint brings no new facts, merge it into the earlier one so it is handled there; with new facts, register it as usual.")}</p>
+                            <ul>
+                                {earlier.into_iter().map(|c| {
+                                    let save = save.clone();
+                                    let id = c.id.clone();
+                                    view! {
+                                        <li>
+                                            <span class="mono">{c.reference.clone()}</span>" · "{c.subject.clone()}" · "
+                                            <span class="muted">{crate::components::time::full(c.created_at)}</span>" "
+                                            <button type="button" class="button" data-testid="merge-into" disabled=move || saving.get()
+                                                on:click=move |_| save(Some(id.clone()))>
+                                                {move || i18n.get().tr("登记并合并到此投诉", "Register and merge into it")}
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })
+                }}
                 <label class="check">
                     <input type="checkbox" data-testid="case-mine" bind:checked=mine/>
                     {move || t().handle_myself}

@@ -52,10 +52,11 @@ impl Section {
         }
     }
 
-    /// Supervisors watch the dashboard; survey schedules and settings are the admin's.
+    /// Supervisors watch the dashboard and keep the complaint register; survey schedules and
+    /// settings are the admin's.
     pub fn min_role(self) -> Role {
         match self {
-            Section::Dashboard => Role::Supervisor,
+            Section::Dashboard | Section::Complaints => Role::Supervisor,
             Section::Surveys | Section::Settings => Role::Admin,
             _ => Role::Agent,
         }

@@ -20,6 +20,8 @@ use crate::components::feedback::{ErrorPanel, Loading};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
+mod canned;
+
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -55,6 +57,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <FollowUpForm settings/>
                                 <PhraseForm settings/>
                                 <TeamsSection/>
+                                <canned::CannedSection/>
                             </div>
                         }.into_any()
                     }

@@ -1,0 +1,223 @@
+//! Customers: search, and the 360° profile — who they are, what they hold, and every case,
+//! complaint and follow-up in one timeline. Personal details stay masked until an agent reveals
+//! one, which the server records in the audit trail.
+
+use domain::api::{CustomerProfile, RevealField};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::components::A;
+
+use crate::api::{self, ApiError};
+use crate::components::feedback::{Empty, ErrorPanel, Loading};
+use crate::components::sla_badge::SlaBadge;
+use crate::components::time::full;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let query = use_query_map();
+    let navigate = leptos_router::hooks::use_navigate();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let text = RwSignal::new(q());
+    let results = LocalResource::new(move || {
+        let q = q();
+        async move { if q.trim().is_empty() { Ok(None) } else { api::search_customers(q).await.map(Some) } }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let q = text.get_untracked();
+        navigate(&format!("/customers?q={}", js_sys::encode_uri_component(q.trim())), Default::default());
+    };
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || tr("客户", "Customers")}</h1>
+            <form class="search-row" role="search" on:submit=submit>
+                <label for="customer-q">{move || tr("姓名、手机号后四位或电子邮件", "Name, last digits of the phone, or e-mail")}</label>
+                <div class="actions">
+                    <input id="customer-q" type="search" data-testid="customer-q" bind:value=text autofocus/>
+                    <button type="submit" class="button primary" data-testid="customer-search">{move || tr("搜索", "Search")}</button>
+                </div>
+            </form>
+            {move || match results.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorPanel error=e retry=Callback::new(move |_| results.refetch())/> }.into_any(),
+                Some(Ok(None)) => view! {
+                    <Empty title=Signal::derive(move || tr("查找客户", "Find a customer"))
+                        hint=Signal::derive(move || tr("输入姓名开头、手机号后四位或完整电子邮件。", "Type the start of a name, the last four phone digits, or a full e-mail address."))/>
+                }.into_any(),
+                Some(Ok(Some(found))) if found.is_empty() => view! {
+                    <Empty title=Signal::derive(move || tr("没有找到客户", "No customer found"))
+                        hint=Signal::derive(move || tr("换个写法再试，或在新建案件时创建客户。", "Try another spelling, or create the customer when you register a case."))/>
+                }.into_any(),
+                Some(Ok(Some(found))) => view! {
+                    <div class="table-wrap">
+                        <table class="cases" data-testid="customer-results">
+                            <thead><tr>
+                                <th scope="col">{move || i18n.get().t().customer_name}</th>
+                                <th scope="col">{move || i18n.get().t().phone}</th>
+                                <th scope="col">{move || tr("电子邮件", "E-mail")}</th>
+                                <th scope="col">{move || tr("客户层级", "Segment")}</th>
+                                <th scope="col">{move || tr("客户类型", "Lifecycle")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {found.into_iter().map(|c| {
+                                    let (segment, lifecycle) = (c.segment, c.lifecycle);
+                                    view! {
+                                        <tr data-testid="customer-row">
+                                            <td><a href=format!("/customers/{}", c.id) data-testid="customer-link">{c.name.clone()}</a></td>
+                                            <td class="mono">{c.phone_masked.clone().unwrap_or_default()}</td>
+                                            <td>{c.email_masked.clone().unwrap_or_default()}</td>
+                                            <td>{move || i18n.get().segment(segment)}</td>
+                                            <td>{move || lifecycle_label(i18n.get(), lifecycle)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn lifecycle_label(lang: crate::i18n::Lang, l: domain::Lifecycle) -> &'static str {
+    match l {
+        domain::Lifecycle::New => lang.tr("新客户", "New customer"),
+        domain::Lifecycle::Existing => lang.tr("存量客户", "Existing customer"),
+    }
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let profile = LocalResource::new(move || api::customer(id()));
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => view! { <Profile profile=p/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| profile.refetch())/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Profile(profile: CustomerProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let c = profile.customer.clone();
+    let (segment, lifecycle) = (c.segment, c.lifecycle);
+    let consent = profile.consent_contact;
+    let risk = profile.risk_tolerance.clone().unwrap_or_else(|| "—".into());
+    let cases = profile.cases.clone();
+    view! {
+        <section class="page" aria-labelledby="page-title" data-testid="customer-page">
+            <div class="page-head">
+                <div>
+                    <p class="muted">{move || tr("客户 360° 视图", "Customer 360°")}</p>
+                    <h1 id="page-title" data-testid="customer-title">{c.name.clone()}</h1>
+                </div>
+                <A href="/customers" attr:class="button ghost">{move || tr("返回客户搜索", "Back to customer search")}</A>
+            </div>
+            <dl class="facts">
+                <div><dt>{move || tr("客户层级", "Segment")}</dt><dd data-testid="customer-segment">{move || i18n.get().segment(segment)}</dd></div>
+                <div><dt>{move || tr("客户类型", "Lifecycle")}</dt><dd>{move || lifecycle_label(i18n.get(), lifecycle)}</dd></div>
+                <div><dt>{move || tr("风险承受能力", "Risk tolerance")}</dt><dd>{risk.clone()}</dd></div>
+                <div><dt>{move || tr("同意联系", "Consented to contact")}</dt>
+                    <dd>{move || if consent { tr("是", "Yes") } else { tr("否", "No") }}</dd></div>
+                <div><dt>{move || tr("客户起始日", "Customer since")}</dt><dd>{full(c.created_at)}</dd></div>
+                <Masked customer_id=c.id.clone() field=RevealField::Phone masked=c.phone_masked.clone()/>
+                <Masked customer_id=c.id.clone() field=RevealField::Email masked=c.email_masked.clone()/>
+                <Masked customer_id=c.id.clone() field=RevealField::IdNumber masked=profile.id_number_masked.clone()/>
+            </dl>
+            <h2>{move || tr("持有产品", "Products held")}</h2>
+            {if profile.products.is_empty() {
+                view! { <p class="muted">{move || tr("未持有本行产品。", "Holds no products with us.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="chips" data-testid="customer-products">
+                        {profile.products.iter().map(|p| {
+                            let (zh, en) = (p.name_zh.clone(), p.name_en.clone());
+                            let since = p.since.format("%Y-%m").to_string();
+                            view! { <li class="chip">{move || if i18n.get() == crate::i18n::Lang::Zh { zh.clone() } else { en.clone() }}<span class="muted">" · "{since}</span></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <h2>{move || tr("服务记录", "Service history")}</h2>
+            <p class="hint">{move || tr("咨询、投诉与回访，最新在前。", "Inquiries, complaints and follow-ups, newest first.")}</p>
+            {if cases.is_empty() {
+                view! { <Empty title=Signal::derive(move || tr("暂无服务记录", "No cases yet")) hint=Signal::derive(move || tr("该客户还没有咨询、投诉或回访。", "This customer has no inquiries, complaints or follow-ups."))/> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline" data-testid="customer-timeline">
+                        {cases.into_iter().map(|case| {
+                            let (kind, status) = (case.kind, case.status);
+                            view! {
+                                <li class=format!("event event-{}", kind.as_str()) data-testid="customer-case">
+                                    <div class="event-head">
+                                        <span class="event-type">{move || i18n.get().kind(kind)}</span>
+                                        <a class="mono" href=format!("/cases/{}", case.id)>{case.reference.clone()}</a>
+                                        <span class="event-status">{move || i18n.get().status(status)}</span>
+                                        <time class="muted" datetime=case.created_at.to_rfc3339()>{full(case.created_at)}</time>
+                                        {status.is_open().then(|| view! { <SlaBadge case=case.clone()/> })}
+                                    </div>
+                                    <p class="event-body">{case.subject.clone()}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A masked personal detail with a button that reveals it; the reveal is audited server-side.
+#[component]
+fn Masked(customer_id: String, field: RevealField, masked: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let shown = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let has_value = masked.is_some();
+    let masked = masked.unwrap_or_else(|| "—".into());
+    let id = StoredValue::new(customer_id);
+    let label = move || match field {
+        RevealField::Phone => i18n.get().t().phone,
+        RevealField::Email => tr("电子邮件", "E-mail"),
+        RevealField::IdNumber => tr("身份证号", "ID number"),
+    };
+    let reveal = move |_| {
+        spawn_local(async move {
+            match api::reveal(id.get_value(), field).await {
+                Ok(r) => shown.set(Some(r.value.unwrap_or_default())),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div>
+            <dt>{label}</dt>
+            <dd class="mono" data-testid=format!("customer-{}", field.as_str()) aria-live="polite">
+                {move || shown.get().unwrap_or_else(|| masked.clone())}
+                {(has_value).then(|| view! {
+                    <Show when=move || shown.get().is_none()>
+                        <button type="button" class="button ghost reveal" data-testid=format!("reveal-{}", field.as_str()) on:click=reveal
+                            title=move || tr("查看完整信息（将记入审计日志）", "Show in full (recorded in the audit trail)")>
+                            {move || tr("查看", "Reveal")}
+                        </button>
+                    </Show>
+                })}
+                {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e.message(i18n.get())}</span> })}
+            </dd>
+        </div>
+    }
+}

@@ -66,7 +66,7 @@ pub fn ContactPage() -> impl IntoView {
                         <section class="receipt" role="status" data-testid="receipt">
                             <p>{move || if kind == CaseKind::Complaint { tr("您的投诉已登记，受理编号：", "Your complaint is registered. Your reference:") } else { tr("您的咨询已受理，受理编号：", "We have your question. Your reference:") }}</p>
                             <p class="mono" data-testid="receipt-reference">{r.reference.clone()}</p>
-                            <p>{move || tr("我们将在以下时间前答复您：", "We will answer you by:")}" "<time datetime=r.first_response_due_at.to_rfc3339()>{full(r.first_response_due_at)}</time></p>
+                            <p>{move || tr("我们将在以下时间前答复您：", "We will answer you by:")}" "<time datetime=r.first_response_due_at.to_rfc3339()>{full(r.first_response_due_at)}</time>{move || tr("（北京时间）", " (Beijing time)")}</p>
                             <p class="muted">{move || tr("请保存此编号，来电或来信时提供可加快查询。", "Keep this reference; quoting it when you contact us speeds things up.")}</p>
                         </section>
                     }.into_any()

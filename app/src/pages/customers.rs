@@ -91,6 +91,19 @@ fn lifecycle_label(lang: crate::i18n::Lang, l: domain::Lifecycle) -> &'static st
     }
 }
 
+/// The suitability assessment's risk level (C1–C5 in Chinese banks' terms).
+fn risk_label(lang: crate::i18n::Lang, code: Option<&str>) -> &'static str {
+    match code {
+        Some("conservative") => lang.tr("保守型（C1）", "Conservative (C1)"),
+        Some("moderate") => lang.tr("稳健型（C2）", "Moderate (C2)"),
+        Some("balanced") => lang.tr("平衡型（C3）", "Balanced (C3)"),
+        Some("growth") => lang.tr("成长型（C4）", "Growth (C4)"),
+        Some("aggressive") => lang.tr("进取型（C5）", "Aggressive (C5)"),
+        Some(_) => lang.tr("其他", "Other"),
+        None => lang.tr("未评估", "Not assessed"),
+    }
+}
+
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
@@ -115,7 +128,7 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
     let c = profile.customer.clone();
     let (segment, lifecycle) = (c.segment, c.lifecycle);
     let consent = profile.consent_contact;
-    let risk = profile.risk_tolerance.clone().unwrap_or_else(|| "—".into());
+    let risk = profile.risk_tolerance.clone();
     let cases = profile.cases.clone();
     view! {
         <section class="page" aria-labelledby="page-title" data-testid="customer-page">
@@ -129,7 +142,7 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
             <dl class="facts">
                 <div><dt>{move || tr("客户层级", "Segment")}</dt><dd data-testid="customer-segment">{move || i18n.get().segment(segment)}</dd></div>
                 <div><dt>{move || tr("客户类型", "Lifecycle")}</dt><dd>{move || lifecycle_label(i18n.get(), lifecycle)}</dd></div>
-                <div><dt>{move || tr("风险承受能力", "Risk tolerance")}</dt><dd>{risk.clone()}</dd></div>
+                <div><dt>{move || tr("风险承受能力", "Risk tolerance")}</dt><dd>{move || risk_label(i18n.get(), risk.as_deref())}</dd></div>
                 <div><dt>{move || tr("同意联系", "Consented to contact")}</dt>
                     <dd>{move || if consent { tr("是", "Yes") } else { tr("否", "No") }}</dd></div>
                 <div><dt>{move || tr("客户起始日", "Customer since")}</dt><dd>{full(c.created_at)}</dd></div>

@@ -226,3 +226,7 @@ pub async fn complaints(filter: ComplaintFilter, cursor: Option<String>) -> ApiR
 pub async fn file_public_case(request: PublicCaseRequest) -> ApiResult<PublicCaseReceipt> {
     post("/api/public/cases", &request).await
 }
+
+pub async fn classify(subject: String, description: String) -> ApiResult<domain::classify::Suggestion> {
+    post("/api/classify", &domain::api::ClassifyRequest { subject, description }).await
+}

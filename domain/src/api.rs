@@ -549,6 +549,21 @@ pub struct CaseEvent {
     pub assignee_name: Option<String>,
 }
 
+/// `POST /api/classify`: what the classifier suggests for a case being typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifyRequest {
+    pub subject: String,
+    pub description: String,
+}
+
+impl Validate for ClassifyRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        optional_text("subject", &self.subject, SUBJECT_MAX)?;
+        optional_text("description", &self.description, TEXT_MAX)
+    }
+}
+
 /// An active member of staff, as the reassign picker lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffMember {

@@ -26,7 +26,7 @@ pub struct CategoryPhrases {
 }
 
 /// What the classifier suggests for a case. Confidences are percentages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     pub category: String,
     pub category_confidence: u8,

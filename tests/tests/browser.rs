@@ -484,6 +484,8 @@ async fn a_repeated_complaint_is_offered_for_merging_and_a_supervisor_finds_it_i
     browser.find("case-kind").await.select_by_value("complaint").await.unwrap();
     browser.fill("case-subject", "理财赎回延迟（再次来电）").await;
     browser.fill("case-description", "客户再次来电催促，无新情况").await;
+    let suggested = browser.wait_text("suggestion", "理财").await;
+    assert!(suggested.contains("普通"), "the suggestion names the complexity: {suggested}");
     let offer = browser.wait_text("merge-offer", earlier["reference"].as_str().unwrap()).await;
     assert!(offer.contains("理财赎回延迟"), "{offer}");
     browser.screenshot("new-case-merge-offer-zh").await;

@@ -224,3 +224,16 @@ async fn the_web_form_is_rate_limited_per_contact() {
     let customer = agent.get(&format!("/api/customers?q={email}")).await.body["items"][0]["id"].as_str().unwrap().to_string();
     assert_eq!(agent.cases_of(&customer).await.len(), 5, "the refused form stored nothing");
 }
+
+#[tokio::test]
+async fn the_classifier_suggests_while_the_agent_types_and_stores_nothing() {
+    let api = Api::signed_in(AGENT).await;
+    let found = api.post("/api/classify", &json!({"subject": "投诉信用卡年费乱收", "description": "我要投诉，没开卡就扣了年费"})).await;
+    assert_eq!(found.status, 200, "{:?}", found.body);
+    assert_eq!(found.body["category"], "cards");
+    assert_eq!(found.body["is_complaint"], true);
+    assert!(found.body["category_confidence"].as_u64().unwrap() > 0);
+    let long = api.post("/api/classify", &json!({"subject": "x".repeat(201), "description": ""})).await;
+    assert_eq!((long.status, long.field()), (422, Some("subject")));
+    assert_eq!(Api::anonymous().post("/api/classify", &json!({"subject": "a", "description": "b"})).await.status, 401);
+}

@@ -6,6 +6,7 @@ use domain::case::CATEGORIES;
 use domain::{CaseKind, Channel, Complexity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
@@ -27,6 +28,40 @@ pub fn NewCasePage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
+
+    // The classifier's suggestion, asked for once typing pauses (0.4 s), with the admins' rules.
+    let suggestion = RwSignal::new(None::<domain::classify::Suggestion>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let (s, d) = (subject.get(), description.get());
+        if let Some(h) = pending.get_value() {
+            h.clear();
+        }
+        if s.trim().is_empty() && d.trim().is_empty() {
+            suggestion.set(None);
+            return;
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                spawn_local(async move {
+                    if let Ok(found) = api::classify(s, d).await {
+                        suggestion.set(Some(found));
+                    }
+                })
+            },
+            std::time::Duration::from_millis(400),
+        );
+        pending.set_value(handle.ok());
+    });
+    let apply = move |_| {
+        if let Some(found) = suggestion.get_untracked() {
+            category.set(found.category.clone());
+            complexity.set(found.complexity.as_str().to_string());
+            if found.is_complaint {
+                kind.set(CaseKind::Complaint.as_str().to_string());
+            }
+        }
+    };
 
     // Registers the case; with `merge`, then merges it into that earlier complaint of the same
     // customer (a repeat with no new facts) and opens the earlier one.
@@ -140,6 +175,24 @@ pub fn NewCasePage() -> impl IntoView {
                     <textarea id="case-description" data-testid="case-description" rows="6" required
                         aria-invalid=move || invalid("description")().to_string() bind:value=description></textarea>
                 </div>
+                {move || suggestion.get().map(|found| {
+                    let code = found.category.clone();
+                    view! {
+                        <div class="suggestion" role="status" data-testid="suggestion">
+                            <span>{move || i18n.get().tr("系统建议：", "Suggested: ")}</span>
+                            <strong>{move || i18n.get().category(&code)}</strong>
+                            <span class="muted">{format!(" ({}%)", found.category_confidence)}</span>
+                            " · "<strong>{move || i18n.get().complexity(found.complexity)}</strong>
+                            {found.is_complaint.then(|| view! {
+                                " · "<strong>{move || i18n.get().kind(CaseKind::Complaint)}</strong>
+                                <span class="muted">{format!(" ({}%)", found.complaint_confidence)}</span>
+                            })}
+                            <button type="button" class="button ghost small" data-testid="apply-suggestion" on:click=apply>
+                                {move || i18n.get().tr("采用建议", "Use this")}
+                            </button>
+                        </div>
+                    }
+                })}
                 {move || {
                     let earlier = open_complaints.get().unwrap_or_default();
                     let save = save.clone();

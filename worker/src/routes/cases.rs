@@ -513,3 +513,11 @@ pub async fn complaints(ctx: Ctx) -> Result<Response, ApiError> {
     let limit = page_limit(get("limit"))?;
     json(200, &cases::complaint_register(&ctx.db, &filter, get("cursor"), limit, ctx.now).await?)
 }
+
+/// `POST /api/classify`: the classifier's suggestion for a case being typed, with the rules
+/// admins set, so the new-case form shows what saving would choose.
+pub async fn classify(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: domain::api::ClassifyRequest = ctx.body().await?;
+    let rules = rules::load(&ctx.db).await?;
+    json(200, &rules.classifier.classify(&body.subject, &body.description))
+}

@@ -409,6 +409,19 @@ async fn an_agent_opens_the_customer_360_reveals_the_phone_and_escalates_the_cas
     browser.sign_in(AGENT).await;
     browser.find("case-table").await;
     browser.screenshot("queue-zh-1280x720").await;
+    // The status filter narrows the view to one status, served by cases_status_by_due.
+    browser.click("view-open").await;
+    browser.find("filter-status").await.select_by_value("resolved").await.unwrap();
+    wait_for("only resolved cases", || async {
+        let rows = browser.client.find_all(Locator::Css("[data-testid='case-row']")).await.ok()?;
+        let mut texts = Vec::new();
+        for row in rows {
+            texts.push(row.text().await.ok()?);
+        }
+        (!texts.is_empty() && texts.iter().all(|t| t.contains("已解决"))).then_some(())
+    })
+    .await;
+    assert!(browser.client.current_url().await.unwrap().query().unwrap_or("").contains("status=resolved"), "the filter is in the address");
     browser.goto(&format!("/cases/{id}")).await;
     browser.find("composer").await;
     browser.screenshot("case-zh-1280x720").await;

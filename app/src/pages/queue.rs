@@ -3,7 +3,7 @@
 
 use domain::api::{AssigneeFilter, Case, CaseFilter, QueueCounts, SlaFilter, StatusFilter};
 use domain::case::CATEGORIES;
-use domain::{CaseKind, Channel};
+use domain::{CaseKind, Channel, Status};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -91,13 +91,15 @@ pub fn QueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let view = Memo::new(move |_| View::from_param(query.read().get("view").as_deref()));
-    // Narrowing filters from the address: kind, channel, category.
+    // Narrowing filters from the address: kind, channel, category, status (which replaces the
+    // view's "open").
     let narrowing = Memo::new(move |_| {
         let q = query.read();
         CaseFilter {
             kind: q.get("kind").and_then(|k| k.parse().ok()),
             channel: q.get("channel").and_then(|c| c.parse().ok()),
             category: q.get("category").filter(|c| domain::case::is_category(c)),
+            status: q.get("status").and_then(|s| s.parse().ok()).map(StatusFilter::Is),
             ..CaseFilter::default()
         }
     });
@@ -119,7 +121,8 @@ pub fn QueuePage() -> impl IntoView {
         }
         spawn_local(async move {
             let n = narrowing.get_untracked();
-            let filter = CaseFilter { kind: n.kind, channel: n.channel, category: n.category, ..view.get_untracked().filter() };
+            let base = view.get_untracked().filter();
+            let filter = CaseFilter { kind: n.kind, channel: n.channel, category: n.category, status: n.status.or(base.status), ..base };
             let result = api::list_cases(filter, cursor).await;
             if generation.get_value() != gen {
                 return;
@@ -148,7 +151,16 @@ pub fn QueuePage() -> impl IntoView {
     let set_param = Callback::new(move |(key, value): (&'static str, String)| {
         let n = narrowing.get_untracked();
         let mut pairs = vec![("view", view.get_untracked().param().to_string())];
-        let current = [("kind", n.kind.map(|k| k.as_str().to_string())), ("channel", n.channel.map(|c| c.as_str().to_string())), ("category", n.category)];
+        let status = match n.status {
+            Some(StatusFilter::Is(s)) => Some(s.as_str().to_string()),
+            _ => None,
+        };
+        let current = [
+            ("kind", n.kind.map(|k| k.as_str().to_string())),
+            ("channel", n.channel.map(|c| c.as_str().to_string())),
+            ("category", n.category),
+            ("status", status),
+        ];
         for (k, v) in current {
             let v = if k == key { Some(value.clone()).filter(|v| !v.is_empty()) } else { v };
             if let Some(v) = v {
@@ -219,6 +231,13 @@ pub fn QueuePage() -> impl IntoView {
                     on:change:target=move |ev| set_param.run(("channel", ev.target().value()))>
                     <option value="">{move || t().set_any}</option>
                     {Channel::ALL.iter().map(|c| view! { <option value=c.as_str()>{move || i18n.get().channel(*c)}</option> }).collect_view()}
+                </select>
+                <label for="filter-status">{move || t().status}</label>
+                <select id="filter-status" data-testid="filter-status"
+                    prop:value=move || match narrowing.get().status { Some(StatusFilter::Is(s)) => s.as_str().to_string(), _ => String::new() }
+                    on:change:target=move |ev| set_param.run(("status", ev.target().value()))>
+                    <option value="">{move || i18n.get().tr("处理中（全部）", "Open (all)")}</option>
+                    {Status::ALL.iter().map(|s| view! { <option value=s.as_str()>{move || i18n.get().status(*s)}</option> }).collect_view()}
                 </select>
                 <label for="filter-category">{move || t().category}</label>
                 <select id="filter-category" data-testid="filter-category"

@@ -104,6 +104,15 @@ impl Browser {
         .await
     }
 
+    /// The texts of every element with this `data-testid` now, in page order.
+    pub async fn texts(&self, test_id: &str) -> Option<Vec<String>> {
+        let mut texts = Vec::new();
+        for el in self.client.find_all(Locator::Css(&format!("[data-testid='{test_id}']"))).await.ok()? {
+            texts.push(el.text().await.ok()?);
+        }
+        Some(texts)
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }

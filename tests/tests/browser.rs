@@ -413,12 +413,8 @@ async fn an_agent_opens_the_customer_360_reveals_the_phone_and_escalates_the_cas
     browser.click("view-open").await;
     browser.find("filter-status").await.select_by_value("resolved").await.unwrap();
     wait_for("only resolved cases", || async {
-        let rows = browser.client.find_all(Locator::Css("[data-testid='case-row']")).await.ok()?;
-        let mut texts = Vec::new();
-        for row in rows {
-            texts.push(row.text().await.ok()?);
-        }
-        (!texts.is_empty() && texts.iter().all(|t| t.contains("已解决"))).then_some(())
+        let rows = browser.texts("case-row").await?;
+        (!rows.is_empty() && rows.iter().all(|t| t.contains("已解决"))).then_some(())
     })
     .await;
     assert!(browser.client.current_url().await.unwrap().query().unwrap_or("").contains("status=resolved"), "the filter is in the address");
@@ -520,12 +516,8 @@ async fn a_repeated_complaint_is_offered_for_merging_and_a_supervisor_finds_it_i
     boss.screenshot("complaint-register-zh").await;
     boss.client.find(fantoccini::Locator::Css("#register-outcome")).await.unwrap().select_by_value("upheld").await.unwrap();
     wait_for("only upheld complaints", || async {
-        let cells = boss.client.find_all(fantoccini::Locator::Css("[data-testid='register-outcome-cell']")).await.ok()?;
-        let mut texts = Vec::new();
-        for c in cells {
-            texts.push(c.text().await.ok()?);
-        }
-        (!texts.is_empty() && texts.iter().all(|t| t == "投诉成立")).then_some(())
+        let cells = boss.texts("register-outcome-cell").await?;
+        (!cells.is_empty() && cells.iter().all(|t| t == "投诉成立")).then_some(())
     })
     .await;
     boss.close().await;

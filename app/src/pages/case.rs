@@ -39,6 +39,16 @@ pub fn CasePage() -> impl IntoView {
         seen: RwSignal::new(None),
     };
     provide_context(bench);
+    // A draft belongs to its case: opening another case starts a fresh one.
+    Effect::new(move |previous: Option<String>| {
+        let current = id();
+        if previous.is_some_and(|p| p != current) {
+            bench.draft.set(String::new());
+            bench.kind.set(EventType::Reply.as_str().to_string());
+            bench.seen.set(None);
+        }
+        current
+    });
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

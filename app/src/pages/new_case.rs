@@ -88,7 +88,9 @@ pub fn NewCasePage() -> impl IntoView {
                 Ok(case) => match merge {
                     Some(into) => {
                         let request = TransitionRequest { action: Some(ComplaintAction::Merge), into: Some(into.clone()), version: case.case.version, ..TransitionRequest::default() };
-                        api::transition(case.case.id, request).await.map(|_| into)
+                        // If the merge is refused, the new complaint stands: open it rather than
+                        // leave the form to be saved twice.
+                        Ok(api::transition(case.case.id.clone(), request).await.map_or(case.case.id, |_| into))
                     }
                     None => Ok(case.case.id),
                 },

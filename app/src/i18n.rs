@@ -120,6 +120,10 @@ impl Lang {
             EventType::ReviewRequested => self.pick("客户申请核查", "Review requested"),
             EventType::IdentityVerified => self.pick("核实客户身份", "Identity verified"),
             EventType::Escalated => self.pick("升级至主管", "Escalated to a supervisor"),
+            EventType::SlaDueSoon => self.pick("即将超时", "Due soon"),
+            EventType::SlaBreached => self.pick("已超时", "Deadline breached"),
+            EventType::SlaEscalated => self.pick("超时升级", "Breach escalated"),
+            EventType::StepBreached => self.pick("投诉环节超时", "Complaint step breached"),
         }
     }
 

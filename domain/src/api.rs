@@ -564,6 +564,76 @@ impl Validate for ClassifyRequest {
     }
 }
 
+/// One in-app notification, as the bell lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxItem {
+    pub id: String,
+    /// `sla_due_soon`, `sla_breached`, `sla_escalated`, `step_breached`.
+    pub kind: String,
+    pub case_id: Option<String>,
+    pub case_reference: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// `GET /api/notifications`: the unread count and the latest notifications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub unread: u32,
+    pub items: Vec<InboxItem>,
+}
+
+/// `POST /api/notifications/read`: the notifications to mark read; none named means all.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRead {
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
+}
+
+impl Validate for MarkRead {
+    fn validate(&self) -> Result<(), FieldError> {
+        match &self.ids {
+            Some(ids) if ids.len() > 100 => Err(FieldError::invalid("ids", "ids names more than 100 notifications")),
+            Some(ids) if ids.iter().any(|i| i.is_empty() || i.len() > 64) => Err(FieldError::invalid("ids", "ids holds an empty or overlong id")),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// An e-mail or SMS in the outbox, as admins see pending messages and dead letters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub case_id: Option<String>,
+    pub channel: String,
+    pub kind: String,
+    pub recipient_name: Option<String>,
+    pub subject: String,
+    /// `pending`, `sent` or `dead`.
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One job of one cron run, for the job log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRun {
+    pub id: i64,
+    pub cron: String,
+    /// `sla_sweep`, `deliver`, `follow_up_planning`.
+    pub job: String,
+    pub scheduled_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    /// What the run did, e.g. {"examined": 12, "alerts": 3}.
+    pub counts: std::collections::BTreeMap<String, i64>,
+    pub error: Option<String>,
+}
+
 /// An active member of staff, as the reassign picker lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffMember {

@@ -111,6 +111,12 @@ string_enum! {
         IdentityVerified = "identity_verified",
         /// Handed to a supervisor by the agent, with the reason.
         Escalated = "escalated",
+        /// Recorded by the SLA sweep: the current clock turned due soon, was breached, or
+        /// stayed breached long enough to go one level higher; a complaint step was breached.
+        SlaDueSoon = "sla_due_soon",
+        SlaBreached = "sla_breached",
+        SlaEscalated = "sla_escalated",
+        StepBreached = "step_breached",
     }
 }
 

@@ -16,6 +16,7 @@ pub mod regulatory;
 pub mod routing;
 pub mod sla;
 pub mod survey;
+pub mod sweep;
 pub mod user;
 
 pub use case::{CaseKind, Channel, Complexity, EventType, Identity, Status, Step};

@@ -1,21 +1,57 @@
 //! Scheduled work, dispatched on the cron expression that fired. "Now" is the event's
-//! scheduled time, so `/__scheduled?cron=...&time=...` runs a job as of any instant.
+//! scheduled time, so `/__scheduled?cron=...&time=...` runs a job as of any instant. Each job's
+//! run is recorded in job_runs with what it did, or the step that failed.
 
-use chrono::{DateTime, Utc};
-use worker::Env;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use worker::{D1Database, Env};
+
+use crate::db::jobs;
+use crate::error::ApiError;
+use crate::jobs::{deliver, sweep};
 
 /// The crons `wrangler.toml` declares.
 pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
 pub const HOURLY: &str = "0 * * * *";
 
-pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), crate::error::ApiError> {
-    let _db = env.d1("DB")?;
+/// A breach escalates one level higher after this long, unless `ESCALATE_AFTER_MINUTES` says.
+const ESCALATE_AFTER_MINUTES: i64 = 240;
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
+}
+
+pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiError> {
+    let db = env.d1("DB")?;
     match cron {
-        // SLA sweep, escalation and outbox delivery arrive with the scheduled-work issue.
-        EVERY_FIVE_MINUTES => worker::console_log!("cron {cron} at {now}: no jobs yet"),
-        // Follow-up planning and survey dispatch arrive with the same issue and the survey issue.
+        EVERY_FIVE_MINUTES => {
+            let escalate_after = var(env, "ESCALATE_AFTER_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(ESCALATE_AFTER_MINUTES);
+            logged(&db, cron, "sla_sweep", now, sweep::run(&db, now, Duration::minutes(escalate_after))).await?;
+            let provider = var(env, "NOTIFY_URL").map(|url| deliver::Provider { url, secret: var(env, "NOTIFY_SECRET").unwrap_or_default() });
+            logged(&db, cron, "deliver", now, deliver::run(&db, now, provider.as_ref())).await?;
+        }
+        // Follow-up planning and survey dispatch arrive with their issues.
         HOURLY => worker::console_log!("cron {cron} at {now}: no jobs yet"),
         other => worker::console_warn!("cron {other} is not one Kefu declares; ignored"),
     }
     Ok(())
+}
+
+/// Runs a job and records its run, whether it succeeded or not.
+async fn logged(db: &D1Database, cron: &str, job: &str, now: DateTime<Utc>, work: impl std::future::Future<Output = Result<BTreeMap<String, i64>, ApiError>>) -> Result<(), ApiError> {
+    let started = worker::Date::now().as_millis() as i64;
+    let result = work.await;
+    let finished = worker::Date::now().as_millis() as i64;
+    let (counts, error) = match &result {
+        Ok(c) => (serde_json::to_string(c).unwrap_or_else(|_| "{}".into()), None),
+        Err(e) => {
+            worker::console_error!("cron {cron} job {job} failed: {e}");
+            ("{}".to_string(), Some(match e {
+                ApiError::Internal(cause) => cause.clone(),
+                other => other.to_string(),
+            }))
+        }
+    };
+    jobs::record(db, cron, job, now.timestamp_millis(), started, finished, &counts, error.as_deref()).await
 }

@@ -9,6 +9,7 @@ mod ctx;
 mod db;
 mod error;
 mod ids;
+mod jobs;
 mod router;
 mod routes;
 mod rules;
@@ -18,7 +19,45 @@ use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledE
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    router::handle(req, env, worker::Date::now().as_millis() as f64).await
+    if req.path() == "/__scheduled" {
+        return scheduled_by_hand(&req, &env).await;
+    }
+    let now = test_clock(&req, &env).unwrap_or_else(|| worker::Date::now().as_millis() as f64);
+    router::handle(req, env, now).await
+}
+
+/// `/__scheduled?cron=<cron>&time=<epoch ms>` runs the scheduled handler as of that instant,
+/// under `cargo xtask dev` and `test` only (they set `LOCAL_SCHEDULED = "1"`; no wrangler.toml
+/// does, so a deployed worker answers 404). wrangler's own `--test-scheduled` page ignores
+/// `time`, so Kefu serves the route itself.
+async fn scheduled_by_hand(req: &Request, env: &Env) -> worker::Result<Response> {
+    let allowed = env.var("LOCAL_SCHEDULED").ok().is_some_and(|v| v.to_string() == "1");
+    if !allowed {
+        return Response::error("not found", 404);
+    }
+    let url = req.url()?;
+    let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let cron = param("cron").unwrap_or_default();
+    let ms = param("time").and_then(|t| t.parse::<i64>().ok()).unwrap_or_else(|| worker::Date::now().as_millis() as i64);
+    let now = DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    match cron::run(&cron, now, env).await {
+        Ok(()) => Response::ok("Ran scheduled event"),
+        Err(err) => {
+            worker::console_error!("cron {cron} failed: {err}");
+            Response::error("the scheduled run failed; see the job log", 500)
+        }
+    }
+}
+
+/// Under `cargo xtask test` only (the var `ALLOW_TEST_CLOCK = "1"`, which no wrangler.toml sets),
+/// a request may say what time it is handled at (`X-Kefu-Test-Now`, epoch ms), so tests can
+/// register a case on a Friday afternoon and sweep it through the weekend.
+fn test_clock(req: &Request, env: &Env) -> Option<f64> {
+    let allowed = env.var("ALLOW_TEST_CLOCK").ok().is_some_and(|v| v.to_string() == "1");
+    if !allowed {
+        return None;
+    }
+    req.headers().get("x-kefu-test-now").ok().flatten()?.parse().ok()
 }
 
 #[event(scheduled)]

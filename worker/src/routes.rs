@@ -5,6 +5,7 @@ mod canned;
 pub mod cases;
 mod customers;
 mod meta;
+mod ops;
 mod public;
 mod settings;
 mod teams;
@@ -44,6 +45,11 @@ pub enum Endpoint {
     CreateCannedReply,
     UpdateCannedReply,
     PublicCreateCase,
+    Notifications,
+    MarkNotificationsRead,
+    JobRuns,
+    OutboxList,
+    OutboxRetry,
     GetSettings,
     UpdateSetting,
     ListTeams,
@@ -80,6 +86,11 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/canned-replies", endpoint: Endpoint::CreateCannedReply, access: ADMIN, summary: "Write a canned reply ({\"title\", \"body\", \"active\"}); {customer_name}, {agent_name}, {reference} are filled in when inserted" },
     Route { method: Method::Put, path: "/api/canned-replies/{id}", endpoint: Endpoint::UpdateCannedReply, access: ADMIN, summary: "Edit or retire a canned reply ({\"title\", \"body\", \"active\", \"version\"})" },
     Route { method: Method::Post, path: "/api/public/cases", endpoint: Endpoint::PublicCreateCase, access: Access::Anyone, summary: "The public web form: file an inquiry or complaint without an account; answers with the reference. Rate-limited per address and per contact (429)" },
+    Route { method: Method::Get, path: "/api/notifications", endpoint: Endpoint::Notifications, access: AGENT, summary: "The bell: unread count and the latest in-app notifications (SLA reminders, breaches, escalations)" },
+    Route { method: Method::Post, path: "/api/notifications/read", endpoint: Endpoint::MarkNotificationsRead, access: AGENT, summary: "Mark notifications read ({\"ids\": [...]}, or {} for all); 204" },
+    Route { method: Method::Get, path: "/api/jobs", endpoint: Endpoint::JobRuns, access: ADMIN, summary: "The latest cron job runs: when, which cron and job, what each did, any error" },
+    Route { method: Method::Get, path: "/api/outbox", endpoint: Endpoint::OutboxList, access: ADMIN, summary: "E-mail and SMS in the outbox: ?status=dead (dead letters, default) or pending" },
+    Route { method: Method::Post, path: "/api/outbox/{id}/retry", endpoint: Endpoint::OutboxRetry, access: ADMIN, summary: "Send a dead letter again from its first attempt; 204, 404 when it is not a dead letter" },
     Route { method: Method::Get, path: "/api/settings", endpoint: Endpoint::GetSettings, access: ADMIN, summary: "Business calendar, SLA policies, regulatory regime, classifier phrases, follow-up rules, with versions" },
     Route { method: Method::Put, path: "/api/settings/{key}", endpoint: Endpoint::UpdateSetting, access: ADMIN, summary: "Replace one setting ({\"version\", \"value\"}); applies to new clocks at once" },
     Route { method: Method::Get, path: "/api/teams", endpoint: Endpoint::ListTeams, access: ADMIN, summary: "Teams with their skills and members" },
@@ -113,6 +124,11 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::CreateCannedReply => canned::create(ctx).await,
         Endpoint::UpdateCannedReply => canned::update(ctx).await,
         Endpoint::PublicCreateCase => public::create_case(ctx).await,
+        Endpoint::Notifications => ops::notifications(ctx).await,
+        Endpoint::MarkNotificationsRead => ops::mark_read(ctx).await,
+        Endpoint::JobRuns => ops::job_runs(ctx).await,
+        Endpoint::OutboxList => ops::outbox_list(ctx).await,
+        Endpoint::OutboxRetry => ops::retry(ctx).await,
         Endpoint::GetSettings => settings::list(ctx).await,
         Endpoint::UpdateSetting => settings::update(ctx).await,
         Endpoint::ListTeams => teams::list(ctx).await,

@@ -365,6 +365,8 @@ pub fn sql(now: DateTime<Utc>) -> String {
             event(2, "note", "已与客户确认处理结果，客户表示认可。", assignee, t);
         }
     }
+    // The SLA sweep looks at every open case once, as it does after any change to a case.
+    out += "UPDATE cases SET next_check_at = updated_at WHERE is_open = 1;\n";
     out
 }
 

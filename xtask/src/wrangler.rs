@@ -53,11 +53,17 @@ fn prepare_state(paths: &Paths, state: &Path) -> Result<()> {
 /// Starts `wrangler dev`. With a log file (the tests) it runs in a process group of its own, so
 /// it and its workerd can be stopped together by its PID; without one (`dev`) it stays in the
 /// terminal's group, so Ctrl-C reaches it.
-fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>) -> Result<Child> {
+/// `vars` are extra `--var NAME:VALUE` for this run only (the test clock, the stub provider).
+fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>, vars: &[String]) -> Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = wrangler(paths);
-    cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--test-scheduled", "--persist-to"])
-        .arg(state)
+    // The worker serves /__scheduled itself (LOCAL_SCHEDULED), honouring `time`.
+    cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--var", "LOCAL_SCHEDULED:1", "--persist-to"])
+        .arg(state);
+    for var in vars {
+        cmd.args(["--var", var]);
+    }
+    cmd
         .env("KEFU_WORKER_BUILD_FLAGS", "--no-opt")
         .stdin(Stdio::null());
     if let Some(log) = log {
@@ -147,7 +153,7 @@ pub fn dev() -> Result<ExitCode> {
     wait_for_file(&root().join("app/dist/index.html"), started, &mut trunk)?;
 
     step(&format!("starting wrangler dev on port {DEV_PORT} (builds the worker first, then rebuilds it on change)"));
-    let mut server = start_wrangler(&paths, &state, DEV_PORT, None)?;
+    let mut server = start_wrangler(&paths, &state, DEV_PORT, None, &[])?;
     let ready = wait_for(DEV_PORT, "/api/health", &mut server, Duration::from_secs(900));
     if let Err(err) = ready {
         let _ = trunk.kill();
@@ -183,7 +189,15 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
     let port = free_port()?;
     let log = work.join("wrangler.log");
     step(&format!("starting wrangler dev on port {port} with a fresh state directory (log: {})", log.display()));
-    let mut server = start_wrangler(&paths, &state, port, Some(&log))?;
+    // The tests may set the time of a request (X-Kefu-Test-Now) and run a stub notification
+    // provider on notify_port, which the worker is pointed at.
+    let notify_port = free_port()?;
+    let vars = [
+        "ALLOW_TEST_CLOCK:1".to_string(),
+        format!("NOTIFY_URL:http://127.0.0.1:{notify_port}/notify"),
+        "NOTIFY_SECRET:kefu-test-secret".to_string(),
+    ];
+    let mut server = start_wrangler(&paths, &state, port, Some(&log), &vars)?;
     let mut driver = None;
     let outcome = (|| -> Result<ExitCode> {
         wait_for(port, "/api/health", &mut server, Duration::from_secs(900))?;
@@ -206,6 +220,7 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
             .current_dir(root())
             .env("KEFU_BASE_URL", format!("http://127.0.0.1:{port}"))
             .env("KEFU_WEBDRIVER_URL", format!("http://127.0.0.1:{driver_port}"))
+            .env("KEFU_NOTIFY_PORT", notify_port.to_string())
             .env("KEFU_SCREENSHOTS", work.join("screenshots"))
             .status()?;
         Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

@@ -121,9 +121,9 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id,
            assignee_id, subject, description, created_by, created_at, updated_at,
            first_response_due_at, resolution_due_at, is_open, sla_due_at, sla_due_soon_at,
-           step, step_due_at, regulatory_due_at, sensitive, version)
+           step, step_due_at, regulatory_due_at, sensitive, next_check_at, version)
          SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
-           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 1 FROM cases",
+           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?12, 1 FROM cases",
         c.id,
         c.kind.as_str(),
         c.channel.as_str(),
@@ -347,7 +347,8 @@ pub fn update_complaint(db: &D1Database, u: &ComplaintUpdate) -> Result<D1Prepar
            sla_due_at = ?6, sla_due_soon_at = ?7, step = ?8, step_started_at = ?9, step_due_at = ?10,
            regulatory_due_at = ?11, paused = ?12, extension = ?13, outcome = ?14, root_cause = ?15,
            prevention = ?16, redress_type = ?17, redress_amount = ?18, customer_informed = ?19,
-           customer_opinion = ?20, closed_at = ?21, merged_into = ?22, updated_at = ?23, version = version + 1
+           customer_opinion = ?20, closed_at = ?21, merged_into = ?22, updated_at = ?23, next_check_at = ?23,
+           version = version + 1
          WHERE id = ?24 AND version = ?25",
         u.status.as_str(),
         i64::from(u.status.is_open()),
@@ -521,13 +522,15 @@ pub struct CaseUpdate<'a> {
 }
 
 /// The update of a case's status and clocks; it changes no row when `version` is stale, and
-/// statements batched after it can test `changes() = 1`.
+/// statements batched after it can test `changes() = 1`. Like every write to a case, it asks
+/// the next SLA sweep to look at it again (next_check_at).
 pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, ApiError> {
     let (sla_due_at, sla_due_soon_at) = queue_columns(&u.deadlines);
     Ok(query!(
         db,
         "UPDATE cases SET status = ?1, first_responded_at = ?2, is_open = ?3, sla_due_at = ?4,
-           sla_due_soon_at = ?5, updated_at = ?6, resolved_at = ?9, assignee_id = ?10, version = version + 1
+           sla_due_soon_at = ?5, updated_at = ?6, next_check_at = ?6, resolved_at = ?9, assignee_id = ?10,
+           version = version + 1
          WHERE id = ?7 AND version = ?8",
         u.status.as_str(),
         u.deadlines.first_responded_at.map(|t| t.timestamp_millis()),

@@ -1,0 +1,228 @@
+//! Scheduled work, driven through `/__scheduled?cron=...&time=...`: the SLA sweep's alerts at the
+//! instants the clocks and the business calendar give, once each; notifications; delivery
+//! through a provider that fails and recovers; the job log. Each test works in its own past
+//! month (cases are registered then through the test clock), and they run one at a time.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, TimeZone, Utc};
+use kefu_tests::{unique, Api, Reply, ADMIN, AGENT, SUPERVISOR};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const FIVE_MINUTES: &str = "*/5 * * * *";
+
+/// A Beijing wall-clock time (UTC+8, no daylight saving).
+fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(y, m, d, h, min, 0).unwrap().to_utc()
+}
+
+/// A POST handled as if at `at` (the test clock `cargo xtask test` enables).
+async fn post_at(api: &Api, path: &str, body: &Value, at: DateTime<Utc>) -> Reply {
+    let request = api.http.post(api.url(path)).header("X-Requested-With", "kefu").header("X-Kefu-Test-Now", at.timestamp_millis().to_string()).json(body);
+    api.send(request).await
+}
+
+/// Runs a cron as of `at`.
+async fn cron(api: &Api, at: DateTime<Utc>) {
+    let url = api.url(&format!("/__scheduled?cron={}&time={}", FIVE_MINUTES.replace(' ', "+"), at.timestamp_millis()));
+    let response = api.http.get(url).send().await.expect("the scheduled handler answers");
+    assert!(response.status().is_success(), "/__scheduled answered {}", response.status());
+}
+
+/// A case of `kind` kept by the demo agent, registered at `at`.
+async fn case_at(api: &Api, kind: &str, at: DateTime<Utc>) -> Value {
+    let customer = post_at(api, "/api/customers", &json!({"name": unique("定时客户"), "phone": "13600001111"}), at).await;
+    assert_eq!(customer.status, 201, "{:?}", customer.body);
+    let case = post_at(api, "/api/cases", &json!({
+        "kind": kind, "channel": "phone", "customer_id": customer.body["id"], "assignee": "me", "complexity": "ordinary",
+        "subject": "账户余额查询", "description": "客户询问账户余额"
+    }), at).await;
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    case.body
+}
+
+async fn event_types(api: &Api, id: &str) -> Vec<String> {
+    let case = api.get(&format!("/api/cases/{id}")).await.body;
+    case["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
+}
+
+/// The in-app notifications a user has about one case.
+async fn notes_about(api: &Api, case_id: &str) -> Vec<Value> {
+    let inbox = api.get("/api/notifications").await;
+    assert_eq!(inbox.status, 200, "{:?}", inbox.body);
+    inbox.body["items"].as_array().unwrap().iter().filter(|n| n["case_id"] == case_id).cloned().collect()
+}
+
+#[tokio::test]
+async fn the_sweep_raises_each_alert_at_its_instant_once_and_reminders_wait_for_business_hours() {
+    let agent = Api::signed_in(AGENT).await;
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let admin = Api::signed_in(ADMIN).await;
+    // Friday 9 January 2026, 15:00 in Beijing: an ordinary inquiry (24 calendar hours, due soon
+    // at 75%) and a follow-up (14 business hours, so its clock stops for the weekend).
+    let friday = bj(2026, 1, 9, 15, 0);
+    let inquiry = case_at(&agent, "inquiry", friday).await;
+    let follow_up = case_at(&agent, "follow_up", friday).await;
+    let id = inquiry["id"].as_str().unwrap();
+    let fid = follow_up["id"].as_str().unwrap();
+    assert_eq!(kefu_tests::time(&inquiry["first_response_due_at"]), bj(2026, 1, 10, 15, 0));
+    assert_eq!(kefu_tests::time(&follow_up["first_response_due_at"]), bj(2026, 1, 13, 15, 0), "Fri 2.5 h + Mon 7 h + Tue 4.5 h");
+
+    cron(&agent, bj(2026, 1, 10, 8, 59)).await;
+    assert!(!event_types(&agent, id).await.contains(&"sla_due_soon".to_string()), "not due soon before 09:00 Saturday");
+
+    cron(&agent, bj(2026, 1, 10, 9, 0)).await;
+    let after_first = event_types(&agent, id).await;
+    assert_eq!(after_first.iter().filter(|t| *t == "sla_due_soon").count(), 1, "{after_first:?}");
+    let reminder = notes_about(&agent, id).await;
+    assert_eq!(reminder.len(), 1, "the assignee hears of it in the app: {reminder:?}");
+    assert_eq!(reminder[0]["kind"], "sla_due_soon");
+    // The e-mail reminder waits for Monday 09:00: no e-mails at the weekend.
+    let pending = admin.get("/api/outbox?status=pending").await.body;
+    let mail = pending["items"].as_array().unwrap().iter().find(|m| m["case_id"] == id && m["kind"] == "sla_due_soon").expect("a pending e-mail").clone();
+    assert_eq!(kefu_tests::time(&mail["next_attempt_at"]), bj(2026, 1, 12, 9, 0));
+
+    // The same sweep again at the same instant changes nothing.
+    cron(&agent, bj(2026, 1, 10, 9, 0)).await;
+    assert_eq!(event_types(&agent, id).await, after_first);
+    assert_eq!(notes_about(&agent, id).await.len(), 1);
+
+    cron(&agent, bj(2026, 1, 10, 14, 59)).await;
+    assert!(!event_types(&agent, id).await.contains(&"sla_breached".to_string()), "not breached a minute early");
+    assert!(notes_about(&boss, id).await.is_empty(), "the supervisor hears nothing of a reminder");
+    for minute in [0, 5, 10] {
+        cron(&agent, bj(2026, 1, 10, 15, minute)).await;
+    }
+    let types = event_types(&agent, id).await;
+    assert_eq!(types.iter().filter(|t| *t == "sla_breached").count(), 1, "{types:?}");
+    let told = notes_about(&boss, id).await;
+    assert_eq!(told.len(), 1, "the supervisor gets one notification, not one per run: {told:?}");
+    assert_eq!((told[0]["kind"].as_str(), told[0]["read"].as_bool()), (Some("sla_breached"), Some(false)));
+    let case = agent.get(&format!("/api/cases/{id}")).await.body;
+    assert_eq!(case["sla_state"], "breached");
+
+    // Four hours of breach go one level higher: the admins.
+    cron(&agent, bj(2026, 1, 10, 18, 59)).await;
+    assert!(notes_about(&admin, id).await.is_empty());
+    cron(&agent, bj(2026, 1, 10, 19, 0)).await;
+    assert_eq!(notes_about(&admin, id).await.len(), 1);
+    assert_eq!(event_types(&agent, id).await.iter().filter(|t| *t == "sla_escalated").count(), 1);
+
+    // The follow-up's business-hours clock: due soon Tuesday 10:00, breached Tuesday 15:00.
+    cron(&agent, bj(2026, 1, 13, 9, 59)).await;
+    assert!(!event_types(&agent, fid).await.iter().any(|t| t.starts_with("sla_")), "nothing over the weekend");
+    cron(&agent, bj(2026, 1, 13, 10, 0)).await;
+    assert!(event_types(&agent, fid).await.contains(&"sla_due_soon".to_string()));
+    cron(&agent, bj(2026, 1, 13, 14, 59)).await;
+    assert!(!event_types(&agent, fid).await.contains(&"sla_breached".to_string()));
+    cron(&agent, bj(2026, 1, 13, 15, 0)).await;
+    assert!(event_types(&agent, fid).await.contains(&"sla_breached".to_string()));
+
+    // Reading the notification clears it from the unread count.
+    let before = boss.get("/api/notifications").await.body["unread"].as_u64().unwrap();
+    let read = boss.post("/api/notifications/read", &json!({"ids": [told[0]["id"]]})).await;
+    assert_eq!(read.status, 204, "{:?}", read.body);
+    assert_eq!(boss.get("/api/notifications").await.body["unread"].as_u64().unwrap(), before - 1);
+
+    // Every run is in the job log, with what it did.
+    let jobs = admin.get("/api/jobs").await;
+    assert_eq!(jobs.status, 200);
+    let sweeps: Vec<&Value> = jobs.body["items"].as_array().unwrap().iter().filter(|j| j["job"] == "sla_sweep").collect();
+    assert!(sweeps.iter().any(|j| j["counts"]["alerts"].as_i64() > Some(0)), "{sweeps:?}");
+    assert!(sweeps.iter().all(|j| j["error"].is_null()));
+    assert_eq!(agent.get("/api/jobs").await.status, 403, "the job log is for admins");
+}
+
+/// A stand-in for the notification provider: answers 500 while `failing`, records what it got.
+#[derive(Clone, Default)]
+struct Stub {
+    failing: Arc<Mutex<bool>>,
+    received: Arc<Mutex<Vec<(String, String, Value)>>>,
+}
+
+impl Stub {
+    async fn start() -> Stub {
+        let port: u16 = std::env::var("KEFU_NOTIFY_PORT").expect("KEFU_NOTIFY_PORT is set by cargo xtask test").parse().unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("the stub provider's port is free");
+        let stub = Stub::default();
+        let serving = stub.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let stub = serving.clone();
+                tokio::spawn(async move {
+                    let mut data = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    // Read the head, then as much body as Content-Length says.
+                    let (head, body) = loop {
+                        let n = socket.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        data.extend_from_slice(&buf[..n]);
+                        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&data[..end]).to_string();
+                            let length = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))).unwrap_or(0);
+                            while data.len() < end + 4 + length {
+                                let n = socket.read(&mut buf).await.unwrap_or(0);
+                                if n == 0 {
+                                    break;
+                                }
+                                data.extend_from_slice(&buf[..n]);
+                            }
+                            break (head, data[end + 4..].to_vec());
+                        }
+                    };
+                    let header = |name: &str| head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string())).unwrap_or_default();
+                    let failing = *stub.failing.lock().unwrap();
+                    let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                    stub.received.lock().unwrap().push((header("idempotency-key"), header("x-kefu-secret"), payload));
+                    let status = if failing { "500 Internal Server Error" } else { "200 OK" };
+                    let reply = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
+        stub
+    }
+}
+
+#[tokio::test]
+async fn a_failing_provider_leaves_the_message_pending_and_it_goes_out_once_it_recovers() {
+    let stub = Stub::start().await;
+    *stub.failing.lock().unwrap() = true;
+    let agent = Api::signed_in(AGENT).await;
+    let admin = Api::signed_in(ADMIN).await;
+    // Friday 6 February 2026, 10:00: breached at Saturday 10:00, so the e-mails go at once.
+    let case = case_at(&agent, "inquiry", bj(2026, 2, 6, 10, 0)).await;
+    let id = case["id"].as_str().unwrap();
+    let breach = bj(2026, 2, 7, 10, 0);
+    cron(&agent, breach).await;
+
+    let ours = |list: &Value| -> Vec<Value> { list["items"].as_array().unwrap().iter().filter(|m| m["case_id"] == id && m["kind"] == "sla_breached").cloned().collect() };
+    let pending = ours(&admin.get("/api/outbox?status=pending").await.body);
+    assert_eq!(pending.len(), 2, "the assignee's and the supervisor's e-mails: {pending:?}");
+    for m in &pending {
+        assert_eq!(m["attempts"], 1, "{m}");
+        assert_eq!(kefu_tests::time(&m["next_attempt_at"]), breach + chrono::Duration::minutes(1), "retried after a minute: {m}");
+        assert_eq!(m["last_error"], "provider answered 500");
+    }
+    let tried: Vec<String> = stub.received.lock().unwrap().iter().filter(|(_, _, p)| p["kind"] == "sla_breached" && p["body"].as_str().is_some_and(|b| b.contains(case["reference"].as_str().unwrap()))).map(|(k, _, _)| k.clone()).collect();
+    assert_eq!(tried.len(), 2, "each was tried once: {tried:?}");
+
+    *stub.failing.lock().unwrap() = false;
+    cron(&agent, breach + chrono::Duration::minutes(5)).await;
+    assert!(ours(&admin.get("/api/outbox?status=pending").await.body).is_empty(), "nothing left pending");
+    let received = stub.received.lock().unwrap().clone();
+    for m in &pending {
+        let key = m["id"].as_str().unwrap();
+        let attempts: Vec<_> = received.iter().filter(|(k, _, _)| k == key).collect();
+        assert_eq!(attempts.len(), 2, "one failed attempt, one delivery: {attempts:?}");
+        assert!(attempts.iter().all(|(_, secret, payload)| secret == "kefu-test-secret" && payload["channel"] == "email"));
+    }
+    // A later run sends nothing of ours again.
+    cron(&agent, breach + chrono::Duration::minutes(10)).await;
+    let keys: Vec<&str> = pending.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let count = |list: &[(String, String, Value)]| list.iter().filter(|(k, _, _)| keys.contains(&k.as_str())).count();
+    assert_eq!(count(&stub.received.lock().unwrap()), count(&received), "delivered messages are not sent twice");
+}

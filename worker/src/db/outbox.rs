@@ -1,0 +1,252 @@
+//! The outbox: notifications written with the event that caused them, delivered by the cron.
+
+use domain::api::{InboxItem, OutboxMessage};
+use serde::Deserialize;
+use worker::{query, D1Database, D1PreparedStatement};
+
+use super::time;
+use crate::error::ApiError;
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    InApp,
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::InApp => "in_app",
+            Channel::Email => "email",
+        }
+    }
+}
+
+/// A message about a case for a member of staff.
+pub struct NewMessage<'a> {
+    pub id: &'a str,
+    pub dedupe_key: &'a str,
+    pub channel: Channel,
+    pub recipient_id: &'a str,
+    pub kind: &'a str,
+    pub case_id: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// When it may be sent (reminders wait for business hours).
+    pub send_at: i64,
+    pub now: i64,
+}
+
+/// Inserts the message unless one with its dedupe key exists, and only while the case is still
+/// at `version` (so a sweep that read a case just before an agent changed it announces nothing).
+/// In-app messages are delivered by being written.
+pub fn insert_for_case(db: &D1Database, m: &NewMessage, version: i64) -> Result<D1PreparedStatement, ApiError> {
+    let (status, sent_at) = match m.channel {
+        Channel::InApp => ("sent", Some(m.now)),
+        Channel::Email => ("pending", None),
+    };
+    Ok(query!(
+        db,
+        "INSERT OR IGNORE INTO outbox (id, dedupe_key, channel, recipient_id, kind, case_id, subject, body, status,
+           attempts, next_attempt_at, created_at, sent_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12
+         WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?6 AND version = ?13)",
+        m.id,
+        m.dedupe_key,
+        m.channel.as_str(),
+        m.recipient_id,
+        m.kind,
+        m.case_id,
+        m.subject,
+        m.body,
+        status,
+        m.send_at,
+        m.now,
+        sent_at,
+        version
+    )?)
+}
+
+/// A message due for delivery.
+#[derive(Deserialize)]
+pub struct Due {
+    pub id: String,
+    pub channel: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub kind: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: u32,
+    pub next_attempt_at: i64,
+}
+
+/// Pending e-mail and SMS whose attempt time has come, oldest first (outbox_due).
+pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT o.id, o.channel, u.email, o.address, o.kind, o.subject, o.body, o.attempts, o.next_attempt_at
+         FROM outbox o LEFT JOIN users u ON u.id = o.recipient_id
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at LIMIT ?2",
+        now,
+        limit
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+/// Takes a message for this run: moves its attempt time on by `lease_ms` if nobody else has.
+/// An overlapping run finds it moved and leaves it; a run that dies leaves it to the lease's end.
+pub async fn claim(db: &D1Database, id: &str, seen_at: i64, now: i64, lease_ms: i64) -> Result<bool, ApiError> {
+    let result = query!(
+        db,
+        "UPDATE outbox SET next_attempt_at = ?3 WHERE id = ?1 AND status = 'pending' AND next_attempt_at = ?2",
+        id,
+        seen_at,
+        now + lease_ms
+    )?
+    .run()
+    .await?;
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+}
+
+pub async fn delivered(db: &D1Database, id: &str, now: i64) -> Result<(), ApiError> {
+    query!(db, "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1", id, now)?.run().await?;
+    Ok(())
+}
+
+/// Records a failed attempt: tried again at `retry_at`, or dead-lettered when `dead`.
+pub async fn failed(db: &D1Database, id: &str, error: &str, retry_at: i64, dead: bool) -> Result<(), ApiError> {
+    query!(
+        db,
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, status = ?4 WHERE id = ?1",
+        id,
+        error,
+        retry_at,
+        if dead { "dead" } else { "pending" }
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct InboxRow {
+    id: String,
+    kind: String,
+    case_id: Option<String>,
+    seq: Option<i64>,
+    subject: String,
+    body: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+/// A user's latest in-app messages (outbox_inbox) and how many are unread (outbox_unread).
+pub async fn inbox(db: &D1Database, user_id: &str, limit: u32) -> Result<(u32, Vec<InboxItem>), ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    let results = db
+        .batch(vec![
+            query!(db, "SELECT COUNT(*) AS n FROM outbox WHERE recipient_id = ?1 AND channel = 'in_app' AND read_at IS NULL", user_id)?,
+            query!(
+                db,
+                "SELECT o.id, o.kind, o.case_id, c.seq, o.subject, o.body, o.created_at, o.read_at
+                 FROM outbox o LEFT JOIN cases c ON c.id = o.case_id
+                 WHERE o.recipient_id = ?1 AND o.channel = 'in_app' ORDER BY o.created_at DESC LIMIT ?2",
+                user_id,
+                limit
+            )?,
+        ])
+        .await?;
+    let unread = results.first().map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.first().map(|c| c.n)).unwrap_or(0);
+    let rows: Vec<InboxRow> = results.get(1).map(|r| r.results()).transpose()?.unwrap_or_default();
+    let items = rows
+        .into_iter()
+        .map(|r| InboxItem {
+            id: r.id,
+            kind: r.kind,
+            case_id: r.case_id,
+            case_reference: r.seq.map(domain::case::reference),
+            subject: r.subject,
+            body: r.body,
+            created_at: time(r.created_at),
+            read: r.read_at.is_some(),
+        })
+        .collect();
+    Ok((unread, items))
+}
+
+/// Marks a user's in-app messages read: the ones named, or all.
+pub async fn mark_read(db: &D1Database, user_id: &str, ids: Option<&[String]>, now: i64) -> Result<(), ApiError> {
+    match ids {
+        Some(ids) => {
+            let list = serde_json::to_string(ids).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
+            query!(
+                db,
+                "UPDATE outbox SET read_at = ?3 WHERE recipient_id = ?1 AND channel = 'in_app' AND read_at IS NULL
+                   AND id IN (SELECT value FROM json_each(?2))",
+                user_id,
+                &list,
+                now
+            )?
+            .run()
+            .await?
+        }
+        None => query!(db, "UPDATE outbox SET read_at = ?2 WHERE recipient_id = ?1 AND channel = 'in_app' AND read_at IS NULL", user_id, now)?.run().await?,
+    };
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    id: String,
+    case_id: Option<String>,
+    channel: String,
+    kind: String,
+    recipient_name: Option<String>,
+    subject: String,
+    status: String,
+    attempts: u32,
+    next_attempt_at: i64,
+    last_error: Option<String>,
+    created_at: i64,
+}
+
+/// Messages in one delivery state, for admins: dead letters newest first (outbox_dead), or
+/// pending ones by their next attempt (outbox_due).
+pub async fn by_status(db: &D1Database, status: &str, limit: u32) -> Result<Vec<OutboxMessage>, ApiError> {
+    let order = if status == "dead" { "o.created_at DESC" } else { "o.next_attempt_at" };
+    let sql = format!(
+        "SELECT o.id, o.case_id, o.channel, o.kind, u.name AS recipient_name, o.subject, o.status, o.attempts, o.next_attempt_at,
+           o.last_error, o.created_at
+         FROM outbox o LEFT JOIN users u ON u.id = o.recipient_id WHERE o.status = ?1 AND o.channel != 'in_app'
+         ORDER BY {order} LIMIT ?2"
+    );
+    let rows: Vec<MessageRow> = query!(db, &sql, status, limit)?.all().await?.results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OutboxMessage {
+            id: r.id,
+            case_id: r.case_id,
+            channel: r.channel,
+            kind: r.kind,
+            recipient_name: r.recipient_name,
+            subject: r.subject,
+            status: r.status,
+            attempts: r.attempts,
+            next_attempt_at: time(r.next_attempt_at),
+            last_error: r.last_error,
+            created_at: time(r.created_at),
+        })
+        .collect())
+}
+
+/// Puts a dead letter back in the queue for the next run, if it is still dead.
+pub fn retry(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2, last_error = NULL WHERE id = ?1 AND status = 'dead'", id, now)?)
+}

@@ -230,3 +230,29 @@ pub async fn file_public_case(request: PublicCaseRequest) -> ApiResult<PublicCas
 pub async fn classify(subject: String, description: String) -> ApiResult<domain::classify::Suggestion> {
     post("/api/classify", &domain::api::ClassifyRequest { subject, description }).await
 }
+
+pub async fn notifications() -> ApiResult<domain::api::Inbox> {
+    get("/api/notifications").await
+}
+
+pub async fn mark_read(request: domain::api::MarkRead) -> ApiResult<()> {
+    let request = mutation(Request::post("/api/notifications/read")).json(&request).map_err(|_| ApiError::Network)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    if response.status() == 204 { Ok(()) } else { decode(response).await }
+}
+
+pub async fn job_runs() -> ApiResult<Vec<domain::api::JobRun>> {
+    let page: Page<domain::api::JobRun> = get("/api/jobs").await?;
+    Ok(page.items)
+}
+
+pub async fn outbox(status: &'static str) -> ApiResult<Vec<domain::api::OutboxMessage>> {
+    let page: Page<domain::api::OutboxMessage> = get(&format!("/api/outbox?status={status}")).await?;
+    Ok(page.items)
+}
+
+pub async fn retry_message(id: String) -> ApiResult<()> {
+    let url = format!("/api/outbox/{}/retry", js_sys::encode_uri_component(&id));
+    let response = mutation(Request::post(&url)).send().await.map_err(|_| ApiError::Network)?;
+    if response.status() == 204 { Ok(()) } else { decode(response).await }
+}

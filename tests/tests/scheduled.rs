@@ -226,3 +226,41 @@ async fn a_failing_provider_leaves_the_message_pending_and_it_goes_out_once_it_r
     let count = |list: &[(String, String, Value)]| list.iter().filter(|(k, _, _)| keys.contains(&k.as_str())).count();
     assert_eq!(count(&stub.received.lock().unwrap()), count(&received), "delivered messages are not sent twice");
 }
+
+#[tokio::test]
+async fn a_supervisor_sees_a_breach_in_the_bell_opens_the_case_and_admins_see_the_runs() {
+    use kefu_tests::browser::{wait_for, Browser};
+    let agent = Api::signed_in(AGENT).await;
+    // Friday 6 March 2026, 10:00; breached Saturday 10:00.
+    let case = case_at(&agent, "inquiry", bj(2026, 3, 6, 10, 0)).await;
+    let reference = case["reference"].as_str().unwrap().to_string();
+    cron(&agent, bj(2026, 3, 7, 10, 0)).await;
+
+    let browser = Browser::open().await;
+    browser.sign_in(SUPERVISOR).await;
+    let count: u32 = wait_for("the unread count on the bell", || async { browser.text("bell-count").await.parse().ok() }).await;
+    assert!(count >= 1);
+    browser.click("bell").await;
+    let item = wait_for("our case in the bell", || async {
+        let items = browser.texts("bell-item").await?;
+        items.into_iter().find(|t| t.contains(&reference))
+    })
+    .await;
+    assert!(item.contains("已超时"), "{item}");
+    browser.screenshot("bell-zh").await;
+    browser.click("bell-read-all").await;
+    wait_for("the count to clear", || async { (!browser.has("bell-count").await).then_some(()) }).await;
+    browser.client.find(fantoccini::Locator::Css(&format!("[data-testid='bell-item'] a[href='/cases/{}']", case["id"].as_str().unwrap()))).await.unwrap().click().await.unwrap();
+    browser.wait_text("case-reference", &reference).await;
+    browser.wait_text("timeline", "已超时").await;
+    browser.close().await;
+
+    let admin = Browser::open().await;
+    admin.sign_in(ADMIN).await;
+    admin.goto("/settings").await;
+    let runs = admin.wait_text("job-runs", "时限巡检").await;
+    assert!(runs.contains("提醒"), "the counts are named: {runs}");
+    admin.client.execute("document.querySelector(\"[data-testid='jobs-section']\").scrollIntoView()", vec![]).await.unwrap();
+    admin.screenshot("settings-jobs-zh").await;
+    admin.close().await;
+}

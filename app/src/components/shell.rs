@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect, A};
 
 use crate::api;
+use crate::components::bell::Bell;
 use crate::components::feedback::Loading;
 use crate::i18n::{use_i18n, Lang};
 use crate::pages::not_built::Section;
@@ -83,6 +84,7 @@ fn TopBar() -> impl IntoView {
                 })}
             </div>
             <div class="topbar-actions">
+                <Bell/>
                 <button type="button" class="button ghost" data-testid="language-switch" on:click=move |_| i18n.toggle()
                     lang=move || if i18n.get() == Lang::Zh { "en" } else { "zh-CN" }>
                     {move || i18n.get().t().other_language}

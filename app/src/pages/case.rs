@@ -211,6 +211,11 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                             </div>
                             {match (kind, serde_json::from_str::<AssignmentReason>(&e.body)) {
                                 (EventType::Assigned, Ok(why)) => view! { <p class="event-body" data-testid="assignment-reason">{move || assignment_text(i18n.get(), &why)}</p> }.into_any(),
+                                // The sweep's alerts carry the deadline they are about.
+                                (EventType::SlaDueSoon | EventType::SlaBreached | EventType::SlaEscalated | EventType::StepBreached, _) => {
+                                    let due = chrono::DateTime::parse_from_rfc3339(&e.body).ok().map(|t| full(t.to_utc()));
+                                    due.map(|d| view! { <p class="event-body">{move || i18n.get().tr("期限：", "Deadline: ")}{d.clone()}</p> }).into_any()
+                                }
                                 _ => (!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> }).into_any(),
                             }}
                         </li>

@@ -21,6 +21,7 @@ use crate::i18n::use_i18n;
 use crate::session::use_session;
 
 mod canned;
+mod jobs;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -58,6 +59,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <PhraseForm settings/>
                                 <TeamsSection/>
                                 <canned::CannedSection/>
+                                <jobs::JobsSection/>
                             </div>
                         }.into_any()
                     }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{BusinessCalendar, CalendarSpec};
-use crate::case::{is_category, CaseKind, Channel, Complexity, EventType, Identity, Status, Step};
+use crate::case::{is_category, CallOutcome, CaseKind, Channel, Complexity, EventType, Identity, Status, Step};
 use crate::classify;
 use crate::follow_up;
 use crate::lifecycle::{Closing, Complaint, ComplaintMove, ComplaintState, Extension, InquiryMove, Opinion, Outcome, RedressType};
@@ -547,6 +547,9 @@ pub struct CaseEvent {
     pub assignee_id: Option<String>,
     #[serde(default)]
     pub assignee_name: Option<String>,
+    /// For a call: whether the customer was reached.
+    #[serde(default)]
+    pub outcome: Option<CallOutcome>,
 }
 
 /// `POST /api/classify`: what the classifier suggests for a case being typed.
@@ -783,12 +786,19 @@ pub struct NewEvent {
     pub kind: EventType,
     pub body: String,
     pub version: i64,
+    /// For a call: whether the customer was reached. Unreached follow-up calls count towards
+    /// closing the follow-up as unreachable.
+    #[serde(default)]
+    pub outcome: Option<CallOutcome>,
 }
 
 impl Validate for NewEvent {
     fn validate(&self) -> Result<(), FieldError> {
         if !matches!(self.kind, EventType::Reply | EventType::Note | EventType::Call) {
             return Err(FieldError::invalid("type", "type must be reply, note or call"));
+        }
+        if self.outcome.is_some() && self.kind != EventType::Call {
+            return Err(FieldError::invalid("outcome", "only a call has an outcome"));
         }
         check_text("body", &self.body, TEXT_MAX)
     }
@@ -1209,7 +1219,7 @@ mod tests {
 
     #[test]
     fn events_are_replies_notes_or_calls() {
-        let reply = NewEvent { kind: EventType::Reply, body: "您好".into(), version: 1 };
+        let reply = NewEvent { kind: EventType::Reply, body: "您好".into(), version: 1, outcome: None };
         assert_eq!(reply.validate(), Ok(()));
         let created = NewEvent { kind: EventType::Created, ..reply.clone() };
         assert_eq!(created.validate().unwrap_err().field, "type");

@@ -121,6 +121,14 @@ string_enum! {
 }
 
 string_enum! {
+    /// What a call log says of the call: the customer was reached, or not.
+    CallOutcome {
+        Reached = "reached",
+        Unreachable = "unreachable",
+    }
+}
+
+string_enum! {
     /// How the customer's identity was verified for this case.
     #[derive(Default)]
     Identity {

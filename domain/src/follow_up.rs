@@ -5,7 +5,7 @@
 //! periodic follow-ups by segment (high-value monthly, others quarterly); every closed complaint
 //! gets one. Customers who have not consented to contact get none.
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -150,6 +150,36 @@ pub fn plan(rules: &Rules, zone: Tz, c: &CustomerFacts, now: DateTime<Utc>, exis
     out
 }
 
+/// When the planner should next look at a customer, given what it has just planned (`exists`
+/// now includes it): a new customer when their first follow-up falls due; an existing one at the
+/// start of the next period of their cadence. `None` when nothing more can fall due on its own
+/// (a closed complaint sets the customer to be looked at again).
+pub fn next_look(rules: &Rules, zone: Tz, c: &CustomerFacts, now: DateTime<Utc>, exists: impl Fn(&str) -> bool) -> Option<DateTime<Utc>> {
+    if !c.consented {
+        return None;
+    }
+    if c.lifecycle == Lifecycle::New {
+        let first = c.first_product_at? + Duration::days(rules.first_after_days);
+        let key = format!("{}:{}:once", c.id, Reason::FirstProduct.as_str());
+        return (!exists(&key)).then_some(first.max(now));
+    }
+    let months = match rules.cadence(c.segment) {
+        Cadence::Monthly => 1,
+        Cadence::Quarterly => 3,
+        Cadence::Never => return None,
+    };
+    let local = now.with_timezone(&zone);
+    let index = local.year() * 12 + local.month0() as i32;
+    let next = (index / months as i32 + 1) * months as i32;
+    let start = zone.with_ymd_and_hms(next / 12, (next % 12) as u32 + 1, 1, 0, 0, 0).single()?;
+    Some(start.with_timezone(&Utc))
+}
+
+/// Whether a follow-up with this many unanswered calls is closed as unreachable.
+pub fn unreachable(rules: &Rules, unanswered_calls: u32) -> bool {
+    unanswered_calls >= rules.max_attempts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +255,21 @@ mod tests {
         assert_eq!(Rules { max_attempts: 0, ..Rules::default() }.validate().unwrap_err().0, "max_attempts");
         assert_eq!(Rules { target_percent: 0, ..Rules::default() }.validate().unwrap_err().0, "target_percent");
         assert_eq!(Rules { first_after_days: -1, ..Rules::default() }.validate().unwrap_err().0, "first_after_days");
+    }
+
+    #[test]
+    fn the_planner_looks_again_when_the_next_follow_up_can_fall_due() {
+        let rules = Rules::default();
+        let none = |_: &str| false;
+        let new = CustomerFacts { first_product_at: Some(bj(2026, 11, 1, 10)), ..customer(Segment::Mass, Lifecycle::New) };
+        assert_eq!(next_look(&rules, SH, &new, bj(2026, 11, 2, 10), none), Some(bj(2026, 11, 8, 10)));
+        assert_eq!(next_look(&rules, SH, &new, bj(2026, 11, 9, 10), |k| k == "c1:first_product:once"), None, "the first follow-up is planned once");
+        let mass = customer(Segment::Mass, Lifecycle::Existing);
+        assert_eq!(next_look(&rules, SH, &mass, bj(2026, 11, 20, 10), none), Some(bj(2027, 1, 1, 0)), "quarterly: next quarter");
+        let private = customer(Segment::Private, Lifecycle::Existing);
+        assert_eq!(next_look(&rules, SH, &private, bj(2026, 12, 31, 23), none), Some(bj(2027, 1, 1, 0)), "monthly, across the year");
+        let silent = CustomerFacts { consented: false, ..mass };
+        assert_eq!(next_look(&rules, SH, &silent, bj(2026, 11, 20, 10), none), None);
+        assert!(!unreachable(&rules, 2) && unreachable(&rules, 3));
     }
 }

@@ -264,3 +264,51 @@ async fn a_supervisor_sees_a_breach_in_the_bell_opens_the_case_and_admins_see_th
     admin.screenshot("settings-jobs-zh").await;
     admin.close().await;
 }
+
+/// Runs the hourly cron as of `at`.
+async fn hourly(api: &Api, at: DateTime<Utc>) {
+    let url = api.url(&format!("/__scheduled?cron={}&time={}", "0+*+*+*+*", at.timestamp_millis()));
+    let response = api.http.get(url).send().await.expect("the scheduled handler answers");
+    assert!(response.status().is_success(), "/__scheduled answered {}", response.status());
+}
+
+#[tokio::test]
+async fn a_new_customer_gets_exactly_one_first_follow_up_which_closes_as_unreachable_after_three_calls() {
+    let agent = Api::signed_in(AGENT).await;
+    // Registered Wednesday 1 April 2026; the first follow-up is due seven days later.
+    let customer = post_at(&agent, "/api/customers", &json!({"name": unique("回访客户"), "phone": "13500002222"}), bj(2026, 4, 1, 10, 0)).await;
+    assert_eq!(customer.status, 201);
+    let id = customer.body["id"].as_str().unwrap();
+
+    hourly(&agent, bj(2026, 4, 8, 9, 0)).await;
+    assert!(agent.cases_of(id).await.is_empty(), "not before the seventh day");
+    hourly(&agent, bj(2026, 4, 8, 10, 0)).await;
+    hourly(&agent, bj(2026, 4, 8, 10, 0)).await;
+    hourly(&agent, bj(2026, 4, 8, 11, 0)).await;
+    let cases = agent.cases_of(id).await;
+    assert_eq!(cases.len(), 1, "exactly one first follow-up, however many runs: {cases:?}");
+    let follow_up = &cases[0];
+    assert_eq!((follow_up["kind"].as_str(), follow_up["subject"].as_str()), (Some("follow_up"), Some("新客户首次回访")));
+    assert!(follow_up["assignee_id"].is_string(), "routed to an agent: {follow_up}");
+    assert_eq!(kefu_tests::time(&follow_up["created_at"]), bj(2026, 4, 8, 10, 0));
+
+    // Three unanswered calls close it as unreachable.
+    let fid = follow_up["id"].as_str().unwrap();
+    let mut version = follow_up["version"].as_i64().unwrap();
+    for attempt in 1..=3 {
+        let call = agent.post(&format!("/api/cases/{fid}/events"), &json!({"type": "call", "body": format!("第{attempt}次致电无人接听"), "outcome": "unreachable", "version": version})).await;
+        assert_eq!(call.status, 201, "{:?}", call.body);
+        version = call.body["version"].as_i64().unwrap();
+        let expected = if attempt < 3 { "assigned" } else { "closed" };
+        assert_eq!(call.body["status"], expected, "after call {attempt}");
+    }
+    let detail = agent.get(&format!("/api/cases/{fid}")).await.body;
+    let outcomes: Vec<&str> = detail["events"].as_array().unwrap().iter().filter_map(|e| e["outcome"].as_str()).collect();
+    assert_eq!(outcomes, vec!["unreachable"; 3]);
+    let bad = agent.post(&format!("/api/cases/{fid}/events"), &json!({"type": "note", "body": "x", "outcome": "reached", "version": version})).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("outcome")), "only calls have an outcome");
+
+    let jobs = Api::signed_in(ADMIN).await.get("/api/jobs").await.body;
+    let planning: Vec<&Value> = jobs["items"].as_array().unwrap().iter().filter(|j| j["job"] == "follow_up_planning").collect();
+    assert!(planning.iter().any(|j| j["counts"]["created"].as_i64() >= Some(1)), "{planning:?}");
+}

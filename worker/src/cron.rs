@@ -9,7 +9,7 @@ use worker::{D1Database, Env};
 
 use crate::db::jobs;
 use crate::error::ApiError;
-use crate::jobs::{deliver, sweep};
+use crate::jobs::{deliver, planning, sweep};
 
 /// The crons `wrangler.toml` declares.
 pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
@@ -31,8 +31,8 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
             let provider = var(env, "NOTIFY_URL").map(|url| deliver::Provider { url, secret: var(env, "NOTIFY_SECRET").unwrap_or_default() });
             logged(&db, cron, "deliver", now, deliver::run(&db, now, provider.as_ref())).await?;
         }
-        // Follow-up planning and survey dispatch arrive with their issues.
-        HOURLY => worker::console_log!("cron {cron} at {now}: no jobs yet"),
+        // Survey dispatch arrives with the survey issue.
+        HOURLY => logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?,
         other => worker::console_warn!("cron {other} is not one Kefu declares; ignored"),
     }
     Ok(())

@@ -2,4 +2,5 @@
 //! the next; a run that dies half-way has written whole batches only, and repeats nothing.
 
 pub mod deliver;
+pub mod planning;
 pub mod sweep;

@@ -367,6 +367,8 @@ pub fn sql(now: DateTime<Utc>) -> String {
     }
     // The SLA sweep looks at every open case once, as it does after any change to a case.
     out += "UPDATE cases SET next_check_at = updated_at WHERE is_open = 1;\n";
+    // The follow-up planner looks at every customer from the time the demo data is loaded.
+    out += &format!("UPDATE customers SET next_plan_at = {};\n", ms(now));
     out
 }
 

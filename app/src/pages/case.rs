@@ -206,6 +206,7 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
                                 {moved_to.map(|s| view! { <span class="event-status" data-testid="event-status">"→ "{move || i18n.get().status(s)}</span> })}
                                 {step_to.map(|s| view! { <span class="event-status">"→ "{move || i18n.get().step(s)}</span> })}
                                 {e.assignee_name.clone().map(|name| view! { <span class="event-status" data-testid="event-assignee">"→ "{name}</span> })}
+                                {e.outcome.map(|o| view! { <span class="event-status" data-testid="event-outcome">{move || composer::call_outcome_label(i18n.get(), o)}</span> })}
                                 <span class="muted">{e.author_name.clone().unwrap_or_default()}</span>
                                 <time class="muted" datetime=e.created_at.to_rfc3339()>{full(e.created_at)}</time>
                             </div>

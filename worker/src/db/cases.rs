@@ -104,6 +104,8 @@ pub struct NewCaseRecord<'a> {
     pub step: Option<(Step, DateTime<Utc>)>,
     pub regulatory_due_at: Option<DateTime<Utc>>,
     pub sensitive: bool,
+    /// For a planned follow-up: its unique key.
+    pub follow_up_key: Option<&'a str>,
 }
 
 /// The clock-derived columns the queue sorts and filters on.
@@ -113,6 +115,8 @@ fn queue_columns(d: &CaseDeadlines) -> (i64, i64) {
 
 /// The insert of a new case. Its sequence number is the next after the highest (the UNIQUE
 /// index on seq makes MAX a single lookup); D1 runs writes one at a time, so two never collide.
+/// A follow-up whose key is taken is not inserted (the outer WHERE: an aggregate alone always
+/// yields a row).
 pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement, ApiError> {
     let (sla_due_at, sla_due_soon_at) = queue_columns(&c.deadlines);
     let ms = |t: DateTime<Utc>| t.timestamp_millis();
@@ -121,9 +125,10 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id,
            assignee_id, subject, description, created_by, created_at, updated_at,
            first_response_due_at, resolution_due_at, is_open, sla_due_at, sla_due_soon_at,
-           step, step_due_at, regulatory_due_at, sensitive, next_check_at, version)
-         SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
-           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?12, 1 FROM cases",
+           step, step_due_at, regulatory_due_at, sensitive, next_check_at, follow_up_key, version)
+         SELECT * FROM (SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
+           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?12, ?22, 1 FROM cases)
+         WHERE ?22 IS NULL OR NOT EXISTS (SELECT 1 FROM cases WHERE follow_up_key = ?22)",
         c.id,
         c.kind.as_str(),
         c.channel.as_str(),
@@ -144,7 +149,8 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         c.step.map(|(s, _)| s.as_str()),
         c.step.map(|(_, due)| ms(due)),
         c.regulatory_due_at.map(ms),
-        i64::from(c.sensitive)
+        i64::from(c.sensitive),
+        c.follow_up_key
     )?)
 }
 
@@ -543,4 +549,9 @@ pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, Ap
         u.deadlines.resolved_at.map(|t| t.timestamp_millis()),
         u.assignee_id
     )?)
+}
+
+/// Marks a follow-up closed as unreachable, if the statement before it in the batch changed a row.
+pub fn mark_unreachable(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "UPDATE cases SET unreachable = 1 WHERE id = ?1 AND changes() = 1", id)?)
 }

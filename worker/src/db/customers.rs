@@ -44,8 +44,8 @@ pub fn insert(db: &D1Database, id: &str, c: &NewCustomer, now: i64) -> Result<D1
     let segment = c.segment.unwrap_or(Segment::Mass);
     Ok(query!(
         db,
-        "INSERT INTO customers (id, name, phone, phone_last4, email, segment, lifecycle, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7)",
+        "INSERT INTO customers (id, name, phone, phone_last4, email, segment, lifecycle, created_at, next_plan_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, ?7)",
         id,
         c.name.trim(),
         c.phone.as_deref().map(str::trim),
@@ -168,4 +168,39 @@ pub async fn find_contact(db: &D1Database, name: &str, phone: Option<&str>, emai
         Some(id) => get(db, &id).await,
         None => Ok(None),
     }
+}
+
+/// Asks the follow-up planner to look at a customer at `at` or sooner (a complaint of theirs
+/// just closed), if the statement before it in the batch changed a row.
+pub fn plan_soon(db: &D1Database, id: &str, at: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "UPDATE customers SET next_plan_at = MIN(COALESCE(next_plan_at, ?2), ?2) WHERE id = ?1 AND changes() = 1", id, at)?)
+}
+
+/// What the planner needs to know of a customer due a look (customers_next_plan).
+#[derive(Deserialize)]
+pub struct PlanRow {
+    pub id: String,
+    pub segment: String,
+    pub lifecycle: String,
+    pub consent_contact: i64,
+    pub created_at: i64,
+    pub first_product_at: Option<i64>,
+}
+
+pub async fn due_for_planning(db: &D1Database, now: i64, limit: u32) -> Result<Vec<PlanRow>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT c.id, c.segment, c.lifecycle, c.consent_contact, c.created_at,
+           (SELECT MIN(cp.since) FROM customer_products cp WHERE cp.customer_id = c.id) AS first_product_at
+         FROM customers c WHERE c.next_plan_at <= ?1 ORDER BY c.next_plan_at LIMIT ?2",
+        now,
+        limit
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+pub fn set_next_plan(db: &D1Database, id: &str, at: Option<i64>) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "UPDATE customers SET next_plan_at = ?2 WHERE id = ?1", id, at)?)
 }

@@ -22,6 +22,8 @@ pub struct NewEventRecord<'a> {
     pub step: Option<domain::Step>,
     /// For an assignment or escalation: who the case went to.
     pub assignee_id: Option<&'a str>,
+    /// For a call: reached or unreachable.
+    pub outcome: Option<domain::case::CallOutcome>,
 }
 
 /// Whether an event's insert depends on the statement before it in its batch.
@@ -37,12 +39,12 @@ pub enum Guard {
 pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1PreparedStatement, ApiError> {
     let sql = match guard {
         Guard::None => {
-            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id, call_outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         }
         Guard::PreviousChanged => {
-            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE changes() = 1"
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id, call_outcome)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE changes() = 1"
         }
     };
     Ok(query!(
@@ -56,7 +58,8 @@ pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1Pre
         e.at,
         e.status.map(|s| s.as_str()),
         e.step.map(|s| s.as_str()),
-        e.assignee_id
+        e.assignee_id,
+        e.outcome.map(|o| o.as_str())
     )?)
 }
 
@@ -73,6 +76,7 @@ struct EventRow {
     step: Option<String>,
     assignee_id: Option<String>,
     assignee_name: Option<String>,
+    call_outcome: Option<String>,
 }
 
 /// A case's timeline, oldest first.
@@ -81,7 +85,7 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
     let rows: Vec<EventRow> = query!(
         db,
         "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status, e.step,
-           e.assignee_id, a.name AS assignee_name
+           e.assignee_id, a.name AS assignee_name, e.call_outcome
          FROM case_events e LEFT JOIN users u ON u.id = e.author_id LEFT JOIN users a ON a.id = e.assignee_id
          WHERE e.case_id = ?1 ORDER BY e.created_at, e.id",
         case_id
@@ -101,6 +105,7 @@ pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, 
                 author_name: r.author_name,
                 assignee_id: r.assignee_id,
                 assignee_name: r.assignee_name,
+                outcome: r.call_outcome.as_deref().map(|o| parse("case_events.call_outcome", o)).transpose()?,
                 created_at: time(r.created_at),
             })
         })

@@ -6,7 +6,7 @@ use domain::lifecycle::{ComplaintMove, ComplaintState, Extension, InquiryMove, T
 use domain::regulatory::ComplaintFacts;
 use domain::sla::{CaseDeadlines, Clock, Pause, PauseReason, Policy};
 use domain::{routing, CaseKind, Complexity, EventType, Status, Step};
-use worker::Response;
+use worker::{D1Database, Response};
 
 use crate::ctx::{json, Ctx};
 use crate::db::cases::{CaseUpdate, ComplaintUpdate, Loaded, NewCaseRecord};
@@ -64,7 +64,7 @@ fn complaint_facts(received_at: DateTime<Utc>, complexity: Complexity, record: &
 }
 
 fn event<'a>(id: &'a str, case_id: &'a str, kind: EventType, body: &'a str, author: &'a str, at: i64) -> NewEventRecord<'a> {
-    NewEventRecord { id, case_id, kind, body, author_id: Some(author), at, status: None, step: None, assignee_id: None }
+    NewEventRecord { id, case_id, kind, body, author_id: Some(author), at, status: None, step: None, assignee_id: None, outcome: None }
 }
 
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -74,31 +74,48 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(FieldError::invalid("customer_id", "customer_id names no customer").into());
     };
     let keep = (body.assignee.as_deref() == Some("me")).then_some(user.id.as_str());
-    let (id, rules) = register(&ctx, &body, customer.segment, Some(&user.id), keep).await?;
+    let how = Registration { segment: customer.segment, by: Some(&user.id), keep, follow_up_key: None };
+    let (id, rules, _) = register(&ctx.db, ctx.now, &body, how).await?;
     json(201, &detail_with(&ctx, &id, Some(&rules)).await?)
+}
+
+/// Who registers a case and how it is assigned.
+pub struct Registration<'a> {
+    pub segment: domain::Segment,
+    /// The member of staff who registered it; `None` when the customer filed it or the
+    /// planner created it.
+    pub by: Option<&'a str>,
+    /// Keep it for this member of staff instead of routing it.
+    pub keep: Option<&'a str>,
+    /// For a planned follow-up: customer:reason:period. A case with the key already exists →
+    /// nothing is written and the answer says so.
+    pub follow_up_key: Option<&'a str>,
 }
 
 /// Registers a case: its clocks from the SLA policy, its complaint step and regulatory clock,
 /// and its assignee (`keep`, or routing's choice), with the events that record it, in one
-/// batch. `by` is the member of staff who registered it; `None` when the customer filed it.
-pub async fn register(ctx: &Ctx, body: &NewCase, segment: domain::Segment, by: Option<&str>, keep: Option<&str>) -> Result<(String, Rules), ApiError> {
-    let rules = rules::load(&ctx.db).await?;
+/// batch. Answers the id, the rules used, and whether it was written (a follow-up whose key
+/// exists is not).
+pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: Registration<'_>) -> Result<(String, Rules, bool), ApiError> {
+    let Registration { segment, by, keep, follow_up_key } = how;
+    let now_ms = now.timestamp_millis();
+    let rules = rules::load(db).await?;
     let suggestion = rules.classifier.classify(&body.subject, &body.description);
     let complexity = body.complexity.unwrap_or(suggestion.complexity);
     let category = body.category.as_deref().unwrap_or(&suggestion.category);
     let cal = &rules.calendar;
     let policy = rules.policies.for_case(body.kind, complexity, segment, body.channel);
-    let deadlines = CaseDeadlines::start(&policy, cal, ctx.now);
+    let deadlines = CaseDeadlines::start(&policy, cal, now);
     let complaint = body.kind == CaseKind::Complaint;
-    let step_due = policy.step_clock(Step::Review, ctx.now).and_then(|c| c.deadline(cal));
+    let step_due = policy.step_clock(Step::Review, now).and_then(|c| c.deadline(cal));
     let empty = ComplaintRecord::default();
     let id = new_id()?;
     // The agent may keep the case; otherwise routing picks the team and agent.
     let routed = if keep.is_some() {
         None
     } else {
-        let teams: Vec<routing::Team> = teams::all(&ctx.db).await?.into_iter().map(|t| routing::Team { id: t.id, skills: t.skills }).collect();
-        let agents = users::routing_agents(&ctx.db).await?;
+        let teams: Vec<routing::Team> = teams::all(db).await?.into_iter().map(|t| routing::Team { id: t.id, skills: t.skills }).collect();
+        let agents = users::routing_agents(db).await?;
         let text = format!("{}\n{}", body.subject, body.description);
         // A complaint never goes to someone it names.
         let recused: Vec<String> = if complaint {
@@ -126,15 +143,19 @@ pub async fn register(ctx: &Ctx, body: &NewCase, segment: domain::Segment, by: O
         subject: body.subject.trim(),
         description: body.description.trim(),
         created_by: by,
-        created_at: ctx.now,
+        created_at: now,
         deadlines,
         step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
-        regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &complaint_facts(ctx.now, complexity, &empty))),
+        regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &complaint_facts(now, complexity, &empty))),
         sensitive: domain::case::is_sensitive(&body.subject, &body.description),
+        follow_up_key,
     };
     let event_id = new_id()?;
-    let created = NewEventRecord { author_id: by, ..event(&event_id, &id, EventType::Created, "", "", ctx.now_ms()) };
-    let mut batch = vec![cases::insert(&ctx.db, &record)?, events::insert(&ctx.db, &created, Guard::None)?];
+    let created = NewEventRecord { author_id: by, ..event(&event_id, &id, EventType::Created, "", "", now_ms) };
+    // With a follow-up key the insert may find its case already there: the events then follow
+    // only the insert that happened.
+    let guard = if follow_up_key.is_some() { Guard::PreviousChanged } else { Guard::None };
+    let mut batch = vec![cases::insert(db, &record)?, events::insert(db, &created, guard)?];
     let assigned_id = new_id()?;
     let reason_text;
     if let Some((Some(choice), recused)) = &routed {
@@ -144,13 +165,13 @@ pub async fn register(ctx: &Ctx, body: &NewCase, segment: domain::Segment, by: O
         let assigned = NewEventRecord {
             author_id: by,
             assignee_id: Some(&choice.agent_id),
-            ..event(&assigned_id, &id, EventType::Assigned, &reason_text, "", ctx.now_ms() + 1)
+            ..event(&assigned_id, &id, EventType::Assigned, &reason_text, "", now_ms + 1)
         };
-        batch.push(events::insert(&ctx.db, &assigned, Guard::None)?);
-        batch.push(users::assigned(&ctx.db, &choice.agent_id, ctx.now_ms())?);
+        batch.push(events::insert(db, &assigned, guard)?);
+        batch.push(users::assigned(db, &choice.agent_id, now_ms)?);
     }
-    ctx.db.batch(batch).await?;
-    Ok((id, rules))
+    let results = db.batch(batch).await?;
+    Ok((id, rules, first_changed(&results)))
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
@@ -192,22 +213,44 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::VersionConflict);
     }
     let user = ctx.user()?;
-    let first_reply = body.kind == EventType::Reply && current.first_responded_at.is_none();
-    let status = match current.status {
+    use domain::case::CallOutcome;
+    // A reply, or a call that reached the customer, is the first response.
+    let responds = body.kind == EventType::Reply || (body.kind == EventType::Call && body.outcome == Some(CallOutcome::Reached));
+    let first_reply = responds && current.first_responded_at.is_none();
+    let mut status = match current.status {
         Status::New | Status::Assigned if first_reply => Status::Responded,
         other => other,
     };
     let mut deadlines = current.deadlines();
-    if first_reply {
+    let unanswered_follow_up = current.kind == CaseKind::FollowUp && current.status.is_open() && body.outcome == Some(CallOutcome::Unreachable);
+    let mut unreachable = false;
+    if first_reply || unanswered_follow_up {
         let rules = rules::load(&ctx.db).await?;
-        let policy = rules.policies.for_case(current.kind, current.complexity, segment, current.channel);
-        deadlines.responded(&policy, &rules.calendar, current.created_at, ctx.now);
+        if first_reply {
+            let policy = rules.policies.for_case(current.kind, current.complexity, segment, current.channel);
+            deadlines.responded(&policy, &rules.calendar, current.created_at, ctx.now);
+        }
+        if unanswered_follow_up {
+            // After the allowed attempts the follow-up closes as unreachable; the follow-up
+            // rate counts it as done.
+            let before = events::for_case(&ctx.db, &id).await?.iter().filter(|e| e.outcome == Some(CallOutcome::Unreachable)).count() as u32;
+            if domain::follow_up::unreachable(&rules.follow_up, before + 1) {
+                unreachable = true;
+                status = Status::Closed;
+                deadlines.resolved_at = Some(ctx.now);
+            }
+        }
     }
     let update = CaseUpdate { id: &id, version: body.version, status, assignee_id: current.assignee_id.as_deref(), deadlines, now: ctx.now };
     let event_id = new_id()?;
     let mut new_event = event(&event_id, &id, body.kind, body.body.trim(), &user.id, ctx.now_ms());
     new_event.status = (status != current.status).then_some(status);
-    let results = ctx.db.batch(vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?]).await?;
+    new_event.outcome = body.outcome;
+    let mut batch = vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?];
+    if unreachable {
+        batch.push(cases::mark_unreachable(&ctx.db, &id)?);
+    }
+    let results = ctx.db.batch(batch).await?;
     if !first_changed(&results) {
         // Someone saved between our read and our write: nothing of ours was stored.
         return Err(ApiError::VersionConflict);
@@ -414,6 +457,7 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     new_event.status = moved_status;
     new_event.step = moved_step;
     let mut batch = vec![cases::update_complaint(&ctx.db, &update)?];
+    let closing = matches!(step_move, ComplaintMove::Close(_));
     match step_move {
         ComplaintMove::Pause { .. } => {
             batch.push(cases::open_pause(&ctx.db, &id, ctx.now_ms(), body.pause_reason.unwrap_or(PauseReason::WaitingOnCustomer))?)
@@ -422,6 +466,10 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
         _ => {}
     }
     batch.push(events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?);
+    if closing {
+        // Every closed complaint gets a follow-up: the planner looks at the customer next hour.
+        batch.push(customers::plan_soon(&ctx.db, &current.customer_id, ctx.now_ms())?);
+    }
     let results = ctx.db.batch(batch).await?;
     if !first_changed(&results) {
         return Err(ApiError::VersionConflict);

@@ -1,6 +1,7 @@
 //! The case page's writing tools: the composer with canned replies, and the hand-over card.
 
 use domain::api::{AssignRequest, Case, EscalateRequest, NewEvent};
+use domain::case::CallOutcome;
 use domain::EventType;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,6 +20,7 @@ pub fn Composer(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
     let t = move || i18n.get().t();
     let bench = expect_context::<Workbench>();
     let (kind, body) = (bench.kind, bench.draft);
+    let outcome = RwSignal::new(CallOutcome::Reached.as_str().to_string());
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let version = case.version;
@@ -26,7 +28,9 @@ pub fn Composer(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
     let seen = StoredValue::new(seen);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let event = NewEvent { kind: kind.get_untracked().parse().unwrap_or(EventType::Note), body: body.get_untracked(), version };
+        let event_kind = kind.get_untracked().parse().unwrap_or(EventType::Note);
+        let outcome = (event_kind == EventType::Call).then(|| outcome.get_untracked().parse().ok()).flatten();
+        let event = NewEvent { kind: event_kind, body: body.get_untracked(), version, outcome };
         saving.set(true);
         error.set(None);
         spawn_local(async move {
@@ -49,6 +53,16 @@ pub fn Composer(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
                         }).collect_view()}
                     </select>
                 </div>
+                <Show when=move || kind.get() == EventType::Call.as_str()>
+                    <div class="field">
+                        <label for="call-outcome">{move || i18n.get().tr("通话结果", "Call outcome")}</label>
+                        <select id="call-outcome" data-testid="call-outcome" bind:value=outcome>
+                            {[CallOutcome::Reached, CallOutcome::Unreachable].into_iter().map(|o| view! {
+                                <option value=o.as_str()>{move || call_outcome_label(i18n.get(), o)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
                 <CannedPicker case/>
             </div>
             <div class="field">
@@ -60,6 +74,13 @@ pub fn Composer(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
                 {move || if saving.get() { t().saving } else { t().add_event }}
             </button>
         </form>
+    }
+}
+
+pub fn call_outcome_label(lang: crate::i18n::Lang, o: CallOutcome) -> &'static str {
+    match o {
+        CallOutcome::Reached => lang.tr("已接通", "Reached"),
+        CallOutcome::Unreachable => lang.tr("未接通", "Not reached"),
     }
 }
 

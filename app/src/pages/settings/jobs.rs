@@ -31,6 +31,9 @@ fn count_label(lang: crate::i18n::Lang, key: &str) -> String {
         "dead" => lang.tr("放弃", "dead-lettered"),
         "skipped" => lang.tr("他处处理", "taken by another run"),
         "provider_configured" => lang.tr("已配置服务商", "provider configured"),
+        "customers" => lang.tr("检查客户", "customers looked at"),
+        "created" => lang.tr("新建回访", "follow-ups created"),
+        "already_there" => lang.tr("已存在", "already there"),
         other => return other.to_string(),
     };
     label.to_string()

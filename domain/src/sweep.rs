@@ -151,6 +151,13 @@ pub fn send_at(alert: Alert, cal: &BusinessCalendar, now: DateTime<Utc>) -> Date
     }
 }
 
+/// The wait before a message's next delivery attempt, after `attempts` failed ones: 1, 2, 4 …
+/// minutes, at most 6 hours.
+pub fn retry_delay(attempts: u32) -> Duration {
+    let minutes = 1i64 << attempts.saturating_sub(1).min(9);
+    Duration::minutes(minutes.min(360))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +249,11 @@ mod tests {
         assert_eq!(send_at(Alert::Breached, &cal, saturday_night), saturday_night);
         let tuesday_morning = bj(2026, 11, 24, 10, 0);
         assert_eq!(send_at(Alert::DueSoon, &cal, tuesday_morning), tuesday_morning);
+    }
+
+    #[test]
+    fn retries_back_off_from_a_minute_to_six_hours() {
+        let minutes: Vec<i64> = (1..=10).map(|a| retry_delay(a).num_minutes()).collect();
+        assert_eq!(minutes, vec![1, 2, 4, 8, 16, 32, 64, 128, 256, 360]);
     }
 }

@@ -20,12 +20,6 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// How long a run holds a message it is sending before another run may take it.
 const LEASE_MS: i64 = 120_000;
 
-/// The wait before attempt `attempts + 1`: 1, 2, 4 … minutes, at most 6 hours.
-pub fn backoff_ms(attempts: u32) -> i64 {
-    let minutes = 1i64 << attempts.saturating_sub(1).min(9);
-    minutes.min(360) * 60_000
-}
-
 /// The provider's address and secret; `None` when none is configured (local development).
 pub struct Provider {
     pub url: String,
@@ -84,7 +78,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, provider: Option<&Provider
             Err(error) => {
                 let attempts = m.attempts + 1;
                 let give_up = attempts >= MAX_ATTEMPTS;
-                outbox::failed(db, &m.id, &error, now_ms + backoff_ms(attempts), give_up).await?;
+                outbox::failed(db, &m.id, &error, now_ms + domain::sweep::retry_delay(attempts).num_milliseconds(), give_up).await?;
                 if give_up { dead += 1 } else { retried += 1 }
             }
         }
@@ -95,15 +89,4 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, provider: Option<&Provider
     counts.insert("dead".to_string(), dead);
     counts.insert("skipped".to_string(), skipped);
     Ok(counts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_from_a_minute_up_to_six_hours() {
-        let minutes: Vec<i64> = (1..=10).map(|a| backoff_ms(a) / 60_000).collect();
-        assert_eq!(minutes, vec![1, 2, 4, 8, 16, 32, 64, 128, 256, 360]);
-    }
 }

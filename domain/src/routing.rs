@@ -84,6 +84,26 @@ pub fn route(teams: &[Team], agents: &[Agent], req: &Request) -> Option<Assignme
     })
 }
 
+/// An active member of staff, as escalation and alerts see them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub id: String,
+    pub role: crate::user::Role,
+    pub team_id: Option<String>,
+    pub last_assigned_at: Option<DateTime<Utc>>,
+}
+
+/// The supervisor a case escalates to from `member` (its assignee, or whoever escalates): one
+/// of the member's team, else any; among equals the one handed a case longest ago, so
+/// escalations spread. `None` when the institution has no supervisor.
+pub fn supervisor_for<'a>(staff: &'a [Staff], member: Option<&str>) -> Option<&'a Staff> {
+    let team = member.and_then(|m| staff.iter().find(|s| s.id == m)).and_then(|s| s.team_id.as_deref());
+    staff
+        .iter()
+        .filter(|s| s.role == crate::user::Role::Supervisor)
+        .min_by_key(|s| (s.team_id.as_deref() != team || team.is_none(), s.last_assigned_at, s.id.clone()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +220,23 @@ mod tests {
                 prop_assert!(agents.iter().all(|a| a.away || recused.contains(&a.id)));
             }
         }
+    }
+
+    #[test]
+    fn escalation_goes_to_a_supervisor_of_the_members_team_then_any() {
+        use crate::user::Role;
+        let at = |h| Some(chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 24, h, 0, 0).unwrap());
+        let person = |id: &str, role, team: Option<&str>, last| Staff { id: id.into(), role, team_id: team.map(str::to_string), last_assigned_at: last };
+        let staff = vec![
+            person("a1", Role::Agent, Some("t1"), None),
+            person("a2", Role::Agent, Some("t3"), None),
+            person("s-other", Role::Supervisor, Some("t2"), None),
+            person("s-busy", Role::Supervisor, Some("t1"), at(10)),
+            person("s-idle", Role::Supervisor, Some("t1"), at(8)),
+        ];
+        assert_eq!(supervisor_for(&staff, Some("a1")).map(|s| s.id.as_str()), Some("s-idle"), "own team, longest since a case");
+        assert_eq!(supervisor_for(&staff, Some("a2")).map(|s| s.id.as_str()), Some("s-other"), "no supervisor in the team: any, least recent first");
+        assert_eq!(supervisor_for(&staff, None).map(|s| s.id.as_str()), Some("s-other"));
+        assert_eq!(supervisor_for(&staff[..2], Some("a1")), None);
     }
 }

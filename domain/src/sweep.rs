@@ -141,6 +141,20 @@ pub fn evaluate(w: &Watch, now: DateTime<Utc>, escalate_after: Duration) -> Eval
     Evaluation { alerts, alerted: level, alerted_due: Some(w.due_at), step_alerted, next_check_at: next.into_iter().min() }
 }
 
+/// Who hears of an alert: the assignee of a reminder; the assignee and their team's supervisor
+/// of a breach (a supervisor alone when nobody is assigned); the admins, one level higher, of
+/// an escalation.
+pub fn recipients(alert: Alert, assignee: Option<&str>, staff: &[crate::routing::Staff]) -> Vec<String> {
+    let supervisor = || crate::routing::supervisor_for(staff, assignee).map(|s| s.id.clone());
+    let mut out: Vec<String> = match alert {
+        Alert::DueSoon => assignee.map(str::to_string).into_iter().collect(),
+        Alert::Breached | Alert::StepBreached(_) => assignee.map(str::to_string).into_iter().chain(supervisor()).collect(),
+        Alert::Escalated => staff.iter().filter(|s| s.role == crate::user::Role::Admin).map(|s| s.id.clone()).collect(),
+    };
+    out.dedup();
+    out
+}
+
 /// When a message about `alert`, raised at `now`, may be sent: breaches at once; reminders at
 /// the next business-time instant, so nobody gets an e-mail at midnight.
 pub fn send_at(alert: Alert, cal: &BusinessCalendar, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -255,5 +269,18 @@ mod tests {
     fn retries_back_off_from_a_minute_to_six_hours() {
         let minutes: Vec<i64> = (1..=10).map(|a| retry_delay(a).num_minutes()).collect();
         assert_eq!(minutes, vec![1, 2, 4, 8, 16, 32, 64, 128, 256, 360]);
+    }
+
+    #[test]
+    fn reminders_go_to_the_assignee_breaches_also_to_the_supervisor_escalations_to_admins() {
+        use crate::routing::Staff;
+        use crate::user::Role;
+        let person = |id: &str, role, team: &str| Staff { id: id.into(), role, team_id: Some(team.into()), last_assigned_at: None };
+        let staff = vec![person("a1", Role::Agent, "t1"), person("s1", Role::Supervisor, "t1"), person("boss", Role::Admin, "t0")];
+        assert_eq!(recipients(Alert::DueSoon, Some("a1"), &staff), ["a1"]);
+        assert_eq!(recipients(Alert::Breached, Some("a1"), &staff), ["a1", "s1"]);
+        assert_eq!(recipients(Alert::StepBreached(Step::Review), None, &staff), ["s1"]);
+        assert_eq!(recipients(Alert::Escalated, Some("a1"), &staff), ["boss"]);
+        assert_eq!(recipients(Alert::Breached, Some("s1"), &staff), ["s1"], "a supervisor's own case is not announced twice");
     }
 }

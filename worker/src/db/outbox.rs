@@ -99,17 +99,15 @@ pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, ApiE
 
 /// Takes a message for this run: moves its attempt time on by `lease_ms` if nobody else has.
 /// An overlapping run finds it moved and leaves it; a run that dies leaves it to the lease's end.
-pub async fn claim(db: &D1Database, id: &str, seen_at: i64, now: i64, lease_ms: i64) -> Result<bool, ApiError> {
-    let result = query!(
+/// The statement changed a row when the message was taken.
+pub fn claim(db: &D1Database, id: &str, seen_at: i64, now: i64, lease_ms: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
         db,
         "UPDATE outbox SET next_attempt_at = ?3 WHERE id = ?1 AND status = 'pending' AND next_attempt_at = ?2",
         id,
         seen_at,
         now + lease_ms
-    )?
-    .run()
-    .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) == 1)
+    )?)
 }
 
 pub async fn delivered(db: &D1Database, id: &str, now: i64) -> Result<(), ApiError> {

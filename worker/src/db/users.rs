@@ -145,22 +145,25 @@ pub async fn active(db: &D1Database, id: &str) -> Result<Option<domain::api::Sta
 }
 
 #[derive(Deserialize)]
-struct IdRow {
+struct RosterRow {
     id: String,
+    role: String,
+    team_id: Option<String>,
+    last_assigned_at: Option<i64>,
 }
 
-/// The supervisor a case escalates to: one in the team of `member` (the assignee, or whoever
-/// escalates), else any active supervisor; the one assigned longest ago first, so escalations
-/// spread. None when the institution has no supervisor.
-pub async fn supervisor_for(db: &D1Database, member: &str) -> Result<Option<String>, ApiError> {
-    let row: Option<IdRow> = query!(
-        db,
-        "SELECT s.id FROM users s WHERE s.role = 'supervisor' AND s.active = 1
-         ORDER BY s.team_id IS NOT (SELECT m.team_id FROM users m WHERE m.id = ?1), COALESCE(s.last_assigned_at, 0), s.id
-         LIMIT 1",
-        member
-    )?
-    .first(None)
-    .await?;
-    Ok(row.map(|r| r.id))
+/// Every active member of staff with role, team and last assignment: what escalation and the
+/// SLA sweep's alerts choose from (domain::routing::supervisor_for, domain::sweep::recipients).
+pub async fn roster(db: &D1Database) -> Result<Vec<domain::routing::Staff>, ApiError> {
+    let rows: Vec<RosterRow> = query!(db, "SELECT id, role, team_id, last_assigned_at FROM users WHERE active = 1").all().await?.results()?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(domain::routing::Staff {
+                role: parse("users.role", &r.role)?,
+                id: r.id,
+                team_id: r.team_id,
+                last_assigned_at: r.last_assigned_at.and_then(chrono::DateTime::from_timestamp_millis),
+            })
+        })
+        .collect()
 }

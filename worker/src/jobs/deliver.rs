@@ -65,8 +65,15 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, provider: Option<&Provider
     };
     let due = outbox::due(db, now_ms, PER_RUN).await?;
     let (mut sent, mut retried, mut dead, mut skipped) = (0, 0, 0, 0);
-    for m in &due {
-        if !outbox::claim(db, &m.id, m.next_attempt_at, now_ms, LEASE_MS).await? {
+    if due.is_empty() {
+        counts.insert("due".to_string(), 0);
+        return Ok(counts);
+    }
+    // Take them all in one batch; the ones another run took first are left to it.
+    let claims = due.iter().map(|m| outbox::claim(db, &m.id, m.next_attempt_at, now_ms, LEASE_MS)).collect::<Result<Vec<_>, _>>()?;
+    let taken: Vec<bool> = db.batch(claims).await?.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes) == Some(1)).collect();
+    for (m, taken) in due.iter().zip(taken) {
+        if !taken {
             skipped += 1;
             continue;
         }

@@ -24,12 +24,14 @@ pub const CUSTOMERS_PER_RUN: u32 = 40;
 
 #[derive(Deserialize)]
 struct Closed {
+    customer_id: String,
     id: String,
     closed_at: i64,
 }
 
 #[derive(Deserialize)]
 struct Key {
+    customer_id: String,
     follow_up_key: String,
 }
 
@@ -52,23 +54,25 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
     let rules = rules::load(db).await?;
     let zone = rules.calendar.zone();
     let (mut created, mut existing) = (0i64, 0i64);
+    // The run's customers' closed complaints and planned follow-ups, in one batch of two
+    // queries (cases_by_customer).
+    let ids = serde_json::to_string(&due.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
+    let results = db
+        .batch(vec![
+            query!(
+                db,
+                "SELECT customer_id, id, closed_at FROM cases WHERE customer_id IN (SELECT value FROM json_each(?1))
+                   AND kind = 'complaint' AND closed_at IS NOT NULL AND merged_into IS NULL",
+                &ids
+            )?,
+            query!(db, "SELECT customer_id, follow_up_key FROM cases WHERE customer_id IN (SELECT value FROM json_each(?1)) AND follow_up_key IS NOT NULL", &ids)?,
+        ])
+        .await?;
+    let all_closed: Vec<Closed> = results.first().map(|r| r.results()).transpose()?.unwrap_or_default();
+    let all_keys: Vec<Key> = results.get(1).map(|r| r.results()).transpose()?.unwrap_or_default();
     for row in &due {
-        // cases_by_customer: the customer's closed complaints and planned follow-ups.
-        let closed: Vec<Closed> = query!(
-            db,
-            "SELECT id, closed_at FROM cases WHERE customer_id = ?1 AND kind = 'complaint' AND closed_at IS NOT NULL AND merged_into IS NULL",
-            &row.id
-        )?
-        .all()
-        .await?
-        .results()?;
-        let keys: Vec<String> = query!(db, "SELECT follow_up_key FROM cases WHERE customer_id = ?1 AND follow_up_key IS NOT NULL", &row.id)?
-            .all()
-            .await?
-            .results::<Key>()?
-            .into_iter()
-            .map(|k| k.follow_up_key)
-            .collect();
+        let closed: Vec<&Closed> = all_closed.iter().filter(|c| c.customer_id == row.id).collect();
+        let keys: Vec<String> = all_keys.iter().filter(|k| k.customer_id == row.id).map(|k| k.follow_up_key.clone()).collect();
         let segment = parse("customers.segment", &row.segment)?;
         let facts = CustomerFacts {
             id: row.id.clone(),
@@ -94,7 +98,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
                 assignee: None,
             };
             let how = Registration { segment, by: None, keep: None, follow_up_key: Some(&planned.key) };
-            let (_, _, written) = register(db, now, &case, how).await?;
+            let (_, written) = register(db, now, &case, how, &rules).await?;
             if written { created += 1 } else { existing += 1 }
             planned_keys.push(planned.key);
         }

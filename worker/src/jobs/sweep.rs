@@ -37,31 +37,6 @@ struct Row {
     version: i64,
 }
 
-#[derive(Deserialize)]
-struct Staff {
-    id: String,
-    role: String,
-    team_id: Option<String>,
-}
-
-/// Who hears of an alert: the assignee for reminders; the assignee and a supervisor of their
-/// team (any supervisor for unassigned cases) for breaches; the admins one level higher.
-fn recipients(alert: Alert, assignee: Option<&str>, staff: &[Staff]) -> Vec<String> {
-    let team = assignee.and_then(|a| staff.iter().find(|s| s.id == a)).and_then(|s| s.team_id.clone());
-    let supervisor = staff
-        .iter()
-        .filter(|s| s.role == "supervisor")
-        .min_by_key(|s| s.team_id != team)
-        .map(|s| s.id.clone());
-    let mut out: Vec<String> = match alert {
-        Alert::DueSoon => assignee.map(str::to_string).into_iter().collect(),
-        Alert::Breached | Alert::StepBreached(_) => assignee.map(str::to_string).into_iter().chain(supervisor).collect(),
-        Alert::Escalated => staff.iter().filter(|s| s.role == "admin").map(|s| s.id.clone()).collect(),
-    };
-    out.dedup();
-    out
-}
-
 fn message(alert: Alert, reference: &str, subject: &str, due: DateTime<Utc>) -> String {
     let due = due.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M");
     match alert {
@@ -101,7 +76,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, escalate_after: Duration) 
     if rows.is_empty() {
         return Ok(counts);
     }
-    let staff: Vec<Staff> = query!(db, "SELECT id, role, team_id FROM users WHERE active = 1").all().await?.results()?;
+    let staff = crate::db::users::roster(db).await?;
     let calendar = rules::load(db).await?.calendar;
 
     // Each case's statements, kept together: a batch is one transaction, so a case's remembered
@@ -159,7 +134,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, escalate_after: Duration) 
                 row.version
             )?);
             let send_at = sweep::send_at(alert, &calendar, now).timestamp_millis();
-            for recipient in recipients(alert, row.assignee_id.as_deref(), &staff) {
+            for recipient in sweep::recipients(alert, row.assignee_id.as_deref(), &staff) {
                 for channel in [Channel::InApp, Channel::Email] {
                     let key = format!("{cause}:{recipient}:{}", channel.as_str());
                     let id = crate::ids::new_id()?;

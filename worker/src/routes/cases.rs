@@ -75,7 +75,8 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     };
     let keep = (body.assignee.as_deref() == Some("me")).then_some(user.id.as_str());
     let how = Registration { segment: customer.segment, by: Some(&user.id), keep, follow_up_key: None };
-    let (id, rules, _) = register(&ctx.db, ctx.now, &body, how).await?;
+    let rules = rules::load(&ctx.db).await?;
+    let (id, _) = register(&ctx.db, ctx.now, &body, how, &rules).await?;
     json(201, &detail_with(&ctx, &id, Some(&rules)).await?)
 }
 
@@ -94,12 +95,11 @@ pub struct Registration<'a> {
 
 /// Registers a case: its clocks from the SLA policy, its complaint step and regulatory clock,
 /// and its assignee (`keep`, or routing's choice), with the events that record it, in one
-/// batch. Answers the id, the rules used, and whether it was written (a follow-up whose key
-/// exists is not).
-pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: Registration<'_>) -> Result<(String, Rules, bool), ApiError> {
+/// batch, with the rules the caller loaded. Answers the id and whether it was written (a
+/// follow-up whose key exists is not).
+pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: Registration<'_>, rules: &Rules) -> Result<(String, bool), ApiError> {
     let Registration { segment, by, keep, follow_up_key } = how;
     let now_ms = now.timestamp_millis();
-    let rules = rules::load(db).await?;
     let suggestion = rules.classifier.classify(&body.subject, &body.description);
     let complexity = body.complexity.unwrap_or(suggestion.complexity);
     let category = body.category.as_deref().unwrap_or(&suggestion.category);
@@ -171,7 +171,7 @@ pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: 
         batch.push(users::assigned(db, &choice.agent_id, now_ms)?);
     }
     let results = db.batch(batch).await?;
-    Ok((id, rules, first_changed(&results)))
+    Ok((id, first_changed(&results)))
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
@@ -500,8 +500,8 @@ pub async fn verify_identity(mut ctx: Ctx) -> Result<Response, ApiError> {
 
 /// Hands an open case to a colleague (`assign`) or to a supervisor (`escalate`): the case keeps
 /// its clocks; a new case becomes assigned.
-async fn hand_over(ctx: &Ctx, id: &str, version: i64, to: &str, kind: EventType, text: &str) -> Result<Response, ApiError> {
-    let current = load(ctx, id).await?.case;
+async fn hand_over(ctx: &Ctx, current: domain::api::Case, version: i64, to: &str, kind: EventType, text: &str) -> Result<Response, ApiError> {
+    let id = current.id.as_str();
     if current.version != version {
         return Err(ApiError::VersionConflict);
     }
@@ -537,7 +537,8 @@ pub async fn assign(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(FieldError::invalid("assignee_id", "assignee_id names no active member of staff").into());
     }
     let reason = body.reason.as_deref().unwrap_or("").trim();
-    hand_over(&ctx, ctx.param(0), body.version, &body.assignee_id, EventType::Assigned, reason).await
+    let current = load(&ctx, ctx.param(0)).await?.case;
+    hand_over(&ctx, current, body.version, &body.assignee_id, EventType::Assigned, reason).await
 }
 
 /// `POST /api/cases/{id}/escalate`: to a supervisor of the assignee's team (or the caller's),
@@ -546,11 +547,12 @@ pub async fn escalate(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: domain::api::EscalateRequest = ctx.body().await?;
     let id = ctx.param(0);
     let current = load(&ctx, id).await?.case;
-    let member = current.assignee_id.unwrap_or_else(|| ctx.user.as_ref().map(|u| u.id.clone()).unwrap_or_default());
-    let Some(supervisor) = users::supervisor_for(&ctx.db, &member).await? else {
+    let member = current.assignee_id.clone().or_else(|| ctx.user.as_ref().map(|u| u.id.clone()));
+    let staff = users::roster(&ctx.db).await?;
+    let Some(supervisor) = routing::supervisor_for(&staff, member.as_deref()) else {
         return Err(TransitionError::NotAllowed { from: current.status.as_str(), action: "escalate" }.into());
     };
-    hand_over(&ctx, id, body.version, &supervisor, EventType::Escalated, body.reason.trim()).await
+    hand_over(&ctx, current, body.version, &supervisor.id, EventType::Escalated, body.reason.trim()).await
 }
 
 /// `GET /api/complaints`: the complaint register for supervisors, with every regulatory field.

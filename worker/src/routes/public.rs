@@ -55,7 +55,8 @@ pub async fn create_case(mut ctx: Ctx) -> Result<Response, ApiError> {
         assignee: None,
     };
     let how = cases::Registration { segment: customer.segment, by: None, keep: None, follow_up_key: None };
-    let (id, _, _) = cases::register(&ctx.db, ctx.now, &case, how).await?;
+    let rules = crate::rules::load(&ctx.db).await?;
+    let (id, _) = cases::register(&ctx.db, ctx.now, &case, how, &rules).await?;
     let stored = crate::db::cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::Internal("case vanished after insert".into()))?.case;
     json(201, &PublicCaseReceipt { reference: stored.reference, kind: stored.kind, first_response_due_at: stored.first_response_due_at })
 }

@@ -334,7 +334,9 @@ async fn customers_are_found_by_name_phone_or_email_with_contacts_masked() {
 #[tokio::test]
 async fn the_scheduled_endpoint_reaches_the_worker_and_the_app_falls_back_to_index() {
     let api = Api::anonymous();
-    let cron = api.http.get(api.url("/__scheduled?cron=*/5+*+*+*+*&time=1795000000000")).send().await.unwrap();
+    // A cron Kefu does not declare: the route answers, and no job runs (the jobs' own tests in
+    // scheduled.rs run one at a time, and a sweep here would reach their cases).
+    let cron = api.http.get(api.url("/__scheduled?cron=0+0+1+1+*&time=1795000000000")).send().await.unwrap();
     assert_eq!(cron.status(), 200);
     assert!(!cron.text().await.unwrap().to_lowercase().contains("<!doctype"), "served by the worker, not the SPA");
 

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod events;
 pub mod jobs;
 pub mod limits;
+pub mod meter;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;

@@ -1,7 +1,7 @@
 //! The outbox: notifications written with the event that caused them, delivered by the cron.
 
 use domain::api::{InboxItem, OutboxMessage};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use worker::{query, D1Database, D1PreparedStatement};
 
 use super::time;
@@ -23,48 +23,39 @@ impl Channel {
     }
 }
 
-/// A message about a case for a member of staff.
-pub struct NewMessage<'a> {
-    pub id: &'a str,
-    pub dedupe_key: &'a str,
-    pub channel: Channel,
+/// A message about a case for a member of staff, one of a set written by one statement.
+#[derive(Serialize)]
+pub struct CaseMessage<'a> {
+    pub id: String,
+    pub dedupe_key: String,
+    pub channel: &'static str,
     pub recipient_id: &'a str,
-    pub kind: &'a str,
+    pub kind: &'static str,
     pub case_id: &'a str,
     pub subject: &'a str,
     pub body: &'a str,
     /// When it may be sent (reminders wait for business hours).
     pub send_at: i64,
-    pub now: i64,
+    /// The case's version when the message was decided on.
+    pub version: i64,
 }
 
-/// Inserts the message unless one with its dedupe key exists, and only while the case is still
-/// at `version` (so a sweep that read a case just before an agent changed it announces nothing).
-/// In-app messages are delivered by being written.
-pub fn insert_for_case(db: &D1Database, m: &NewMessage, version: i64) -> Result<D1PreparedStatement, ApiError> {
-    let (status, sent_at) = match m.channel {
-        Channel::InApp => ("sent", Some(m.now)),
-        Channel::Email => ("pending", None),
-    };
+/// Inserts the messages (a JSON array of [`CaseMessage`], bound as one parameter), each unless
+/// one with its dedupe key exists, and only while its case is still at the version it was
+/// decided on (so a sweep that read a case just before an agent changed it announces nothing).
+/// In-app messages are written as sent.
+pub fn insert_for_cases(db: &D1Database, messages: &str, now: i64) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(
         db,
         "INSERT OR IGNORE INTO outbox (id, dedupe_key, channel, recipient_id, kind, case_id, subject, body, status,
            attempts, next_attempt_at, created_at, sent_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12
-         WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?6 AND version = ?13)",
-        m.id,
-        m.dedupe_key,
-        m.channel.as_str(),
-        m.recipient_id,
-        m.kind,
-        m.case_id,
-        m.subject,
-        m.body,
-        status,
-        m.send_at,
-        m.now,
-        sent_at,
-        version
+         SELECT m.value ->> 'id', m.value ->> 'dedupe_key', m.value ->> 'channel', m.value ->> 'recipient_id', m.value ->> 'kind',
+           m.value ->> 'case_id', m.value ->> 'subject', m.value ->> 'body',
+           CASE m.value ->> 'channel' WHEN 'in_app' THEN 'sent' ELSE 'pending' END, 0, m.value ->> 'send_at', ?2,
+           CASE m.value ->> 'channel' WHEN 'in_app' THEN ?2 END
+         FROM json_each(?1) AS m JOIN cases c ON c.id = m.value ->> 'case_id' AND c.version = m.value ->> 'version'",
+        messages,
+        now
     )?)
 }
 

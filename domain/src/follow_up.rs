@@ -170,7 +170,7 @@ pub fn next_look(rules: &Rules, zone: Tz, c: &CustomerFacts, now: DateTime<Utc>,
     };
     let local = now.with_timezone(&zone);
     let index = local.year() * 12 + local.month0() as i32;
-    let next = (index / months as i32 + 1) * months as i32;
+    let next = (index / months + 1) * months;
     let start = zone.with_ymd_and_hms(next / 12, (next % 12) as u32 + 1, 1, 0, 0, 0).single()?;
     Some(start.with_timezone(&Utc))
 }

@@ -6,7 +6,11 @@
 //!   `wrangler dev` of its own on a free port with a fresh state directory.
 //! - `setup`: only the set-up both of them start with.
 //! - `seed --out FILE`: write the demo data as SQL.
+//! - `bench [--quick]`: generate a bank-sized dataset, measure the worker on it, write
+//!   BENCHMARKS.md (built in release with the `bench` feature, which brings SQLite).
 
+#[cfg(feature = "bench")]
+mod bench;
 mod seed;
 mod setup;
 mod wrangler;
@@ -32,8 +36,9 @@ fn main() -> ExitCode {
         Some("test") => wrangler::test(&args[1..]),
         Some("setup") => setup::all(false).map(|_| ExitCode::SUCCESS),
         Some("seed") => seed_command(&args[1..]),
+        Some("bench") => bench_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [filter] | setup | seed --out FILE>");
+            eprintln!("usage: cargo xtask <dev | test [filter] | setup | seed --out FILE | bench [--quick]>");
             return ExitCode::from(2);
         }
     };
@@ -53,6 +58,21 @@ fn seed_command(args: &[String]) -> Result<ExitCode> {
     };
     std::fs::write(&out, seed::sql(chrono::Utc::now()))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The benchmark writes millions of rows through SQLite: it runs as a release build with the
+/// `bench` feature, so the everyday xtask compiles without SQLite.
+fn bench_command(args: &[String]) -> Result<ExitCode> {
+    #[cfg(feature = "bench")]
+    return bench::run(args);
+    #[cfg(not(feature = "bench"))]
+    {
+        run(Command::new("cargo")
+            .args(["run", "--quiet", "--release", "--package", "xtask", "--features", "bench", "--", "bench"])
+            .args(args)
+            .current_dir(root()))?;
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// The workspace root (the parent of this crate).

@@ -19,13 +19,13 @@ const CUSTOMERS: usize = 200;
 const CASES: usize = 300;
 const DAYS: i64 = 90;
 
-struct Team {
-    id: &'static str,
-    name: &'static str,
-    skills: &'static str,
+pub(crate) struct Team {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub skills: &'static str,
 }
 
-const TEAMS: &[Team] = &[
+pub(crate) const TEAMS: &[Team] = &[
     Team { id: "team-retail-1", name: "零售客服一组", skills: "cards,payments,digital" },
     Team { id: "team-retail-2", name: "零售客服二组", skills: "loans,deposits,account,wealth" },
     Team { id: "team-complaints", name: "投诉处理组", skills: "complaint,other" },
@@ -41,7 +41,7 @@ const CANNED_REPLIES: &[(&str, &str)] = &[
 ];
 
 /// (id, e-mail, name, role, team)
-const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
+pub(crate) const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
     ("user-admin", "admin@demo.kefu", "王敏", "admin", None),
     ("user-supervisor", "supervisor@demo.kefu", "李娜", "supervisor", Some("team-retail-1")),
     ("user-agent", "agent@demo.kefu", "张伟", "agent", Some("team-retail-1")),
@@ -58,7 +58,7 @@ const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
 ];
 
 /// (code, Chinese name, English name, kind)
-const PRODUCTS: &[(&str, &str, &str, &str)] = &[
+pub(crate) const PRODUCTS: &[(&str, &str, &str, &str)] = &[
     ("debit-card", "借记卡", "Debit card", "card"),
     ("credit-gold", "金卡信用卡", "Gold credit card", "card"),
     ("credit-platinum", "白金信用卡", "Platinum credit card", "card"),
@@ -71,15 +71,15 @@ const PRODUCTS: &[(&str, &str, &str, &str)] = &[
     ("mobile-banking", "手机银行", "Mobile banking", "digital"),
 ];
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "志强", "晓燕", "海燕", "俊杰", "子涵", "欣怡", "浩然", "雨萱"];
-const PHONE_PREFIXES: &[&str] = &["138", "139", "150", "151", "186", "188", "135", "177"];
-const OCCUPATIONS: &[&str] = &["教师", "工程师", "个体经营", "公务员", "医生", "退休", "销售", "会计"];
-const INCOME_BANDS: &[&str] = &["<5k", "5k-10k", "10k-20k", "20k-50k", ">50k"];
-const RISK: &[&str] = &["conservative", "moderate", "balanced", "growth", "aggressive"];
+pub(crate) const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
+pub(crate) const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "志强", "晓燕", "海燕", "俊杰", "子涵", "欣怡", "浩然", "雨萱"];
+pub(crate) const PHONE_PREFIXES: &[&str] = &["138", "139", "150", "151", "186", "188", "135", "177"];
+pub(crate) const OCCUPATIONS: &[&str] = &["教师", "工程师", "个体经营", "公务员", "医生", "退休", "销售", "会计"];
+pub(crate) const INCOME_BANDS: &[&str] = &["<5k", "5k-10k", "10k-20k", "20k-50k", ">50k"];
+pub(crate) const RISK: &[&str] = &["conservative", "moderate", "balanced", "growth", "aggressive"];
 
 /// (subject, description): inquiries; the classifier files each under its category.
-const INQUIRIES: &[(&str, &str)] = &[
+pub(crate) const INQUIRIES: &[(&str, &str)] = &[
     ("信用卡年费咨询", "请问金卡信用卡的年费怎么收取？刷卡几次可以免年费？"),
     ("信用卡额度调整", "想了解如何提高信用卡额度，需要提供什么材料？"),
     ("借记卡挂失", "借记卡丢失了，请问怎么挂失和补办？"),
@@ -99,7 +99,7 @@ const INQUIRIES: &[(&str, &str)] = &[
 ];
 
 /// (subject, description): complaints.
-const COMPLAINTS: &[(&str, &str)] = &[
+pub(crate) const COMPLAINTS: &[(&str, &str)] = &[
     ("投诉信用卡乱收费", "信用卡账单里多了一笔我不认可的费用，多次联系客服都没有解决，要求退还。"),
     ("投诉理财经理误导销售", "理财经理说产品保本，现在出现亏损，要求赔偿损失。"),
     ("投诉转账延误", "转账延误三天才到账，导致我的货款逾期，对处理结果不满。"),
@@ -110,7 +110,7 @@ const COMPLAINTS: &[(&str, &str)] = &[
 ];
 
 /// (subject, description): follow-ups.
-const FOLLOW_UPS: &[(&str, &str)] = &[
+pub(crate) const FOLLOW_UPS: &[(&str, &str)] = &[
     ("新客户首次回访", "客户新开立借记卡并开通手机银行，首次回访了解使用情况。"),
     ("理财产品购买后回访", "客户购买稳健理财系列后回访，确认风险告知与产品理解。"),
     ("投诉处理后回访", "投诉已处理完毕，回访客户了解对处理结果的满意度。"),
@@ -129,12 +129,12 @@ fn opt_ms(t: Option<DateTime<Utc>>) -> String {
     t.map_or("NULL".into(), |t| t.timestamp_millis().to_string())
 }
 
-fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+pub(crate) fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
 /// Picks by weight: `[(value, weight), ...]`.
-fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
+pub(crate) fn weighted<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
     let total: u32 = items.iter().map(|(_, w)| w).sum();
     let mut n = rng.random_range(0..total);
     for (item, w) in items {

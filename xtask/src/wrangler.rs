@@ -20,13 +20,14 @@ fn wrangler(paths: &Paths) -> Command {
 }
 
 /// Builds the app into `app/dist` (release: wasm-opt -Oz, hashed file names).
-fn build_app(paths: &Paths) -> Result<()> {
+pub(crate) fn build_app(paths: &Paths) -> Result<()> {
     step("building the app (trunk build --release)");
     run(paths.command(&paths.trunk).args(["build", "--release"]).current_dir(root().join("app")))
 }
 
-/// Applies every migration to the local D1 under `state`, then loads the demo data once.
-fn prepare_state(paths: &Paths, state: &Path) -> Result<()> {
+/// Applies every migration to the local D1 under `state`, then loads the demo data once, with
+/// its times relative to `now`.
+pub(crate) fn prepare_state(paths: &Paths, state: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     fs::create_dir_all(state)?;
     step(&format!("applying D1 migrations to {}", state.display()));
     run(wrangler(paths)
@@ -37,7 +38,7 @@ fn prepare_state(paths: &Paths, state: &Path) -> Result<()> {
     if !marker.exists() {
         step("loading the demo data (first run only)");
         let file = state.join("demo.sql");
-        fs::write(&file, seed::sql(chrono::Utc::now()))?;
+        fs::write(&file, seed::sql(now))?;
         run(wrangler(paths)
             .args(["d1", "execute", "kefu", "--local", "--persist-to"])
             .arg(state)
@@ -54,7 +55,7 @@ fn prepare_state(paths: &Paths, state: &Path) -> Result<()> {
 /// it and its workerd can be stopped together by its PID; without one (`dev`) it stays in the
 /// terminal's group, so Ctrl-C reaches it.
 /// `vars` are extra `--var NAME:VALUE` for this run only (the test clock, the stub provider).
-fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>, vars: &[String]) -> Result<Child> {
+pub(crate) fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>, vars: &[String]) -> Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = wrangler(paths);
     // The worker serves /__scheduled itself (LOCAL_SCHEDULED), honouring `time`.
@@ -74,7 +75,7 @@ fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>, va
 }
 
 /// Stops a child started in its own process group, and everything it started.
-fn stop(child: &mut Child) {
+pub(crate) fn stop(child: &mut Child) {
     let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", child.id())]).status();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
@@ -88,7 +89,7 @@ fn stop(child: &mut Child) {
 }
 
 /// Waits until `http://127.0.0.1:{port}{path}` answers 200, or the child exits, or time runs out.
-fn wait_for(port: u16, path: &str, child: &mut Child, limit: Duration) -> Result<()> {
+pub(crate) fn wait_for(port: u16, path: &str, child: &mut Child, limit: Duration) -> Result<()> {
     let deadline = Instant::now() + limit;
     loop {
         if http_ok(port, path) {
@@ -119,7 +120,7 @@ fn http_ok(port: u16, path: &str) -> bool {
     stream.read(&mut head).map(|n| head[..n].starts_with(b"HTTP/1.1 200")).unwrap_or(false)
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -139,7 +140,7 @@ fn wait_for_file(path: &Path, since: SystemTime, child: &mut Child) -> Result<()
 pub fn dev() -> Result<ExitCode> {
     let paths = setup::all(false)?;
     let state = root().join(".kefu").join("dev");
-    prepare_state(&paths, &state)?;
+    prepare_state(&paths, &state, chrono::Utc::now())?;
 
     // Both children stay in the terminal's process group: Ctrl-C stops them with this process.
     step("building the app and watching it for changes (trunk watch --release)");
@@ -184,7 +185,7 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
     let state = work.join(format!("state-{}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
-    prepare_state(&paths, &state)?;
+    prepare_state(&paths, &state, chrono::Utc::now())?;
 
     let port = free_port()?;
     let log = work.join("wrangler.log");

@@ -21,8 +21,9 @@ use crate::rules;
 
 /// Cases one round reads; a round's writes are one D1 batch (one transaction).
 const ROUND: u32 = 500;
-/// Rounds one run takes at most: 5,000 cases, ≤ 2 + 10 × (1 + 3 × 2) = 72 queries, far below
-/// D1's 1,000 per invocation. What is left waits for the next run, oldest check first.
+/// Rounds one run takes at most: 5,000 cases in ≤ 2 + 10 × (1 + 2 + 2 + 6) = 112 queries (a read,
+/// then states, events and at most 3,000 messages in chunks), far below D1's 1,000 per
+/// invocation. What is left waits for the next run, oldest check first.
 const MAX_ROUNDS: u32 = 10;
 /// Cases per write statement, so one JSON parameter stays well under D1's 2 MB a value.
 const CHUNK: usize = 250;

@@ -1,0 +1,107 @@
+//! `cargo xtask bench [--quick]`: generates a large deterministic dataset straight into a local
+//! D1 file, starts the worker on it, measures, and writes `BENCHMARKS.md` and `BENCHMARKS.json`
+//! at the workspace root (`--quick`: a tenth of the size, written under `target/kefu-bench/`).
+//!
+//! Measured so far: the SLA sweep, per run, on a fixed number of newly breached cases among
+//! 100,000 and then 500,000 open ones.
+
+mod data;
+mod report;
+mod sweep;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::wrangler::{build_app, free_port, prepare_state, start_wrangler, stop, wait_for};
+use crate::{root, setup, step};
+
+/// The instant the dataset is generated around: a Tuesday, 10:00 in Beijing (business hours).
+fn bench_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).single().expect("a valid instant")
+}
+
+pub fn run(args: &[String]) -> Result<ExitCode> {
+    let size = match args {
+        [] => data::FULL,
+        [flag] if flag == "--quick" => data::QUICK,
+        _ => bail!("usage: cargo xtask bench [--quick]"),
+    };
+    let paths = setup::all(false)?;
+    build_app(&paths)?;
+    let now = bench_now();
+    let work = root().join("target").join("kefu-bench").join(size.name);
+    let _ = std::fs::remove_dir_all(&work);
+    let state = work.join("state");
+    prepare_state(&paths, &state, now)?;
+    let file = data::sqlite_file(&state)?;
+
+    step(&format!(
+        "generating {} cases, {} events, {} customers and {} agents into {}",
+        size.cases,
+        size.events,
+        size.customers,
+        size.agents,
+        file.display()
+    ));
+    let started = Instant::now();
+    data::generate(&file, size, now)?;
+    let generated = started.elapsed();
+    println!("    generated in {:.1} s ({} MB)", generated.as_secs_f64(), std::fs::metadata(&file)?.len() / 1_000_000);
+
+    let mut report = report::Report::new(size, generated);
+    let mut server = Server::start(&paths, &state, &work)?;
+    let outcome = (|| -> Result<()> {
+        report.sweep = sweep::measure(&mut server, &paths, &state, &file, size, now)?;
+        Ok(())
+    })();
+    server.stop();
+    outcome?;
+
+    let (md, json) = if size.name == data::FULL.name {
+        (root().join("BENCHMARKS.md"), root().join("BENCHMARKS.json"))
+    } else {
+        (work.join("BENCHMARKS.md"), work.join("BENCHMARKS.json"))
+    };
+    report.write(&md, &json)?;
+    step(&format!("wrote {} and {}", md.display(), json.display()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The worker under measurement: `wrangler dev` on the dataset, on a port of its own.
+pub struct Server {
+    pub port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl Server {
+    pub fn start(paths: &setup::Paths, state: &Path, work: &Path) -> Result<Server> {
+        let port = free_port()?;
+        step(&format!("starting wrangler dev on port {port}"));
+        let mut child = start_wrangler(paths, state, port, Some(&work.join("wrangler.log")), &[])?;
+        wait_for(port, "/api/health", &mut child, Duration::from_secs(900))?;
+        Ok(Server { port, child: Some(child) })
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            stop(&mut child);
+        }
+    }
+}
+
+/// A GET over a plain socket; returns the status code and the body.
+pub fn get(port: u16, path: &str) -> Result<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(600)))?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text)?;
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Ok((status, body))
+}

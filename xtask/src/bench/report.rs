@@ -1,0 +1,123 @@
+//! `BENCHMARKS.md` (tables for people) and `BENCHMARKS.json` (the same numbers for scripts).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::data::Size;
+use super::sweep::{Run, Scenario};
+use crate::root;
+
+#[derive(Serialize)]
+struct Machine {
+    cores: usize,
+    memory_gb: f64,
+    date: String,
+    commit: String,
+}
+
+#[derive(Serialize)]
+struct Dataset {
+    name: &'static str,
+    cases: usize,
+    events: usize,
+    customers: usize,
+    agents: usize,
+    open: usize,
+    generated_s: f64,
+}
+
+#[derive(Serialize)]
+pub struct Report {
+    machine: Machine,
+    dataset: Dataset,
+    pub sweep: Vec<Scenario>,
+}
+
+fn machine() -> Machine {
+    let memory_kb: f64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse().ok()))
+        .unwrap_or(0.0);
+    let git = |args: &[&str]| Command::new("git").args(args).current_dir(root()).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let dirty = !git(&["status", "--porcelain", "--untracked-files=no"]).is_empty();
+    Machine {
+        cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        memory_gb: (memory_kb / 1_048_576.0 * 10.0).round() / 10.0,
+        date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        commit: format!("{}{}", git(&["rev-parse", "--short", "HEAD"]), if dirty { " (with uncommitted changes)" } else { "" }),
+    }
+}
+
+impl Report {
+    pub fn new(size: Size, generated: Duration) -> Report {
+        Report {
+            machine: machine(),
+            dataset: Dataset {
+                name: size.name,
+                cases: size.cases,
+                events: size.events,
+                customers: size.customers,
+                agents: size.agents,
+                open: size.open,
+                generated_s: (generated.as_secs_f64() * 10.0).round() / 10.0,
+            },
+            sweep: Vec::new(),
+        }
+    }
+
+    pub fn write(&self, md: &Path, json: &Path) -> Result<()> {
+        std::fs::write(json, serde_json::to_string_pretty(self)? + "\n")?;
+        std::fs::write(md, self.markdown())?;
+        Ok(())
+    }
+
+    fn markdown(&self) -> String {
+        let (m, d) = (&self.machine, &self.dataset);
+        let mut out = String::new();
+        let _ = writeln!(out, "# Kefu benchmarks\n");
+        let _ = writeln!(out, "Written by `cargo xtask bench` ({} dataset) on {}, commit {}.", d.name, m.date, m.commit);
+        let _ = writeln!(out, "Machine: {} cores, {} GB memory; the worker runs in `wrangler dev` (workerd) on local D1 (SQLite).\n", m.cores, m.memory_gb);
+        let _ = writeln!(out, "## Dataset\n");
+        let _ = writeln!(
+            out,
+            "{} cases ({} open), {} case events, {} customers, {} agents; generated straight into the D1 file in {:.1} s.\n",
+            d.cases, d.open, d.events, d.customers, d.agents, d.generated_s
+        );
+        let _ = writeln!(out, "## SLA sweep (`*/5 * * * *`)\n");
+        let _ = writeln!(
+            out,
+            "Each scenario runs the cron at the instant a set of open cases turns breached, until a run finds nothing left. \
+             A run reads at most 10 rounds of 500 due cases (`cases_next_check`) and writes each round in one batch of \
+             set-based statements. *D1 time* is the time the job waited on D1; *wall* is the whole job.\n"
+        );
+        let _ = writeln!(out, "| open cases | newly breached | runs | first run: wall / D1 ms | queries | rows read | rows written | all runs: wall / D1 ms | queries |");
+        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for s in &self.sweep {
+            let first = s.runs.first().cloned().unwrap_or_default();
+            let working: Vec<&Run> = s.runs.iter().filter(|r| r.examined > 0).collect();
+            let sum = |f: fn(&Run) -> i64| working.iter().map(|r| f(r)).sum::<i64>();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} / {} | {} | {} | {} | {} / {} | {} |",
+                s.open,
+                s.newly_breached,
+                working.len(),
+                first.wall_ms,
+                first.d1_ms,
+                first.queries,
+                first.rows_read,
+                first.rows_written,
+                sum(|r| r.wall_ms),
+                sum(|r| r.d1_ms),
+                sum(|r| r.queries),
+            );
+        }
+        let _ = writeln!(out, "\nThe runs' own entries are in `BENCHMARKS.json` (`sweep[].runs`), the final idle run included.");
+        out
+    }
+}

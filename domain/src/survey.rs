@@ -14,6 +14,8 @@ pub enum Cadence {
     Quarterly { month_offset: u32, day: u32, time: NaiveTime },
     Monthly { day: u32, time: NaiveTime },
     Once { at: DateTime<Utc> },
+    /// Not on a clock: each complaint, when it closes, gets an invitation this many hours later.
+    AfterComplaint { delay_hours: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +90,7 @@ impl Schedule {
                 err("cadence", "quarterly runs need a month offset 0–2 and a day 1–28")
             }
             Cadence::Monthly { day, .. } if !(1..=28).contains(&day) => err("cadence", "monthly runs need a day 1–28"),
+            Cadence::AfterComplaint { delay_hours } if delay_hours > 720 => err("cadence", "the delay after a complaint is at most 720 hours"),
             _ if !(1..=90).contains(&self.link_days) => err("link_days", "links live 1 to 90 days"),
             _ if self.audience.not_surveyed_days.is_some_and(|d| d < 0) => err("audience", "not_surveyed_days can't be negative"),
             _ => Ok(()),
@@ -102,6 +105,7 @@ impl Schedule {
         }
         let (months, day, time): (&[u32], u32, NaiveTime) = match self.cadence {
             Cadence::Once { at } => return (at > after).then_some(at),
+            Cadence::AfterComplaint { .. } => return None,
             Cadence::Monthly { day, time } => (&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], day, time),
             Cadence::Quarterly { month_offset, day, time } => {
                 let months: &[u32] = match month_offset {

@@ -19,6 +19,9 @@ use crate::customer::{Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
 
+mod surveys;
+pub use surveys::*;
+
 /// Longest case subject, in characters.
 pub const SUBJECT_MAX: usize = 200;
 /// Longest case description or event body, in characters.
@@ -70,7 +73,7 @@ pub trait Validate {
 
 /// A required free text: not blank, at most `max` characters, no control characters but
 /// line breaks and tabs.
-fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
+pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.trim().is_empty() {
         return Err(FieldError::missing(field));
     }
@@ -701,7 +704,7 @@ pub struct CannedReplyInput {
     pub version: Option<i64>,
 }
 
-fn yes() -> bool {
+pub(crate) fn yes() -> bool {
     true
 }
 

@@ -124,6 +124,7 @@ impl Lang {
             EventType::SlaBreached => self.pick("已超时", "Deadline breached"),
             EventType::SlaEscalated => self.pick("超时升级", "Breach escalated"),
             EventType::StepBreached => self.pick("投诉环节超时", "Complaint step breached"),
+            EventType::SurveyAnswered => self.pick("客户满意度评价", "Customer rated the handling"),
         }
     }
 

@@ -117,6 +117,8 @@ string_enum! {
         SlaBreached = "sla_breached",
         SlaEscalated = "sla_escalated",
         StepBreached = "step_breached",
+        /// The customer answered the survey sent after the complaint closed (score · comment).
+        SurveyAnswered = "survey_answered",
     }
 }
 

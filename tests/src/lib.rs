@@ -3,6 +3,7 @@
 //! `KEFU_WEBDRIVER_URL`.
 
 pub mod browser;
+pub mod cron;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;

@@ -3,32 +3,10 @@
 //! through a provider that fails and recovers; the job log. Each test works in its own past
 //! month (cases are registered then through the test clock), and they run one at a time.
 
-use std::sync::{Arc, Mutex};
-
-use chrono::{DateTime, TimeZone, Utc};
-use kefu_tests::{unique, Api, Reply, ADMIN, AGENT, SUPERVISOR};
+use chrono::{DateTime, Utc};
+use kefu_tests::cron::{bj, cron, post_at, Stub};
+use kefu_tests::{unique, Api, ADMIN, AGENT, SUPERVISOR};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const FIVE_MINUTES: &str = "*/5 * * * *";
-
-/// A Beijing wall-clock time (UTC+8, no daylight saving).
-fn bj(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    chrono::FixedOffset::east_opt(8 * 3600).unwrap().with_ymd_and_hms(y, m, d, h, min, 0).unwrap().to_utc()
-}
-
-/// A POST handled as if at `at` (the test clock `cargo xtask test` enables).
-async fn post_at(api: &Api, path: &str, body: &Value, at: DateTime<Utc>) -> Reply {
-    let request = api.http.post(api.url(path)).header("X-Requested-With", "kefu").header("X-Kefu-Test-Now", at.timestamp_millis().to_string()).json(body);
-    api.send(request).await
-}
-
-/// Runs a cron as of `at`.
-async fn cron(api: &Api, at: DateTime<Utc>) {
-    let url = api.url(&format!("/__scheduled?cron={}&time={}", FIVE_MINUTES.replace(' ', "+"), at.timestamp_millis()));
-    let response = api.http.get(url).send().await.expect("the scheduled handler answers");
-    assert!(response.status().is_success(), "/__scheduled answered {}", response.status());
-}
 
 /// A case of `kind` kept by the demo agent, registered at `at`.
 async fn case_at(api: &Api, kind: &str, at: DateTime<Utc>) -> Value {
@@ -132,59 +110,6 @@ async fn the_sweep_raises_each_alert_at_its_instant_once_and_reminders_wait_for_
     assert!(sweeps.iter().any(|j| j["counts"]["alerts"].as_i64() > Some(0)), "{sweeps:?}");
     assert!(sweeps.iter().all(|j| j["error"].is_null()));
     assert_eq!(agent.get("/api/jobs").await.status, 403, "the job log is for admins");
-}
-
-/// A stand-in for the notification provider: answers 500 while `failing`, records what it got.
-#[derive(Clone, Default)]
-struct Stub {
-    failing: Arc<Mutex<bool>>,
-    received: Arc<Mutex<Vec<(String, String, Value)>>>,
-}
-
-impl Stub {
-    async fn start() -> Stub {
-        let port: u16 = std::env::var("KEFU_NOTIFY_PORT").expect("KEFU_NOTIFY_PORT is set by cargo xtask test").parse().unwrap();
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.expect("the stub provider's port is free");
-        let stub = Stub::default();
-        let serving = stub.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let stub = serving.clone();
-                tokio::spawn(async move {
-                    let mut data = Vec::new();
-                    let mut buf = [0u8; 4096];
-                    // Read the head, then as much body as Content-Length says.
-                    let (head, body) = loop {
-                        let n = socket.read(&mut buf).await.unwrap_or(0);
-                        if n == 0 {
-                            return;
-                        }
-                        data.extend_from_slice(&buf[..n]);
-                        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                            let head = String::from_utf8_lossy(&data[..end]).to_string();
-                            let length = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))).unwrap_or(0);
-                            while data.len() < end + 4 + length {
-                                let n = socket.read(&mut buf).await.unwrap_or(0);
-                                if n == 0 {
-                                    break;
-                                }
-                                data.extend_from_slice(&buf[..n]);
-                            }
-                            break (head, data[end + 4..].to_vec());
-                        }
-                    };
-                    let header = |name: &str| head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string())).unwrap_or_default();
-                    let failing = *stub.failing.lock().unwrap();
-                    let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                    stub.received.lock().unwrap().push((header("idempotency-key"), header("x-kefu-secret"), payload));
-                    let status = if failing { "500 Internal Server Error" } else { "200 OK" };
-                    let reply = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-                    let _ = socket.write_all(reply.as_bytes()).await;
-                });
-            }
-        });
-        stub
-    }
 }
 
 #[tokio::test]

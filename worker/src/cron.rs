@@ -9,7 +9,8 @@ use worker::{D1Database, Env};
 
 use crate::db::jobs;
 use crate::error::ApiError;
-use crate::jobs::{deliver, planning, sweep};
+use crate::config::var;
+use crate::jobs::{deliver, dispatch, planning, sweep};
 
 /// The crons `wrangler.toml` declares.
 pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
@@ -18,10 +19,6 @@ pub const HOURLY: &str = "0 * * * *";
 /// A breach escalates one level higher after this long, unless `ESCALATE_AFTER_MINUTES` says.
 const ESCALATE_AFTER_MINUTES: i64 = 240;
 
-fn var(env: &Env, name: &str) -> Option<String> {
-    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
-}
-
 pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiError> {
     let db = env.d1("DB")?;
     match cron {
@@ -29,13 +26,23 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
             let escalate_after = var(env, "ESCALATE_AFTER_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(ESCALATE_AFTER_MINUTES);
             logged(&db, cron, "sla_sweep", now, sweep::run(&db, now, Duration::minutes(escalate_after))).await?;
             let provider = var(env, "NOTIFY_URL").map(|url| deliver::Provider { url, secret: var(env, "NOTIFY_SECRET").unwrap_or_default() });
+            // Survey runs the hourly cron started continue every five minutes until done.
+            survey_dispatch(&db, cron, now, env).await?;
             logged(&db, cron, "deliver", now, deliver::run(&db, now, provider.as_ref())).await?;
         }
-        // Survey dispatch arrives with the survey issue.
-        HOURLY => logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?,
+        HOURLY => {
+            logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?;
+            survey_dispatch(&db, cron, now, env).await?;
+        }
         other => worker::console_warn!("cron {other} is not one Kefu declares; ignored"),
     }
     Ok(())
+}
+
+async fn survey_dispatch(db: &D1Database, cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiError> {
+    let zone = crate::rules::load(db).await?.calendar.zone();
+    let message = dispatch::Message { institution: crate::config::institution(env).zh, public_url: crate::config::public_url(env) };
+    logged(db, cron, "survey_dispatch", now, dispatch::run(db, now, zone, &message)).await
 }
 
 /// Runs a job and records its run, whether it succeeded or not.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::api::{FieldError, User, Validate};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{D1Database, Headers, Request, Response};
+use worker::{D1Database, Env, Headers, Request, Response};
 
 use crate::error::ApiError;
 
@@ -18,6 +18,8 @@ pub struct Ctx {
     pub now: DateTime<Utc>,
     pub user: Option<User>,
     pub params: Vec<String>,
+    /// The worker's vars (institution name, public address).
+    pub env: Env,
 }
 
 impl Ctx {

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod meter;
 pub mod outbox;
 pub mod sessions;
+pub mod surveys;
 pub mod settings;
 pub mod teams;
 pub mod users;

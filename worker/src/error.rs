@@ -24,6 +24,8 @@ pub enum ApiError {
     NotFound,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    #[error("this survey link has been used or has expired")]
+    Gone,
     #[error("someone else changed this case; reload it and try again")]
     VersionConflict,
     #[error(transparent)]
@@ -51,6 +53,7 @@ impl ApiError {
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::VersionConflict => 409,
+            ApiError::Gone => 410,
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
             ApiError::Field(_) => 422,
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::VersionConflict => "version_conflict",
+            ApiError::Gone => "gone",
             ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",
             ApiError::Transition(domain::lifecycle::TransitionError::Missing(_)) => "missing_field",
             ApiError::Transition(domain::lifecycle::TransitionError::IdentityUnverified) => "identity_unverified",

@@ -2,5 +2,6 @@
 //! the next; a run that dies half-way has written whole batches only, and repeats nothing.
 
 pub mod deliver;
+pub mod dispatch;
 pub mod planning;
 pub mod sweep;

@@ -4,6 +4,7 @@
 //! `/__scheduled` reach this code (`run_worker_first` in wrangler.toml).
 
 mod auth;
+mod config;
 mod cron;
 mod ctx;
 mod db;

@@ -107,7 +107,7 @@ async fn dispatch(req: Request, env: Env, now_ms: f64) -> Result<Response, ApiEr
             return Err(ApiError::Forbidden);
         }
     }
-    routes::call(route.endpoint, Ctx { req, db, now, user, params }).await
+    routes::call(route.endpoint, Ctx { req, db, now, user, params, env }).await
 }
 
 /// Headers every API response carries: never cached, never sniffed, never framed.

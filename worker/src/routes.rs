@@ -8,6 +8,7 @@ mod meta;
 mod ops;
 mod public;
 mod settings;
+mod surveys;
 mod teams;
 
 use domain::Role;
@@ -54,6 +55,17 @@ pub enum Endpoint {
     UpdateSetting,
     ListTeams,
     UpdateTeam,
+    ListSurveyTemplates,
+    GetSurveyTemplate,
+    CreateSurveyTemplate,
+    UpdateSurveyTemplate,
+    ListSurveySchedules,
+    GetSurveySchedule,
+    CreateSurveySchedule,
+    UpdateSurveySchedule,
+    SurveyResults,
+    OpenSurvey,
+    AnswerSurvey,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -95,6 +107,17 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Put, path: "/api/settings/{key}", endpoint: Endpoint::UpdateSetting, access: ADMIN, summary: "Replace one setting ({\"version\", \"value\"}); applies to new clocks at once" },
     Route { method: Method::Get, path: "/api/teams", endpoint: Endpoint::ListTeams, access: ADMIN, summary: "Teams with their skills and members" },
     Route { method: Method::Put, path: "/api/teams/{id}", endpoint: Endpoint::UpdateTeam, access: ADMIN, summary: "Rename a team or change its skills ({\"name\", \"skills\", \"version\"})" },
+    Route { method: Method::Get, path: "/api/survey-templates", endpoint: Endpoint::ListSurveyTemplates, access: ADMIN, summary: "Survey templates by name" },
+    Route { method: Method::Get, path: "/api/survey-templates/{id}", endpoint: Endpoint::GetSurveyTemplate, access: ADMIN, summary: "A survey template with its questions" },
+    Route { method: Method::Post, path: "/api/survey-templates", endpoint: Endpoint::CreateSurveyTemplate, access: ADMIN, summary: "Write a survey template ({\"name\", \"title\": {\"zh\", \"en\"}, \"questions\": [{\"id\", \"kind\": \"csat\"|\"nps\"|\"single_choice\"|\"multiple_choice\"|\"free_text\", \"required\", \"text\", \"options\"}], \"active\"})" },
+    Route { method: Method::Put, path: "/api/survey-templates/{id}", endpoint: Endpoint::UpdateSurveyTemplate, access: ADMIN, summary: "Edit or retire a survey template (the same fields and \"version\")" },
+    Route { method: Method::Get, path: "/api/survey-schedules", endpoint: Endpoint::ListSurveySchedules, access: ADMIN, summary: "Survey schedules with their next run (in the institution's zone) and their last run's progress (invited, delivered, answered)" },
+    Route { method: Method::Post, path: "/api/survey-schedules", endpoint: Endpoint::CreateSurveySchedule, access: ADMIN, summary: "Create a schedule ({\"name\", \"template_id\", \"cadence\": {\"every\": \"quarterly\"|\"monthly\"|\"once\"|\"after_complaint\", ...}, \"audience\", \"channel\": \"email\"|\"sms\", \"quiet_hours\", \"link_days\", \"active\"})" },
+    Route { method: Method::Get, path: "/api/survey-schedules/{id}", endpoint: Endpoint::GetSurveySchedule, access: ADMIN, summary: "A survey schedule" },
+    Route { method: Method::Patch, path: "/api/survey-schedules/{id}", endpoint: Endpoint::UpdateSurveySchedule, access: ADMIN, summary: "Change a schedule: the fields named, with \"version\" (e.g. {\"active\": false} pauses it)" },
+    Route { method: Method::Get, path: "/api/survey-schedules/{id}/results", endpoint: Endpoint::SurveyResults, access: ADMIN, summary: "A schedule's last runs, newest first: response rate, CSAT, NPS, counts per question, answers with a low score or a comment" },
+    Route { method: Method::Get, path: "/api/public/surveys/{token}", endpoint: Endpoint::OpenSurvey, access: Access::Anyone, summary: "The survey a link opens; records nothing. 404 unknown, 410 used or expired" },
+    Route { method: Method::Post, path: "/api/public/surveys/{token}", endpoint: Endpoint::AnswerSurvey, access: Access::Anyone, summary: "Answer the survey ({\"answers\": [{\"question\", \"score\"|\"choices\"|\"text\"}]}) → 201; 410 when already answered or expired" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -133,5 +156,16 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::UpdateSetting => settings::update(ctx).await,
         Endpoint::ListTeams => teams::list(ctx).await,
         Endpoint::UpdateTeam => teams::update(ctx).await,
+        Endpoint::ListSurveyTemplates => surveys::list_templates(ctx).await,
+        Endpoint::GetSurveyTemplate => surveys::get_template(ctx).await,
+        Endpoint::CreateSurveyTemplate => surveys::create_template(ctx).await,
+        Endpoint::UpdateSurveyTemplate => surveys::update_template(ctx).await,
+        Endpoint::ListSurveySchedules => surveys::list_schedules(ctx).await,
+        Endpoint::GetSurveySchedule => surveys::get_schedule(ctx).await,
+        Endpoint::CreateSurveySchedule => surveys::create_schedule(ctx).await,
+        Endpoint::UpdateSurveySchedule => surveys::update_schedule(ctx).await,
+        Endpoint::SurveyResults => surveys::results(ctx).await,
+        Endpoint::OpenSurvey => surveys::open(ctx).await,
+        Endpoint::AnswerSurvey => surveys::answer(ctx).await,
     }
 }

@@ -205,11 +205,13 @@ pub fn sql(now: DateTime<Utc>) -> String {
         // A made-up resident ID number of the right shape: region, birth date, sequence, check.
         let id_number = format!("110105{birth_year}{:02}{:02}{:03}{}", 1 + n % 12, 1 + n % 28, n % 1000, "0123456789X".as_bytes()[n % 11] as char);
         out += &format!(
-            "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle, risk_tolerance, consent_contact, created_at, id_number) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle, risk_tolerance, consent_contact, created_at, id_number, language) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
             q(&id), q(&name), q(&phone), q(&phone[phone.len() - 4..]), opt(email.as_deref()),
             q(gender), birth_year,
             q(pick::<&str>(&mut rng, OCCUPATIONS)), q(pick::<&str>(&mut rng, INCOME_BANDS)), q(segment),
-            q(if is_new { "new" } else { "existing" }), q(pick::<&str>(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created), q(&id_number)
+            q(if is_new { "new" } else { "existing" }), q(pick::<&str>(&mut rng, RISK)), i32::from(rng.random_bool(0.9)), ms(created), q(&id_number),
+            // One in ten prefers English.
+            q(if n % 10 == 3 { "en" } else { "zh" })
         );
         let held = rng.random_range(1..=4);
         let mut codes: Vec<&str> = Vec::new();
@@ -365,10 +367,53 @@ pub fn sql(now: DateTime<Utc>) -> String {
             event(2, "note", "已与客户确认处理结果，客户表示认可。", assignee, t);
         }
     }
+    out += &surveys(now);
     // The SLA sweep looks at every open case once, as it does after any change to a case.
     out += "UPDATE cases SET next_check_at = updated_at WHERE is_open = 1;\n";
     // The follow-up planner looks at every customer from the time the demo data is loaded.
     out += &format!("UPDATE customers SET next_plan_at = {};\n", ms(now));
+    out
+}
+
+/// Two survey templates and their schedules: the quarterly survey by SMS (next on the 1st of
+/// the coming quarter, 10:00 Beijing time, quiet 21:00–09:00) and the one after each complaint
+/// closes (a day later, by SMS).
+fn surveys(now: DateTime<Utc>) -> String {
+    use chrono::NaiveTime;
+    use domain::questionnaire::Questionnaire;
+    use domain::survey::{Audience, Cadence, QuietHours, Schedule, SurveyChannel};
+    let ms = now.timestamp_millis();
+    let mut out = String::new();
+    for (id, name, questionnaire) in [
+        ("tpl-quarterly", "季度满意度调查", Questionnaire::standard()),
+        ("tpl-complaint", "投诉处理满意度回访", Questionnaire::after_complaint()),
+    ] {
+        out += &format!(
+            "INSERT INTO survey_templates (id, name, questionnaire, active, updated_at, version) VALUES ({}, {}, {}, 1, {ms}, 1);\n",
+            q(id), q(name), q(&serde_json::to_string(&questionnaire).expect("a questionnaire serializes"))
+        );
+    }
+    let ten = NaiveTime::from_hms_opt(10, 0, 0).expect("10:00");
+    let quiet = QuietHours { start: NaiveTime::from_hms_opt(21, 0, 0).expect("21:00"), end: NaiveTime::from_hms_opt(9, 0, 0).expect("09:00") };
+    let zone = BusinessCalendar::china_default().zone();
+    for (id, name, template, trigger, cadence) in [
+        ("sched-quarterly", "季度客户满意度调查（短信）", "tpl-quarterly", "clock", Cadence::Quarterly { month_offset: 0, day: 1, time: ten }),
+        ("sched-complaint", "投诉结案满意度回访（短信）", "tpl-complaint", "after_complaint", Cadence::AfterComplaint { delay_hours: 24 }),
+    ] {
+        let schedule = Schedule {
+            cadence,
+            audience: Audience { not_surveyed_days: Some(80), ..Audience::default() },
+            channel: SurveyChannel::Sms,
+            quiet_hours: Some(quiet),
+            link_days: 14,
+            active: true,
+        };
+        let next = schedule.next_run(zone, now).map_or("NULL".into(), |t| t.timestamp_millis().to_string());
+        out += &format!(
+            "INSERT INTO survey_schedules (id, name, template_id, schedule, trigger, active, next_run_at, created_at, updated_at, version) VALUES ({}, {}, {}, {}, {}, 1, {next}, {ms}, {ms}, 1);\n",
+            q(id), q(name), q(template), q(&serde_json::to_string(&schedule).expect("a schedule serializes")), q(trigger)
+        );
+    }
     out
 }
 

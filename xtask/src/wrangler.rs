@@ -59,7 +59,9 @@ pub(crate) fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option
     use std::os::unix::process::CommandExt;
     let mut cmd = wrangler(paths);
     // The worker serves /__scheduled itself (LOCAL_SCHEDULED), honouring `time`.
-    cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--var", "LOCAL_SCHEDULED:1", "--persist-to"])
+    // Survey links point at this server.
+    let public_url = format!("PUBLIC_URL:http://127.0.0.1:{port}");
+    cmd.args(["dev", "--ip", "127.0.0.1", "--port", &port.to_string(), "--var", "LOCAL_SCHEDULED:1", "--var", &public_url, "--persist-to"])
         .arg(state);
     for var in vars {
         cmd.args(["--var", var]);

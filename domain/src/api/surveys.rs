@@ -172,6 +172,13 @@ impl SurveySchedulePatch {
     }
 }
 
+/// The patch's fields are checked with the schedule they change, in [`SurveySchedulePatch::apply`].
+impl Validate for SurveySchedulePatch {
+    fn validate(&self) -> Result<(), FieldError> {
+        Ok(())
+    }
+}
+
 /// `GET /api/public/surveys/{token}`: what the customer sees, and nothing more about them than
 /// the name they are greeted by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -101,8 +101,18 @@ pub fn claim(db: &D1Database, id: &str, seen_at: i64, now: i64, lease_ms: i64) -
     )?)
 }
 
+/// Marks a message sent; a survey invitation's is counted on its run (survey_runs.delivered).
 pub async fn delivered(db: &D1Database, id: &str, now: i64) -> Result<(), ApiError> {
-    query!(db, "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1", id, now)?.run().await?;
+    db.batch(vec![
+        query!(db, "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1 AND status = 'pending'", id, now)?,
+        query!(
+            db,
+            "UPDATE survey_runs SET delivered = delivered + 1
+             WHERE id = (SELECT i.run_id FROM outbox o JOIN survey_invitations i ON i.id = o.invitation_id WHERE o.id = ?1) AND changes() = 1",
+            id
+        )?,
+    ])
+    .await?;
     Ok(())
 }
 

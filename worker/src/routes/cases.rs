@@ -469,6 +469,10 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     if closing {
         // Every closed complaint gets a follow-up: the planner looks at the customer next hour.
         batch.push(customers::plan_soon(&ctx.db, &current.customer_id, ctx.now_ms())?);
+        // And, when admins have an after-complaint survey active, an invitation to rate how the
+        // complaint was handled.
+        let message = crate::jobs::dispatch::Message { institution: crate::config::institution(&ctx.env).zh, public_url: crate::config::public_url(&ctx.env) };
+        batch.extend(crate::jobs::dispatch::after_complaint(&ctx.db, &id, &current.customer_id, body.version + 1, ctx.now, rules.calendar.zone(), &message).await?);
     }
     let results = ctx.db.batch(batch).await?;
     if !first_changed(&results) {

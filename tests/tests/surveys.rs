@@ -1,0 +1,153 @@
+//! Satisfaction surveys end to end, through `/__scheduled`: an admin's quarterly schedule
+//! dispatches at its instant, the delivered message carries a working single-use link, a repeated
+//! run invites nobody new, a low score opens a follow-up, and the results add up. Runs in the
+//! `cron` test group (one at a time with the other scheduled-work tests), in July 2026.
+
+use chrono::{DateTime, Utc};
+use kefu_tests::cron::{bj, cron, get_at, post_at, run, Stub, HOURLY};
+use kefu_tests::{unique, Api, ADMIN, AGENT};
+use serde_json::{json, Value};
+
+/// The survey links the stub provider received, by the text around them.
+fn links(stub: &Stub) -> Vec<(String, String)> {
+    stub.received
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, _, p)| p["kind"] == "survey")
+        .filter_map(|(_, _, p)| {
+            let body = p["body"].as_str()?.to_string();
+            let token = body.split("/s/").nth(1)?.chars().take_while(char::is_ascii_alphanumeric).collect::<String>();
+            Some((body, token))
+        })
+        .collect()
+}
+
+async fn answer(api: &Api, token: &str, body: &Value, at: DateTime<Utc>) -> kefu_tests::Reply {
+    post_at(api, &format!("/api/public/surveys/{token}"), body, at).await
+}
+
+#[tokio::test]
+async fn a_quarterly_schedule_invites_once_by_link_and_answers_come_back() {
+    let admin = Api::signed_in(ADMIN).await;
+    let agent = Api::signed_in(AGENT).await;
+    let customer = Api::anonymous();
+    let stub = Stub::start().await;
+    let may = bj(2026, 5, 20, 9, 0);
+
+    // Two private-banking customers of this test's own, greeted by their given names.
+    let (happy, unhappy) = (unique("问"), unique("卷"));
+    let mut ids = Vec::new();
+    for given in [&happy, &unhappy] {
+        let c = post_at(&agent, "/api/customers", &json!({"name": format!("王{given}"), "phone": "13900002222", "segment": "private"}), may).await;
+        assert_eq!(c.status, 201, "{:?}", c.body);
+        ids.push(c.body["id"].as_str().unwrap().to_string());
+    }
+
+    let schedule = post_at(&admin, "/api/survey-schedules", &json!({
+        "name": unique("私行季度调查"), "template_id": "tpl-quarterly",
+        "cadence": {"every": "quarterly", "month_offset": 0, "day": 1, "time": "10:00:00"},
+        "audience": {"segments": ["private"]}, "channel": "sms", "link_days": 14
+    }), may).await;
+    assert_eq!(schedule.status, 201, "{:?}", schedule.body);
+    let id = schedule.body["id"].as_str().unwrap().to_string();
+    let due = bj(2026, 7, 1, 10, 0);
+    assert_eq!(kefu_tests::time(&schedule.body["next_run_at"]), due, "the 1st of the next quarter, 10:00 Beijing time");
+    assert_eq!(schedule.body["zone"], "Asia/Shanghai");
+    let bad = post_at(&admin, "/api/survey-schedules", &json!({
+        "name": "x", "template_id": "tpl-quarterly", "cadence": {"every": "monthly", "day": 31, "time": "10:00:00"}, "channel": "sms", "link_days": 14
+    }), may).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("cadence")));
+    assert_eq!(agent.get("/api/survey-schedules").await.status, 403, "schedules are for admins");
+
+    // Not yet at 09:59; at 10:00 one run invites the audience.
+    run(&admin, HOURLY, due - chrono::Duration::minutes(1)).await;
+    assert!(admin.get(&format!("/api/survey-schedules/{id}")).await.body["last_run"].is_null());
+    run(&admin, HOURLY, due).await;
+    let progress = admin.get(&format!("/api/survey-schedules/{id}")).await.body;
+    let invited = progress["last_run"]["invited"].as_i64().unwrap();
+    assert!(invited >= 2, "{progress:?}");
+    assert!(!progress["last_run"]["finished_at"].is_null(), "a small audience is done in one run");
+    assert_eq!(kefu_tests::time(&progress["next_run_at"]), bj(2026, 10, 1, 10, 0));
+
+    // Delivery (every five minutes) sends one message per invitee, each with its own link.
+    let mut at = due;
+    for _ in 0..20 {
+        if links(&stub).len() as i64 >= invited {
+            break;
+        }
+        at += chrono::Duration::minutes(5);
+        cron(&admin, at).await;
+    }
+    let sent = links(&stub);
+    assert_eq!(sent.len() as i64, invited, "one message per invitee");
+    let mut tokens: Vec<&String> = sent.iter().map(|(_, t)| t).collect();
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(tokens.len(), sent.len(), "every link is different");
+    let link = |given: &str| sent.iter().find(|(body, _)| body.contains(&format!("{given}您好"))).map(|(_, t)| t.clone()).expect("the customer's message");
+    let (good, poor) = (link(&happy), link(&unhappy));
+    assert_eq!(admin.get(&format!("/api/survey-schedules/{id}")).await.body["last_run"]["delivered"], invited);
+
+    // The same instant again invites nobody new.
+    run(&admin, HOURLY, due).await;
+    cron(&admin, at + chrono::Duration::minutes(5)).await;
+    assert_eq!(links(&stub).len(), sent.len());
+    assert_eq!(admin.get(&format!("/api/survey-schedules/{id}")).await.body["last_run"]["invited"], invited);
+
+    // Opening the link shows the survey and records nothing; submitting records it once.
+    let later = due + chrono::Duration::days(2);
+    let opened = get_at(&customer, &format!("/api/public/surveys/{good}"), later).await;
+    assert_eq!(opened.status, 200, "{:?}", opened.body);
+    assert_eq!(opened.body["first_name"], happy.as_str());
+    assert_eq!(opened.body["institution"]["zh"], "示例银行");
+    assert!(opened.body.get("phone").is_none() && !opened.body.to_string().contains("13900002222"), "no personal data but the given name");
+    assert_eq!(get_at(&customer, &format!("/api/public/surveys/{good}"), later).await.status, 200, "opening twice is fine");
+    let missing = answer(&customer, &good, &json!({"answers": [{"question": "overall", "score": 5}]}), later).await;
+    assert_eq!((missing.status, missing.field()), (422, Some("answers")), "the NPS question is required");
+    let out_of_range = answer(&customer, &good, &json!({"answers": [{"question": "overall", "score": 9}, {"question": "recommend", "score": 9}]}), later).await;
+    assert_eq!((out_of_range.status, out_of_range.field()), (422, Some("answers[0].score")));
+    let ok = answer(&customer, &good, &json!({"answers": [
+        {"question": "overall", "score": 5}, {"question": "recommend", "score": 10},
+        {"question": "improve", "choices": [0, 2]}, {"question": "comment", "text": "理财经理很专业"}
+    ]}), later).await;
+    assert_eq!(ok.status, 201, "{:?}", ok.body);
+    let again = answer(&customer, &good, &json!({"answers": [{"question": "overall", "score": 1}, {"question": "recommend", "score": 0}]}), later).await;
+    assert_eq!((again.status, again.code()), (410, Some("gone")), "a link answers once");
+    assert_eq!(get_at(&customer, &format!("/api/public/surveys/{good}"), later).await.status, 410);
+
+    // A tampered or made-up token is simply not found.
+    let flipped: String = poor.chars().rev().collect();
+    for token in [flipped.as_str(), "0123456789abcdef0123456789abcdef", "nope", "../../api/me"] {
+        let r = get_at(&customer, &format!("/api/public/surveys/{token}"), later).await;
+        assert_eq!(r.status, 404, "{token}");
+    }
+    // An expired link is gone.
+    assert_eq!(get_at(&customer, &format!("/api/public/surveys/{poor}"), due + chrono::Duration::days(15)).await.status, 410);
+
+    // A low score opens a follow-up for that customer (service recovery).
+    let low = answer(&customer, &poor, &json!({"answers": [{"question": "overall", "score": 1}, {"question": "recommend", "score": 3}]}), later).await;
+    assert_eq!(low.status, 201, "{:?}", low.body);
+    let recovery_of = |cases: Vec<Value>| -> Vec<Value> {
+        cases.into_iter().filter(|c| c["kind"] == "follow_up" && c["subject"].as_str().unwrap_or("").contains("满意度低分")).collect()
+    };
+    let recovery = recovery_of(agent.cases_of(&ids[1]).await);
+    assert_eq!(recovery.len(), 1, "{recovery:?}");
+    assert!(recovery_of(agent.cases_of(&ids[0]).await).is_empty(), "a good score opens nothing");
+
+    // Results for the quarter add up.
+    let results = admin.get(&format!("/api/survey-schedules/{id}/results")).await;
+    assert_eq!(results.status, 200, "{:?}", results.body);
+    let q3 = &results.body["periods"][0];
+    assert_eq!(q3["period"], "2026 Q3");
+    assert_eq!((q3["invited"].as_i64(), q3["answered"].as_i64()), (Some(invited), Some(2)));
+    assert_eq!(q3["csat"].as_f64(), Some(0.5), "one of two satisfied (4–5)");
+    assert_eq!(q3["nps"].as_f64(), Some(0.0), "one promoter, one detractor");
+    let overall = q3["questions"].as_array().unwrap().iter().find(|q| q["id"] == "overall").unwrap();
+    assert_eq!(overall["counts"], json!([0, 1, 0, 0, 0, 1]));
+    let improve = q3["questions"].as_array().unwrap().iter().find(|q| q["id"] == "improve").unwrap();
+    assert_eq!(improve["counts"], json!([1, 0, 1, 0]));
+    let responses = q3["responses"].as_array().unwrap();
+    assert_eq!(responses.len(), 2, "the comment and the low score: {responses:?}");
+    assert_eq!(responses.iter().find(|r| r["customer_id"] == ids[1].as_str()).unwrap()["recovery_case_id"], recovery[0]["id"]);
+}

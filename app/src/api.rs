@@ -256,3 +256,33 @@ pub async fn retry_message(id: String) -> ApiResult<()> {
     let response = mutation(Request::post(&url)).send().await.map_err(|_| ApiError::Network)?;
     if response.status() == 204 { Ok(()) } else { decode(response).await }
 }
+
+pub async fn public_survey(token: String) -> ApiResult<domain::api::PublicSurvey> {
+    get(&format!("/api/public/surveys/{}", js_sys::encode_uri_component(&token))).await
+}
+
+pub async fn answer_survey(token: String, submission: domain::api::SurveySubmission) -> ApiResult<domain::api::SurveyReceipt> {
+    post(&format!("/api/public/surveys/{}", js_sys::encode_uri_component(&token)), &submission).await
+}
+
+pub async fn survey_templates() -> ApiResult<Vec<domain::api::SurveyTemplate>> {
+    get::<Page<domain::api::SurveyTemplate>>("/api/survey-templates").await.map(|p| p.items)
+}
+
+pub async fn survey_schedules() -> ApiResult<Vec<domain::api::SurveySchedule>> {
+    get::<Page<domain::api::SurveySchedule>>("/api/survey-schedules").await.map(|p| p.items)
+}
+
+pub async fn create_survey_schedule(input: domain::api::SurveyScheduleInput) -> ApiResult<domain::api::SurveySchedule> {
+    post("/api/survey-schedules", &input).await
+}
+
+pub async fn patch_survey_schedule(id: String, patch: domain::api::SurveySchedulePatch) -> ApiResult<domain::api::SurveySchedule> {
+    let request = mutation(Request::patch(&format!("/api/survey-schedules/{id}"))).json(&patch).map_err(|_| ApiError::Network)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
+pub async fn survey_results(id: String) -> ApiResult<domain::api::SurveyResults> {
+    get(&format!("/api/survey-schedules/{id}/results")).await
+}

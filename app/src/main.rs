@@ -22,6 +22,8 @@ use pages::not_built::{NotBuilt, Section};
 use pages::not_found::NotFound;
 use pages::queue::QueuePage;
 use pages::settings::SettingsPage;
+use pages::survey::SurveyPage;
+use pages::surveys::{SurveyResultsPage, SurveysPage};
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -38,6 +40,7 @@ fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/contact") view=ContactPage/>
+                <Route path=path!("/s/:token") view=SurveyPage/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/queue"/> }/>
                     <Route path=path!("queue") view=QueuePage/>
@@ -47,7 +50,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("customers") view=CustomersPage/>
                     <Route path=path!("customers/:id") view=CustomerPage/>
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
-                    <Route path=path!("surveys") view=|| view! { <NotBuilt section=Section::Surveys/> }/>
+                    <Route path=path!("surveys") view=SurveysPage/>
+                    <Route path=path!("surveys/:id") view=SurveyResultsPage/>
                     <Route path=path!("dashboard") view=|| view! { <NotBuilt section=Section::Dashboard/> }/>
                     <Route path=path!("settings") view=SettingsPage/>
                 </ParentRoute>

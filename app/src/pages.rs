@@ -10,3 +10,5 @@ pub mod not_built;
 pub mod not_found;
 pub mod queue;
 pub mod settings;
+pub mod survey;
+pub mod surveys;

@@ -151,3 +151,60 @@ async fn a_quarterly_schedule_invites_once_by_link_and_answers_come_back() {
     assert_eq!(responses.len(), 2, "the comment and the low score: {responses:?}");
     assert_eq!(responses.iter().find(|r| r["customer_id"] == ids[1].as_str()).unwrap()["recovery_case_id"], recovery[0]["id"]);
 }
+
+#[tokio::test]
+async fn a_customer_answers_on_a_phone_and_the_used_link_says_so() {
+    use kefu_tests::browser::Browser;
+    let admin = Api::signed_in(ADMIN).await;
+    let agent = Api::signed_in(AGENT).await;
+    let stub = Stub::start().await;
+    // A one-off survey yesterday, so its link is good now (the browser has no test clock).
+    let at = chrono::Utc::now() - chrono::Duration::days(1);
+    let given = unique("手机");
+    let c = post_at(&agent, "/api/customers", &json!({"name": format!("李{given}"), "phone": "13700003333", "segment": "private"}), at - chrono::Duration::hours(2)).await;
+    assert_eq!(c.status, 201, "{:?}", c.body);
+    let schedule = post_at(&admin, "/api/survey-schedules", &json!({
+        "name": unique("一次性调查"), "template_id": "tpl-quarterly", "cadence": {"every": "once", "at": at},
+        "audience": {"segments": ["private"]}, "channel": "sms", "link_days": 14
+    }), at - chrono::Duration::hours(1)).await;
+    assert_eq!(schedule.status, 201, "{:?}", schedule.body);
+    run(&admin, HOURLY, at).await;
+    let mut when = at;
+    let token = loop {
+        if let Some((_, t)) = links(&stub).into_iter().find(|(body, _)| body.contains(&format!("{given}您好"))) {
+            break t;
+        }
+        assert!(when < at + chrono::Duration::hours(2), "the invitation was never delivered");
+        when += chrono::Duration::minutes(5);
+        cron(&admin, when).await;
+    };
+
+    let browser = Browser::open().await;
+    browser.resize(390, 844).await;
+    browser.goto(&format!("/s/{token}")).await;
+    browser.wait_text("survey-greeting", &given).await;
+    assert_eq!(browser.text("survey-institution").await, "示例银行");
+    assert!(!browser.client.source().await.unwrap().contains("13700003333"), "no phone number on the page");
+    // Submitting without the required answers points at the first one.
+    browser.click("survey-submit").await;
+    browser.find("survey-missing").await;
+    assert_eq!(browser.find("survey-q-overall").await.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    browser.screenshot("survey-phone-missing").await;
+    browser.click("survey-overall-4").await;
+    browser.click("survey-recommend-9").await;
+    browser.click("survey-improve-opt-1").await;
+    browser.fill("survey-comment-text", "柜台排队时间可以再短一些").await;
+    browser.screenshot("survey-phone-filled").await;
+    browser.click("survey-submit").await;
+    browser.wait_text("survey-thanks", "感谢").await;
+    browser.screenshot("survey-phone-thanks").await;
+    // Reopening the link says it was used; in English too.
+    browser.goto(&format!("/s/{token}")).await;
+    browser.wait_text("survey-gone", "已使用").await;
+    browser.click("language-switch").await;
+    browser.wait_text("survey-gone", "used").await;
+    browser.screenshot("survey-phone-used").await;
+    browser.goto("/s/0123456789abcdef0123456789abcdef").await;
+    browser.find("survey-not-found").await;
+    browser.close().await;
+}

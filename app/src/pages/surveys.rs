@@ -1,0 +1,397 @@
+//! Surveys (admin): schedules with their next run and their last run's progress, a new
+//! schedule, pause and resume; the templates, previewed as the customer sees them; and each
+//! schedule's results per period with the answers behind them.
+
+use chrono::NaiveTime;
+use domain::api::{PeriodResult, SurveySchedule, SurveyScheduleInput, SurveySchedulePatch, SurveyTemplate};
+use domain::questionnaire::QuestionKind;
+use domain::survey::{Audience, Cadence, QuietHours, SurveyChannel};
+use domain::{Role, Segment};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{self, ApiError};
+use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::time::full;
+use crate::i18n::{use_i18n, Lang};
+use crate::session::use_session;
+
+fn cadence_text(lang: Lang, c: &Cadence) -> String {
+    match c {
+        Cadence::Quarterly { month_offset, day, time } => {
+            let months = ["1/4/7/10", "2/5/8/11", "3/6/9/12"][(*month_offset as usize).min(2)];
+            if lang == Lang::En { format!("Quarterly: months {months}, day {day}, {}", time.format("%H:%M")) } else { format!("每季度：{months} 月 {day} 日 {}", time.format("%H:%M")) }
+        }
+        Cadence::Monthly { day, time } => if lang == Lang::En { format!("Monthly: day {day}, {}", time.format("%H:%M")) } else { format!("每月 {day} 日 {}", time.format("%H:%M")) },
+        Cadence::Once { at } => format!("{} {}", lang.tr("一次：", "Once:"), full(*at)),
+        Cadence::AfterComplaint { delay_hours } => if lang == Lang::En { format!("{delay_hours} h after each complaint closes") } else { format!("每件投诉结案后 {delay_hours} 小时") },
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+#[component]
+pub fn SurveysPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let session = use_session();
+    let admin = move || session.user.get().is_some_and(|u| u.role.includes(Role::Admin));
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <h1 id="page-title">{move || tr("满意度调查", "Satisfaction surveys")}</h1>
+            <Show when=admin fallback=move || view! { <p class="notice" data-testid="forbidden">{move || i18n.get().t().forbidden_page}</p> }>
+                <Schedules/>
+                <Templates/>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn Schedules() -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let schedules = LocalResource::new(api::survey_schedules);
+    let templates = LocalResource::new(api::survey_templates);
+    view! {
+        <section class="card" aria-labelledby="schedules-title" data-testid="survey-schedules">
+            <h2 id="schedules-title">{move || tr("调查计划", "Schedules")}</h2>
+            <p class="hint">{move || tr("时间按机构所在时区（北京时间）。每次运行向受众中每位客户发送一次邀请；只邀请同意接收联系且有联系方式的客户。",
+                "Times are in the institution's zone (Beijing time). Each run invites every customer in the audience once; only customers who agreed to be contacted and can be reached.")}</p>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match schedules.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty" data-testid="schedules-empty">{move || tr("还没有调查计划。", "No schedules yet.")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap"><table class="grid-table" data-testid="schedule-table">
+                                <thead><tr>
+                                    <th scope="col">{move || tr("名称", "Name")}</th>
+                                    <th scope="col">{move || tr("周期", "Cadence")}</th>
+                                    <th scope="col">{move || tr("下次运行", "Next run")}</th>
+                                    <th scope="col">{move || tr("上次运行：邀请 / 送达 / 回答", "Last run: invited / delivered / answered")}</th>
+                                    <th scope="col">{move || tr("操作", "Actions")}</th>
+                                </tr></thead>
+                                <tbody>{list.into_iter().map(|s| view! { <ScheduleRow s on_change=Callback::new(move |_| schedules.refetch())/> }).collect_view()}</tbody>
+                            </table></div>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| schedules.refetch())/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    templates.await.ok().map(|t| view! { <NewSchedule templates=t on_saved=Callback::new(move |_| schedules.refetch())/> })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ScheduleRow(s: SurveySchedule, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let error = RwSignal::new(None::<ApiError>);
+    let (id, version, active) = (s.id.clone(), s.version, s.active);
+    let toggle = move |_| {
+        let id = id.clone();
+        spawn_local(async move {
+            match api::patch_survey_schedule(id, SurveySchedulePatch { version, active: Some(!active), ..SurveySchedulePatch::default() }).await {
+                Ok(_) => on_change.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let cadence = s.cadence;
+    let progress = s.last_run.clone().map(|r| (format!("{} / {} / {} ", r.invited, r.delivered, r.answered), r.finished_at.is_some()));
+    view! {
+        <tr data-testid="schedule-row">
+            <td>{s.name.clone()}<br/><span class="muted">{s.template_name.clone()}</span></td>
+            <td>{move || cadence_text(i18n.get(), &cadence)}</td>
+            <td data-testid="schedule-next">{match s.next_run_at {
+                Some(t) => format!("{} ({})", full(t), s.zone),
+                None => "—".into(),
+            }}</td>
+            <td><span data-testid="schedule-progress">{match progress {
+                Some((counts, done)) => view! { {counts}<span class="muted">{move || if done { tr("已完成", "done") } else { tr("进行中", "running") }}</span> }.into_any(),
+                None => "—".into_any(),
+            }}</span></td>
+            <td class="actions">
+                <button type="button" class="button ghost" data-testid="schedule-toggle" on:click=toggle>
+                    {move || if active { tr("暂停", "Pause") } else { tr("恢复", "Resume") }}
+                </button>
+                <A href=format!("/surveys/{}", s.id) attr:class="button ghost" attr:data-testid="schedule-results">{move || tr("结果", "Results")}</A>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn NewSchedule(templates: Vec<SurveyTemplate>, on_saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let name = RwSignal::new(String::new());
+    let template = RwSignal::new(templates.first().map(|t| t.id.clone()).unwrap_or_default());
+    let every = RwSignal::new("quarterly".to_string());
+    let day = RwSignal::new("1".to_string());
+    let time = RwSignal::new("10:00".to_string());
+    let delay = RwSignal::new("24".to_string());
+    let channel = RwSignal::new("sms".to_string());
+    let link_days = RwSignal::new("14".to_string());
+    let recent = RwSignal::new("80".to_string());
+    let quiet = RwSignal::new(true);
+    let segments = RwSignal::new(Vec::<Segment>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saving = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let at = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").unwrap_or(NaiveTime::MIN);
+        let day_n = day.get_untracked().trim().parse().unwrap_or(0);
+        let cadence = match every.get_untracked().as_str() {
+            "monthly" => Cadence::Monthly { day: day_n, time: at },
+            "after_complaint" => Cadence::AfterComplaint { delay_hours: delay.get_untracked().trim().parse().unwrap_or(u32::MAX) },
+            _ => Cadence::Quarterly { month_offset: 0, day: day_n, time: at },
+        };
+        let input = SurveyScheduleInput {
+            name: name.get_untracked(),
+            template_id: template.get_untracked(),
+            cadence,
+            audience: Audience { segments: segments.get_untracked(), not_surveyed_days: recent.get_untracked().trim().parse().ok(), ..Audience::default() },
+            channel: if channel.get_untracked() == "email" { SurveyChannel::Email } else { SurveyChannel::Sms },
+            quiet_hours: quiet.get_untracked().then(|| QuietHours { start: NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(), end: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default() }),
+            link_days: link_days.get_untracked().trim().parse().unwrap_or(0),
+            active: true,
+        };
+        saving.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::create_survey_schedule(input).await;
+            saving.set(false);
+            match result {
+                Ok(_) => {
+                    name.set(String::new());
+                    on_saved.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let invalid = move |field: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field()) == Some(field)).to_string();
+    view! {
+        <form class="form" on:submit=submit novalidate data-testid="schedule-new">
+            <h3 class="form-title">{move || tr("新建调查计划", "New schedule")}</h3>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="schedule-name">{move || tr("名称", "Name")}</label>
+                    <input id="schedule-name" data-testid="schedule-name" aria-invalid=invalid("name") bind:value=name/>
+                </div>
+                <div class="field">
+                    <label for="schedule-template">{move || tr("调查模板", "Template")}</label>
+                    <select id="schedule-template" data-testid="schedule-template" on:change=move |ev| template.set(event_target_value(&ev))>
+                        {templates.iter().map(|t| view! { <option value=t.id.clone()>{t.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="schedule-every">{move || tr("周期", "Cadence")}</label>
+                    <select id="schedule-every" data-testid="schedule-every" aria-invalid=invalid("cadence") on:change=move |ev| every.set(event_target_value(&ev))>
+                        <option value="quarterly">{move || tr("每季度（1、4、7、10 月）", "Quarterly (Jan, Apr, Jul, Oct)")}</option>
+                        <option value="monthly">{move || tr("每月", "Monthly")}</option>
+                        <option value="after_complaint">{move || tr("投诉结案后", "After each complaint closes")}</option>
+                    </select>
+                </div>
+                <Show when=move || every.get() != "after_complaint" fallback=move || view! {
+                    <div class="field">
+                        <label for="schedule-delay">{move || tr("结案后延迟（小时）", "Delay after closing (hours)")}</label>
+                        <input id="schedule-delay" type="number" min="0" max="720" data-testid="schedule-delay" bind:value=delay/>
+                    </div>
+                }>
+                    <div class="field">
+                        <label for="schedule-day">{move || tr("日期（1–28）与时间", "Day (1–28) and time")}</label>
+                        <div class="inline">
+                            <input id="schedule-day" type="number" min="1" max="28" data-testid="schedule-day" bind:value=day/>
+                            <input type="time" aria-label=move || tr("时间", "Time") data-testid="schedule-time" bind:value=time/>
+                        </div>
+                    </div>
+                </Show>
+                <div class="field">
+                    <label for="schedule-channel">{move || tr("渠道", "Channel")}</label>
+                    <select id="schedule-channel" data-testid="schedule-channel" on:change=move |ev| channel.set(event_target_value(&ev))>
+                        <option value="sms">{move || tr("短信", "SMS")}</option>
+                        <option value="email">{move || tr("电子邮件", "E-mail")}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="schedule-link">{move || tr("链接有效期（天，1–90）", "Link lifetime (days, 1–90)")}</label>
+                    <input id="schedule-link" type="number" min="1" max="90" data-testid="schedule-link" aria-invalid=invalid("link_days") bind:value=link_days/>
+                </div>
+                <div class="field">
+                    <label for="schedule-recent">{move || tr("不邀请最近 N 天内已调查的客户", "Skip customers surveyed in the last N days")}</label>
+                    <input id="schedule-recent" type="number" min="0" data-testid="schedule-recent" aria-invalid=invalid("audience") bind:value=recent/>
+                </div>
+            </div>
+            <fieldset class="field">
+                <legend>{move || tr("客户分层（不选即全部）", "Segments (none: all)")}</legend>
+                {[Segment::Mass, Segment::Affluent, Segment::Private].into_iter().map(|seg| view! {
+                    <label class="check"><input type="checkbox" prop:checked=move || segments.with(|s| s.contains(&seg))
+                        on:change=move |_| segments.update(|s| if let Some(i) = s.iter().position(|x| *x == seg) { s.remove(i); } else { s.push(seg); })/>
+                        {move || i18n.get().segment(seg)}</label>
+                }).collect_view()}
+            </fieldset>
+            <label class="check"><input type="checkbox" data-testid="schedule-quiet" bind:checked=quiet/>{move || tr("免打扰时段 21:00–09:00（期间不发送）", "Quiet hours 21:00–09:00 (nothing is sent then)")}</label>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="schedule-error">{e.message(i18n.get())}</p> })}
+            <button type="submit" class="button primary" data-testid="schedule-create" disabled=move || saving.get()>
+                {move || if saving.get() { i18n.get().t().saving } else { tr("创建", "Create") }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn Templates() -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let templates = LocalResource::new(api::survey_templates);
+    let preview = RwSignal::new(None::<String>);
+    view! {
+        <section class="card" aria-labelledby="templates-title" data-testid="survey-templates">
+            <h2 id="templates-title">{move || tr("调查模板", "Templates")}</h2>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match templates.await {
+                        Ok(list) => list.into_iter().map(|t| {
+                            let id = t.id.clone();
+                            let shown = Signal::derive({ let id = id.clone(); move || preview.get().as_deref() == Some(id.as_str()) });
+                            let count = t.questions.len();
+                            view! {
+                                <div class="template" data-testid="template-row">
+                                    <p><strong>{t.name.clone()}</strong>" · "{move || if i18n.get() == Lang::En { format!("{count} questions") } else { format!("{count} 个问题") }}
+                                        {(!t.active).then(|| view! { <span class="muted">{move || tr("（已停用）", " (retired)")}</span> })}
+                                        " "<button type="button" class="button ghost" data-testid="template-preview" aria-expanded=move || shown.get().to_string()
+                                            on:click=move |_| preview.update(|p| *p = if p.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })>
+                                            {move || tr("预览（客户所见）", "Preview (as the customer sees it)")}</button></p>
+                                    <Show when=move || shown.get()>
+                                        <ol class="preview" data-testid="template-questions">
+                                            {t.questions.iter().map(|q| {
+                                                let text = q.text.clone();
+                                                let kind = q.kind;
+                                                let options = q.options.iter().map(|o| o.clone()).collect::<Vec<_>>();
+                                                view! { <li>{move || text.get(i18n.get().code()).to_string()}{q.required.then_some(" *")}
+                                                    <span class="muted">" · "{move || kind_text(i18n.get(), kind)}</span>
+                                                    {(!options.is_empty()).then(|| view! { <ul>{options.into_iter().map(|o| view! { <li>{move || o.get(i18n.get().code()).to_string()}</li> }).collect_view()}</ul> })}
+                                                </li> }
+                                            }).collect_view()}
+                                        </ol>
+                                    </Show>
+                                </div>
+                            }
+                        }).collect_view().into_any(),
+                        Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| templates.refetch())/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn kind_text(lang: Lang, kind: QuestionKind) -> &'static str {
+    match kind {
+        QuestionKind::Csat => lang.tr("满意度 1–5", "CSAT 1–5"),
+        QuestionKind::Nps => lang.tr("推荐度 0–10", "NPS 0–10"),
+        QuestionKind::SingleChoice => lang.tr("单选", "single choice"),
+        QuestionKind::MultipleChoice => lang.tr("多选", "multiple choice"),
+        QuestionKind::FreeText => lang.tr("文字", "free text"),
+    }
+}
+
+/// `/surveys/:id`: a schedule's results, newest period first.
+#[component]
+pub fn SurveyResultsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let params = use_params_map();
+    let results = LocalResource::new(move || api::survey_results(params.with(|p| p.get("id").unwrap_or_default())));
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <p><A href="/surveys">{move || tr("← 满意度调查", "← Surveys")}</A></p>
+            <Transition fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(r) => view! {
+                            <h1 id="page-title">{r.name.clone()}</h1>
+                            {if r.periods.is_empty() {
+                                view! { <p class="empty" data-testid="results-empty">{move || tr("还没有运行过。", "It has not run yet.")}</p> }.into_any()
+                            } else {
+                                r.periods.into_iter().map(|p| view! { <Period p/> }).collect_view().into_any()
+                            }}
+                        }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| results.refetch())/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Period(p: PeriodResult) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    view! {
+        <section class="card" data-testid="results-period">
+            <h2>{p.period.clone()}</h2>
+            <dl class="figures">
+                <div><dt>{move || tr("邀请", "Invited")}</dt><dd data-testid="results-invited">{p.invited}</dd></div>
+                <div><dt>{move || tr("回答", "Answered")}</dt><dd data-testid="results-answered">{p.answered}</dd></div>
+                <div><dt>{move || tr("回答率", "Response rate")}</dt><dd>{percent(p.response_rate)}</dd></div>
+                <div><dt>{move || tr("满意度 (4–5 分占比)", "CSAT (share 4–5)")}</dt><dd data-testid="results-csat">{percent(p.csat)}</dd></div>
+                <div><dt>"NPS"</dt><dd data-testid="results-nps">{p.nps.map_or("—".into(), |v| format!("{v:.0}"))}</dd></div>
+            </dl>
+            {p.questions.into_iter().filter(|q| !q.counts.is_empty()).map(|q| {
+                let total: u32 = q.counts.iter().sum::<u32>().max(1);
+                let text = q.text.clone();
+                let kind = q.kind;
+                let labels: Vec<_> = q.options.clone();
+                view! {
+                    <div class="bars">
+                        <h3>{move || text.get(i18n.get().code()).to_string()}</h3>
+                        {q.counts.iter().enumerate()
+                            .filter(|(k, _)| !(kind == QuestionKind::Csat && *k == 0))
+                            .map(|(k, n)| {
+                                let label = labels.get(k).cloned();
+                                let width = format!("width: {}%", n * 100 / total);
+                                view! { <div class="bar-row">
+                                    <span class="bar-label">{move || label.as_ref().map_or(k.to_string(), |l| l.get(i18n.get().code()).to_string())}</span>
+                                    <span class="bar"><span class="bar-fill" style=width></span></span>
+                                    <span class="bar-count">{*n}</span>
+                                </div> }
+                            }).collect_view()}
+                    </div>
+                }
+            }).collect_view()}
+            <h3>{move || tr("低分与意见", "Low scores and comments")}</h3>
+            {if p.responses.is_empty() {
+                view! { <p class="empty">{move || tr("暂无。", "None yet.")}</p> }.into_any()
+            } else {
+                view! { <div class="table-wrap"><table class="grid-table" data-testid="results-responses">
+                    <thead><tr>
+                        <th scope="col">{move || tr("客户", "Customer")}</th><th scope="col">"CSAT"</th><th scope="col">"NPS"</th>
+                        <th scope="col">{move || tr("意见", "Comment")}</th><th scope="col">{move || tr("时间", "When")}</th><th scope="col">{move || tr("回访", "Follow-up")}</th>
+                    </tr></thead>
+                    <tbody>{p.responses.into_iter().map(|r| view! { <tr>
+                        <td><A href=format!("/customers/{}", r.customer_id)>{r.customer_name.clone()}</A></td>
+                        <td>{r.csat.map_or("—".into(), |s| s.to_string())}</td>
+                        <td>{r.nps.map_or("—".into(), |s| s.to_string())}</td>
+                        <td>{r.comment.clone().unwrap_or_default()}</td>
+                        <td>{full(r.answered_at)}</td>
+                        <td>{r.recovery_case_id.clone().map(|id| view! { <A href=format!("/cases/{id}")>{move || tr("查看", "Open")}</A> })}</td>
+                    </tr> }).collect_view()}</tbody>
+                </table></div> }.into_any()
+            }}
+        </section>
+    }
+}

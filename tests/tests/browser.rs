@@ -522,3 +522,32 @@ async fn a_repeated_complaint_is_offered_for_merging_and_a_supervisor_finds_it_i
     .await;
     boss.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_sees_the_survey_schedules_previews_a_template_and_adds_a_schedule() {
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    browser.click("nav-surveys").await;
+    browser.find("schedule-table").await;
+    let nexts = browser.texts("schedule-next").await.unwrap_or_default();
+    assert!(nexts.iter().any(|n| n.contains("10:00") && n.contains("Asia/Shanghai")), "the quarterly survey's next run, in the institution's zone: {nexts:?}");
+    browser.click("template-preview").await;
+    browser.wait_text("template-questions", "您对我行本季度的服务总体满意吗").await;
+
+    // A bad link lifetime is refused, naming the field; a good one adds a row.
+    let name = unique("月度调查");
+    browser.fill("schedule-name", &name).await;
+    browser.fill("schedule-link", "365").await;
+    browser.click("schedule-create").await;
+    browser.find("schedule-error").await;
+    assert_eq!(browser.find("schedule-link").await.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    browser.fill("schedule-link", "14").await;
+    browser.click("schedule-create").await;
+    browser.wait_text("schedule-table", &name).await;
+    browser.screenshot("surveys-admin-zh").await;
+    browser.click("language-switch").await;
+    browser.wait_text("survey-schedules", "Schedules").await;
+    browser.screenshot("surveys-admin-en").await;
+    browser.click("language-switch").await;
+    browser.close().await;
+}

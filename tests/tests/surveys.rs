@@ -208,3 +208,53 @@ async fn a_customer_answers_on_a_phone_and_the_used_link_says_so() {
     browser.find("survey-not-found").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_closed_complaint_is_followed_by_its_survey_and_the_answer_lands_on_its_timeline() {
+    let agent = Api::signed_in(AGENT).await;
+    let admin = Api::signed_in(ADMIN).await;
+    let customer = Api::anonymous();
+    let stub = Stub::start().await;
+    // August 2026; the demo data's after-complaint schedule sends a day after closing, by SMS.
+    let start = bj(2026, 8, 3, 10, 0);
+    let given = unique("诉");
+    let c = post_at(&agent, "/api/customers", &json!({"name": format!("赵{given}"), "phone": "13500004444"}), start).await;
+    assert_eq!(c.status, 201, "{:?}", c.body);
+    let case = post_at(&agent, "/api/cases", &json!({
+        "kind": "complaint", "channel": "phone", "customer_id": c.body["id"], "complexity": "ordinary", "assignee": "me",
+        "subject": "投诉信用卡重复扣款", "description": "账单中同一笔消费扣了两次"
+    }), start).await;
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    let id = case.body["id"].as_str().unwrap().to_string();
+    let mut version = case.body["version"].as_i64().unwrap();
+    let steps = [
+        json!({"to": "investigation", "reason": "材料齐全"}),
+        json!({"to": "feedback", "reason": "核实为系统重复扣款"}),
+        json!({"to": "closed", "outcome": "upheld", "root_cause": "system_error", "prevention": "修复扣款批处理",
+               "redress_type": "refund", "redress_amount": 12000, "customer_informed": true, "customer_opinion": "satisfied"}),
+    ];
+    let closed_at = start + chrono::Duration::hours(1);
+    for (n, mut step) in steps.into_iter().enumerate() {
+        step["version"] = json!(version);
+        let moved = post_at(&agent, &format!("/api/cases/{id}/transition"), &step, start + chrono::Duration::minutes(20 * (n as i64 + 1))).await;
+        assert_eq!(moved.status, 200, "{:?}", moved.body);
+        version = moved.body["version"].as_i64().unwrap();
+    }
+
+    // Nothing goes out before the delay; a day after closing the SMS carries the link.
+    cron(&admin, closed_at + chrono::Duration::hours(12)).await;
+    let mine = |stub: &Stub| links(stub).into_iter().find(|(body, _)| body.contains(&format!("{given}您好"))).map(|(_, t)| t);
+    assert!(mine(&stub).is_none(), "sent before the delay");
+    cron(&admin, closed_at + chrono::Duration::hours(24) + chrono::Duration::minutes(5)).await;
+    let token = mine(&stub).expect("the survey a day after closing");
+    let survey = get_at(&customer, &format!("/api/public/surveys/{token}"), closed_at + chrono::Duration::days(2)).await;
+    assert_eq!(survey.status, 200, "{:?}", survey.body);
+    assert_eq!(survey.body["title"]["zh"], "投诉处理满意度回访");
+    let answered = answer(&customer, &token, &json!({"answers": [{"question": "overall", "score": 4}, {"question": "comment", "text": "退款很及时"}]}), closed_at + chrono::Duration::days(2)).await;
+    assert_eq!(answered.status, 201, "{:?}", answered.body);
+
+    // The answer is on the complaint's timeline.
+    let detail = agent.get(&format!("/api/cases/{id}")).await.body;
+    let event = detail["events"].as_array().unwrap().iter().find(|e| e["type"] == "survey_answered").cloned().expect("survey_answered on the timeline");
+    assert_eq!(event["body"], "4/5 · 退款很及时");
+}

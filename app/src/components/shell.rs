@@ -85,14 +85,23 @@ fn TopBar() -> impl IntoView {
             </div>
             <div class="topbar-actions">
                 <Bell/>
-                <button type="button" class="button ghost" data-testid="language-switch" on:click=move |_| i18n.toggle()
-                    lang=move || if i18n.get() == Lang::Zh { "en" } else { "zh-CN" }>
-                    {move || i18n.get().t().other_language}
-                </button>
+                <LanguageSwitch/>
                 <button type="button" class="button ghost" data-testid="sign-out" on:click=sign_out>
                     {move || i18n.get().t().sign_out}
                 </button>
             </div>
         </header>
+    }
+}
+
+/// The button that switches between Chinese and English, labelled in the other language.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="button ghost" data-testid="language-switch" on:click=move |_| i18n.toggle()
+            lang=move || if i18n.get() == Lang::Zh { "en" } else { "zh-CN" }>
+            {move || i18n.get().t().other_language}
+        </button>
     }
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
+use crate::components::shell::LanguageSwitch;
 use crate::components::time::full;
 use crate::i18n::{use_i18n, Lang};
 
@@ -53,10 +54,7 @@ pub fn ContactPage() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"客"</span>
                     <span class="brand-name">{move || i18n.get().t().brand}</span>
                 </div>
-                <button type="button" class="button ghost" data-testid="language-switch" on:click=move |_| i18n.toggle()
-                    lang=move || if i18n.get() == Lang::Zh { "en" } else { "zh-CN" }>
-                    {move || i18n.get().t().other_language}
-                </button>
+                <LanguageSwitch/>
             </div>
             <h1>{move || tr("在线咨询与投诉", "Ask us or make a complaint")}</h1>
             {move || match receipt.get() {

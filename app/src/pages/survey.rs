@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
+use crate::components::shell::LanguageSwitch;
 use crate::components::feedback::Loading;
 use crate::i18n::{use_i18n, Lang};
 
@@ -32,10 +33,7 @@ pub fn SurveyPage() -> impl IntoView {
                         {move || institution.get().map_or_else(|| i18n.get().t().brand.to_string(), |t| t.get(i18n.get().code()).to_string())}
                     </span>
                 </div>
-                <button type="button" class="button ghost" data-testid="language-switch" on:click=move |_| i18n.toggle()
-                    lang=move || if i18n.get() == Lang::Zh { "en" } else { "zh-CN" }>
-                    {move || i18n.get().t().other_language}
-                </button>
+                <LanguageSwitch/>
             </div>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {

@@ -257,13 +257,14 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, message: &Messag
     }
     counts.insert("runs_started".to_string(), started);
 
-    // Continue the runs still inviting, oldest first (survey_runs_unfinished).
+    // Continue the runs still inviting, oldest first (survey_runs_unfinished); a paused
+    // schedule's run waits where it is until the schedule is resumed.
     let runs: Vec<OpenRun> = meter
         .time(1, async {
             Ok(query!(
                 db,
                 "SELECT r.id, r.template_id, r.schedule_id, r.cursor, s.schedule FROM survey_runs r JOIN survey_schedules s ON s.id = r.schedule_id
-                 WHERE r.finished_at IS NULL ORDER BY r.started_at LIMIT 10"
+                 WHERE r.finished_at IS NULL AND s.active = 1 ORDER BY r.started_at LIMIT 10"
             )
             .all()
             .await?

@@ -25,6 +25,19 @@ pub enum SurveyChannel {
     Sms,
 }
 
+impl Cadence {
+    /// How a run scheduled at `at` is named in results, in the institution's zone: its quarter
+    /// (`2026 Q3`), month (`2026-08`; after-complaint runs collect a month) or day.
+    pub fn period(&self, at: DateTime<Utc>, zone: Tz) -> String {
+        let local = at.with_timezone(&zone);
+        match self {
+            Cadence::Quarterly { .. } => format!("{} Q{}", local.year(), local.month0() / 3 + 1),
+            Cadence::Monthly { .. } | Cadence::AfterComplaint { .. } => local.format("%Y-%m").to_string(),
+            Cadence::Once { .. } => local.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
 /// Who a schedule invites. Empty lists mean "any".
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Audience {
@@ -207,6 +220,16 @@ mod tests {
         assert_eq!(bj(2027, 1, 1, 10, 0), Utc.with_ymd_and_hms(2027, 1, 1, 2, 0, 0).unwrap());
         let feb = Schedule { cadence: Cadence::Quarterly { month_offset: 1, day: 15, time: ten() }, ..quarterly() };
         assert_eq!(feb.next_run(SH, bj(2026, 11, 23, 12, 0)), Some(bj(2027, 2, 15, 10, 0)));
+    }
+
+    #[test]
+    fn runs_are_named_by_their_period_in_the_institutions_zone() {
+        let q = quarterly().cadence;
+        assert_eq!(q.period(bj(2026, 7, 1, 10, 0), SH), "2026 Q3");
+        // 1 October 00:30 in Beijing is still 30 September in UTC.
+        assert_eq!(q.period(bj(2026, 10, 1, 0, 30), SH), "2026 Q4");
+        assert_eq!(Cadence::AfterComplaint { delay_hours: 24 }.period(bj(2026, 9, 1, 0, 30), SH), "2026-09");
+        assert_eq!(Cadence::Once { at: bj(2026, 8, 3, 7, 0) }.period(bj(2026, 8, 3, 7, 0), SH), "2026-08-03");
     }
 
     #[test]

@@ -206,6 +206,17 @@ async fn a_customer_answers_on_a_phone_and_the_used_link_says_so() {
     browser.screenshot("survey-phone-used").await;
     browser.goto("/s/0123456789abcdef0123456789abcdef").await;
     browser.find("survey-not-found").await;
+
+    // The admin reads the answer in the schedule's results, and can follow it to the customer.
+    browser.resize(1280, 900).await;
+    browser.sign_in(ADMIN).await;
+    browser.goto(&format!("/surveys/{}", schedule.body["id"].as_str().unwrap())).await;
+    browser.wait_text("results-answered", "1").await;
+    browser.wait_text("results-responses", "柜台排队时间可以再短一些").await;
+    browser.screenshot("survey-results-en").await;
+    browser.click("language-switch").await;
+    browser.wait_text("results-responses", "客户").await;
+    browser.screenshot("survey-results-zh").await;
     browser.close().await;
 }
 

@@ -98,7 +98,7 @@ async fn dispatch(req: Request, env: Env, now_ms: f64) -> Result<Response, ApiEr
         return Err(ApiError::Csrf);
     }
     let user = match &token {
-        Some(token) => db::sessions::user(&db, &crate::ids::token_hash(token).await?, now.timestamp_millis()).await?,
+        Some(token) => db::sessions::user(&db, &crate::ids::token_hash(token), now.timestamp_millis()).await?,
         None => None,
     };
     if let Access::Role(required) = route.access {

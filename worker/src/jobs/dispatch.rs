@@ -12,7 +12,6 @@ use domain::survey::Cadence;
 use domain::customer::{Lifecycle, Segment};
 use domain::survey::{Invitee, Schedule, SurveyChannel};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use worker::{query, D1Database, D1PreparedStatement};
 
 use crate::db::meter::Meter;
@@ -81,12 +80,6 @@ struct NewMessage<'a> {
     address: &'a str,
     body: String,
     subject: &'static str,
-}
-
-/// A token's SHA-256, hex: the only form in which it is stored (as `ids::token_hash`, computed
-/// here without a round trip to WebCrypto, for thousands of tokens a chunk).
-pub fn token_hash(token: &str) -> String {
-    ids::hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// The message inviting a customer, in their language: institution, given name, link, expiry.
@@ -190,7 +183,7 @@ pub async fn after_complaint(
             "INSERT OR IGNORE INTO survey_invitations (id, token_hash, run_id, schedule_id, template_id, customer_id, case_id, channel, created_at, expires_at)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?7 AND version = ?11)",
             &invitation_id,
-            token_hash(&token),
+            ids::token_hash(&token),
             &run_id,
             &active.id,
             &active.template_id,
@@ -275,6 +268,9 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, message: &Messag
     'runs: for run in &runs {
         let schedule: Schedule = serde_json::from_str(&run.schedule).map_err(|_| ApiError::Internal("unreadable survey schedule".into()))?;
         let mut cursor = run.cursor.clone();
+        // Sent once the quiet hours are over; the link lives from then.
+        let sending = schedule.send_at(zone, now);
+        let (send_at, expires_at) = (sending.timestamp_millis(), schedule.expires_at(sending).timestamp_millis());
         loop {
             if chunks == MAX_CHUNKS {
                 break 'runs;
@@ -297,8 +293,6 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, message: &Messag
                 .await?;
             let done = rows.len() < CHUNK as usize;
             let last = rows.last().map(|r| r.id.clone()).unwrap_or_else(|| cursor.clone());
-            let send_at = schedule.send_at(zone, now).timestamp_millis();
-            let expires_at = schedule.expires_at(schedule.send_at(zone, now)).timestamp_millis();
             let mut tokens = Vec::new();
             for row in &rows {
                 if let Some(address) = invitee(row, &schedule, now) {
@@ -307,7 +301,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, message: &Messag
             }
             let invitations: Vec<NewInvitation> = tokens
                 .iter()
-                .map(|(row, _, token)| Ok(NewInvitation { id: ids::new_id()?, token_hash: token_hash(token), customer_id: &row.id, expires_at }))
+                .map(|(row, _, token)| Ok(NewInvitation { id: ids::new_id()?, token_hash: ids::token_hash(token), customer_id: &row.id, expires_at }))
                 .collect::<Result<_, ApiError>>()?;
             let messages: Vec<NewMessage> = tokens
                 .iter()

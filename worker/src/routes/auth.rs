@@ -31,7 +31,7 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     let expires = now + SESSION_HOURS * 3_600_000;
     ctx.db
         .batch(vec![
-            sessions::insert(&ctx.db, &token_hash(&token).await?, &user.id, now, expires)?,
+            sessions::insert(&ctx.db, &token_hash(&token), &user.id, now, expires)?,
             audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id), Guard::None)?,
         ])
         .await?;
@@ -45,7 +45,7 @@ pub async fn logout(ctx: Ctx) -> Result<Response, ApiError> {
     if let Some(token) = session_token(&ctx.req)? {
         ctx.db
             .batch(vec![
-                sessions::delete(&ctx.db, &token_hash(&token).await?)?,
+                sessions::delete(&ctx.db, &token_hash(&token))?,
                 audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), "signed_out", "user", Some(&user.id), Guard::None)?,
             ])
             .await?;

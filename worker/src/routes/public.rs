@@ -27,9 +27,9 @@ pub async fn create_case(mut ctx: Ctx) -> Result<Response, ApiError> {
     let email = form.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
 
     let address = ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_default();
-    let address_key = token_hash(&format!("web_form:address:{address}")).await?;
+    let address_key = token_hash(&format!("web_form:address:{address}"));
     let contact = email.map(str::to_lowercase).or_else(|| phone.map(|p| p.chars().filter(char::is_ascii_digit).collect())).unwrap_or_default();
-    let contact_key = token_hash(&format!("web_form:contact:{contact}")).await?;
+    let contact_key = token_hash(&format!("web_form:contact:{contact}"));
     limits::check(&ctx.db, &[(&address_key, PER_ADDRESS_PER_HOUR), (&contact_key, PER_CONTACT_PER_HOUR)], HOUR_MS, ctx.now_ms()).await?;
 
     let customer = match customers::find_contact(&ctx.db, &form.name, phone, email).await? {

@@ -6,7 +6,7 @@ use domain::api::{
     SurveyScheduleInput, SurveySubmission, SurveyTemplateInput,
 };
 use domain::questionnaire::{self, Questionnaire, QuestionKind};
-use domain::survey::{Cadence, Schedule};
+use domain::survey::Schedule;
 use serde::Deserialize;
 use worker::{query, Response};
 
@@ -15,8 +15,7 @@ use crate::db::events::Guard;
 use crate::db::surveys::{self, ScheduleWrite};
 use crate::db::{audit, first_changed, time};
 use crate::error::ApiError;
-use crate::ids::new_id;
-use crate::jobs::dispatch::token_hash;
+use crate::ids::{new_id, token_hash};
 
 /// The institution's zone, in which schedules' times are meant.
 async fn zone(ctx: &Ctx) -> Result<chrono_tz::Tz, ApiError> {
@@ -79,11 +78,11 @@ pub async fn get_schedule(ctx: Ctx) -> Result<Response, ApiError> {
 }
 
 /// A schedule's template must exist; the first run is the cadence's next instant from now.
-async fn checked_write<'a>(ctx: &Ctx, id: &'a str, name: &'a str, template_id: &'a str, schedule: &'a Schedule) -> Result<ScheduleWrite<'a>, ApiError> {
+async fn checked_write<'a>(ctx: &Ctx, zone: chrono_tz::Tz, id: &'a str, name: &'a str, template_id: &'a str, schedule: &'a Schedule) -> Result<ScheduleWrite<'a>, ApiError> {
     if surveys::template(&ctx.db, template_id).await?.is_none() {
         return Err(FieldError::invalid("template_id", "no such survey template").into());
     }
-    let next_run_at = schedule.next_run(zone(ctx).await?, ctx.now).map(|t| t.timestamp_millis());
+    let next_run_at = schedule.next_run(zone, ctx.now).map(|t| t.timestamp_millis());
     Ok(ScheduleWrite { id, name, template_id, schedule, next_run_at, now: ctx.now_ms() })
 }
 
@@ -91,7 +90,8 @@ pub async fn create_schedule(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: SurveyScheduleInput = ctx.body().await?;
     let id = new_id()?;
     let schedule = body.schedule();
-    let write = checked_write(&ctx, &id, &body.name, &body.template_id, &schedule).await?;
+    let zone = zone(&ctx).await?;
+    let write = checked_write(&ctx, zone, &id, &body.name, &body.template_id, &schedule).await?;
     let user = ctx.user()?;
     ctx.db
         .batch(vec![
@@ -99,7 +99,6 @@ pub async fn create_schedule(mut ctx: Ctx) -> Result<Response, ApiError> {
             audit::record(&ctx.db, write.now, Some(&user.id), "survey_schedule_created", "survey_schedule", Some(&id), Guard::None)?,
         ])
         .await?;
-    let zone = zone(&ctx).await?;
     json(201, &surveys::schedule(&ctx.db, &id, zone.name()).await?.ok_or(ApiError::Internal("schedule vanished after insert".into()))?)
 }
 
@@ -108,7 +107,8 @@ pub async fn update_schedule(mut ctx: Ctx) -> Result<Response, ApiError> {
     let id = ctx.param(0).to_string();
     let (name, template_id, schedule) = surveys::definition(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
     let (name, template_id, schedule) = patch.apply(&name, &template_id, &schedule)?;
-    let write = checked_write(&ctx, &id, &name, &template_id, &schedule).await?;
+    let zone = zone(&ctx).await?;
+    let write = checked_write(&ctx, zone, &id, &name, &template_id, &schedule).await?;
     let user = ctx.user()?;
     let results = ctx
         .db
@@ -120,7 +120,6 @@ pub async fn update_schedule(mut ctx: Ctx) -> Result<Response, ApiError> {
     if !first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
-    let zone = zone(&ctx).await?;
     json(200, &surveys::schedule(&ctx.db, &id, zone.name()).await?.ok_or(ApiError::NotFound)?)
 }
 
@@ -322,17 +321,6 @@ struct ResponseRow {
     recovery_case_id: Option<String>,
 }
 
-/// How a run is named in results: its quarter, month or day in the institution's zone.
-fn period(cadence: &Cadence, at: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> String {
-    use chrono::Datelike;
-    let local = at.with_timezone(&zone);
-    match cadence {
-        Cadence::Quarterly { .. } => format!("{} Q{}", local.year(), local.month0() / 3 + 1),
-        Cadence::Monthly { .. } | Cadence::AfterComplaint { .. } => local.format("%Y-%m").to_string(),
-        Cadence::Once { .. } => local.format("%Y-%m-%d").to_string(),
-    }
-}
-
 /// `GET /api/survey-schedules/{id}/results`: the last eight runs, newest first, each with its
 /// response rate, CSAT, NPS, per-question counts (from survey_tallies, a few rows a question) and
 /// the latest answers with a low score or a comment (survey_answers_notable).
@@ -400,7 +388,7 @@ pub async fn results(ctx: Ctx) -> Result<Response, ApiError> {
                 .unwrap_or_default()
         };
         periods.push(PeriodResult {
-            period: period(&schedule.cadence, time(run.scheduled_for), zone),
+            period: schedule.cadence.period(time(run.scheduled_for), zone),
             run_id: run.id,
             scheduled_for: time(run.scheduled_for),
             invited: run.invited,

@@ -3,9 +3,10 @@
 //! at the workspace root (`--quick`: a tenth of the size, written under `target/kefu-bench/`).
 //!
 //! Measured so far: the SLA sweep, per run, on a fixed number of newly breached cases among
-//! 100,000 and then 500,000 open ones.
+//! 100,000 and then 500,000 open ones; survey dispatch to 100,000 and 1,000,000 customers.
 
 mod data;
+mod dispatch;
 mod report;
 mod sweep;
 
@@ -56,6 +57,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let mut server = Server::start(&paths, &state, &work)?;
     let outcome = (|| -> Result<()> {
         report.sweep = sweep::measure(&mut server, &paths, &state, &file, size, now)?;
+        report.dispatch = dispatch::measure(&mut server, &paths, &state, &file, size, now)?;
         Ok(())
     })();
     server.stop();
@@ -104,4 +106,17 @@ pub fn get(port: u16, path: &str) -> Result<(u16, String)> {
     let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     Ok((status, body))
+}
+
+/// The newest job-log entry of `job`: its wall time and counts; an error if the run failed.
+pub fn last_job(db: &rusqlite::Connection, job: &str) -> Result<(i64, std::collections::BTreeMap<String, i64>)> {
+    let (wall_ms, counts, error): (i64, String, Option<String>) = db.query_row(
+        "SELECT finished_at - started_at, counts, error FROM job_runs WHERE job = ?1 ORDER BY id DESC LIMIT 1",
+        [job],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if let Some(error) = error {
+        bail!("{job} failed: {error}");
+    }
+    Ok((wall_ms, serde_json::from_str(&counts)?))
 }

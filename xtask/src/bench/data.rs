@@ -34,6 +34,9 @@ pub struct Size {
     pub open: usize,
     /// Newly breached cases per scenario instant: (cases, instant offset from `now` in days).
     pub sets: [(usize, i64); 3],
+    /// Customers the survey dispatch is measured on (the first one in ten of them, and then
+    /// all, are invited).
+    pub audience: usize,
 }
 
 pub const FULL: Size = Size {
@@ -44,6 +47,7 @@ pub const FULL: Size = Size {
     agents: 200,
     open: 100_000,
     sets: [(5_000, 0), (500, 1), (5_000, 2)],
+    audience: 1_000_000,
 };
 
 pub const QUICK: Size = Size {
@@ -54,6 +58,7 @@ pub const QUICK: Size = Size {
     agents: 50,
     open: 10_000,
     sets: [(500, 0), (50, 1), (500, 2)],
+    audience: 100_000,
 };
 
 /// Other open cases are checked next no sooner than this many days after `now`.
@@ -79,14 +84,33 @@ pub fn sqlite_file(state: &Path) -> Result<std::path::PathBuf> {
 /// Writes the dataset into the migrated (and demo-seeded) database at `file`, as of `now`.
 pub fn generate(file: &Path, size: Size, now: DateTime<Utc>) -> Result<()> {
     let mut db = Connection::open(file)?;
-    db.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;")?;
     // The demo data's open cases would be swept too; the sweep is measured on ours alone.
     db.execute("UPDATE cases SET next_check_at = NULL", [])?;
+    in_bulk(&mut db, &["cases", "case_events", "customers", "customer_products", "users"], |tx| {
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+        let agents = staff(tx, &mut rng, size, now)?;
+        let customers = customers(tx, &mut rng, 1..=size.customers, now)?;
+        cases(tx, &mut rng, size, now, &agents, &customers)
+    })
+}
+
+/// Adds customers (with no cases) until there are `total`, for the survey audience.
+pub fn more_customers(file: &Path, total: usize, now: DateTime<Utc>) -> Result<()> {
+    let mut db = Connection::open(file)?;
+    let have: usize = db.query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?;
+    let generated: usize = db.query_row("SELECT count(*) FROM customers WHERE id LIKE 'bcu%'", [], |r| r.get(0))?;
+    in_bulk(&mut db, &["customers", "customer_products"], |tx| {
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED + 1);
+        customers(tx, &mut rng, generated + 1..=generated + total.saturating_sub(have), now).map(drop)
+    })
+}
+
+/// Runs `write` in one transaction with the tables' indexes dropped, then rebuilds them.
+fn in_bulk(db: &mut Connection, tables: &[&str], write: impl FnOnce(&Connection) -> Result<()>) -> Result<()> {
+    db.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;")?;
+    let list = tables.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
     let indexes: Vec<(String, String)> = {
-        let mut stmt = db.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-               AND tbl_name IN ('cases', 'case_events', 'customers', 'customer_products', 'users')",
-        )?;
+        let mut stmt = db.prepare(&format!("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({list})"))?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -94,10 +118,7 @@ pub fn generate(file: &Path, size: Size, now: DateTime<Utc>) -> Result<()> {
         db.execute_batch(&format!("DROP INDEX {name}"))?;
     }
     let tx = db.transaction()?;
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let agents = staff(&tx, &mut rng, size, now)?;
-    let customers = customers(&tx, &mut rng, size, now)?;
-    cases(&tx, &mut rng, size, now, &agents, &customers)?;
+    write(&tx)?;
     tx.commit()?;
     for (_, sql) in &indexes {
         db.execute_batch(sql)?;
@@ -127,15 +148,15 @@ fn staff(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>) 
 }
 
 /// Customers, with the products they hold. Returns (id, segment) of each.
-fn customers(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>) -> Result<Vec<(String, Segment)>> {
+fn customers(db: &Connection, rng: &mut ChaCha8Rng, numbers: std::ops::RangeInclusive<usize>, now: DateTime<Utc>) -> Result<Vec<(String, Segment)>> {
     let mut insert = db.prepare(
         "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle,
            risk_tolerance, consent_contact, created_at, id_number)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     let mut holds = db.prepare("INSERT INTO customer_products (customer_id, product_code, since) VALUES (?1, ?2, ?3)")?;
-    let mut out = Vec::with_capacity(size.customers);
-    for n in 1..=size.customers {
+    let mut out = Vec::with_capacity(numbers.clone().count());
+    for n in numbers {
         let id = format!("bcu{n:07}");
         let name = format!("{}{}", pick(rng, seed::SURNAMES), pick(rng, seed::GIVEN));
         let phone = format!("{}{:08}", pick(rng, seed::PHONE_PREFIXES), rng.random_range(0..100_000_000u32));

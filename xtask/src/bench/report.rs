@@ -9,6 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::data::Size;
+use super::dispatch;
 use super::sweep::{Run, Scenario};
 use crate::root;
 
@@ -36,6 +37,7 @@ pub struct Report {
     machine: Machine,
     dataset: Dataset,
     pub sweep: Vec<Scenario>,
+    pub dispatch: Vec<dispatch::Scenario>,
 }
 
 fn machine() -> Machine {
@@ -67,6 +69,7 @@ impl Report {
                 generated_s: (generated.as_secs_f64() * 10.0).round() / 10.0,
             },
             sweep: Vec::new(),
+            dispatch: Vec::new(),
         }
     }
 
@@ -117,7 +120,40 @@ impl Report {
                 sum(|r| r.queries),
             );
         }
-        let _ = writeln!(out, "\nThe runs' own entries are in `BENCHMARKS.json` (`sweep[].runs`), the final idle run included.");
+        let _ = writeln!(out, "\nThe runs' own entries are in `BENCHMARKS.json` (`sweep[].runs`), the final idle run included.\n");
+        self.dispatch_table(&mut out);
         out
+    }
+
+    fn dispatch_table(&self, out: &mut String) {
+        let _ = writeln!(out, "## Survey dispatch (`0 * * * *`, continued by `*/5 * * * *`)\n");
+        let _ = writeln!(
+            out,
+            "A schedule falls due; the hourly cron starts its run and the five-minute cron continues it until every customer \
+             has been looked at. A run walks the customers by id in chunks of 2,000 (at most 120 chunks an invocation) and writes \
+             each chunk's invitations, messages, the customers' last-surveyed time and the run's cursor in one batch. \
+             *Done after* is from the scheduled instant to the last invitation in the outbox.\n"
+        );
+        let _ = writeln!(out, "| customers | invitees | runs | per run: max wall / D1 ms | queries | rows written | all runs: wall / D1 ms | done after |");
+        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for s in &self.dispatch {
+            let max = |f: fn(&dispatch::Run) -> i64| s.runs.iter().map(f).max().unwrap_or(0);
+            let sum = |f: fn(&dispatch::Run) -> i64| s.runs.iter().map(f).sum::<i64>();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} / {} | ≤ {} | ≤ {} | {} / {} | {} min |",
+                s.customers,
+                s.invitees,
+                s.runs.len(),
+                max(|r| r.wall_ms),
+                max(|r| r.d1_ms),
+                max(|r| r.queries),
+                max(|r| r.rows_written),
+                sum(|r| r.wall_ms),
+                sum(|r| r.d1_ms),
+                s.done_after_minutes,
+            );
+        }
+        let _ = writeln!(out, "\nEach invocation's entry is in `BENCHMARKS.json` (`dispatch[].runs`).");
     }
 }

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use super::data::{self, Size};
-use super::{get, Server};
+use super::{get, last_job, Server};
 use crate::setup::Paths;
 use crate::step;
 
@@ -80,15 +80,7 @@ fn until_idle(port: u16, file: &Path, at: DateTime<Utc>) -> Result<Vec<Run>> {
         if status != 200 {
             bail!("/__scheduled answered {status}");
         }
-        let (wall_ms, counts, error): (i64, String, Option<String>) = db.query_row(
-            "SELECT finished_at - started_at, counts, error FROM job_runs WHERE job = 'sla_sweep' ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        if let Some(error) = error {
-            bail!("the sweep failed: {error}");
-        }
-        let c: std::collections::BTreeMap<String, i64> = serde_json::from_str(&counts)?;
+        let (wall_ms, c) = last_job(&db, "sla_sweep")?;
         let get = |k: &str| c.get(k).copied().unwrap_or(0);
         let run = Run {
             wall_ms,

@@ -40,8 +40,11 @@ pub async fn run(api: &Api, cron: &str, at: DateTime<Utc>) {
 #[derive(Clone, Default)]
 pub struct Stub {
     pub failing: Arc<Mutex<bool>>,
-    /// (Idempotency-Key, X-Kefu-Secret, JSON body) of every request.
+    /// (Idempotency-Key, X-Kefu-Secret, JSON message) of every message received; a batch's
+    /// messages (`{"messages": [...]}`) each under their own id.
     pub received: Arc<Mutex<Vec<(String, String, Value)>>>,
+    /// How many messages each batch request carried.
+    pub batches: Arc<Mutex<Vec<usize>>>,
 }
 
 impl Stub {
@@ -79,7 +82,16 @@ impl Stub {
                     let header = |name: &str| head.lines().find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_string())).unwrap_or_default();
                     let failing = *stub.failing.lock().unwrap();
                     let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                    stub.received.lock().unwrap().push((header("idempotency-key"), header("x-kefu-secret"), payload));
+                    match payload.get("messages").and_then(Value::as_array) {
+                        Some(batch) => {
+                            stub.batches.lock().unwrap().push(batch.len());
+                            let mut received = stub.received.lock().unwrap();
+                            for m in batch {
+                                received.push((m["id"].as_str().unwrap_or_default().to_string(), header("x-kefu-secret"), m.clone()));
+                            }
+                        }
+                        None => stub.received.lock().unwrap().push((header("idempotency-key"), header("x-kefu-secret"), payload)),
+                    }
                     let status = if failing { "500 Internal Server Error" } else { "200 OK" };
                     let reply = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
                     let _ = socket.write_all(reply.as_bytes()).await;

@@ -81,6 +81,9 @@ async fn a_quarterly_schedule_invites_once_by_link_and_answers_come_back() {
     }
     let sent = links(&stub);
     assert_eq!(sent.len() as i64, invited, "one message per invitee");
+    assert_eq!(at, due + chrono::Duration::minutes(5), "the first delivery run sends them all");
+    let batches = stub.batches.lock().unwrap().clone();
+    assert!(batches.len() == 1 && batches[0] as i64 >= invited, "in one batch request: {batches:?}");
     let mut tokens: Vec<&String> = sent.iter().map(|(_, t)| t).collect();
     tokens.sort();
     tokens.dedup();
@@ -252,12 +255,25 @@ async fn a_closed_complaint_is_followed_by_its_survey_and_the_answer_lands_on_it
         version = moved.body["version"].as_i64().unwrap();
     }
 
-    // Nothing goes out before the delay; a day after closing the SMS carries the link.
+    // Nothing goes out before the delay; after it the SMS carries the link.
     cron(&admin, closed_at + chrono::Duration::hours(12)).await;
     let mine = |stub: &Stub| links(stub).into_iter().find(|(body, _)| body.contains(&format!("{given}您好"))).map(|(_, t)| t);
     assert!(mine(&stub).is_none(), "sent before the delay");
-    cron(&admin, closed_at + chrono::Duration::hours(24) + chrono::Duration::minutes(5)).await;
-    let token = mine(&stub).expect("the survey a day after closing");
+    // A delivery run that first gets to it in the quiet hours (21:00–09:00) leaves it for the
+    // morning.
+    cron(&admin, bj(2026, 8, 4, 21, 30)).await;
+    assert!(mine(&stub).is_none(), "sent in the quiet hours");
+    // The provider is down in the morning: the batch is tried again a minute later, then once
+    // sent it is not sent again.
+    let attempts = |stub: &Stub| links(stub).into_iter().filter(|(body, _)| body.contains(&format!("{given}您好"))).count();
+    *stub.failing.lock().unwrap() = true;
+    cron(&admin, bj(2026, 8, 5, 9, 5)).await;
+    assert_eq!(attempts(&stub), 1, "tried in the morning");
+    *stub.failing.lock().unwrap() = false;
+    cron(&admin, bj(2026, 8, 5, 9, 10)).await;
+    cron(&admin, bj(2026, 8, 5, 9, 15)).await;
+    assert_eq!(attempts(&stub), 2, "tried again once, then delivered");
+    let token = mine(&stub).expect("the survey the morning after");
     let survey = get_at(&customer, &format!("/api/public/surveys/{token}"), closed_at + chrono::Duration::days(2)).await;
     assert_eq!(survey.status, 200, "{:?}", survey.body);
     assert_eq!(survey.body["title"]["zh"], "投诉处理满意度回访");

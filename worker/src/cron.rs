@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use worker::{D1Database, Env};
 
 use crate::db::jobs;
@@ -26,21 +27,22 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
             let escalate_after = var(env, "ESCALATE_AFTER_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(ESCALATE_AFTER_MINUTES);
             logged(&db, cron, "sla_sweep", now, sweep::run(&db, now, Duration::minutes(escalate_after))).await?;
             let provider = var(env, "NOTIFY_URL").map(|url| deliver::Provider { url, secret: var(env, "NOTIFY_SECRET").unwrap_or_default() });
+            let zone = crate::rules::load(&db).await?.calendar.zone();
             // Survey runs the hourly cron started continue every five minutes until done.
-            survey_dispatch(&db, cron, now, env).await?;
-            logged(&db, cron, "deliver", now, deliver::run(&db, now, provider.as_ref())).await?;
+            survey_dispatch(&db, cron, now, zone, env).await?;
+            logged(&db, cron, "deliver", now, deliver::run(&db, now, zone, provider.as_ref())).await?;
         }
         HOURLY => {
             logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?;
-            survey_dispatch(&db, cron, now, env).await?;
+            let zone = crate::rules::load(&db).await?.calendar.zone();
+            survey_dispatch(&db, cron, now, zone, env).await?;
         }
         other => worker::console_warn!("cron {other} is not one Kefu declares; ignored"),
     }
     Ok(())
 }
 
-async fn survey_dispatch(db: &D1Database, cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiError> {
-    let zone = crate::rules::load(db).await?.calendar.zone();
+async fn survey_dispatch(db: &D1Database, cron: &str, now: DateTime<Utc>, zone: Tz, env: &Env) -> Result<(), ApiError> {
     let message = dispatch::Message { institution: crate::config::institution(env).zh, public_url: crate::config::public_url(env) };
     logged(db, cron, "survey_dispatch", now, dispatch::run(db, now, zone, &message)).await
 }

@@ -7,6 +7,7 @@
 
 mod data;
 mod dispatch;
+mod provider;
 mod report;
 mod sweep;
 
@@ -54,10 +55,12 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     println!("    generated in {:.1} s ({} MB)", generated.as_secs_f64(), std::fs::metadata(&file)?.len() / 1_000_000);
 
     let mut report = report::Report::new(size, generated);
-    let mut server = Server::start(&paths, &state, &work)?;
+    let (provider_port, provider) = provider::start()?;
+    let notify = vec![format!("NOTIFY_URL:http://127.0.0.1:{provider_port}/notify"), "NOTIFY_SECRET:bench".to_string()];
+    let mut server = Server::start(&paths, &state, &work, notify)?;
     let outcome = (|| -> Result<()> {
-        report.sweep = sweep::measure(&mut server, &paths, &state, &file, size, now)?;
-        report.dispatch = dispatch::measure(&mut server, &paths, &state, &file, size, now)?;
+        report.sweep = sweep::measure(&mut server, &paths, &file, size, now)?;
+        report.dispatch = dispatch::measure(&mut server, &paths, &file, size, now, &provider)?;
         Ok(())
     })();
     server.stop();
@@ -73,19 +76,32 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The worker under measurement: `wrangler dev` on the dataset, on a port of its own.
+/// The worker under measurement: `wrangler dev` on the dataset, on a port of its own, with
+/// the benchmark's provider as its `NOTIFY_URL`.
 pub struct Server {
     pub port: u16,
     child: Option<std::process::Child>,
+    state: std::path::PathBuf,
+    work: std::path::PathBuf,
+    vars: Vec<String>,
 }
 
 impl Server {
-    pub fn start(paths: &setup::Paths, state: &Path, work: &Path) -> Result<Server> {
-        let port = free_port()?;
-        step(&format!("starting wrangler dev on port {port}"));
-        let mut child = start_wrangler(paths, state, port, Some(&work.join("wrangler.log")), &[])?;
-        wait_for(port, "/api/health", &mut child, Duration::from_secs(900))?;
-        Ok(Server { port, child: Some(child) })
+    pub fn start(paths: &setup::Paths, state: &Path, work: &Path, vars: Vec<String>) -> Result<Server> {
+        let mut server = Server { port: 0, child: None, state: state.to_path_buf(), work: work.to_path_buf(), vars };
+        server.restart(paths)?;
+        Ok(server)
+    }
+
+    /// Starts it again (after the dataset was changed with it stopped), on a new port.
+    pub fn restart(&mut self, paths: &setup::Paths) -> Result<()> {
+        self.stop();
+        self.port = free_port()?;
+        step(&format!("starting wrangler dev on port {}", self.port));
+        let mut child = start_wrangler(paths, &self.state, self.port, Some(&self.work.join("wrangler.log")), &self.vars)?;
+        wait_for(self.port, "/api/health", &mut child, Duration::from_secs(900))?;
+        self.child = Some(child);
+        Ok(())
     }
 
     pub fn stop(&mut self) {

@@ -73,13 +73,14 @@ pub struct Due {
     pub next_attempt_at: i64,
 }
 
-/// Pending e-mail and SMS whose attempt time has come, oldest first (outbox_due).
+/// Pending e-mail and SMS whose attempt time has come, oldest first, survey invitations aside
+/// (outbox_due_direct): staff alerts and replies are never queued behind a survey's million.
 pub async fn due(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Due>, ApiError> {
     Ok(query!(
         db,
         "SELECT o.id, o.channel, u.email, o.address, o.kind, o.subject, o.body, o.attempts, o.next_attempt_at
          FROM outbox o LEFT JOIN users u ON u.id = o.recipient_id
-         WHERE o.status = 'pending' AND o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at LIMIT ?2",
+         WHERE o.status = 'pending' AND o.invitation_id IS NULL AND o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at LIMIT ?2",
         now,
         limit
     )?
@@ -125,6 +126,108 @@ pub async fn failed(db: &D1Database, id: &str, error: &str, retry_at: i64, dead:
         error,
         retry_at,
         if dead { "dead" } else { "pending" }
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// A survey invitation due for delivery, with its schedule (for the quiet hours).
+#[derive(Deserialize)]
+pub struct DueInvitation {
+    pub id: String,
+    pub channel: String,
+    pub address: Option<String>,
+    pub subject: String,
+    pub body: String,
+    pub attempts: u32,
+    pub next_attempt_at: i64,
+    pub schedule: String,
+}
+
+/// Pending survey invitations whose time has come, oldest first (outbox_due).
+pub async fn due_invitations(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DueInvitation>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT o.id, o.channel, o.address, o.subject, o.body, o.attempts, o.next_attempt_at, s.schedule
+         FROM outbox o JOIN survey_invitations i ON i.id = o.invitation_id JOIN survey_schedules s ON s.id = i.schedule_id
+         WHERE o.status = 'pending' AND o.invitation_id IS NOT NULL AND o.next_attempt_at <= ?1 ORDER BY o.next_attempt_at LIMIT ?2",
+        now,
+        limit
+    )?
+    .all()
+    .await?
+    .results()?)
+}
+
+/// A message to move to a new attempt time, if it is still where it was seen.
+#[derive(Serialize)]
+pub struct Move<'a> {
+    pub id: &'a str,
+    pub seen: i64,
+    pub to: i64,
+}
+
+/// Takes or defers many messages at once (a JSON array of [`Move`]); returns the ids of those
+/// moved, which this run now holds. Like [`claim`], an overlapping run finds them moved.
+pub async fn claim_all(db: &D1Database, moves: &str) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Taken {
+        id: String,
+    }
+    let taken: Vec<Taken> = query!(
+        db,
+        "UPDATE outbox SET next_attempt_at = m.value ->> 'to' FROM json_each(?1) AS m
+         WHERE outbox.id = m.value ->> 'id' AND outbox.status = 'pending' AND outbox.next_attempt_at = m.value ->> 'seen'
+         RETURNING outbox.id",
+        moves
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(taken.into_iter().map(|t| t.id).collect())
+}
+
+/// Marks many messages sent (a JSON array of ids), each counted once on its survey run.
+pub async fn delivered_all(db: &D1Database, ids: &str, now: i64) -> Result<(), ApiError> {
+    db.batch(vec![
+        query!(
+            db,
+            "UPDATE survey_runs SET delivered = delivered + d.n
+             FROM (SELECT i.run_id, count(*) AS n FROM json_each(?1) AS j JOIN outbox o ON o.id = j.value AND o.status = 'pending'
+                   JOIN survey_invitations i ON i.id = o.invitation_id GROUP BY i.run_id) AS d
+             WHERE survey_runs.id = d.run_id",
+            ids
+        )?,
+        query!(
+            db,
+            "UPDATE outbox SET status = 'sent', sent_at = ?2, attempts = attempts + 1, last_error = NULL
+             WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending'",
+            ids,
+            now
+        )?,
+    ])
+    .await?;
+    Ok(())
+}
+
+/// A failed attempt at one of many messages: tried again at `retry_at`, or dead-lettered.
+#[derive(Serialize)]
+pub struct Failure<'a> {
+    pub id: &'a str,
+    pub retry_at: i64,
+    pub dead: bool,
+}
+
+/// Records a failed attempt at many messages (a JSON array of [`Failure`]).
+pub async fn failed_all(db: &D1Database, failures: &str, error: &str) -> Result<(), ApiError> {
+    query!(
+        db,
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = f.value ->> 'retry_at',
+           status = CASE WHEN f.value ->> 'dead' THEN 'dead' ELSE 'pending' END
+         FROM json_each(?1) AS f WHERE outbox.id = f.value ->> 'id'",
+        failures,
+        error
     )?
     .run()
     .await?;

@@ -2,19 +2,31 @@
 //! `NOTIFY_URL` with the secret `NOTIFY_SECRET` in `X-Kefu-Secret` and the message id in
 //! `Idempotency-Key` (a provider that sees an id twice can drop the second). Failures are
 //! retried with exponential backoff and dead-lettered after `MAX_ATTEMPTS`.
+//!
+//! Survey invitations go in batches instead, `{"messages": [...]}` with each message's own id
+//! (SMS gateways and mail services take a list per request): [`BATCH`] per request and
+//! [`BATCHES`] requests a run, 480,000 an hour, none during their schedule's quiet hours.
+//! Staff alerts are read apart and sent first, so they never wait behind a survey.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use domain::survey::Schedule;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, Fetch, Headers, Method, Request, RequestInit};
 
 use crate::db::outbox;
+use crate::db::surveys::encode;
 use crate::error::ApiError;
 
 /// Messages one run sends at most (each is one outbound request).
 pub const PER_RUN: u32 = 25;
+/// Survey invitations one provider request carries.
+pub const BATCH: u32 = 1_000;
+/// Provider requests for survey invitations one run makes at most (≤ 40 × 4 queries).
+pub const BATCHES: u32 = 40;
 /// After this many failed attempts a message is dead-lettered for an admin to retry.
 pub const MAX_ATTEMPTS: u32 = 8;
 /// How long a run holds a message it is sending before another run may take it.
@@ -39,12 +51,22 @@ struct Payload<'a> {
 async fn send(provider: &Provider, m: &outbox::Due) -> Result<(), String> {
     let to = m.address.as_deref().or(m.email.as_deref());
     let payload = Payload { id: &m.id, channel: &m.channel, to, kind: &m.kind, subject: &m.subject, body: &m.body };
-    let json = serde_json::to_string(&payload).map_err(|e| format!("encode: {e}"))?;
+    post(provider, &payload, &m.id).await
+}
+
+#[derive(Serialize)]
+struct Batch<'a> {
+    messages: Vec<Payload<'a>>,
+}
+
+/// One request: `payload` as JSON, with `key` as its Idempotency-Key.
+async fn post(provider: &Provider, payload: &impl Serialize, key: &str) -> Result<(), String> {
+    let json = serde_json::to_string(payload).map_err(|e| format!("encode: {e}"))?;
     let headers = Headers::new();
     let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| "headers".to_string());
     set("Content-Type", "application/json")?;
     set("X-Kefu-Secret", &provider.secret)?;
-    set("Idempotency-Key", &m.id)?;
+    set("Idempotency-Key", key)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_headers(headers).with_body(Some(JsValue::from_str(&json)));
     let request = Request::new_with_init(&provider.url, &init).map_err(|_| "the provider URL is not valid".to_string())?;
@@ -56,18 +78,25 @@ async fn send(provider: &Provider, m: &outbox::Due) -> Result<(), String> {
     }
 }
 
-pub async fn run(db: &D1Database, now: DateTime<Utc>, provider: Option<&Provider>) -> Result<BTreeMap<String, i64>, ApiError> {
+pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: Option<&Provider>) -> Result<BTreeMap<String, i64>, ApiError> {
     let now_ms = now.timestamp_millis();
     let mut counts = BTreeMap::new();
     let Some(provider) = provider else {
         counts.insert("provider_configured".to_string(), 0);
         return Ok(counts);
     };
+    direct(db, now_ms, provider, &mut counts).await?;
+    invitations(db, now, zone, provider, &mut counts).await?;
+    Ok(counts)
+}
+
+/// Staff alerts and replies, one request each.
+async fn direct(db: &D1Database, now_ms: i64, provider: &Provider, counts: &mut BTreeMap<String, i64>) -> Result<(), ApiError> {
     let due = outbox::due(db, now_ms, PER_RUN).await?;
     let (mut sent, mut retried, mut dead, mut skipped) = (0, 0, 0, 0);
     if due.is_empty() {
         counts.insert("due".to_string(), 0);
-        return Ok(counts);
+        return Ok(());
     }
     // Take them all in one batch; the ones another run took first are left to it.
     let claims = due.iter().map(|m| outbox::claim(db, &m.id, m.next_attempt_at, now_ms, LEASE_MS)).collect::<Result<Vec<_>, _>>()?;
@@ -95,5 +124,86 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, provider: Option<&Provider
     counts.insert("retry".to_string(), retried);
     counts.insert("dead".to_string(), dead);
     counts.insert("skipped".to_string(), skipped);
-    Ok(counts)
+    Ok(())
+}
+
+/// Survey invitations, in batches: each page is taken (or, in its schedule's quiet hours,
+/// moved to their end) in one statement, sent in one request, and marked in one batch.
+async fn invitations(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: &Provider, counts: &mut BTreeMap<String, i64>) -> Result<(), ApiError> {
+    let now_ms = now.timestamp_millis();
+    let (mut sent, mut deferred, mut failed, mut requests) = (0i64, 0i64, 0i64, 0i64);
+    let mut schedules: BTreeMap<String, Option<i64>> = BTreeMap::new();
+    for _ in 0..BATCHES {
+        let page = outbox::due_invitations(db, now_ms, BATCH).await?;
+        if page.is_empty() {
+            break;
+        }
+        let full = page.len() == BATCH as usize;
+        // The end of each message's schedule's quiet hours, if they are now; else it is sent.
+        let quiet_until: Vec<Option<i64>> = page
+            .iter()
+            .map(|m| {
+                *schedules.entry(m.schedule.clone()).or_insert_with(|| {
+                    let send_at = serde_json::from_str::<Schedule>(&m.schedule).ok().map(|s| s.send_at(zone, now).timestamp_millis());
+                    send_at.filter(|&t| t > now_ms)
+                })
+            })
+            .collect();
+        let moves: Vec<outbox::Move> = page
+            .iter()
+            .zip(&quiet_until)
+            .map(|(m, until)| outbox::Move { id: &m.id, seen: m.next_attempt_at, to: until.unwrap_or(now_ms + LEASE_MS) })
+            .collect();
+        let taken = outbox::claim_all(db, &encode(&moves)?).await?;
+        let taken: std::collections::BTreeSet<&str> = taken.iter().map(String::as_str).collect();
+        let mut sending = Vec::new();
+        for (m, until) in page.iter().zip(&quiet_until) {
+            match (taken.contains(m.id.as_str()), until) {
+                (false, _) => {}
+                (true, Some(_)) => deferred += 1,
+                (true, None) => sending.push(m),
+            }
+        }
+        if !sending.is_empty() {
+            let batch = Batch {
+                messages: sending
+                    .iter()
+                    .map(|m| Payload { id: &m.id, channel: &m.channel, to: m.address.as_deref(), kind: "survey", subject: &m.subject, body: &m.body })
+                    .collect(),
+            };
+            requests += 1;
+            match post(provider, &batch, &format!("batch:{}", sending[0].id)).await {
+                Ok(()) => {
+                    let ids: Vec<&str> = sending.iter().map(|m| m.id.as_str()).collect();
+                    outbox::delivered_all(db, &encode(&ids)?, now_ms).await?;
+                    sent += sending.len() as i64;
+                }
+                Err(error) => {
+                    let failures: Vec<outbox::Failure> = sending
+                        .iter()
+                        .map(|m| {
+                            let attempts = m.attempts + 1;
+                            outbox::Failure {
+                                id: &m.id,
+                                retry_at: now_ms + domain::sweep::retry_delay(attempts).num_milliseconds(),
+                                dead: attempts >= MAX_ATTEMPTS,
+                            }
+                        })
+                        .collect();
+                    outbox::failed_all(db, &encode(&failures)?, &error).await?;
+                    failed += sending.len() as i64;
+                    // The provider is down: the rest waits for the next run.
+                    break;
+                }
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    counts.insert("survey_sent".to_string(), sent);
+    counts.insert("survey_deferred".to_string(), deferred);
+    counts.insert("survey_failed".to_string(), failed);
+    counts.insert("survey_requests".to_string(), requests);
+    Ok(())
 }

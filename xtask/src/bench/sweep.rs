@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
@@ -42,7 +42,7 @@ pub struct Scenario {
 
 const CRON: &str = "*/5+*+*+*+*";
 
-pub fn measure(server: &mut Server, paths: &Paths, state: &Path, file: &Path, size: Size, now: DateTime<Utc>) -> Result<Vec<Scenario>> {
+pub fn measure(server: &mut Server, paths: &Paths, file: &Path, size: Size, now: DateTime<Utc>) -> Result<Vec<Scenario>> {
     let mut out = Vec::new();
     let mut open = size.open;
     for (n, &(newly, day)) in size.sets.iter().enumerate() {
@@ -52,8 +52,7 @@ pub fn measure(server: &mut Server, paths: &Paths, state: &Path, file: &Path, si
             step(&format!("opening {} more cases", size.open * 4));
             reopen(file, size.open * 4, now)?;
             open += size.open * 4;
-            let work = state.parent().context("the state lives in the bench directory")?;
-            *server = Server::start(paths, state, work)?;
+            server.restart(paths)?;
         }
         let at = now + Duration::days(day);
         if day > 0 {

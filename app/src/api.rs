@@ -269,6 +269,18 @@ pub async fn survey_templates() -> ApiResult<Vec<domain::api::SurveyTemplate>> {
     get::<Page<domain::api::SurveyTemplate>>("/api/survey-templates").await.map(|p| p.items)
 }
 
+pub async fn products() -> ApiResult<Vec<domain::api::Product>> {
+    get::<Page<domain::api::Product>>("/api/products").await.map(|p| p.items)
+}
+
+pub async fn create_survey_template(input: domain::api::SurveyTemplateInput) -> ApiResult<domain::api::SurveyTemplate> {
+    post("/api/survey-templates", &input).await
+}
+
+pub async fn update_survey_template(id: String, input: domain::api::SurveyTemplateInput) -> ApiResult<domain::api::SurveyTemplate> {
+    put(&format!("/api/survey-templates/{}", js_sys::encode_uri_component(&id)), &input).await
+}
+
 pub async fn survey_schedules() -> ApiResult<Vec<domain::api::SurveySchedule>> {
     get::<Page<domain::api::SurveySchedule>>("/api/survey-schedules").await.map(|p| p.items)
 }

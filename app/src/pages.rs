@@ -11,4 +11,5 @@ pub mod not_found;
 pub mod queue;
 pub mod settings;
 pub mod survey;
+pub mod survey_editor;
 pub mod surveys;

@@ -181,6 +181,16 @@ pub struct Customer {
     pub created_at: DateTime<Utc>,
 }
 
+/// A product the institution offers (`GET /api/products`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// card, loan, deposit, wealth or digital.
+    pub kind: String,
+}
+
 /// A product a customer holds, and since when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Holding {

@@ -58,6 +58,14 @@ impl Browser {
         self.client.find(Locator::Css(&format!("[data-testid='{test_id}']"))).await.is_ok()
     }
 
+    /// The `n`th (from 0) element with this `data-testid`, once there are that many.
+    pub async fn nth(&self, test_id: &str, n: usize) -> Element {
+        wait_for(&format!("{} of [data-testid='{test_id}']", n + 1), || async {
+            self.client.find_all(Locator::Css(&format!("[data-testid='{test_id}']"))).await.ok()?.into_iter().nth(n)
+        })
+        .await
+    }
+
     pub async fn fill(&self, test_id: &str, text: &str) {
         let input = self.find(test_id).await;
         input.clear().await.expect("clear");
@@ -88,6 +96,13 @@ impl Browser {
             std::fs::create_dir_all(&dir).expect("screenshot dir");
             std::fs::write(format!("{dir}/{name}.png"), png).expect("write screenshot");
         }
+    }
+
+    /// Scrolls the element with this `data-testid` into view (for a screenshot of it).
+    pub async fn scroll_to(&self, test_id: &str) {
+        let element = self.find(test_id).await;
+        let args = vec![serde_json::to_value(element).expect("an element serializes")];
+        self.client.execute("arguments[0].scrollIntoView({block: 'start'})", args).await.expect("scroll");
     }
 
     /// Resizes the window, e.g. to 1280×720 for a laptop-sized look.

@@ -532,7 +532,7 @@ async fn an_admin_sees_the_survey_schedules_previews_a_template_and_adds_a_sched
     let nexts = browser.texts("schedule-next").await.unwrap_or_default();
     assert!(nexts.iter().any(|n| n.contains("10:00") && n.contains("Asia/Shanghai")), "the quarterly survey's next run, in the institution's zone: {nexts:?}");
     browser.click("template-preview").await;
-    browser.wait_text("template-questions", "您对我行本季度的服务总体满意吗").await;
+    browser.wait_text("survey-preview", "您对我行本季度的服务总体满意吗").await;
 
     // A bad link lifetime is refused, naming the field; a good one adds a row.
     let name = unique("月度调查");
@@ -549,5 +549,72 @@ async fn an_admin_sees_the_survey_schedules_previews_a_template_and_adds_a_sched
     browser.wait_text("survey-schedules", "Schedules").await;
     browser.screenshot("surveys-admin-en").await;
     browser.click("language-switch").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_writes_a_survey_template_in_both_languages_and_schedules_it_for_an_audience() {
+    let api = Api::signed_in(ADMIN).await;
+    let browser = Browser::open().await;
+    browser.resize(1400, 1000).await;
+    browser.sign_in(ADMIN).await;
+    browser.click("nav-surveys").await;
+    browser.click("template-new").await;
+    let name = unique("网点服务回访");
+    browser.fill("template-name", &name).await;
+    browser.fill("template-title-zh", "网点服务回访").await;
+    browser.fill("template-title-en", "Your branch visit").await;
+    browser.fill("question-zh", "您对本次网点服务满意吗？").await;
+
+    // The English text is missing: the save is refused, pointing at that question and field.
+    browser.click("template-save").await;
+    browser.wait_text("template-error", "第 1 题 · 问题（英文）").await;
+    assert_eq!(browser.find("question-en").await.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    assert_eq!(browser.find("template-question").await.attr("aria-invalid").await.unwrap().as_deref(), Some("true"));
+    browser.fill("question-en", "How satisfied were you with the branch?").await;
+
+    // A second question, a choice, shown in the preview as the customer will see it; moved first.
+    browser.click("question-add").await;
+    browser.nth("question-zh", 1).await.send_keys("您最希望我们改进哪方面？").await.unwrap();
+    browser.nth("question-en", 1).await.send_keys("What should we improve most?").await.unwrap();
+    browser.find("question-options").await.send_keys("排队时间 | Waiting time\n服务态度 | Staff manner").await.unwrap();
+    browser.wait_text("survey-preview", "服务态度").await;
+    browser.nth("question-up", 1).await.click().await.unwrap();
+    browser.wait_text("survey-preview", "1. 您最希望我们改进哪方面？").await;
+    browser.scroll_to("template-editor").await;
+    browser.screenshot("survey-template-editor-zh").await;
+    browser.click("language-switch").await;
+    browser.wait_text("survey-preview", "1. What should we improve most?").await;
+    browser.scroll_to("template-editor").await;
+    browser.screenshot("survey-template-editor-en").await;
+    browser.click("language-switch").await;
+    browser.click("template-save").await;
+    browser.wait_text("survey-templates", &name).await;
+    assert!(!browser.has("template-editor").await, "the editor closes once saved");
+
+    let templates = api.get("/api/survey-templates").await.body;
+    let saved = templates["items"].as_array().unwrap().iter().find(|t| t["name"] == name.as_str()).expect("the template is saved").clone();
+    let questions = saved["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 2);
+    assert_eq!((questions[0]["kind"].as_str(), questions[0]["options"][1]["en"].as_str()), (Some("single_choice"), Some("Staff manner")));
+    assert_eq!((questions[1]["kind"].as_str(), questions[1]["required"].as_bool()), (Some("csat"), Some(true)));
+
+    // The new template is offered at once for a schedule: existing customers holding a mortgage,
+    // in the quarter's second month.
+    let schedule = unique("房贷客户回访");
+    let template_id = saved["id"].as_str().unwrap().to_string();
+    browser.find("schedule-template").await.select_by_value(&template_id).await.unwrap();
+    browser.fill("schedule-name", &schedule).await;
+    browser.find("schedule-months").await.select_by_value("1").await.unwrap();
+    browser.click("schedule-lifecycle-existing").await;
+    browser.click("schedule-product-mortgage").await;
+    browser.click("schedule-create").await;
+    browser.wait_text("schedule-table", &schedule).await;
+    let schedules = api.get("/api/survey-schedules").await.body;
+    let made = schedules["items"].as_array().unwrap().iter().find(|s| s["name"] == schedule.as_str()).expect("the schedule is saved").clone();
+    assert_eq!(made["template_id"], template_id.as_str());
+    assert_eq!(made["cadence"]["month_offset"], 1);
+    assert_eq!(made["audience"]["lifecycles"], serde_json::json!(["existing"]));
+    assert_eq!(made["audience"]["products"], serde_json::json!(["mortgage"]));
     browser.close().await;
 }

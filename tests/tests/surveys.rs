@@ -58,6 +58,19 @@ async fn a_quarterly_schedule_invites_once_by_link_and_answers_come_back() {
         "name": "x", "template_id": "tpl-quarterly", "cadence": {"every": "monthly", "day": 31, "time": "10:00:00"}, "channel": "sms", "link_days": 14
     }), may).await;
     assert_eq!((bad.status, bad.field()), (422, Some("cadence")));
+    let past = post_at(&admin, "/api/survey-schedules", &json!({
+        "name": "x", "template_id": "tpl-quarterly", "cadence": {"every": "once", "at": bj(2026, 5, 1, 10, 0)}, "channel": "sms", "link_days": 14
+    }), may).await;
+    assert_eq!((past.status, past.field()), (422, Some("cadence")), "a one-off in the past would never run");
+    // Products are chosen from the catalogue; a code it does not hold is refused.
+    let catalogue = agent.get("/api/products").await;
+    assert!(catalogue.body["items"].as_array().unwrap().iter().any(|p| p["code"] == "mortgage" && p["name_zh"] == "个人住房贷款"), "{:?}", catalogue.body);
+    assert_eq!(customer.get("/api/products").await.status, 401);
+    let unknown = post_at(&admin, "/api/survey-schedules", &json!({
+        "name": "x", "template_id": "tpl-quarterly", "cadence": {"every": "monthly", "day": 1, "time": "10:00:00"},
+        "audience": {"products": ["mortgage", "gold-bars"]}, "channel": "sms", "link_days": 14
+    }), may).await;
+    assert_eq!((unknown.status, unknown.field()), (422, Some("audience.products")));
     assert_eq!(agent.get("/api/survey-schedules").await.status, 403, "schedules are for admins");
 
     // Not yet at 09:59; at 10:00 one run invites the audience.

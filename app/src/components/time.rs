@@ -20,6 +20,12 @@ pub fn short(t: DateTime<Utc>) -> String {
     t.with_timezone(&zone()).format("%m-%d %H:%M").to_string()
 }
 
+/// The instant a `datetime-local` input's "2026-11-24T18:47" means in the institution's zone.
+pub fn from_local(text: &str) -> Option<DateTime<Utc>> {
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()?;
+    local.and_local_timezone(zone()).single().map(|t| t.with_timezone(&Utc))
+}
+
 /// "2026-11-24 18:47", in the institution's zone.
 pub fn full(t: DateTime<Utc>) -> String {
     t.with_timezone(&zone()).format("%Y-%m-%d %H:%M").to_string()

@@ -287,3 +287,18 @@ fn QuestionField(n: usize, question: Question, draft: RwSignal<Draft>, problem: 
         </fieldset>
     }
 }
+
+/// A survey as the customer will see it, for an admin writing or choosing a template: the same
+/// questions, answerable to try them, inside a phone-wide frame, with nothing to submit.
+#[component]
+pub fn SurveyPreview(#[prop(into)] title: Signal<Text>, #[prop(into)] questions: Signal<Vec<Question>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let draft = RwSignal::new(Draft::default());
+    let problem = RwSignal::new(None::<String>);
+    view! {
+        <div class="survey-preview" data-testid="survey-preview" role="group" aria-label=move || i18n.get().tr("客户所见预览", "Preview as the customer sees it")>
+            <h3 class="survey-preview-title">{move || title.with(|t| t.get(i18n.get().code()).to_string())}</h3>
+            {move || questions.get().into_iter().enumerate().map(|(n, q)| view! { <QuestionField n=n + 1 question=q draft problem/> }).collect_view()}
+        </div>
+    }
+}

@@ -6,7 +6,8 @@ use chrono::NaiveTime;
 use domain::api::{PeriodResult, SurveySchedule, SurveyScheduleInput, SurveySchedulePatch, SurveyTemplate};
 use domain::questionnaire::QuestionKind;
 use domain::survey::{Audience, Cadence, QuietHours, SurveyChannel};
-use domain::{Role, Segment};
+use domain::api::Product;
+use domain::{Lifecycle, Role, Segment};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -14,8 +15,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::components::feedback::{ErrorPanel, Loading};
-use crate::components::time::full;
+use crate::components::time::{from_local, full};
 use crate::i18n::{use_i18n, Lang};
+use crate::pages::survey::SurveyPreview;
+use crate::pages::survey_editor::TemplateEditor;
 use crate::session::use_session;
 
 fn cadence_text(lang: Lang, c: &Cadence) -> String {
@@ -30,6 +33,23 @@ fn cadence_text(lang: Lang, c: &Cadence) -> String {
     }
 }
 
+/// Adds `item` to the list, or takes it out if it is there.
+fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(at) => {
+            list.remove(at);
+        }
+        None => list.push(item),
+    }
+}
+
+fn lifecycle_text(lang: Lang, l: Lifecycle) -> &'static str {
+    match l {
+        Lifecycle::New => lang.tr("新客户", "New customers"),
+        Lifecycle::Existing => lang.tr("存量客户", "Existing customers"),
+    }
+}
+
 fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
 }
@@ -40,23 +60,25 @@ pub fn SurveysPage() -> impl IntoView {
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let session = use_session();
     let admin = move || session.user.get().is_some_and(|u| u.role.includes(Role::Admin));
+    // One list for both cards: a template saved below is offered in the schedule form at once.
+    let templates = LocalResource::new(api::survey_templates);
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || tr("满意度调查", "Satisfaction surveys")}</h1>
             <Show when=admin fallback=move || view! { <p class="notice" data-testid="forbidden">{move || i18n.get().t().forbidden_page}</p> }>
-                <Schedules/>
-                <Templates/>
+                <Schedules templates/>
+                <Templates templates/>
             </Show>
         </section>
     }
 }
 
 #[component]
-fn Schedules() -> impl IntoView {
+fn Schedules(templates: LocalResource<Result<Vec<SurveyTemplate>, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let schedules = LocalResource::new(api::survey_schedules);
-    let templates = LocalResource::new(api::survey_templates);
+    let products = LocalResource::new(api::products);
     view! {
         <section class="card" aria-labelledby="schedules-title" data-testid="survey-schedules">
             <h2 id="schedules-title">{move || tr("调查计划", "Schedules")}</h2>
@@ -84,7 +106,10 @@ fn Schedules() -> impl IntoView {
             </Transition>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    templates.await.ok().map(|t| view! { <NewSchedule templates=t on_saved=Callback::new(move |_| schedules.refetch())/> })
+                    let products = products.await.unwrap_or_default();
+                    templates.await.ok().map(|t| view! {
+                        <NewSchedule templates=t.into_iter().filter(|t| t.active).collect() products on_saved=Callback::new(move |_| schedules.refetch())/>
+                    })
                 })}
             </Transition>
         </section>
@@ -120,11 +145,13 @@ fn ScheduleRow(s: SurveySchedule, on_change: Callback<()>) -> impl IntoView {
                 Some((counts, done)) => view! { {counts}<span class="muted">{move || if done { tr("已完成", "done") } else { tr("进行中", "running") }}</span> }.into_any(),
                 None => "—".into_any(),
             }}</span></td>
-            <td class="actions">
-                <button type="button" class="button ghost" data-testid="schedule-toggle" on:click=toggle>
-                    {move || if active { tr("暂停", "Pause") } else { tr("恢复", "Resume") }}
-                </button>
-                <A href=format!("/surveys/{}", s.id) attr:class="button ghost" attr:data-testid="schedule-results">{move || tr("结果", "Results")}</A>
+            <td>
+                <div class="actions">
+                    <button type="button" class="button ghost" data-testid="schedule-toggle" on:click=toggle>
+                        {move || if active { tr("暂停", "Pause") } else { tr("恢复", "Resume") }}
+                    </button>
+                    <A href=format!("/surveys/{}", s.id) attr:class="button ghost" attr:data-testid="schedule-results">{move || tr("结果", "Results")}</A>
+                </div>
                 {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> })}
             </td>
         </tr>
@@ -132,12 +159,14 @@ fn ScheduleRow(s: SurveySchedule, on_change: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn NewSchedule(templates: Vec<SurveyTemplate>, on_saved: Callback<()>) -> impl IntoView {
+fn NewSchedule(templates: Vec<SurveyTemplate>, products: Vec<Product>, on_saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let name = RwSignal::new(String::new());
     let template = RwSignal::new(templates.first().map(|t| t.id.clone()).unwrap_or_default());
     let every = RwSignal::new("quarterly".to_string());
+    let months = RwSignal::new("0".to_string());
+    let once_at = RwSignal::new(String::new());
     let day = RwSignal::new("1".to_string());
     let time = RwSignal::new("10:00".to_string());
     let delay = RwSignal::new("24".to_string());
@@ -146,6 +175,8 @@ fn NewSchedule(templates: Vec<SurveyTemplate>, on_saved: Callback<()>) -> impl I
     let recent = RwSignal::new("80".to_string());
     let quiet = RwSignal::new(true);
     let segments = RwSignal::new(Vec::<Segment>::new());
+    let lifecycles = RwSignal::new(Vec::<Lifecycle>::new());
+    let held = RwSignal::new(Vec::<String>::new());
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -154,14 +185,22 @@ fn NewSchedule(templates: Vec<SurveyTemplate>, on_saved: Callback<()>) -> impl I
         let day_n = day.get_untracked().trim().parse().unwrap_or(0);
         let cadence = match every.get_untracked().as_str() {
             "monthly" => Cadence::Monthly { day: day_n, time: at },
+            // An instant that cannot be read is sent as one long past, which the API refuses
+            // naming the cadence.
+            "once" => Cadence::Once { at: from_local(&once_at.get_untracked()).unwrap_or_default() },
             "after_complaint" => Cadence::AfterComplaint { delay_hours: delay.get_untracked().trim().parse().unwrap_or(u32::MAX) },
-            _ => Cadence::Quarterly { month_offset: 0, day: day_n, time: at },
+            _ => Cadence::Quarterly { month_offset: months.get_untracked().parse().unwrap_or(0), day: day_n, time: at },
         };
         let input = SurveyScheduleInput {
             name: name.get_untracked(),
             template_id: template.get_untracked(),
             cadence,
-            audience: Audience { segments: segments.get_untracked(), not_surveyed_days: recent.get_untracked().trim().parse().ok(), ..Audience::default() },
+            audience: Audience {
+                segments: segments.get_untracked(),
+                lifecycles: lifecycles.get_untracked(),
+                products: held.get_untracked(),
+                not_surveyed_days: recent.get_untracked().trim().parse().ok(),
+            },
             channel: if channel.get_untracked() == "email" { SurveyChannel::Email } else { SurveyChannel::Sms },
             quiet_hours: quiet.get_untracked().then(|| QuietHours { start: NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(), end: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default() }),
             link_days: link_days.get_untracked().trim().parse().unwrap_or(0),
@@ -201,23 +240,45 @@ fn NewSchedule(templates: Vec<SurveyTemplate>, on_saved: Callback<()>) -> impl I
                     <select id="schedule-every" data-testid="schedule-every" aria-invalid=invalid("cadence") on:change=move |ev| every.set(event_target_value(&ev))>
                         <option value="quarterly">{move || tr("每季度（1、4、7、10 月）", "Quarterly (Jan, Apr, Jul, Oct)")}</option>
                         <option value="monthly">{move || tr("每月", "Monthly")}</option>
+                        <option value="once">{move || tr("一次", "Once")}</option>
                         <option value="after_complaint">{move || tr("投诉结案后", "After each complaint closes")}</option>
                     </select>
                 </div>
-                <Show when=move || every.get() != "after_complaint" fallback=move || view! {
-                    <div class="field">
-                        <label for="schedule-delay">{move || tr("结案后延迟（小时）", "Delay after closing (hours)")}</label>
-                        <input id="schedule-delay" type="number" min="0" max="720" data-testid="schedule-delay" bind:value=delay/>
-                    </div>
-                }>
-                    <div class="field">
-                        <label for="schedule-day">{move || tr("日期（1–28）与时间", "Day (1–28) and time")}</label>
-                        <div class="inline">
-                            <input id="schedule-day" type="number" min="1" max="28" data-testid="schedule-day" bind:value=day/>
-                            <input type="time" aria-label=move || tr("时间", "Time") data-testid="schedule-time" bind:value=time/>
+                {move || match every.get().as_str() {
+                    "after_complaint" => view! {
+                        <div class="field">
+                            <label for="schedule-delay">{move || tr("结案后延迟（小时）", "Delay after closing (hours)")}</label>
+                            <input id="schedule-delay" type="number" min="0" max="720" data-testid="schedule-delay" bind:value=delay/>
                         </div>
-                    </div>
-                </Show>
+                    }.into_any(),
+                    "once" => view! {
+                        <div class="field">
+                            <label for="schedule-at">{move || tr("发送时间（北京时间）", "When (Beijing time)")}</label>
+                            <input id="schedule-at" type="datetime-local" data-testid="schedule-at" aria-invalid=invalid("cadence") bind:value=once_at/>
+                        </div>
+                    }.into_any(),
+                    every_kind => {
+                        let quarterly = every_kind == "quarterly";
+                        view! {
+                            {quarterly.then(|| view! {
+                                <div class="field">
+                                    <label for="schedule-months">{move || tr("月份", "Months")}</label>
+                                    <select id="schedule-months" data-testid="schedule-months" on:change=move |ev| months.set(event_target_value(&ev))>
+                                        {[("0", "1、4、7、10 月", "Jan, Apr, Jul, Oct"), ("1", "2、5、8、11 月", "Feb, May, Aug, Nov"), ("2", "3、6、9、12 月", "Mar, Jun, Sep, Dec")]
+                                            .into_iter().map(|(v, zh, en)| view! { <option value=v selected=move || months.get() == v>{move || tr(zh, en)}</option> }).collect_view()}
+                                    </select>
+                                </div>
+                            })}
+                            <div class="field">
+                                <label for="schedule-day">{move || tr("日期（1–28）与时间", "Day (1–28) and time")}</label>
+                                <div class="inline">
+                                    <input id="schedule-day" type="number" min="1" max="28" data-testid="schedule-day" aria-invalid=invalid("cadence") bind:value=day/>
+                                    <input type="time" aria-label=move || tr("时间", "Time") data-testid="schedule-time" bind:value=time/>
+                                </div>
+                            </div>
+                        }.into_any()
+                    }
+                }}
                 <div class="field">
                     <label for="schedule-channel">{move || tr("渠道", "Channel")}</label>
                     <select id="schedule-channel" data-testid="schedule-channel" on:change=move |ev| channel.set(event_target_value(&ev))>
@@ -234,58 +295,83 @@ fn NewSchedule(templates: Vec<SurveyTemplate>, on_saved: Callback<()>) -> impl I
                     <input id="schedule-recent" type="number" min="0" data-testid="schedule-recent" aria-invalid=invalid("audience") bind:value=recent/>
                 </div>
             </div>
-            <fieldset class="field">
-                <legend>{move || tr("客户分层（不选即全部）", "Segments (none: all)")}</legend>
-                {[Segment::Mass, Segment::Affluent, Segment::Private].into_iter().map(|seg| view! {
-                    <label class="check"><input type="checkbox" prop:checked=move || segments.with(|s| s.contains(&seg))
-                        on:change=move |_| segments.update(|s| if let Some(i) = s.iter().position(|x| *x == seg) { s.remove(i); } else { s.push(seg); })/>
-                        {move || i18n.get().segment(seg)}</label>
+            <div class="grid-2 audience">
+                <fieldset class="field">
+                    <legend>{move || tr("客户分层（不选即全部）", "Segments (none: all)")}</legend>
+                    {[Segment::Mass, Segment::Affluent, Segment::Private].into_iter().map(|seg| view! {
+                        <label class="check"><input type="checkbox" data-testid=format!("schedule-segment-{}", seg.as_str()) prop:checked=move || segments.with(|s| s.contains(&seg))
+                            on:change=move |_| segments.update(|s| toggle(s, seg))/>
+                            {move || i18n.get().segment(seg)}</label>
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="field">
+                    <legend>{move || tr("客户阶段（不选即全部）", "Lifecycle (none: all)")}</legend>
+                    {[Lifecycle::New, Lifecycle::Existing].into_iter().map(|l| view! {
+                        <label class="check"><input type="checkbox" data-testid=format!("schedule-lifecycle-{}", l.as_str()) prop:checked=move || lifecycles.with(|s| s.contains(&l))
+                            on:change=move |_| lifecycles.update(|s| toggle(s, l))/>
+                            {move || lifecycle_text(i18n.get(), l)}</label>
+                    }).collect_view()}
+                </fieldset>
+            </div>
+            <fieldset class="field products" aria-invalid=invalid("audience.products")>
+                <legend>{move || tr("持有产品（持有其一即可；不选即全部）", "Products held (any of them; none: all)")}</legend>
+                {products.into_iter().map(|p| {
+                    let code = StoredValue::new(p.code.clone());
+                    view! {
+                        <label class="check"><input type="checkbox" data-testid=format!("schedule-product-{}", p.code) prop:checked=move || held.with(|h| code.with_value(|c| h.contains(c)))
+                            on:change=move |_| held.update(|h| toggle(h, code.get_value()))/>
+                            {move || if i18n.get() == Lang::En { p.name_en.clone() } else { p.name_zh.clone() }}</label>
+                    }
                 }).collect_view()}
             </fieldset>
             <label class="check"><input type="checkbox" data-testid="schedule-quiet" bind:checked=quiet/>{move || tr("免打扰时段 21:00–09:00（期间不发送）", "Quiet hours 21:00–09:00 (nothing is sent then)")}</label>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="schedule-error">{e.message(i18n.get())}</p> })}
-            <button type="submit" class="button primary" data-testid="schedule-create" disabled=move || saving.get()>
-                {move || if saving.get() { i18n.get().t().saving } else { tr("创建", "Create") }}
-            </button>
+            <div class="actions">
+                <button type="submit" class="button primary" data-testid="schedule-create" disabled=move || saving.get()>
+                    {move || if saving.get() { i18n.get().t().saving } else { tr("创建", "Create") }}
+                </button>
+            </div>
         </form>
     }
 }
 
 #[component]
-fn Templates() -> impl IntoView {
+fn Templates(templates: LocalResource<Result<Vec<SurveyTemplate>, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
-    let templates = LocalResource::new(api::survey_templates);
     let preview = RwSignal::new(None::<String>);
+    // None: no editor; Some(None): a new template; Some(Some(t)): changing t.
+    let editing = RwSignal::new(None::<Option<SurveyTemplate>>);
+    let done = Callback::new(move |saved: Option<SurveyTemplate>| {
+        editing.set(None);
+        if saved.is_some() {
+            templates.refetch();
+        }
+    });
     view! {
         <section class="card" aria-labelledby="templates-title" data-testid="survey-templates">
             <h2 id="templates-title">{move || tr("调查模板", "Templates")}</h2>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
                     match templates.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{move || tr("还没有调查模板。", "No templates yet.")}</p> }.into_any(),
                         Ok(list) => list.into_iter().map(|t| {
                             let id = t.id.clone();
                             let shown = Signal::derive({ let id = id.clone(); move || preview.get().as_deref() == Some(id.as_str()) });
                             let count = t.questions.len();
+                            let (title, questions) = (t.title.clone(), t.questions.clone());
+                            let edit = StoredValue::new(t.clone());
                             view! {
                                 <div class="template" data-testid="template-row">
                                     <p><strong>{t.name.clone()}</strong>" · "{move || if i18n.get() == Lang::En { format!("{count} questions") } else { format!("{count} 个问题") }}
                                         {(!t.active).then(|| view! { <span class="muted">{move || tr("（已停用）", " (retired)")}</span> })}
                                         " "<button type="button" class="button ghost" data-testid="template-preview" aria-expanded=move || shown.get().to_string()
                                             on:click=move |_| preview.update(|p| *p = if p.as_deref() == Some(id.as_str()) { None } else { Some(id.clone()) })>
-                                            {move || tr("预览（客户所见）", "Preview (as the customer sees it)")}</button></p>
+                                            {move || tr("预览（客户所见）", "Preview (as the customer sees it)")}</button>
+                                        " "<button type="button" class="button ghost" data-testid="template-edit"
+                                            on:click=move |_| { preview.set(None); editing.set(Some(Some(edit.get_value()))); }>{move || tr("编辑", "Edit")}</button></p>
                                     <Show when=move || shown.get()>
-                                        <ol class="preview" data-testid="template-questions">
-                                            {t.questions.iter().map(|q| {
-                                                let text = q.text.clone();
-                                                let kind = q.kind;
-                                                let options = q.options.iter().map(|o| o.clone()).collect::<Vec<_>>();
-                                                view! { <li>{move || text.get(i18n.get().code()).to_string()}{q.required.then_some(" *")}
-                                                    <span class="muted">" · "{move || kind_text(i18n.get(), kind)}</span>
-                                                    {(!options.is_empty()).then(|| view! { <ul>{options.into_iter().map(|o| view! { <li>{move || o.get(i18n.get().code()).to_string()}</li> }).collect_view()}</ul> })}
-                                                </li> }
-                                            }).collect_view()}
-                                        </ol>
+                                        <SurveyPreview title=title.clone() questions=questions.clone()/>
                                     </Show>
                                 </div>
                             }
@@ -294,17 +380,14 @@ fn Templates() -> impl IntoView {
                     }
                 })}
             </Transition>
+            {move || match editing.get() {
+                None => view! {
+                    <button type="button" class="button" data-testid="template-new" on:click=move |_| { preview.set(None); editing.set(Some(None)); }>
+                        {move || tr("新建模板", "New template")}</button>
+                }.into_any(),
+                Some(template) => view! { <TemplateEditor template on_done=done/> }.into_any(),
+            }}
         </section>
-    }
-}
-
-fn kind_text(lang: Lang, kind: QuestionKind) -> &'static str {
-    match kind {
-        QuestionKind::Csat => lang.tr("满意度 1–5", "CSAT 1–5"),
-        QuestionKind::Nps => lang.tr("推荐度 0–10", "NPS 0–10"),
-        QuestionKind::SingleChoice => lang.tr("单选", "single choice"),
-        QuestionKind::MultipleChoice => lang.tr("多选", "multiple choice"),
-        QuestionKind::FreeText => lang.tr("文字", "free text"),
     }
 }
 
@@ -326,13 +409,49 @@ pub fn SurveyResultsPage() -> impl IntoView {
                             {if r.periods.is_empty() {
                                 view! { <p class="empty" data-testid="results-empty">{move || tr("还没有运行过。", "It has not run yet.")}</p> }.into_any()
                             } else {
-                                r.periods.into_iter().map(|p| view! { <Period p/> }).collect_view().into_any()
+                                view! {
+                                    <Trend periods=r.periods.clone()/>
+                                    {r.periods.into_iter().map(|p| view! { <Period p/> }).collect_view()}
+                                }.into_any()
                             }}
                         }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| results.refetch())/> }.into_any(),
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// The periods side by side, oldest first, so a change from one quarter to the next reads at
+/// a glance.
+#[component]
+fn Trend(periods: Vec<PeriodResult>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let mut periods = periods;
+    periods.reverse();
+    view! {
+        <section class="card" aria-labelledby="trend-title" data-testid="results-trend">
+            <h2 id="trend-title">{move || tr("各期趋势", "Trend")}</h2>
+            <div class="table-wrap"><table class="grid-table">
+                <thead><tr>
+                    <th scope="col">{move || tr("期间", "Period")}</th>
+                    <th scope="col" class="num">{move || tr("邀请", "Invited")}</th>
+                    <th scope="col" class="num">{move || tr("回答", "Answered")}</th>
+                    <th scope="col" class="num">{move || tr("回答率", "Response rate")}</th>
+                    <th scope="col" class="num">"CSAT"</th>
+                    <th scope="col" class="num">"NPS"</th>
+                </tr></thead>
+                <tbody>{periods.into_iter().map(|p| view! { <tr>
+                    <th scope="row">{p.period}</th>
+                    <td class="num">{p.invited}</td>
+                    <td class="num">{p.answered}</td>
+                    <td class="num">{percent(p.response_rate)}</td>
+                    <td class="num">{percent(p.csat)}</td>
+                    <td class="num">{p.nps.map_or("—".into(), |v| format!("{v:.0}"))}</td>
+                </tr> }).collect_view()}</tbody>
+            </table></div>
         </section>
     }
 }

@@ -14,6 +14,12 @@ use crate::ids::new_id;
 /// Cases shown on a profile.
 const PROFILE_CASES: u32 = 50;
 
+/// The product catalogue, for choosing a survey's audience and reading profiles.
+pub async fn products(ctx: Ctx) -> Result<Response, ApiError> {
+    let items = customers::products(&ctx.db).await?;
+    json(200, &Page { items, next_cursor: None })
+}
+
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewCustomer = ctx.body().await?;
     let user = ctx.user()?;

@@ -6,7 +6,7 @@ use domain::api::{
     SurveyScheduleInput, SurveySubmission, SurveyTemplateInput,
 };
 use domain::questionnaire::{self, Questionnaire, QuestionKind};
-use domain::survey::Schedule;
+use domain::survey::{Cadence, Schedule};
 use serde::Deserialize;
 use worker::{query, Response};
 
@@ -82,6 +82,23 @@ async fn checked_write<'a>(ctx: &Ctx, zone: chrono_tz::Tz, id: &'a str, name: &'
     if surveys::template(&ctx.db, template_id).await?.is_none() {
         return Err(FieldError::invalid("template_id", "no such survey template").into());
     }
+    let products = &schedule.audience.products;
+    if !products.is_empty() {
+        #[derive(Deserialize)]
+        struct Known {
+            n: usize,
+        }
+        let codes = surveys::encode(products)?;
+        // products' primary key, once per code named.
+        let known: Option<Known> =
+            query!(&ctx.db, "SELECT count(*) AS n FROM products WHERE code IN (SELECT value FROM json_each(?1))", &codes)?.first(None).await?;
+        let mut distinct = products.clone();
+        distinct.sort();
+        distinct.dedup();
+        if known.map_or(0, |k| k.n) != distinct.len() {
+            return Err(FieldError::invalid("audience.products", "a product code is not one the institution offers").into());
+        }
+    }
     let next_run_at = schedule.next_run(zone, ctx.now).map(|t| t.timestamp_millis());
     Ok(ScheduleWrite { id, name, template_id, schedule, next_run_at, now: ctx.now_ms() })
 }
@@ -90,6 +107,9 @@ pub async fn create_schedule(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: SurveyScheduleInput = ctx.body().await?;
     let id = new_id()?;
     let schedule = body.schedule();
+    if matches!(schedule.cadence, Cadence::Once { at } if at <= ctx.now) {
+        return Err(FieldError::invalid("cadence", "a one-off survey is sent at a time still to come").into());
+    }
     let zone = zone(&ctx).await?;
     let write = checked_write(&ctx, zone, &id, &body.name, &body.template_id, &schedule).await?;
     let user = ctx.user()?;

@@ -132,12 +132,12 @@ pub fn measure(server: &mut Server, paths: &Paths, file: &Path, size: Size, now:
         };
         let (invited, messages): (usize, usize) = db.query_row(
             "SELECT (SELECT count(*) FROM survey_invitations WHERE schedule_id = ?1),
-                    (SELECT count(*) FROM outbox o JOIN survey_invitations i ON i.id = o.invitation_id WHERE i.schedule_id = ?1)",
+                    (SELECT count(*) FROM outbox WHERE status = 'sent' AND invitation_id IN (SELECT id FROM survey_invitations WHERE schedule_id = ?1))",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if invited != invitees || messages != invitees {
-            bail!("the run for {id} wrote {invited} invitations and {messages} messages; {invitees} customers are in its audience");
+            bail!("the run for {id} wrote {invited} invitations and sent {messages} messages; {invitees} customers are in its audience");
         }
         let tenth = |m: f64| (m * 10.0).round() / 10.0;
         out.push(Scenario {

@@ -213,6 +213,26 @@ pub struct CustomerProfile {
     pub consent_contact: bool,
     pub products: Vec<Holding>,
     pub cases: Vec<Case>,
+    /// Their latest survey answers, newest first.
+    #[serde(default)]
+    pub surveys: Vec<CustomerSurvey>,
+}
+
+/// A survey a customer answered, as their profile shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSurvey {
+    pub schedule_id: String,
+    pub schedule_name: String,
+    pub csat: Option<u8>,
+    pub nps: Option<u8>,
+    pub comment: Option<String>,
+    /// CSAT ≤ 2 or NPS ≤ 6.
+    pub low: bool,
+    pub answered_at: DateTime<Utc>,
+    /// The complaint it was about, for an after-complaint survey.
+    pub case_id: Option<String>,
+    /// The follow-up opened for a low score.
+    pub recovery_case_id: Option<String>,
 }
 
 /// A personal detail that is masked by default.

@@ -166,6 +166,12 @@ async fn a_quarterly_schedule_invites_once_by_link_and_answers_come_back() {
     let responses = q3["responses"].as_array().unwrap();
     assert_eq!(responses.len(), 2, "the comment and the low score: {responses:?}");
     assert_eq!(responses.iter().find(|r| r["customer_id"] == ids[1].as_str()).unwrap()["recovery_case_id"], recovery[0]["id"]);
+
+    // The customer's profile shows the answer, marked low, with its recovery follow-up.
+    let profile = agent.get(&format!("/api/customers/{}", ids[1])).await.body;
+    let answered = &profile["surveys"][0];
+    assert_eq!((answered["schedule_id"].as_str(), answered["low"].as_bool()), (Some(id.as_str()), Some(true)), "{profile:?}");
+    assert_eq!(answered["recovery_case_id"], recovery[0]["id"]);
 }
 
 #[tokio::test]
@@ -233,6 +239,10 @@ async fn a_customer_answers_on_a_phone_and_the_used_link_says_so() {
     browser.click("language-switch").await;
     browser.wait_text("results-responses", "客户").await;
     browser.screenshot("survey-results-zh").await;
+    // From the answer to the customer, whose profile lists it.
+    browser.click("results-customer").await;
+    browser.wait_text("customer-surveys", "柜台排队时间可以再短一些").await;
+    browser.screenshot("survey-customer-profile-zh").await;
     browser.close().await;
 }
 

@@ -17,6 +17,10 @@ use crate::jobs::{deliver, dispatch, planning, sweep};
 pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
 pub const HOURLY: &str = "0 * * * *";
 
+/// D1 queries one invocation may make (Cloudflare's limit is 1,000), less a margin for the
+/// settings read and the job log. Delivery takes what the sweep and dispatch leave.
+const QUERY_BUDGET: i64 = 900;
+
 /// A breach escalates one level higher after this long, unless `ESCALATE_AFTER_MINUTES` says.
 const ESCALATE_AFTER_MINUTES: i64 = 240;
 
@@ -25,12 +29,15 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
     match cron {
         EVERY_FIVE_MINUTES => {
             let escalate_after = var(env, "ESCALATE_AFTER_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(ESCALATE_AFTER_MINUTES);
-            logged(&db, cron, "sla_sweep", now, sweep::run(&db, now, Duration::minutes(escalate_after))).await?;
+            let swept = logged(&db, cron, "sla_sweep", now, sweep::run(&db, now, Duration::minutes(escalate_after))).await?;
             let provider = var(env, "NOTIFY_URL").map(|url| deliver::Provider { url, secret: var(env, "NOTIFY_SECRET").unwrap_or_default() });
             let zone = crate::rules::load(&db).await?.calendar.zone();
             // Survey runs the hourly cron started continue every five minutes until done.
-            survey_dispatch(&db, cron, now, zone, env).await?;
-            logged(&db, cron, "deliver", now, deliver::run(&db, now, zone, provider.as_ref())).await?;
+            let dispatched = survey_dispatch(&db, cron, now, zone, env).await?;
+            let used = [&swept, &dispatched].iter().map(|c| c.get("queries").copied().unwrap_or(0)).sum::<i64>();
+            let left = QUERY_BUDGET - used - deliver::DIRECT_QUERIES;
+            let batches = (left.max(0) / deliver::QUERIES_PER_BATCH).min(i64::from(deliver::BATCHES)) as u32;
+            logged(&db, cron, "deliver", now, deliver::run(&db, now, zone, provider.as_ref(), batches)).await?;
         }
         HOURLY => {
             logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?;
@@ -42,13 +49,20 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
     Ok(())
 }
 
-async fn survey_dispatch(db: &D1Database, cron: &str, now: DateTime<Utc>, zone: Tz, env: &Env) -> Result<(), ApiError> {
+async fn survey_dispatch(db: &D1Database, cron: &str, now: DateTime<Utc>, zone: Tz, env: &Env) -> Result<BTreeMap<String, i64>, ApiError> {
     let message = dispatch::Message { institution: crate::config::institution(env).zh, public_url: crate::config::public_url(env) };
     logged(db, cron, "survey_dispatch", now, dispatch::run(db, now, zone, &message)).await
 }
 
-/// Runs a job and records its run, whether it succeeded or not.
-async fn logged(db: &D1Database, cron: &str, job: &str, now: DateTime<Utc>, work: impl std::future::Future<Output = Result<BTreeMap<String, i64>, ApiError>>) -> Result<(), ApiError> {
+/// Runs a job and records its run, whether it succeeded or not; returns what it counted
+/// (nothing, if it failed).
+async fn logged(
+    db: &D1Database,
+    cron: &str,
+    job: &str,
+    now: DateTime<Utc>,
+    work: impl std::future::Future<Output = Result<BTreeMap<String, i64>, ApiError>>,
+) -> Result<BTreeMap<String, i64>, ApiError> {
     let started = worker::Date::now().as_millis() as i64;
     let result = work.await;
     let finished = worker::Date::now().as_millis() as i64;
@@ -62,5 +76,6 @@ async fn logged(db: &D1Database, cron: &str, job: &str, now: DateTime<Utc>, work
             }))
         }
     };
-    jobs::record(db, cron, job, now.timestamp_millis(), started, finished, &counts, error.as_deref()).await
+    jobs::record(db, cron, job, now.timestamp_millis(), started, finished, &counts, error.as_deref()).await?;
+    Ok(result.unwrap_or_default())
 }

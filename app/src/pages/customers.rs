@@ -164,6 +164,37 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <h2>{move || tr("满意度调查", "Satisfaction surveys")}</h2>
+            {if profile.surveys.is_empty() {
+                view! { <p class="muted" data-testid="customer-surveys-empty">{move || tr("尚未回答过满意度调查。", "Has not answered a satisfaction survey.")}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="grid-table" data-testid="customer-surveys">
+                        <thead><tr>
+                            <th scope="col">{move || tr("调查", "Survey")}</th>
+                            <th scope="col" class="num">"CSAT"</th>
+                            <th scope="col" class="num">"NPS"</th>
+                            <th scope="col">{move || tr("意见", "Comment")}</th>
+                            <th scope="col">{move || tr("回答时间", "Answered")}</th>
+                            <th scope="col">{move || tr("相关案件", "Cases")}</th>
+                        </tr></thead>
+                        <tbody>{profile.surveys.iter().cloned().map(|a| view! {
+                            <tr>
+                                <td><a href=format!("/surveys/{}", a.schedule_id)>{a.schedule_name.clone()}</a>
+                                    {a.low.then(|| view! { " "<span class="sla sla-breached">{move || tr("低分", "Low score")}</span> })}</td>
+                                <td class="num">{a.csat.map_or("—".into(), |s| format!("{s}/5"))}</td>
+                                <td class="num">{a.nps.map_or("—".into(), |s| s.to_string())}</td>
+                                <td>{a.comment.clone().unwrap_or_default()}</td>
+                                <td>{full(a.answered_at)}</td>
+                                <td>
+                                    {a.case_id.clone().map(|id| view! { <a href=format!("/cases/{id}")>{move || tr("投诉", "Complaint")}</a>" " })}
+                                    {a.recovery_case_id.clone().map(|id| view! { <a href=format!("/cases/{id}")>{move || tr("回访", "Recovery follow-up")}</a> })}
+                                </td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                }.into_any()
+            }}
             <h2>{move || tr("服务记录", "Service history")}</h2>
             <p class="hint">{move || tr("咨询、投诉与回访，最新在前。", "Inquiries, complaints and follow-ups, newest first.")}</p>
             {if cases.is_empty() {

@@ -502,7 +502,7 @@ fn Period(p: PeriodResult) -> impl IntoView {
                         <th scope="col">{move || tr("意见", "Comment")}</th><th scope="col">{move || tr("时间", "When")}</th><th scope="col">{move || tr("回访", "Follow-up")}</th>
                     </tr></thead>
                     <tbody>{p.responses.into_iter().map(|r| view! { <tr>
-                        <td><A href=format!("/customers/{}", r.customer_id)>{r.customer_name.clone()}</A></td>
+                        <td><A href=format!("/customers/{}", r.customer_id) attr:data-testid="results-customer">{r.customer_name.clone()}</A></td>
                         <td>{r.csat.map_or("—".into(), |s| s.to_string())}</td>
                         <td>{r.nps.map_or("—".into(), |s| s.to_string())}</td>
                         <td>{r.comment.clone().unwrap_or_default()}</td>

@@ -223,3 +223,44 @@ pub async fn definition(db: &D1Database, id: &str) -> Result<Option<(String, Str
     let row: Option<Row> = query!(db, "SELECT name, template_id, schedule FROM survey_schedules WHERE id = ?1", id)?.first(None).await?;
     row.map(|r| Ok((r.name, r.template_id, decode("survey_schedules.schedule", &r.schedule)?))).transpose()
 }
+
+/// A customer's latest survey answers, newest first (survey_answers_by_customer).
+pub async fn for_customer(db: &D1Database, customer_id: &str, limit: u32) -> Result<Vec<domain::api::CustomerSurvey>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        schedule_id: String,
+        schedule_name: String,
+        csat: Option<u8>,
+        nps: Option<u8>,
+        comment: Option<String>,
+        low: i64,
+        created_at: i64,
+        case_id: Option<String>,
+        recovery_case_id: Option<String>,
+    }
+    let rows: Vec<Row> = query!(
+        db,
+        "SELECT a.schedule_id, s.name AS schedule_name, a.csat, a.nps, a.comment, a.low, a.created_at, a.case_id, a.recovery_case_id
+         FROM survey_answers a JOIN survey_schedules s ON s.id = a.schedule_id
+         WHERE a.customer_id = ?1 ORDER BY a.created_at DESC LIMIT ?2",
+        customer_id,
+        limit
+    )?
+    .all()
+    .await?
+    .results()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| domain::api::CustomerSurvey {
+            schedule_id: r.schedule_id,
+            schedule_name: r.schedule_name,
+            csat: r.csat,
+            nps: r.nps,
+            comment: r.comment,
+            low: r.low != 0,
+            answered_at: time(r.created_at),
+            case_id: r.case_id,
+            recovery_case_id: r.recovery_case_id,
+        })
+        .collect())
+}

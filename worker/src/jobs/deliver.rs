@@ -4,8 +4,9 @@
 //! retried with exponential backoff and dead-lettered after `MAX_ATTEMPTS`.
 //!
 //! Survey invitations go in batches instead, `{"messages": [...]}` with each message's own id
-//! (SMS gateways and mail services take a list per request): [`BATCH`] per request and
-//! [`BATCHES`] requests a run, 480,000 an hour, none during their schedule's quiet hours.
+//! (SMS gateways and mail services take a list per request): [`BATCH`] per request and up to
+//! [`BATCHES`] requests a run (as many as D1's queries per invocation allow after the sweep and
+//! dispatch), so up to 1,200,000 an hour, none during their schedule's quiet hours.
 //! Staff alerts are read apart and sent first, so they never wait behind a survey.
 
 use std::collections::BTreeMap;
@@ -25,8 +26,12 @@ use crate::error::ApiError;
 pub const PER_RUN: u32 = 25;
 /// Survey invitations one provider request carries.
 pub const BATCH: u32 = 1_000;
-/// Provider requests for survey invitations one run makes at most (≤ 40 × 4 queries).
-pub const BATCHES: u32 = 40;
+/// Provider requests for survey invitations one run makes at most.
+pub const BATCHES: u32 = 100;
+/// D1 queries one batch takes: read a page, take it, mark it sent (two statements).
+pub const QUERIES_PER_BATCH: i64 = 4;
+/// D1 queries the staff messages take at most: the read, a claim and two marks for each.
+pub const DIRECT_QUERIES: i64 = 1 + 3 * PER_RUN as i64;
 /// After this many failed attempts a message is dead-lettered for an admin to retry.
 pub const MAX_ATTEMPTS: u32 = 8;
 /// How long a run holds a message it is sending before another run may take it.
@@ -78,7 +83,8 @@ async fn post(provider: &Provider, payload: &impl Serialize, key: &str) -> Resul
     }
 }
 
-pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: Option<&Provider>) -> Result<BTreeMap<String, i64>, ApiError> {
+/// Sends what is due: staff messages, then survey invitations in at most `batches` requests.
+pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: Option<&Provider>, batches: u32) -> Result<BTreeMap<String, i64>, ApiError> {
     let now_ms = now.timestamp_millis();
     let mut counts = BTreeMap::new();
     let Some(provider) = provider else {
@@ -86,7 +92,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: Option
         return Ok(counts);
     };
     direct(db, now_ms, provider, &mut counts).await?;
-    invitations(db, now, zone, provider, &mut counts).await?;
+    invitations(db, now, zone, provider, batches, &mut counts).await?;
     Ok(counts)
 }
 
@@ -129,11 +135,11 @@ async fn direct(db: &D1Database, now_ms: i64, provider: &Provider, counts: &mut 
 
 /// Survey invitations, in batches: each page is taken (or, in its schedule's quiet hours,
 /// moved to their end) in one statement, sent in one request, and marked in one batch.
-async fn invitations(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: &Provider, counts: &mut BTreeMap<String, i64>) -> Result<(), ApiError> {
+async fn invitations(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: &Provider, batches: u32, counts: &mut BTreeMap<String, i64>) -> Result<(), ApiError> {
     let now_ms = now.timestamp_millis();
     let (mut sent, mut deferred, mut failed, mut requests) = (0i64, 0i64, 0i64, 0i64);
     let mut schedules: BTreeMap<String, Option<i64>> = BTreeMap::new();
-    for _ in 0..BATCHES {
+    for _ in 0..batches {
         let page = outbox::due_invitations(db, now_ms, BATCH).await?;
         if page.is_empty() {
             break;

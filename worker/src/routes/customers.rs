@@ -13,6 +13,8 @@ use crate::ids::new_id;
 
 /// Cases shown on a profile.
 const PROFILE_CASES: u32 = 50;
+/// Survey answers shown on a profile.
+const PROFILE_SURVEYS: u32 = 10;
 
 /// The product catalogue, for choosing a survey's audience and reading profiles.
 pub async fn products(ctx: Ctx) -> Result<Response, ApiError> {
@@ -53,6 +55,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let filter = CaseFilter { customer_id: Some(id.to_string()), ..CaseFilter::default() };
     let user = ctx.user()?;
     let cases = cases::list(&ctx.db, &filter, &user.id, None, PROFILE_CASES, ctx.now).await?.items;
+    let surveys = crate::db::surveys::for_customer(&ctx.db, id, PROFILE_SURVEYS).await?;
     json(
         200,
         &CustomerProfile {
@@ -62,6 +65,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
             consent_contact: details.consent_contact != 0,
             products,
             cases,
+            surveys,
         },
     )
 }

@@ -132,8 +132,8 @@ impl Report {
             "A schedule falls due; the hourly cron starts its run and the five-minute cron continues it. Dispatch walks the \
              customers by id in chunks of 2,000 (at most 120 chunks an invocation) and writes each chunk's invitations, \
              messages, the customers' last-surveyed time and the run's cursor in one batch. Delivery, in the same five-minute \
-             invocations, hands invitations to the provider (a local stub that accepts at once) 1,000 a request, at most 40 \
-             requests a run. *Dispatched* and *delivered* are minutes from the scheduled instant to the last invitation \
+             invocations, hands invitations to the provider (a local stub that accepts at once) 1,000 a request, up to 100 \
+             requests a run (what D1's 1,000 queries an invocation leave after the sweep and dispatch). *Dispatched* and *delivered* are minutes from the scheduled instant to the last invitation \
              written, and to the last one handed to the provider.\n"
         );
         let _ = writeln!(

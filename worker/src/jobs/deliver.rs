@@ -149,10 +149,13 @@ async fn invitations(db: &D1Database, now: DateTime<Utc>, zone: Tz, provider: &P
         let quiet_until: Vec<Option<i64>> = page
             .iter()
             .map(|m| {
-                *schedules.entry(m.schedule.clone()).or_insert_with(|| {
-                    let send_at = serde_json::from_str::<Schedule>(&m.schedule).ok().map(|s| s.send_at(zone, now).timestamp_millis());
-                    send_at.filter(|&t| t > now_ms)
-                })
+                if let Some(until) = schedules.get(&m.schedule) {
+                    return *until;
+                }
+                let send_at = serde_json::from_str::<Schedule>(&m.schedule).ok().map(|s| s.send_at(zone, now).timestamp_millis());
+                let until = send_at.filter(|&t| t > now_ms);
+                schedules.insert(m.schedule.clone(), until);
+                until
             })
             .collect();
         let moves: Vec<outbox::Move> = page

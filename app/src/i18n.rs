@@ -8,7 +8,7 @@
 use domain::follow_up::Cadence;
 use domain::regulatory::Regime;
 use domain::sla::Basis;
-use domain::{CaseKind, Channel, Complexity, EventType, Role, Segment, SlaState, Status, Step};
+use domain::{CaseKind, Channel, Complexity, EventType, Lifecycle, Role, Segment, SlaState, Status, Step};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +154,13 @@ impl Lang {
             Segment::Mass => self.pick("大众客户", "Mass"),
             Segment::Affluent => self.pick("财富客户", "Affluent"),
             Segment::Private => self.pick("私人银行", "Private banking"),
+        }
+    }
+
+    pub fn lifecycle(self, l: Lifecycle) -> &'static str {
+        match l {
+            Lifecycle::New => self.pick("新客户", "New customer"),
+            Lifecycle::Existing => self.pick("存量客户", "Existing customer"),
         }
     }
 

@@ -71,7 +71,7 @@ pub fn CustomersPage() -> impl IntoView {
                                             <td class="mono">{c.phone_masked.clone().unwrap_or_default()}</td>
                                             <td>{c.email_masked.clone().unwrap_or_default()}</td>
                                             <td>{move || i18n.get().segment(segment)}</td>
-                                            <td>{move || lifecycle_label(i18n.get(), lifecycle)}</td>
+                                            <td>{move || i18n.get().lifecycle(lifecycle)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -81,13 +81,6 @@ pub fn CustomersPage() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
-    }
-}
-
-fn lifecycle_label(lang: crate::i18n::Lang, l: domain::Lifecycle) -> &'static str {
-    match l {
-        domain::Lifecycle::New => lang.tr("新客户", "New customer"),
-        domain::Lifecycle::Existing => lang.tr("存量客户", "Existing customer"),
     }
 }
 
@@ -141,7 +134,7 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
             </div>
             <dl class="facts">
                 <div><dt>{move || tr("客户层级", "Segment")}</dt><dd data-testid="customer-segment">{move || i18n.get().segment(segment)}</dd></div>
-                <div><dt>{move || tr("客户类型", "Lifecycle")}</dt><dd>{move || lifecycle_label(i18n.get(), lifecycle)}</dd></div>
+                <div><dt>{move || tr("客户类型", "Lifecycle")}</dt><dd>{move || i18n.get().lifecycle(lifecycle)}</dd></div>
                 <div><dt>{move || tr("风险承受能力", "Risk tolerance")}</dt><dd>{move || risk_label(i18n.get(), risk.as_deref())}</dd></div>
                 <div><dt>{move || tr("同意联系", "Consented to contact")}</dt>
                     <dd>{move || if consent { tr("是", "Yes") } else { tr("否", "No") }}</dd></div>

@@ -43,13 +43,6 @@ fn toggle<T: PartialEq>(list: &mut Vec<T>, item: T) {
     }
 }
 
-fn lifecycle_text(lang: Lang, l: Lifecycle) -> &'static str {
-    match l {
-        Lifecycle::New => lang.tr("新客户", "New customers"),
-        Lifecycle::Existing => lang.tr("存量客户", "Existing customers"),
-    }
-}
-
 fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
 }
@@ -309,7 +302,7 @@ fn NewSchedule(templates: Vec<SurveyTemplate>, products: Vec<Product>, on_saved:
                     {[Lifecycle::New, Lifecycle::Existing].into_iter().map(|l| view! {
                         <label class="check"><input type="checkbox" data-testid=format!("schedule-lifecycle-{}", l.as_str()) prop:checked=move || lifecycles.with(|s| s.contains(&l))
                             on:change=move |_| lifecycles.update(|s| toggle(s, l))/>
-                            {move || lifecycle_text(i18n.get(), l)}</label>
+                            {move || i18n.get().lifecycle(l)}</label>
                     }).collect_view()}
                 </fieldset>
             </div>

@@ -397,7 +397,21 @@ pub struct CaseFilter {
     pub my_team: bool,
 }
 
-/// How many cases each queue view holds, for the counts on its tabs.
+/// Queue counts stop at this many: counting a view stops after reading this many index entries,
+/// however many millions of cases it holds. A count that reaches it is shown as "999+".
+pub const COUNT_CAP: u32 = 1000;
+
+/// A queue count as the tabs show it: exact below [`COUNT_CAP`], "999+" from there.
+pub fn count_label(n: u32) -> String {
+    if n >= COUNT_CAP {
+        format!("{}+", COUNT_CAP - 1)
+    } else {
+        n.to_string()
+    }
+}
+
+/// How many cases each queue view holds, for the counts on its tabs, each counted up to
+/// [`COUNT_CAP`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct QueueCounts {
     pub mine: u32,
@@ -1151,6 +1165,13 @@ impl Validate for TeamUpdate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_queue_count_is_exact_below_the_cap_and_999_plus_from_it() {
+        assert_eq!(count_label(0), "0");
+        assert_eq!(count_label(999), "999");
+        assert_eq!(count_label(COUNT_CAP), "999+");
+    }
 
     fn new_case() -> NewCase {
         NewCase {

@@ -20,6 +20,12 @@ use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledE
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    if test_mode(&env) {
+        db::trace::enable();
+        if req.path() == "/api/__test/queries" {
+            return Response::from_json(&db::trace::seen());
+        }
+    }
     if req.path() == "/__scheduled" {
         return scheduled_by_hand(&req, &env).await;
     }
@@ -54,11 +60,16 @@ async fn scheduled_by_hand(req: &Request, env: &Env) -> worker::Result<Response>
 /// a request may say what time it is handled at (`X-Kefu-Test-Now`, epoch ms), so tests can
 /// register a case on a Friday afternoon and sweep it through the weekend.
 fn test_clock(req: &Request, env: &Env) -> Option<f64> {
-    let allowed = env.var("ALLOW_TEST_CLOCK").ok().is_some_and(|v| v.to_string() == "1");
-    if !allowed {
+    if !test_mode(env) {
         return None;
     }
     req.headers().get("x-kefu-test-now").ok().flatten()?.parse().ok()
+}
+
+/// Whether this worker runs under `cargo xtask test`: the test clock, and the SQL trace
+/// (`GET /api/__test/queries`, every distinct statement prepared so far, for the plan test).
+fn test_mode(env: &Env) -> bool {
+    env.var("ALLOW_TEST_CLOCK").ok().is_some_and(|v| v.to_string() == "1")
 }
 
 #[event(scheduled)]

@@ -85,7 +85,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/customers/{id}", endpoint: Endpoint::GetCustomer, access: AGENT, summary: "A customer's profile, products and cases" },
     Route { method: Method::Post, path: "/api/cases", endpoint: Endpoint::CreateCase, access: AGENT, summary: "Register a case; deadlines are set from the SLA policy" },
     Route { method: Method::Get, path: "/api/cases", endpoint: Endpoint::ListCases, access: AGENT, summary: "The queue: ?kind= &status= (or open) &assignee=me|none|id &sla=due_soon|breached &customer_id= &limit= &channel= &category= &team=mine &cursor=" },
-    Route { method: Method::Get, path: "/api/cases/counts", endpoint: Endpoint::CaseCounts, access: AGENT, summary: "How many open cases each queue view holds: mine, team, unassigned, open, due_soon, breached" },
+    Route { method: Method::Get, path: "/api/cases/counts", endpoint: Endpoint::CaseCounts, access: AGENT, summary: "How many open cases each queue view holds: mine, team, unassigned, open, due_soon, breached; each counted up to 1000 (the app shows 999+)" },
     Route { method: Method::Get, path: "/api/cases/{id}", endpoint: Endpoint::GetCase, access: AGENT, summary: "A case with its timeline, oldest first" },
     Route { method: Method::Post, path: "/api/cases/{id}/events", endpoint: Endpoint::AddEvent, access: AGENT, summary: "Add a reply, note or call log; a reply is the first response" },
     Route { method: Method::Post, path: "/api/cases/{id}/transition", endpoint: Endpoint::Transition, access: AGENT, summary: "Move a case: {\"to\": \"assigned\"|\"resolved\"|\"closed\", \"version\", \"resolution\"|\"reason\"}; 409 when the lifecycle does not allow it" },

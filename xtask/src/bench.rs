@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Result};
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::wrangler::{build_app, free_port, prepare_state, start_wrangler, stop, wait_for};
+use crate::wrangler::{build_app, free_port, prepare_state, sqlite_file, start_wrangler, stop, wait_for};
 use crate::{root, setup, step};
 
 /// The instant the dataset is generated around: a Tuesday, 10:00 in Beijing (business hours).
@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let _ = std::fs::remove_dir_all(&work);
     let state = work.join("state");
     prepare_state(&paths, &state, now)?;
-    let file = data::sqlite_file(&state)?;
+    let file = sqlite_file(&state)?;
 
     step(&format!(
         "generating {} cases, {} events, {} customers and {} agents into {}",

@@ -323,7 +323,7 @@ pub fn sql(now: DateTime<Utc>) -> String {
         let regulatory = complaint.then(|| Regime::China2020.final_due(&cal, &facts));
         let id = format!("case-{seq:04}");
         out += &format!(
-            "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, step_started_at, closed_at, version) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description, created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open, sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, step_started_at, closed_at, version, load_weight) VALUES ({}, {seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
             q(&id), q(kind.as_str()), q(channel.as_str()), q(&suggestion.category), q(complexity.as_str()), q(status.as_str()),
             q(&customer.0), opt(assignee), q(subject), q(description), opt(assignee.or(Some("user-agent"))),
             ms(created_at), ms(resolved_at.or(first_responded_at).unwrap_or(created_at)),
@@ -331,7 +331,8 @@ pub fn sql(now: DateTime<Utc>) -> String {
             i32::from(status.is_open()), ms(deadlines.current_due), ms(deadlines.current_due_soon_at),
             opt(step.map(Step::as_str)), opt_ms(step.and_then(step_due)), opt_ms(regulatory),
             opt_ms(step.map(step_start)), opt_ms(resolved_at.filter(|_| status == Status::Closed)),
-            1 + i32::from(responded) + i32::from(resolved)
+            1 + i32::from(responded) + i32::from(resolved),
+            domain::routing::weight(kind == CaseKind::Complaint, complexity == Complexity::Complex)
         );
         if domain::case::is_sensitive(subject, description) {
             // Sensitive cases that were resolved had the customer's identity verified first.

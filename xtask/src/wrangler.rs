@@ -51,6 +51,16 @@ pub(crate) fn prepare_state(paths: &Paths, state: &Path, now: chrono::DateTime<c
     Ok(())
 }
 
+/// The SQLite file of a local D1 state directory (the one that is not miniflare's metadata).
+pub(crate) fn sqlite_file(state: &Path) -> Result<std::path::PathBuf> {
+    let dir = state.join("v3/d1/miniflare-D1DatabaseObject");
+    std::fs::read_dir(&dir)
+        .with_context(|| format!("no local D1 under {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "sqlite") && p.file_name().is_some_and(|n| n != "metadata.sqlite"))
+        .context("the local D1 file was not found")
+}
+
 /// Starts `wrangler dev`. With a log file (the tests) it runs in a process group of its own, so
 /// it and its workerd can be stopped together by its PID; without one (`dev`) it stays in the
 /// terminal's group, so Ctrl-C reaches it.
@@ -216,17 +226,31 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
                 .context("could not start chromedriver")?,
         );
         wait_for(driver_port, "/status", child, Duration::from_secs(30))?;
-        step("running the tests");
-        let status = Command::new("cargo")
-            .args(["nextest", "run", "--no-fail-fast", "-p", "domain", "-p", "kefu-tests"])
-            .args(filter)
-            .current_dir(root())
-            .env("KEFU_BASE_URL", format!("http://127.0.0.1:{port}"))
-            .env("KEFU_WEBDRIVER_URL", format!("http://127.0.0.1:{driver_port}"))
-            .env("KEFU_NOTIFY_PORT", notify_port.to_string())
-            .env("KEFU_SCREENSHOTS", work.join("screenshots"))
-            .status()?;
-        Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        let d1_file = sqlite_file(&state)?;
+        let nextest = |filter: &[String]| {
+            Command::new("cargo")
+                .args(["nextest", "run", "--no-fail-fast", "-p", "domain", "-p", "kefu-tests"])
+                .args(filter)
+                .current_dir(root())
+                .env("KEFU_BASE_URL", format!("http://127.0.0.1:{port}"))
+                .env("KEFU_WEBDRIVER_URL", format!("http://127.0.0.1:{driver_port}"))
+                .env("KEFU_NOTIFY_PORT", notify_port.to_string())
+                .env("KEFU_SCREENSHOTS", work.join("screenshots"))
+                .env("KEFU_D1_FILE", &d1_file)
+                .status()
+        };
+        // The plan test reads every statement the worker has run, so with no filter it runs
+        // last, after the rest of the suite (crons included) has been through the worker.
+        let passed = if filter.is_empty() {
+            step("running the tests");
+            let rest = nextest(&["-E".into(), "not binary(plans)".into()])?.success();
+            step("checking the query plan of every statement the suite ran");
+            nextest(&["-E".into(), "binary(plans)".into()])?.success() && rest
+        } else {
+            step("running the tests");
+            nextest(filter)?.success()
+        };
+        Ok(if passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })();
     if let Some(child) = driver.as_mut() {
         stop(child);

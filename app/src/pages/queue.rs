@@ -212,7 +212,7 @@ pub fn QueuePage() -> impl IntoView {
                         attr:data-testid=format!("view-{}", v.param())>
                         {move || v.label(t())}
                         <span class="count" data-testid=format!("count-{}", v.param())>
-                            {move || counts.get().and_then(|c| c.ok()).map(|c| v.count(&c).to_string()).unwrap_or_default()}
+                            {move || counts.get().and_then(|c| c.ok()).map(|c| domain::api::count_label(v.count(&c))).unwrap_or_default()}
                         </span>
                     </A>
                 }).collect_view()}

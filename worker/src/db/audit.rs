@@ -1,7 +1,8 @@
 //! The audit trail of actions outside a case's own timeline. Rows are only ever inserted.
 
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::events::Guard;
 use crate::error::ApiError;
 

@@ -1,15 +1,16 @@
 //! Cases: the insert of a new one, the queue's keyset-paginated lists, and version-guarded updates.
 
 use chrono::{DateTime, Utc};
-use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, Page, SlaFilter, StatusFilter};
+use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, Page, SlaFilter, StatusFilter, COUNT_CAP};
 use domain::sla::{Pause, PauseReason};
 use domain::case::reference;
 use domain::sla::CaseDeadlines;
 use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::{parse, time};
 use crate::error::ApiError;
 
@@ -113,10 +114,10 @@ fn queue_columns(d: &CaseDeadlines) -> (i64, i64) {
     (d.current_due.timestamp_millis(), d.current_due_soon_at.timestamp_millis())
 }
 
-/// The insert of a new case. Its sequence number is the next after the highest (the UNIQUE
-/// index on seq makes MAX a single lookup); D1 runs writes one at a time, so two never collide.
-/// A follow-up whose key is taken is not inserted (the outer WHERE: an aggregate alone always
-/// yields a row).
+/// The insert of a new case. Its sequence number is the next after the highest (MAX alone in
+/// its subquery, so the UNIQUE index on seq makes it one lookup, not a walk of the index); D1
+/// runs writes one at a time, so two never collide. A follow-up whose key is taken is not
+/// inserted. Its routing weight feeds its agent's load (triggers in 0014_scale.sql).
 pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement, ApiError> {
     let (sla_due_at, sla_due_soon_at) = queue_columns(&c.deadlines);
     let ms = |t: DateTime<Utc>| t.timestamp_millis();
@@ -125,9 +126,9 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id,
            assignee_id, subject, description, created_by, created_at, updated_at,
            first_response_due_at, resolution_due_at, is_open, sla_due_at, sla_due_soon_at,
-           step, step_due_at, regulatory_due_at, sensitive, next_check_at, follow_up_key, version)
-         SELECT * FROM (SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
-           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?12, ?22, 1 FROM cases)
+           step, step_due_at, regulatory_due_at, sensitive, next_check_at, follow_up_key, version, load_weight)
+         SELECT ?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
+           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?12, ?22, 1, ?23
          WHERE ?22 IS NULL OR NOT EXISTS (SELECT 1 FROM cases WHERE follow_up_key = ?22)",
         c.id,
         c.kind.as_str(),
@@ -150,7 +151,8 @@ pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement,
         c.step.map(|(_, due)| ms(due)),
         c.regulatory_due_at.map(ms),
         i64::from(c.sensitive),
-        c.follow_up_key
+        c.follow_up_key,
+        domain::routing::weight(c.kind == CaseKind::Complaint, c.complexity == Complexity::Complex)
     )?)
 }
 
@@ -294,7 +296,7 @@ pub async fn complaint_register(
         arg(&mut sql, ", ?)", id.into());
     }
     arg(&mut sql, " ORDER BY c.created_at DESC, c.id DESC LIMIT ?", JsValue::from(limit + 1));
-    let rows: Vec<CaseRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
+    let rows: Vec<CaseRow> = crate::db::prepare(db, sql).bind(&args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let cases = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
@@ -479,14 +481,15 @@ pub async fn list(
     args.push(JsValue::from(limit + 1));
     sql.push_str(&format!(" ORDER BY c.sla_due_at, c.id LIMIT ?{}", args.len()));
 
-    let rows: Vec<CaseRow> = db.prepare(sql).bind(&args)?.all().await?.results()?;
+    let rows: Vec<CaseRow> = crate::db::prepare(db, sql).bind(&args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
     Ok(Page { items, next_cursor })
 }
 
-/// How many cases each filter selects, in one round trip.
+/// How many cases each filter selects, up to COUNT_CAP, in one round trip: each count reads at
+/// most that many entries of the filter's index, whatever the size of the view.
 pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now: DateTime<Utc>) -> Result<Vec<u32>, ApiError> {
     #[derive(Deserialize)]
     struct Count {
@@ -496,7 +499,7 @@ pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now:
         .iter()
         .map(|f| {
             let (clause, args) = where_clause(f, user_id, now);
-            Ok(db.prepare(format!("SELECT COUNT(*) AS n FROM cases c WHERE 1 = 1{clause}")).bind(&args)?)
+            Ok(crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE 1 = 1{clause} LIMIT {COUNT_CAP})")).bind(&args)?)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let results = db.batch(statements).await?;

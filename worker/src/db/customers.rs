@@ -4,8 +4,9 @@ use domain::api::{Customer, Holding, NewCustomer};
 use domain::customer::{mask_email, mask_phone, phone_last4};
 use domain::Segment;
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::{parse, time};
 use crate::error::ApiError;
 

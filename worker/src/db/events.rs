@@ -3,8 +3,9 @@
 use domain::api::CaseEvent;
 use domain::EventType;
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::{parse, time};
 use crate::error::ApiError;
 

@@ -2,8 +2,9 @@
 
 use domain::api::JobRun;
 use serde::Deserialize;
-use worker::{query, D1Database};
+use worker::D1Database;
 
+use crate::db::query;
 use super::time;
 use crate::error::ApiError;
 

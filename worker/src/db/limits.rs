@@ -1,8 +1,9 @@
 //! Fixed-window rate limits for anonymous requests.
 
 use serde::Deserialize;
-use worker::{query, D1Database};
+use worker::D1Database;
 
+use crate::db::query;
 use crate::error::ApiError;
 
 /// Counts one request against each key in the window containing `now`, and answers 429 with

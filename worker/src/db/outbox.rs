@@ -2,8 +2,9 @@
 
 use domain::api::{InboxItem, OutboxMessage};
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::time;
 use crate::error::ApiError;
 
@@ -322,14 +323,16 @@ struct MessageRow {
 /// Messages in one delivery state, for admins: dead letters newest first (outbox_dead), or
 /// pending ones by their next attempt (outbox_due).
 pub async fn by_status(db: &D1Database, status: &str, limit: u32) -> Result<Vec<OutboxMessage>, ApiError> {
-    let order = if status == "dead" { "o.created_at DESC" } else { "o.next_attempt_at" };
+    // The status is written into the statement, not bound: only then can SQLite use the
+    // partial index that holds just that status.
+    let (status, order) = if status == "dead" { ("dead", "o.created_at DESC") } else { ("pending", "o.next_attempt_at") };
     let sql = format!(
         "SELECT o.id, o.case_id, o.channel, o.kind, u.name AS recipient_name, o.subject, o.status, o.attempts, o.next_attempt_at,
            o.last_error, o.created_at
-         FROM outbox o LEFT JOIN users u ON u.id = o.recipient_id WHERE o.status = ?1 AND o.channel != 'in_app'
-         ORDER BY {order} LIMIT ?2"
+         FROM outbox o LEFT JOIN users u ON u.id = o.recipient_id WHERE o.status = '{status}' AND o.channel != 'in_app'
+         ORDER BY {order} LIMIT ?1"
     );
-    let rows: Vec<MessageRow> = query!(db, &sql, status, limit)?.all().await?.results()?;
+    let rows: Vec<MessageRow> = query!(db, &sql, limit)?.all().await?.results()?;
     Ok(rows
         .into_iter()
         .map(|r| OutboxMessage {

@@ -2,8 +2,9 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use crate::error::ApiError;
 
 #[derive(Deserialize)]

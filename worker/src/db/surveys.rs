@@ -4,8 +4,9 @@ use domain::api::{SurveyRunProgress, SurveySchedule, SurveyTemplate, SurveyTempl
 use domain::questionnaire::Questionnaire;
 use domain::survey::{Cadence, Schedule};
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::time;
 use crate::error::ApiError;
 

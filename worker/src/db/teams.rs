@@ -2,8 +2,9 @@
 
 use domain::api::{Member, TeamUpdate, TeamView};
 use serde::Deserialize;
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use super::parse;
 use crate::error::ApiError;
 

@@ -2,8 +2,9 @@
 
 use domain::api::User;
 use serde::Deserialize;
-use worker::{query, D1Database};
+use worker::D1Database;
 
+use crate::db::query;
 use super::parse;
 use crate::error::ApiError;
 
@@ -51,31 +52,15 @@ struct AgentRow {
     skills: String,
     away: i64,
     last_assigned_at: Option<i64>,
+    open_load: i64,
 }
 
-#[derive(Deserialize)]
-struct LoadRow {
-    assignee_id: String,
-    kind: String,
-    complexity: String,
-    n: i64,
-}
-
-/// Active agents as routing sees them, with their weighted open load, and their names (for
-/// recusal when a complaint names them).
+/// Active agents as routing sees them, with their weighted open load (users.open_load, kept by
+/// triggers on cases), and their names (for recusal when a complaint names them).
 pub async fn routing_agents(db: &D1Database) -> Result<Vec<(domain::routing::Agent, String)>, ApiError> {
     let agents: Vec<AgentRow> = query!(
         db,
-        "SELECT id, name, team_id, skills, away, last_assigned_at FROM users WHERE role = 'agent' AND active = 1"
-    )
-    .all()
-    .await?
-    .results()?;
-    // cases_assignee_open_by_due starts (assignee_id, is_open): a range scan of open cases.
-    let loads: Vec<LoadRow> = query!(
-        db,
-        "SELECT assignee_id, kind, complexity, COUNT(*) AS n FROM cases
-         WHERE assignee_id IS NOT NULL AND is_open = 1 GROUP BY assignee_id, kind, complexity"
+        "SELECT id, name, team_id, skills, away, last_assigned_at, open_load FROM users WHERE role = 'agent' AND active = 1"
     )
     .all()
     .await?
@@ -83,17 +68,12 @@ pub async fn routing_agents(db: &D1Database) -> Result<Vec<(domain::routing::Age
     Ok(agents
         .into_iter()
         .map(|a| {
-            let load = loads
-                .iter()
-                .filter(|l| l.assignee_id == a.id)
-                .map(|l| domain::routing::weight(l.kind == "complaint", l.complexity == "complex") * l.n as u32)
-                .sum();
             let agent = domain::routing::Agent {
                 skills: a.skills.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
                 id: a.id,
                 team_id: a.team_id,
                 away: a.away != 0,
-                load,
+                load: u32::try_from(a.open_load.max(0)).unwrap_or(u32::MAX),
                 last_assigned_at: a.last_assigned_at.and_then(chrono::DateTime::from_timestamp_millis),
             };
             (agent, a.name)

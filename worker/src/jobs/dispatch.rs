@@ -12,8 +12,9 @@ use domain::survey::Cadence;
 use domain::customer::{Lifecycle, Segment};
 use domain::survey::{Invitee, Schedule, SurveyChannel};
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use crate::db::meter::Meter;
 use crate::db::surveys::encode;
 use crate::error::ApiError;

@@ -11,8 +11,9 @@ use domain::api::NewCase;
 use domain::follow_up::{self, CustomerFacts, Reason};
 use domain::{CaseKind, Channel, Complexity};
 use serde::Deserialize;
-use worker::{query, D1Database};
+use worker::D1Database;
 
+use crate::db::query;
 use crate::db::{customers, parse, time};
 use crate::error::ApiError;
 use crate::routes::cases::{register, Registration};
@@ -55,7 +56,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
     let zone = rules.calendar.zone();
     let (mut created, mut existing) = (0i64, 0i64);
     // The run's customers' closed complaints and planned follow-ups, in one batch of two
-    // queries (cases_by_customer).
+    // queries (cases_by_customer, by its customer_id prefix).
     let ids = serde_json::to_string(&due.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
     let results = db
         .batch(vec![

@@ -11,8 +11,9 @@ use chrono::{DateTime, Duration, Utc};
 use domain::sweep::{self, Alert, Level, Watch};
 use domain::{EventType, Step};
 use serde::{Deserialize, Serialize};
-use worker::{query, D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement};
 
+use crate::db::query;
 use crate::db::meter::Meter;
 use crate::db::outbox::{self, CaseMessage, Channel};
 use crate::db::{parse, time};

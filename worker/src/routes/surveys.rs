@@ -8,8 +8,9 @@ use domain::api::{
 use domain::questionnaire::{self, Questionnaire, QuestionKind};
 use domain::survey::{Cadence, Schedule};
 use serde::Deserialize;
-use worker::{query, Response};
+use worker::Response;
 
+use crate::db::query;
 use crate::ctx::{json, Ctx};
 use crate::db::events::Guard;
 use crate::db::surveys::{self, ScheduleWrite};

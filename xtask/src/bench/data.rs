@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use domain::calendar::BusinessCalendar;
 use domain::sla::{CaseDeadlines, PolicySet};
@@ -70,16 +70,6 @@ pub fn case_id(seq: usize) -> String {
 
 /// The seq of the first generated case (the demo data's own cases come first).
 pub const FIRST_SEQ: usize = 1_001;
-
-/// The SQLite file of a local D1 state directory (the one that is not miniflare's metadata).
-pub fn sqlite_file(state: &Path) -> Result<std::path::PathBuf> {
-    let dir = state.join("v3/d1/miniflare-D1DatabaseObject");
-    std::fs::read_dir(&dir)
-        .with_context(|| format!("no local D1 under {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "sqlite") && p.file_name().is_some_and(|n| n != "metadata.sqlite"))
-        .context("the local D1 file was not found")
-}
 
 /// Writes the dataset into the migrated (and demo-seeded) database at `file`, as of `now`.
 pub fn generate(file: &Path, size: Size, now: DateTime<Utc>) -> Result<()> {
@@ -210,9 +200,10 @@ fn cases(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>, 
     let mut insert = db.prepare(
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description,
            created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open,
-           sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, closed_at, alerted, alerted_due, next_check_at, version)
+           sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, closed_at, alerted, alerted_due, next_check_at, version,
+           load_weight)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,
-           ?26, ?27, ?28, ?29)",
+           ?26, ?27, ?28, ?29, ?30)",
     )?;
     let mut event = db.prepare("INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
 
@@ -317,7 +308,8 @@ fn cases(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>, 
             alerted,
             (alerted != "none").then(|| due.timestamp_millis()),
             next_check.map(|t| t.timestamp_millis()),
-            1 + i64::from(responded) + i64::from(closed_at.is_some())
+            1 + i64::from(responded) + i64::from(closed_at.is_some()),
+            domain::routing::weight(kind == CaseKind::Complaint, complexity == Complexity::Complex)
         ])?;
 
         // Four to six events a case (five on average, as `size` has it): created, replies and

@@ -21,55 +21,84 @@ use worker::{D1Database, D1PreparedStatement};
 
 use crate::error::ApiError;
 
-/// `worker::query!`, noting the statement's SQL first (see [`trace`]). Every module prepares its
+/// `worker::query!`, noting the statement first (see [`trace`]). Every module prepares its
 /// statements through this or [`prepare`], so the plan test sees every query Kefu runs.
 macro_rules! query {
     ($db:expr, $sql:expr $(, $arg:expr)* $(,)?) => {{
         let sql: String = ::std::convert::Into::into($sql);
-        $crate::db::trace::note(&sql);
+        $crate::db::trace::note(&sql, || vec![$(::serde_json::to_value(&$arg).unwrap_or_default()),*]);
         ::worker::query!($db, sql $(, $arg)*)
     }};
 }
 pub(crate) use query;
 
-/// A statement built at run time (the queue's filters), noted like [`query!`].
-pub fn prepare(db: &D1Database, sql: String) -> D1PreparedStatement {
-    trace::note(&sql);
-    db.prepare(sql)
+/// A statement built at run time (the queue's filters) with its arguments, noted like [`query!`].
+pub fn prepare(db: &D1Database, sql: String, args: &[wasm_bindgen::JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    trace::note(&sql, || {
+        args.iter()
+            .map(|a| match (a.as_f64(), a.as_string(), a.as_bool()) {
+                (Some(n), _, _) => serde_json::json!(n),
+                (_, Some(text), _) => serde_json::Value::String(text),
+                (_, _, Some(b)) => serde_json::Value::Bool(b),
+                _ => serde_json::Value::Null,
+            })
+            .collect()
+    });
+    Ok(db.prepare(sql).bind(args)?)
 }
 
-/// Under `cargo xtask test` only (`ALLOW_TEST_CLOCK`), the worker keeps every distinct SQL text
-/// it has prepared, and `GET /api/__test/queries` hands them over: the plan test runs
-/// `EXPLAIN QUERY PLAN` on each against the test database and fails on a full scan of a table
-/// that grows with the bank's business. Elsewhere nothing is kept.
+/// Under `cargo xtask test` and `bench` only (`TRACE_SQL`), the worker keeps what it prepares
+/// (the bench: only for requests with `X-Kefu-Trace`):
+/// every distinct SQL text, for the plan test (`GET /api/__test/queries`: it runs
+/// `EXPLAIN QUERY PLAN` on each and fails on a full scan of a table that grows with the bank's
+/// business), and the statements in order with their arguments since the last look
+/// (`GET /api/__test/log`), which the benchmark runs straight against SQLite as the storage
+/// floor of each API call. Elsewhere nothing is kept.
 pub mod trace {
     use std::cell::{Cell, RefCell};
     use std::collections::BTreeSet;
 
+    use serde_json::Value;
+
+    /// The ordered log keeps at most this many statements between two looks.
+    const LOG_MAX: usize = 10_000;
+
     thread_local! {
         static ON: Cell<bool> = const { Cell::new(false) };
         static SEEN: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+        static LOG: RefCell<Vec<(String, Vec<Value>)>> = const { RefCell::new(Vec::new()) };
     }
 
-    pub fn enable() {
-        ON.with(|on| on.set(true));
+    pub fn set(on: bool) {
+        ON.with(|cell| cell.set(on));
     }
 
-    pub fn note(sql: &str) {
-        if ON.with(Cell::get) {
-            SEEN.with(|seen| {
-                if !seen.borrow().contains(sql) {
-                    seen.borrow_mut().insert(sql.to_string());
-                }
-            });
+    pub fn note(sql: &str, args: impl FnOnce() -> Vec<Value>) {
+        if !ON.with(Cell::get) {
+            return;
         }
+        SEEN.with(|seen| {
+            if !seen.borrow().contains(sql) {
+                seen.borrow_mut().insert(sql.to_string());
+            }
+        });
+        LOG.with(|log| {
+            let mut log = log.borrow_mut();
+            if log.len() < LOG_MAX {
+                log.push((sql.to_string(), args()));
+            }
+        });
     }
 
     pub fn seen() -> Vec<String> {
         SEEN.with(|seen| seen.borrow().iter().cloned().collect())
     }
-}
 
+    /// The statements noted since the last call, in order, as `{"sql", "args"}`.
+    pub fn take_log() -> Vec<Value> {
+        LOG.with(|log| log.take().into_iter().map(|(sql, args)| serde_json::json!({"sql": sql, "args": args})).collect())
+    }
+}
 
 /// A stored epoch-millisecond instant as a UTC time.
 pub fn time(ms: i64) -> DateTime<Utc> {

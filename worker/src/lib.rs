@@ -20,10 +20,15 @@ use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledE
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    if test_mode(&env) {
-        db::trace::enable();
-        if req.path() == "/api/__test/queries" {
-            return Response::from_json(&db::trace::seen());
+    // The SQL trace (db::trace): "1" under `cargo xtask test` (every request), "request" under
+    // `cargo xtask bench` (only requests that ask, so the measured ones carry no tracing).
+    let trace = env.var("TRACE_SQL").map(|v| v.to_string()).unwrap_or_default();
+    if trace == "1" || trace == "request" {
+        db::trace::set(trace == "1" || req.headers().get("x-kefu-trace").ok().flatten().is_some());
+        match req.path().as_str() {
+            "/api/__test/queries" => return Response::from_json(&db::trace::seen()),
+            "/api/__test/log" => return Response::from_json(&db::trace::take_log()),
+            _ => {}
         }
     }
     if req.path() == "/__scheduled" {
@@ -60,16 +65,11 @@ async fn scheduled_by_hand(req: &Request, env: &Env) -> worker::Result<Response>
 /// a request may say what time it is handled at (`X-Kefu-Test-Now`, epoch ms), so tests can
 /// register a case on a Friday afternoon and sweep it through the weekend.
 fn test_clock(req: &Request, env: &Env) -> Option<f64> {
-    if !test_mode(env) {
+    let allowed = env.var("ALLOW_TEST_CLOCK").ok().is_some_and(|v| v.to_string() == "1");
+    if !allowed {
         return None;
     }
     req.headers().get("x-kefu-test-now").ok().flatten()?.parse().ok()
-}
-
-/// Whether this worker runs under `cargo xtask test`: the test clock, and the SQL trace
-/// (`GET /api/__test/queries`, every distinct statement prepared so far, for the plan test).
-fn test_mode(env: &Env) -> bool {
-    env.var("ALLOW_TEST_CLOCK").ok().is_some_and(|v| v.to_string() == "1")
 }
 
 #[event(scheduled)]

@@ -2,9 +2,13 @@
 //! D1 file, starts the worker on it, measures, and writes `BENCHMARKS.md` and `BENCHMARKS.json`
 //! at the workspace root (`--quick`: a tenth of the size, written under `target/kefu-bench/`).
 //!
-//! Measured so far: the SLA sweep, per run, on a fixed number of newly breached cases among
-//! 100,000 and then 500,000 open ones; survey dispatch to 100,000 and 1,000,000 customers.
+//! Measured: the API calls of the agent workspace beside `/api/health`, and their statements
+//! straight on SQLite; the SLA sweep, per run, on a fixed number of newly breached cases among
+//! 100,000 and then 500,000 open ones; survey dispatch to 100,000 and 1,000,000 customers; the
+//! app's release bundle.
 
+mod api;
+mod bundle;
 mod data;
 mod dispatch;
 mod provider;
@@ -56,15 +60,24 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
 
     let mut report = report::Report::new(size, generated);
     let (provider_port, provider) = provider::start()?;
-    let notify = vec![format!("NOTIFY_URL:http://127.0.0.1:{provider_port}/notify"), "NOTIFY_SECRET:bench".to_string()];
+    let notify = vec![
+        format!("NOTIFY_URL:http://127.0.0.1:{provider_port}/notify"),
+        "NOTIFY_SECRET:bench".to_string(),
+        // The API latency runs trace one request of each call (api.rs).
+        "TRACE_SQL:request".to_string(),
+    ];
     let mut server = Server::start(&paths, &state, &work, notify)?;
     let outcome = (|| -> Result<()> {
         report.sweep = sweep::measure(&mut server, &paths, &file, size, now)?;
         report.dispatch = dispatch::measure(&mut server, &paths, &file, size, now, &provider)?;
+        report.planning = planning_runs(&file)?;
+        // Last, as its writes (new cases, replies) would change what the sweep finds due.
+        report.api = Some(api::measure(&server, &file, size)?);
         Ok(())
     })();
     server.stop();
     outcome?;
+    report.bundle = Some(bundle::measure()?);
 
     let (md, json) = if size.name == data::FULL.name {
         (root().join("BENCHMARKS.md"), root().join("BENCHMARKS.json"))
@@ -74,6 +87,21 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     report.write(&md, &json)?;
     step(&format!("wrote {} and {}", md.display(), json.display()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every follow-up planning run in the job log, oldest first.
+fn planning_runs(file: &Path) -> Result<Vec<report::Planning>> {
+    let db = rusqlite::Connection::open(file)?;
+    let mut stmt = db.prepare("SELECT finished_at - started_at, counts FROM job_runs WHERE job = 'follow_up_planning' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (wall_ms, counts) = row?;
+        let counts: std::collections::BTreeMap<String, i64> = serde_json::from_str(&counts)?;
+        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
+        out.push(report::Planning { wall_ms, customers: get("customers"), created: get("created") });
+    }
+    Ok(out)
 }
 
 /// The worker under measurement: `wrangler dev` on the dataset, on a port of its own, with

@@ -207,6 +207,7 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
     let notify_port = free_port()?;
     let vars = [
         "ALLOW_TEST_CLOCK:1".to_string(),
+        "TRACE_SQL:1".to_string(),
         format!("NOTIFY_URL:http://127.0.0.1:{notify_port}/notify"),
         "NOTIFY_SECRET:kefu-test-secret".to_string(),
     ];

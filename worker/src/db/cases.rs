@@ -207,20 +207,24 @@ pub struct Loaded {
     pub record: ComplaintRecord,
 }
 
-/// The description and complaint record of each case in `ids`, in two queries (primary keys
-/// of cases and case_pauses).
-async fn records(db: &D1Database, ids: &[&str]) -> Result<Vec<(String, String, ComplaintRecord)>, ApiError> {
-    let list = serde_json::to_string(ids).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
+/// The two statements that read the description and complaint record of the cases in `list`
+/// (a JSON array of ids): primary keys of cases and case_pauses.
+fn record_statements(db: &D1Database, list: &str) -> Result<[D1PreparedStatement; 2], ApiError> {
     let sql = format!("{DETAIL} WHERE id IN (SELECT value FROM json_each(?1))");
-    let details: Vec<DetailRow> = query!(db, &sql, &list)?.all().await?.results()?;
-    let pauses: Vec<PauseRow> = query!(
-        db,
-        "SELECT case_id, from_at, to_at, reason FROM case_pauses WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, from_at",
-        &list
-    )?
-    .all()
-    .await?
-    .results()?;
+    Ok([
+        query!(db, &sql, list)?,
+        query!(
+            db,
+            "SELECT case_id, from_at, to_at, reason FROM case_pauses WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY case_id, from_at",
+            list
+        )?,
+    ])
+}
+
+/// Each case's (id, description, complaint record) from the results of [`record_statements`].
+fn records_from(details: &worker::D1Result, pauses: &worker::D1Result) -> Result<Vec<(String, String, ComplaintRecord)>, ApiError> {
+    let details: Vec<DetailRow> = details.results()?;
+    let pauses: Vec<PauseRow> = pauses.results()?;
     details
         .into_iter()
         .map(|d| {
@@ -248,14 +252,50 @@ async fn records(db: &D1Database, ids: &[&str]) -> Result<Vec<(String, String, C
         .collect()
 }
 
+/// The description and complaint record of each case in `ids`, in one round trip.
+async fn records(db: &D1Database, ids: &[&str]) -> Result<Vec<(String, String, ComplaintRecord)>, ApiError> {
+    let list = serde_json::to_string(ids).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
+    let results = db.batch(record_statements(db, &list)?.into()).await?;
+    match results.as_slice() {
+        [details, pauses] => records_from(details, pauses),
+        _ => Err(ApiError::Internal("a batch of two answered otherwise".into())),
+    }
+}
+
+/// A case with everything its page shows, in one round trip.
 pub async fn get(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<Loaded>, ApiError> {
+    Ok(fetch(db, id, now, false).await?.map(|(loaded, _)| loaded))
+}
+
+/// A case with everything its page shows and its timeline, in one round trip.
+pub async fn page(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Option<(Loaded, Vec<domain::api::CaseEvent>)>, ApiError> {
+    fetch(db, id, now, true).await
+}
+
+/// The case row, its record and (with `timeline`) its events as one D1 batch: one round trip
+/// instead of one per statement.
+async fn fetch(db: &D1Database, id: &str, now: DateTime<Utc>, timeline: bool) -> Result<Option<(Loaded, Vec<domain::api::CaseEvent>)>, ApiError> {
+    let list = serde_json::to_string(&[id]).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
     let sql = format!("{SELECT} WHERE c.id = ?1");
-    let Some(row) = query!(db, &sql, id)?.first::<CaseRow>(None).await? else {
+    let mut statements = vec![query!(db, &sql, id)?];
+    statements.extend(record_statements(db, &list)?);
+    if timeline {
+        statements.push(super::events::timeline(db, id)?);
+    }
+    let results = db.batch(statements).await?;
+    let (Some(row), Some(details), Some(pauses)) = (results.first(), results.get(1), results.get(2)) else {
+        return Err(ApiError::Internal("a case batch answered short".into()));
+    };
+    let Some(row) = row.results::<CaseRow>()?.into_iter().next() else {
         return Ok(None);
     };
-    let (_, description, record) = records(db, &[id]).await?.into_iter().next().ok_or(ApiError::NotFound)?;
+    let (_, description, record) = records_from(details, pauses)?.into_iter().next().ok_or(ApiError::NotFound)?;
+    let events = match results.get(3) {
+        Some(events) => super::events::timeline_from(events)?,
+        None => Vec::new(),
+    };
     let (case, segment) = row.into_case(now)?;
-    Ok(Some(Loaded { case, segment, description, record }))
+    Ok(Some((Loaded { case, segment, description, record }, events)))
 }
 
 /// The complaint register: complaints newest first, keyset-paginated on (created_at, id) over
@@ -296,7 +336,7 @@ pub async fn complaint_register(
         arg(&mut sql, ", ?)", id.into());
     }
     arg(&mut sql, " ORDER BY c.created_at DESC, c.id DESC LIMIT ?", JsValue::from(limit + 1));
-    let rows: Vec<CaseRow> = crate::db::prepare(db, sql).bind(&args)?.all().await?.results()?;
+    let rows: Vec<CaseRow> = crate::db::prepare(db, sql, &args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let cases = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let ids: Vec<&str> = cases.iter().map(|c| c.id.as_str()).collect();
@@ -481,7 +521,7 @@ pub async fn list(
     args.push(JsValue::from(limit + 1));
     sql.push_str(&format!(" ORDER BY c.sla_due_at, c.id LIMIT ?{}", args.len()));
 
-    let rows: Vec<CaseRow> = crate::db::prepare(db, sql).bind(&args)?.all().await?.results()?;
+    let rows: Vec<CaseRow> = crate::db::prepare(db, sql, &args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
@@ -499,7 +539,7 @@ pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now:
         .iter()
         .map(|f| {
             let (clause, args) = where_clause(f, user_id, now);
-            Ok(crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE 1 = 1{clause} LIMIT {COUNT_CAP})")).bind(&args)?)
+            crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE 1 = 1{clause} LIMIT {COUNT_CAP})"), &args)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let results = db.batch(statements).await?;

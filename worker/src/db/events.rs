@@ -82,18 +82,24 @@ struct EventRow {
 
 /// A case's timeline, oldest first.
 pub async fn for_case(db: &D1Database, case_id: &str) -> Result<Vec<CaseEvent>, ApiError> {
-    // case_events_by_case (case_id, created_at, id)
-    let rows: Vec<EventRow> = query!(
+    timeline_from(&timeline(db, case_id)?.all().await?)
+}
+
+/// The statement that reads a case's timeline (case_events_by_case: case_id, created_at, id).
+pub fn timeline(db: &D1Database, case_id: &str) -> Result<worker::D1PreparedStatement, ApiError> {
+    Ok(query!(
         db,
         "SELECT e.id, e.type, e.body, e.author_id, u.name AS author_name, e.created_at, e.status, e.step,
            e.assignee_id, a.name AS assignee_name, e.call_outcome
          FROM case_events e LEFT JOIN users u ON u.id = e.author_id LEFT JOIN users a ON a.id = e.assignee_id
          WHERE e.case_id = ?1 ORDER BY e.created_at, e.id",
         case_id
-    )?
-    .all()
-    .await?
-    .results()?;
+    )?)
+}
+
+/// The events of [`timeline`]'s result.
+pub fn timeline_from(result: &worker::D1Result) -> Result<Vec<CaseEvent>, ApiError> {
+    let rows: Vec<EventRow> = result.results()?;
     rows.into_iter()
         .map(|r| {
             Ok(CaseEvent {

@@ -26,8 +26,7 @@ async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
 
 /// A case's page data, using `rules` when the caller has already loaded them.
 async fn detail_with(ctx: &Ctx, id: &str, rules: Option<&Rules>) -> Result<CaseDetail, ApiError> {
-    let Loaded { case, description, record, .. } = load(ctx, id).await?;
-    let events = events::for_case(&ctx.db, id).await?;
+    let (Loaded { case, description, record, .. }, events) = cases::page(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
     let complaint = case.kind == CaseKind::Complaint;
     let regulatory_next = if complaint && case.status.is_open() {
         let loaded;

@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::data::Size;
-use super::dispatch;
+use super::{api, bundle, dispatch};
 use super::sweep::{Run, Scenario};
 use crate::root;
 
@@ -29,6 +29,8 @@ struct Dataset {
     customers: usize,
     agents: usize,
     open: usize,
+    /// Customers once the survey audience is added.
+    audience: usize,
     generated_s: f64,
 }
 
@@ -36,8 +38,19 @@ struct Dataset {
 pub struct Report {
     machine: Machine,
     dataset: Dataset,
+    pub api: Option<api::Results>,
     pub sweep: Vec<Scenario>,
     pub dispatch: Vec<dispatch::Scenario>,
+    pub bundle: Option<bundle::Bundle>,
+    /// The hourly follow-up planning runs the dispatch scenarios set off.
+    pub planning: Vec<Planning>,
+}
+
+#[derive(Serialize)]
+pub struct Planning {
+    pub wall_ms: i64,
+    pub customers: i64,
+    pub created: i64,
 }
 
 fn machine() -> Machine {
@@ -66,10 +79,14 @@ impl Report {
                 customers: size.customers,
                 agents: size.agents,
                 open: size.open,
+                audience: size.audience,
                 generated_s: (generated.as_secs_f64() * 10.0).round() / 10.0,
             },
+            api: None,
             sweep: Vec::new(),
             dispatch: Vec::new(),
+            bundle: None,
+            planning: Vec::new(),
         }
     }
 
@@ -91,6 +108,7 @@ impl Report {
             "{} cases ({} open), {} case events, {} customers, {} agents; generated straight into the D1 file in {:.1} s.\n",
             d.cases, d.open, d.events, d.customers, d.agents, d.generated_s
         );
+        self.api_table(&mut out);
         let _ = writeln!(out, "## SLA sweep (`*/5 * * * *`)\n");
         let _ = writeln!(
             out,
@@ -122,7 +140,99 @@ impl Report {
         }
         let _ = writeln!(out, "\nThe runs' own entries are in `BENCHMARKS.json` (`sweep[].runs`), the final idle run included.\n");
         self.dispatch_table(&mut out);
+        if !self.planning.is_empty() {
+            let _ = writeln!(out, "\n## Follow-up planning (`0 * * * *`)\n");
+            let _ = writeln!(
+                out,
+                "The hourly runs the dispatch scenarios set off (each looks at up to 40 customers due a look and registers their follow-ups, routed like any case):\n"
+            );
+            let _ = writeln!(out, "| customers looked at | follow-ups registered | wall ms |");
+            let _ = writeln!(out, "|---:|---:|---:|");
+            for p in &self.planning {
+                let _ = writeln!(out, "| {} | {} | {} |", p.customers, p.created, p.wall_ms);
+            }
+        }
+        self.bundle_table(&mut out);
         out
+    }
+
+    fn api_table(&self, out: &mut String) {
+        let Some(api) = &self.api else { return };
+        let health = |c: usize| api.health.iter().find(|l| l.concurrency == c).cloned();
+        let _ = writeln!(out, "## API latency\n");
+        let _ = writeln!(
+            out,
+            "Measured last, on the dataset as the scenarios below left it ({} customers after the survey audience was added). \
+             Signed in as `{}` (a few hundred open cases of the dataset's), over keep-alive connections to `wrangler dev`. \
+             Each call is measured at concurrency 1 and 8 ({} and {} requests after a warm-up) beside `GET /api/health` in the \
+             same run, the floor that wrangler and workerd impose. *Storage* is the very statements the call ran (traced from one \
+             request), replayed straight on the SQLite file: writes inside a savepoint that is rolled back. **Budget** (single \
+             connection): p99 within 3× health's p99 or within 10 ms of it, whichever is larger.\n",
+            self.dataset.audience,
+            api.agent,
+            api.health.first().map_or(0, |l| l.requests),
+            api.health.get(1).map_or(0, |l| l.requests)
+        );
+        if let (Some(h1), Some(h8)) = (health(1), health(8)) {
+            let _ = writeln!(
+                out,
+                "`GET /api/health`: p50 / p95 / p99 {} / {} / {} ms, {}/s at concurrency 1; {} / {} / {} ms, {}/s at 8.\n",
+                h1.p50_ms, h1.p95_ms, h1.p99_ms, h1.per_second, h8.p50_ms, h8.p95_ms, h8.p99_ms, h8.per_second
+            );
+        }
+        let _ = writeln!(out, "| call | request | c=1 p50 / p95 / p99 ms | req/s | ratio to health p99 | c=8 p50 / p95 / p99 ms | req/s | statements | storage p50 / p99 ms | budget |");
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        for c in &api.calls {
+            let at = |n: usize| c.latency.iter().find(|l| l.concurrency == n).cloned();
+            let (Some(one), Some(eight)) = (at(1), at(8)) else { continue };
+            let errors = one.errors + eight.errors;
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} / {} / {} | {} | {}× | {} / {} / {} | {} | {} | {} / {} | {} ≤ {} ms{}{} |",
+                c.name,
+                c.request,
+                one.p50_ms,
+                one.p95_ms,
+                one.p99_ms,
+                one.per_second,
+                c.ratio,
+                eight.p50_ms,
+                eight.p95_ms,
+                eight.p99_ms,
+                eight.per_second,
+                c.statements,
+                c.storage.p50_ms,
+                c.storage.p99_ms,
+                if c.met { "met:" } else { "**missed**:" },
+                c.budget_ms,
+                if c.met { String::new() } else { format!(" (p99 {} ms)", one.p99_ms) },
+                if errors > 0 { format!(", {errors} errors") } else { String::new() },
+            );
+        }
+        let missed: Vec<&str> = api.calls.iter().filter(|c| !c.met).map(|c| c.name).collect();
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            if missed.is_empty() { "Every call meets the budget.".to_string() } else { format!("Missed by: {}.", missed.join(", ")) }
+        );
+    }
+
+    fn bundle_table(&self, out: &mut String) {
+        let Some(bundle) = &self.bundle else { return };
+        let _ = writeln!(out, "\n## The app's initial load\n");
+        let _ = writeln!(out, "What `app/dist/index.html` loads from the release build (`trunk build --release`).\n");
+        let _ = writeln!(out, "| file | raw KB | gzip -9 KB | brotli -11 KB |");
+        let _ = writeln!(out, "|---|---:|---:|---:|");
+        for f in &bundle.files {
+            let _ = writeln!(out, "| {} (`{}`) | {} | {} | {} |", f.kind, f.name, f.raw_kb, f.gzip_kb, f.brotli_kb);
+        }
+        let _ = writeln!(
+            out,
+            "\nInitial load: **{} KB brotli** against a budget of {} KB: {}.",
+            bundle.brotli_kb,
+            bundle.budget_kb,
+            if bundle.brotli_kb <= bundle.budget_kb { "met".to_string() } else { format!("**missed by {:.1} KB**", bundle.brotli_kb - bundle.budget_kb) }
+        );
     }
 
     fn dispatch_table(&self, out: &mut String) {

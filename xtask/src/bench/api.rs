@@ -220,7 +220,7 @@ fn calls(db: &Connection) -> Result<Vec<Call>> {
 
 pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
     let quick = size.name != super::data::FULL.name;
-    let requests = if quick { 40 } else { 500 };
+    let requests = if quick { 40 } else { 300 };
     let db = Connection::open(file)?;
     let calls = calls(&db)?;
     let cookie = sign_in(server.port)?;

@@ -112,12 +112,6 @@ impl Call {
             }
         }
     }
-
-    /// SQL to run before a replay, so it does what the captured request did.
-    fn reset(&self, captured_version: Option<(String, i64)>) -> Option<(String, Vec<Value>)> {
-        let (id, version) = captured_version?;
-        Some(("UPDATE cases SET version = ?1 WHERE id = ?2".to_string(), vec![json!(version), json!(id)]))
-    }
 }
 
 /// A signed-in HTTP client with its own connections.
@@ -237,8 +231,13 @@ pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
         // One request of the call, traced: the statements it ran, for the replay.
         let http = Http { traced: true, ..Http::new(server.port, cookie.clone()) };
         take_log(&http)?;
-        let before = match &call.shape {
-            Shape::Reply(cases) => Some(cases[0].lock().expect("a case").clone()),
+        // A reply's replay first puts its case back at the version the traced request saw, or
+        // the version guard would make it change nothing.
+        let reset = match &call.shape {
+            Shape::Reply(cases) => {
+                let (id, version) = cases[0].lock().expect("a case").clone();
+                Some(("UPDATE cases SET version = ?1 WHERE id = ?2".to_string(), vec![json!(version), json!(id)]))
+            }
             _ => None,
         };
         let status = call.send(&http, 0, 0)?;
@@ -246,7 +245,7 @@ pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
             bail!("{} answered {status}", call.name);
         }
         let statements = take_log(&http)?;
-        let storage = replay(&db, &statements, call.reset(before), requests)?;
+        let storage = replay(&db, &statements, reset, requests)?;
 
         let latency = latencies(call, server.port, &cookie, requests)?;
         let p99 = latency[0].p99_ms;

@@ -24,37 +24,45 @@ pub struct Rules {
 
 /// The settings as stored, each falling back to its default.
 pub async fn settings(db: &D1Database) -> Result<Settings, ApiError> {
-    let rows = settings::all(db).await?;
+    Ok(settings_from(&settings::all(db).await?))
+}
+
+/// The settings of the stored rows ([`settings::all`]), each falling back to its default.
+pub fn settings_from(rows: &[(String, String, i64)]) -> Settings {
     let mut s = Settings::default();
     let mut v = SettingVersions::default();
-    if let Some((x, n)) = settings::decode(&rows, "calendar") {
+    if let Some((x, n)) = settings::decode(rows, "calendar") {
         (s.calendar, v.calendar) = (x, n);
     }
-    if let Some((x, n)) = settings::decode(&rows, "sla_policies") {
+    if let Some((x, n)) = settings::decode(rows, "sla_policies") {
         (s.sla_policies, v.sla_policies) = (x, n);
     }
-    if let Some((x, n)) = settings::decode::<RegimeSetting>(&rows, "regime") {
+    if let Some((x, n)) = settings::decode::<RegimeSetting>(rows, "regime") {
         (s.regime, v.regime) = (x, n);
     }
-    if let Some((x, n)) = settings::decode(&rows, "classifier") {
+    if let Some((x, n)) = settings::decode(rows, "classifier") {
         (s.classifier, v.classifier) = (x, n);
     }
-    if let Some((x, n)) = settings::decode(&rows, "follow_up") {
+    if let Some((x, n)) = settings::decode(rows, "follow_up") {
         (s.follow_up, v.follow_up) = (x, n);
     }
     s.versions = v;
-    Ok(s)
+    s
 }
 
 pub async fn load(db: &D1Database) -> Result<Rules, ApiError> {
-    let s = settings(db).await?;
+    Ok(from_settings(settings(db).await?))
+}
+
+/// The rules of the stored settings.
+pub fn from_settings(s: Settings) -> Rules {
     // A stored calendar was checked when saved; should it ever fail, the default still answers.
     let calendar = BusinessCalendar::new(&s.calendar).unwrap_or_else(|_| BusinessCalendar::china_default());
-    Ok(Rules {
+    Rules {
         calendar,
         policies: s.sla_policies,
         regime: s.regime.regime,
         classifier: s.classifier,
         follow_up: s.follow_up,
-    })
+    }
 }

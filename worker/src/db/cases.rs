@@ -275,6 +275,13 @@ pub async fn page(db: &D1Database, id: &str, now: DateTime<Utc>) -> Result<Optio
 /// The case row, its record and (with `timeline`) its events as one D1 batch: one round trip
 /// instead of one per statement.
 async fn fetch(db: &D1Database, id: &str, now: DateTime<Utc>, timeline: bool) -> Result<Option<(Loaded, Vec<domain::api::CaseEvent>)>, ApiError> {
+    let results = db.batch(page_statements(db, id, timeline)?).await?;
+    page_from(&results, now)
+}
+
+/// The statements of a case's page: its row, its record and (with `timeline`) its events. A
+/// caller may batch them after its writes to read the page in the same round trip.
+pub fn page_statements(db: &D1Database, id: &str, timeline: bool) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let list = serde_json::to_string(&[id]).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
     let sql = format!("{SELECT} WHERE c.id = ?1");
     let mut statements = vec![query!(db, &sql, id)?];
@@ -282,7 +289,12 @@ async fn fetch(db: &D1Database, id: &str, now: DateTime<Utc>, timeline: bool) ->
     if timeline {
         statements.push(super::events::timeline(db, id)?);
     }
-    let results = db.batch(statements).await?;
+    Ok(statements)
+}
+
+/// The case of [`page_statements`]' results (the events empty without the timeline), if there
+/// is one.
+pub fn page_from(results: &[worker::D1Result], now: DateTime<Utc>) -> Result<Option<(Loaded, Vec<domain::api::CaseEvent>)>, ApiError> {
     let (Some(row), Some(details), Some(pauses)) = (results.first(), results.get(1), results.get(2)) else {
         return Err(ApiError::Internal("a case batch answered short".into()));
     };

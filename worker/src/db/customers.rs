@@ -58,9 +58,20 @@ pub fn insert(db: &D1Database, id: &str, c: &NewCustomer, now: i64) -> Result<D1
 }
 
 pub async fn get(db: &D1Database, id: &str) -> Result<Option<Customer>, ApiError> {
-    let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = ?1");
-    let row: Option<CustomerRow> = query!(db, &sql, id)?.first(None).await?;
+    let row: Option<CustomerRow> = get_statement(db, id)?.first(None).await?;
     row.map(Customer::try_from).transpose()
+}
+
+/// The statement of [`get`], for a caller that batches it with other reads.
+pub fn get_statement(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE id = ?1");
+    Ok(query!(db, &sql, id)?)
+}
+
+/// The customer of [`get_statement`]'s result, if there is one.
+pub fn get_from(result: &worker::D1Result) -> Result<Option<Customer>, ApiError> {
+    let rows: Vec<CustomerRow> = result.results()?;
+    rows.into_iter().next().map(Customer::try_from).transpose()
 }
 
 /// Customers whose name starts with `q`, whose phone ends with `q`, or whose e-mail is `q`.

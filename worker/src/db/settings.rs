@@ -16,7 +16,17 @@ struct SettingRow {
 
 /// Every stored setting: key, JSON text and version. The table holds a handful of rows.
 pub async fn all(db: &D1Database) -> Result<Vec<(String, String, i64)>, ApiError> {
-    let rows: Vec<SettingRow> = query!(db, "SELECT key, value, version FROM settings").all().await?.results()?;
+    all_from(&all_statement(db)?.all().await?)
+}
+
+/// The statement of [`all`], for a caller that batches it with other reads.
+pub fn all_statement(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT key, value, version FROM settings"))
+}
+
+/// The settings of [`all_statement`]'s result.
+pub fn all_from(result: &worker::D1Result) -> Result<Vec<(String, String, i64)>, ApiError> {
+    let rows: Vec<SettingRow> = result.results()?;
     Ok(rows.into_iter().map(|r| (r.key, r.value, r.version)).collect())
 }
 

@@ -51,6 +51,24 @@ pub async fn all(db: &D1Database) -> Result<Vec<TeamView>, ApiError> {
         .collect()
 }
 
+#[derive(Deserialize)]
+struct SkillsRow {
+    id: String,
+    skills: String,
+}
+
+/// Every team's skills, as routing sees them (teams are few); batched by the caller with its
+/// other reads ([`routing_from`]).
+pub fn routing(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT id, skills FROM teams"))
+}
+
+/// The teams of [`routing`]'s result.
+pub fn routing_from(result: &worker::D1Result) -> Result<Vec<domain::routing::Team>, ApiError> {
+    let rows: Vec<SkillsRow> = result.results()?;
+    Ok(rows.into_iter().map(|t| domain::routing::Team { skills: skills(&t.skills), id: t.id }).collect())
+}
+
 /// The update of a team if it is still at the version the client saw.
 pub fn update(db: &D1Database, id: &str, u: &TeamUpdate) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(

@@ -2,7 +2,7 @@
 
 use domain::api::User;
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 use crate::db::query;
 use super::parse;
@@ -56,15 +56,15 @@ struct AgentRow {
 }
 
 /// Active agents as routing sees them, with their weighted open load (users.open_load, kept by
-/// triggers on cases), and their names (for recusal when a complaint names them).
-pub async fn routing_agents(db: &D1Database) -> Result<Vec<(domain::routing::Agent, String)>, ApiError> {
-    let agents: Vec<AgentRow> = query!(
-        db,
-        "SELECT id, name, team_id, skills, away, last_assigned_at, open_load FROM users WHERE role = 'agent' AND active = 1"
-    )
-    .all()
-    .await?
-    .results()?;
+/// triggers on cases), and their names (for recusal when a complaint names them). Agents are a
+/// few hundred at most; the caller batches this with its other reads ([`routing_agents_from`]).
+pub fn routing_agents(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT id, name, team_id, skills, away, last_assigned_at, open_load FROM users WHERE role = 'agent' AND active = 1"))
+}
+
+/// The agents of [`routing_agents`]' result.
+pub fn routing_agents_from(result: &worker::D1Result) -> Result<Vec<(domain::routing::Agent, String)>, ApiError> {
+    let agents: Vec<AgentRow> = result.results()?;
     Ok(agents
         .into_iter()
         .map(|a| {

@@ -6,12 +6,12 @@ use domain::lifecycle::{ComplaintMove, ComplaintState, Extension, InquiryMove, T
 use domain::regulatory::ComplaintFacts;
 use domain::sla::{CaseDeadlines, Clock, Pause, PauseReason, Policy};
 use domain::{routing, CaseKind, Complexity, EventType, Status, Step};
-use worker::{D1Database, Response};
+use worker::{D1Database, D1PreparedStatement, D1Result, Response};
 
 use crate::ctx::{json, Ctx};
 use crate::db::cases::{CaseUpdate, ComplaintUpdate, Loaded, NewCaseRecord};
 use crate::db::events::{Guard, NewEventRecord};
-use crate::db::{cases, customers, events, first_changed, teams, users};
+use crate::db::{cases, customers, events, first_changed, settings, teams, users};
 use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::rules::{self, Rules};
@@ -26,22 +26,31 @@ async fn detail(ctx: &Ctx, id: &str) -> Result<CaseDetail, ApiError> {
 
 /// A case's page data, using `rules` when the caller has already loaded them.
 async fn detail_with(ctx: &Ctx, id: &str, rules: Option<&Rules>) -> Result<CaseDetail, ApiError> {
-    let (Loaded { case, description, record, .. }, events) = cases::page(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
-    let complaint = case.kind == CaseKind::Complaint;
-    let regulatory_next = if complaint && case.status.is_open() {
-        let loaded;
-        let rules = match rules {
-            Some(r) => r,
-            None => {
-                loaded = rules::load(&ctx.db).await?;
-                &loaded
-            }
-        };
-        rules.regime.next(&rules.calendar, &complaint_facts(case.created_at, case.complexity, &record))
-    } else {
-        None
+    let (loaded, events) = cases::page(&ctx.db, id, ctx.now).await?.ok_or(ApiError::NotFound)?;
+    let stored;
+    let rules = match rules {
+        None if regulatory_clock_runs(&loaded.case) => {
+            stored = rules::load(&ctx.db).await?;
+            Some(&stored)
+        }
+        given => given,
     };
-    Ok(CaseDetail { case, description, regulatory_next, complaint: complaint.then_some(record), events })
+    Ok(detail_of(loaded, events, rules))
+}
+
+/// An open complaint's regulatory clock is running: its page shows the next deadline.
+fn regulatory_clock_runs(case: &domain::api::Case) -> bool {
+    case.kind == CaseKind::Complaint && case.status.is_open()
+}
+
+/// A case's page data from what was read; `rules` are needed when its regulatory clock runs.
+fn detail_of(Loaded { case, description, record, .. }: Loaded, events: Vec<domain::api::CaseEvent>, rules: Option<&Rules>) -> CaseDetail {
+    let regulatory_next = match rules {
+        Some(rules) if regulatory_clock_runs(&case) => rules.regime.next(&rules.calendar, &complaint_facts(case.created_at, case.complexity, &record)),
+        _ => None,
+    };
+    let complaint = case.kind == CaseKind::Complaint;
+    CaseDetail { case, description, regulatory_next, complaint: complaint.then_some(record), events }
 }
 
 /// What the regulatory clock knows of a complaint: appraisal pauses do not count, and an
@@ -69,14 +78,57 @@ fn event<'a>(id: &'a str, case_id: &'a str, kind: EventType, body: &'a str, auth
 pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewCase = ctx.body().await?;
     let user = ctx.user()?;
-    let Some(customer) = customers::get(&ctx.db, &body.customer_id).await? else {
+    let keep = (body.assignee.as_deref() == Some("me")).then_some(user.id.as_str());
+    // What registration reads, in one round trip: the customer, the rules, and (unless the
+    // agent keeps the case) routing's teams and agents.
+    let mut reads = vec![customers::get_statement(&ctx.db, &body.customer_id)?, settings::all_statement(&ctx.db)?];
+    if keep.is_none() {
+        reads.extend(Staffing::statements(&ctx.db)?);
+    }
+    let read = ctx.db.batch(reads).await?;
+    let (Some(customer), Some(stored)) = (read.first(), read.get(1)) else {
+        return Err(ApiError::Internal("the registration reads answered short".into()));
+    };
+    let Some(customer) = customers::get_from(customer)? else {
         return Err(FieldError::invalid("customer_id", "customer_id names no customer").into());
     };
-    let keep = (body.assignee.as_deref() == Some("me")).then_some(user.id.as_str());
+    let rules = rules::from_settings(rules::settings_from(&settings::all_from(stored)?));
+    let staffing = if keep.is_none() { Some(Staffing::from(read.get(2..).unwrap_or_default())?) } else { None };
     let how = Registration { segment: customer.segment, by: Some(&user.id), keep, follow_up_key: None };
-    let rules = rules::load(&ctx.db).await?;
-    let (id, _) = register(&ctx.db, ctx.now, &body, how, &rules).await?;
-    json(201, &detail_with(&ctx, &id, Some(&rules)).await?)
+    let (id, mut statements) = registration(&ctx.db, ctx.now, &body, how, &rules, staffing)?;
+    // The new case's page is read after the writes, in the same batch (one transaction).
+    let written = statements.len();
+    statements.extend(cases::page_statements(&ctx.db, &id, true)?);
+    let results = ctx.db.batch(statements).await?;
+    let (loaded, events) = cases::page_from(results.get(written..).unwrap_or_default(), ctx.now)?
+        .ok_or_else(|| ApiError::Internal("a registered case was not read back".into()))?;
+    json(201, &detail_of(loaded, events, Some(&rules)))
+}
+
+/// Routing's view of the desk: every team's skills, and the active agents with their loads and
+/// names.
+pub struct Staffing {
+    teams: Vec<routing::Team>,
+    agents: Vec<(routing::Agent, String)>,
+}
+
+impl Staffing {
+    /// The two statements that read it, for a caller that batches them with its other reads.
+    fn statements(db: &D1Database) -> Result<[D1PreparedStatement; 2], ApiError> {
+        Ok([teams::routing(db)?, users::routing_agents(db)?])
+    }
+
+    /// The staffing of [`Staffing::statements`]' results.
+    fn from(results: &[D1Result]) -> Result<Self, ApiError> {
+        match results {
+            [teams, agents] => Ok(Staffing { teams: teams::routing_from(teams)?, agents: users::routing_agents_from(agents)? }),
+            _ => Err(ApiError::Internal("the staffing reads answered otherwise".into())),
+        }
+    }
+
+    async fn load(db: &D1Database) -> Result<Self, ApiError> {
+        Self::from(&db.batch(Self::statements(db)?.into()).await?)
+    }
 }
 
 /// Who registers a case and how it is assigned.
@@ -92,11 +144,27 @@ pub struct Registration<'a> {
     pub follow_up_key: Option<&'a str>,
 }
 
-/// Registers a case: its clocks from the SLA policy, its complaint step and regulatory clock,
-/// and its assignee (`keep`, or routing's choice), with the events that record it, in one
-/// batch, with the rules the caller loaded. Answers the id and whether it was written (a
-/// follow-up whose key exists is not).
+/// Registers a case (see [`registration`]) in one batch, reading routing's staffing first
+/// unless it is kept. Answers the id and whether it was written (a follow-up whose key exists
+/// is not).
 pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: Registration<'_>, rules: &Rules) -> Result<(String, bool), ApiError> {
+    let staffing = if how.keep.is_none() { Some(Staffing::load(db).await?) } else { None };
+    let (id, statements) = registration(db, now, body, how, rules, staffing)?;
+    let results = db.batch(statements).await?;
+    Ok((id, first_changed(&results)))
+}
+
+/// The statements that register a case, the case's insert first: its clocks from the SLA
+/// policy, its complaint step and regulatory clock, and its assignee (`keep`, or routing's
+/// choice from `staffing`), with the events that record it.
+fn registration(
+    db: &D1Database,
+    now: DateTime<Utc>,
+    body: &NewCase,
+    how: Registration<'_>,
+    rules: &Rules,
+    staffing: Option<Staffing>,
+) -> Result<(String, Vec<D1PreparedStatement>), ApiError> {
     let Registration { segment, by, keep, follow_up_key } = how;
     let now_ms = now.timestamp_millis();
     let suggestion = rules.classifier.classify(&body.subject, &body.description);
@@ -113,8 +181,7 @@ pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: 
     let routed = if keep.is_some() {
         None
     } else {
-        let teams: Vec<routing::Team> = teams::all(db).await?.into_iter().map(|t| routing::Team { id: t.id, skills: t.skills }).collect();
-        let agents = users::routing_agents(db).await?;
+        let Staffing { teams, agents } = staffing.ok_or(ApiError::Internal("routing without staffing".into()))?;
         let text = format!("{}\n{}", body.subject, body.description);
         // A complaint never goes to someone it names.
         let recused: Vec<String> = if complaint {
@@ -169,8 +236,7 @@ pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: 
         batch.push(events::insert(db, &assigned, guard)?);
         batch.push(users::assigned(db, &choice.agent_id, now_ms)?);
     }
-    let results = db.batch(batch).await?;
-    Ok((id, first_changed(&results)))
+    Ok((id, batch))
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {

@@ -9,7 +9,7 @@ mod session;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use components::shell::Shell;
 use pages::case::CasePage;
@@ -25,6 +25,37 @@ use pages::settings::SettingsPage;
 use pages::survey::SurveyPage;
 use pages::surveys::{SurveyResultsPage, SurveysPage};
 
+/// A screen loaded on its first visit: its code is a separate Wasm chunk the first load does
+/// not fetch (split by `cargo xtask`'s app build).
+macro_rules! lazy_screen {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_screen! {
+    ContactScreen => ContactPage,
+    SurveyScreen => SurveyPage,
+    ComplaintsScreen => ComplaintsPage,
+    SurveysScreen => SurveysPage,
+    SurveyResultsScreen => SurveyResultsPage,
+    SettingsScreen => SettingsPage,
+    CustomersScreen => CustomersPage,
+    CustomerScreen => CustomerPage,
+    NewCaseScreen => NewCasePage,
+}
+
 fn main() {
     console_error_panic_hook::set_once();
     mount_to_body(App);
@@ -39,21 +70,21 @@ fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/contact") view=ContactPage/>
-                <Route path=path!("/s/:token") view=SurveyPage/>
+                <Route path=path!("/contact") view={Lazy::<ContactScreen>::new()}/>
+                <Route path=path!("/s/:token") view={Lazy::<SurveyScreen>::new()}/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/queue"/> }/>
                     <Route path=path!("queue") view=QueuePage/>
-                    <Route path=path!("cases/new") view=NewCasePage/>
+                    <Route path=path!("cases/new") view={Lazy::<NewCaseScreen>::new()}/>
                     <Route path=path!("cases/:id") view=CasePage/>
-                    <Route path=path!("complaints") view=ComplaintsPage/>
-                    <Route path=path!("customers") view=CustomersPage/>
-                    <Route path=path!("customers/:id") view=CustomerPage/>
+                    <Route path=path!("complaints") view={Lazy::<ComplaintsScreen>::new()}/>
+                    <Route path=path!("customers") view={Lazy::<CustomersScreen>::new()}/>
+                    <Route path=path!("customers/:id") view={Lazy::<CustomerScreen>::new()}/>
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
-                    <Route path=path!("surveys") view=SurveysPage/>
-                    <Route path=path!("surveys/:id") view=SurveyResultsPage/>
+                    <Route path=path!("surveys") view={Lazy::<SurveysScreen>::new()}/>
+                    <Route path=path!("surveys/:id") view={Lazy::<SurveyResultsScreen>::new()}/>
                     <Route path=path!("dashboard") view=|| view! { <NotBuilt section=Section::Dashboard/> }/>
-                    <Route path=path!("settings") view=SettingsPage/>
+                    <Route path=path!("settings") view={Lazy::<SettingsScreen>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Result};
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::wrangler::{build_app, free_port, prepare_state, sqlite_file, start_wrangler, stop, wait_for};
+use crate::wrangler::{free_port, prepare_state, sqlite_file, start_wrangler, stop, wait_for};
 use crate::{root, setup, step};
 
 /// The instant the dataset is generated around: a Tuesday, 10:00 in Beijing (business hours).
@@ -37,7 +37,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         _ => bail!("usage: cargo xtask bench [--quick]"),
     };
     let paths = setup::all(false)?;
-    build_app(&paths)?;
+    crate::app::build(&paths)?;
     let now = bench_now();
     let work = root().join("target").join("kefu-bench").join(size.name);
     let _ = std::fs::remove_dir_all(&work);

@@ -5,10 +5,12 @@
 //! - `test`: set up (plus Chromium), then domain tests, HTTP tests and browser tests against a
 //!   `wrangler dev` of its own on a free port with a fresh state directory.
 //! - `setup`: only the set-up both of them start with.
+//! - `build`: set up, then build the app into `app/dist` (release, as served), for a deploy.
 //! - `seed --out FILE`: write the demo data as SQL.
 //! - `bench [--quick]`: generate a bank-sized dataset, measure the worker on it, write
 //!   BENCHMARKS.md (built in release with the `bench` feature, which brings SQLite).
 
+mod app;
 #[cfg(feature = "bench")]
 mod bench;
 mod seed;
@@ -35,10 +37,11 @@ fn main() -> ExitCode {
         Some("dev") => wrangler::dev(),
         Some("test") => wrangler::test(&args[1..]),
         Some("setup") => setup::all(false).map(|_| ExitCode::SUCCESS),
+        Some("build") => setup::all(false).and_then(|paths| app::build(&paths)).map(|()| ExitCode::SUCCESS),
         Some("seed") => seed_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [filter] | setup | seed --out FILE | bench [--quick]>");
+            eprintln!("usage: cargo xtask <dev | test [filter] | setup | build | seed --out FILE | bench [--quick]>");
             return ExitCode::from(2);
         }
     };

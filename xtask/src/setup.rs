@@ -22,7 +22,6 @@ struct Tool {
 const TOOLS: &[Tool] = &[
     Tool { krate: "wasm-bindgen-cli", version: "0.2.130", locked: false, minutes: 7 },
     Tool { krate: "worker-build", version: "0.8.7", locked: true, minutes: 10 },
-    Tool { krate: "trunk", version: "0.21.14", locked: true, minutes: 8 },
 ];
 
 /// Where every tool is cached: `$XDG_CACHE_HOME/kefu/tools` or `~/.cache/kefu/tools`.
@@ -35,17 +34,17 @@ fn cache_dir() -> Result<PathBuf> {
 }
 
 /// The tools every later step runs, by absolute path.
+#[derive(Clone)]
 pub struct Paths {
     pub bin_dirs: Vec<PathBuf>,
     pub wasm_bindgen: PathBuf,
-    pub trunk: PathBuf,
     pub wasm_opt: PathBuf,
     pub esbuild: PathBuf,
     pub wrangler: PathBuf,
 }
 
 impl Paths {
-    /// `PATH` with the tools first, so trunk and worker-build find exactly these versions.
+    /// `PATH` with the tools first, so worker-build finds exactly these versions.
     pub fn path_var(&self) -> std::ffi::OsString {
         let mut dirs = self.bin_dirs.clone();
         dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
@@ -83,7 +82,6 @@ pub fn all(browser: bool) -> Result<Paths> {
     bin_dirs.push(node_bin.clone());
     Ok(Paths {
         wasm_bindgen: bin_dirs[0].join("wasm-bindgen"),
-        trunk: bin_dirs[2].join("trunk"),
         wasm_opt: node_bin.join("wasm-opt"),
         esbuild: root().join("node_modules/@esbuild/linux-x64/bin/esbuild"),
         wrangler: node_bin.join("wrangler"),

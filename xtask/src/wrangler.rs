@@ -5,7 +5,7 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
@@ -17,12 +17,6 @@ fn wrangler(paths: &Paths) -> Command {
     let mut cmd = paths.command(&paths.wrangler);
     cmd.current_dir(root().join("worker"));
     cmd
-}
-
-/// Builds the app into `app/dist` (release: wasm-opt -Oz, hashed file names).
-pub(crate) fn build_app(paths: &Paths) -> Result<()> {
-    step("building the app (trunk build --release)");
-    run(paths.command(&paths.trunk).args(["build", "--release"]).current_dir(root().join("app")))
 }
 
 /// Applies every migration to the local D1 under `state`, then loads the demo data once, with
@@ -136,40 +130,18 @@ pub(crate) fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Waits until `path` exists and was written after `since`.
-fn wait_for_file(path: &Path, since: SystemTime, child: &mut Child) -> Result<()> {
-    loop {
-        if fs::metadata(path).and_then(|m| m.modified()).is_ok_and(|t| t >= since) {
-            return Ok(());
-        }
-        if let Some(status) = child.try_wait()? {
-            bail!("{:?} exited with {status}", path.file_name().unwrap_or_default());
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-}
-
 pub fn dev() -> Result<ExitCode> {
     let paths = setup::all(false)?;
     let state = root().join(".kefu").join("dev");
     prepare_state(&paths, &state, chrono::Utc::now())?;
 
-    // Both children stay in the terminal's process group: Ctrl-C stops them with this process.
-    step("building the app and watching it for changes (trunk watch --release)");
-    let started = SystemTime::now();
-    let mut trunk = paths
-        .command(&paths.trunk)
-        .args(["watch", "--release"])
-        .current_dir(root().join("app"))
-        .spawn()
-        .context("could not start trunk watch")?;
-    wait_for_file(&root().join("app/dist/index.html"), started, &mut trunk)?;
+    crate::app::build(&paths)?;
+    crate::app::watch(paths.clone());
 
     step(&format!("starting wrangler dev on port {DEV_PORT} (builds the worker first, then rebuilds it on change)"));
     let mut server = start_wrangler(&paths, &state, DEV_PORT, None, &[])?;
     let ready = wait_for(DEV_PORT, "/api/health", &mut server, Duration::from_secs(900));
     if let Err(err) = ready {
-        let _ = trunk.kill();
         let _ = server.kill();
         return Err(err);
     }
@@ -180,16 +152,15 @@ pub fn dev() -> Result<ExitCode> {
         println!("    {email:<24} {role}");
     }
     println!("  Cron test endpoint: http://127.0.0.1:{DEV_PORT}/__scheduled?cron=*/5+*+*+*+*&time=<epoch ms>");
-    println!("  Ctrl-C stops both the server and the app watcher.");
+    println!("  Changes to the app or the worker rebuild them; Ctrl-C stops everything.");
     println!();
     let status = server.wait()?;
-    let _ = trunk.kill();
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 pub fn test(filter: &[String]) -> Result<ExitCode> {
     let paths = setup::all(true)?;
-    build_app(&paths)?;
+    crate::app::build(&paths)?;
     step("compiling the tests");
     run(Command::new("cargo").args(["test", "--no-run", "--quiet", "-p", "domain", "-p", "kefu-tests"]).current_dir(root()))?;
 

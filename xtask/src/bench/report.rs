@@ -220,7 +220,11 @@ impl Report {
     fn bundle_table(&self, out: &mut String) {
         let Some(bundle) = &self.bundle else { return };
         let _ = writeln!(out, "\n## The app's initial load\n");
-        let _ = writeln!(out, "What `app/dist/index.html` loads from the release build (`trunk build --release`).\n");
+        let _ = writeln!(
+            out,
+            "What `app/dist/index.html` loads from the release build (`xtask/src/app.rs`: cargo, wasm-split, wasm-bindgen, \
+             wasm-opt -Oz).\n"
+        );
         let _ = writeln!(out, "| file | raw KB | gzip -9 KB | brotli -11 KB |");
         let _ = writeln!(out, "|---|---:|---:|---:|");
         for f in &bundle.files {
@@ -232,6 +236,14 @@ impl Report {
             bundle.brotli_kb,
             bundle.budget_kb,
             if bundle.brotli_kb <= bundle.budget_kb { "met".to_string() } else { format!("**missed by {:.1} KB**", bundle.brotli_kb - bundle.budget_kb) }
+        );
+        let _ = writeln!(
+            out,
+            "\nNot in it: the lazily loaded screens ({}), {} Wasm modules of {} KB brotli together, each fetched when a \
+             screen that needs it is first opened.",
+            bundle.lazy_screens.join(", "),
+            bundle.lazy_modules,
+            bundle.lazy_brotli_kb
         );
     }
 

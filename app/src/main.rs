@@ -66,8 +66,12 @@ fn App() -> impl IntoView {
     i18n::I18n::provide();
     session::Session::provide();
     components::time::Now::provide();
+    let i18n = i18n::use_i18n();
+    // While the router loads the next screen (its module, the first time it is opened).
+    let (routing, set_routing) = signal(false);
     view! {
-        <Router>
+        <div class="route-progress" role="progressbar" aria-label=move || i18n.get().t().loading hidden=move || !routing.get()></div>
+        <Router set_is_routing=set_routing>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/contact") view={Lazy::<ContactScreen>::new()}/>

@@ -76,6 +76,33 @@ async fn an_agent_creates_an_inquiry_and_finds_it_in_the_queue_with_its_due_time
     browser.close().await;
 }
 
+/// The Wasm modules the page has fetched so far, by path.
+async fn wasm_fetched(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .client
+        .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.endsWith('.wasm'))", vec![])
+        .await
+        .unwrap();
+    serde_json::from_value(names).unwrap()
+}
+
+/// The first load brings sign-in, the queue and the case page; a screen used less often
+/// (settings here) arrives as a module of its own when it is first opened.
+#[tokio::test]
+async fn a_rarely_used_screen_is_fetched_when_first_opened_not_with_the_app() {
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    browser.find("nav-settings").await;
+    let first = wasm_fetched(&browser).await;
+    assert!(first.iter().any(|p| p.ends_with("/kefu-app_bg.wasm")), "the main module: {first:?}");
+    assert!(!first.iter().any(|p| p.contains("settings_screen")), "settings' module is not in the first load: {first:?}");
+
+    browser.click("nav-settings").await;
+    browser.find("settings-page").await;
+    let later = wasm_fetched(&browser).await;
+    assert!(later.iter().any(|p| p.contains("settings_screen")), "settings' module arrived with the screen: {later:?}");
+}
+
 #[tokio::test]
 async fn each_role_sees_the_sections_it_may_use() {
     let table = [

@@ -60,7 +60,8 @@ struct SkillsRow {
 /// Every team's skills, as routing sees them (teams are few); batched by the caller with its
 /// other reads ([`routing_from`]).
 pub fn routing(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(db, "SELECT id, skills FROM teams"))
+    // In name order, as the teams screen lists them: routing breaks ties in this order.
+    Ok(query!(db, "SELECT id, skills FROM teams ORDER BY name"))
 }
 
 /// The teams of [`routing`]'s result.

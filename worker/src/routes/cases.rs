@@ -107,7 +107,7 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
 
 /// Routing's view of the desk: every team's skills, and the active agents with their loads and
 /// names.
-pub struct Staffing {
+struct Staffing {
     teams: Vec<routing::Team>,
     agents: Vec<(routing::Agent, String)>,
 }

@@ -55,7 +55,7 @@ pub fn measure() -> Result<Bundle> {
             Some("css") => "CSS",
             _ => continue,
         };
-        let bytes = std::fs::read(&path).with_context(|| format!("{} names {name}, which is missing", "index.html"))?;
+        let bytes = std::fs::read(&path).with_context(|| format!("index.html names {name}, which is missing"))?;
         files.push(File { kind, name: name.to_string(), raw_kb: kb(bytes.len()), gzip_kb: kb(gzip(&bytes)?), brotli_kb: kb(brotli(&bytes)?) });
         if kind == "wasm" {
             // The other modules beside the main one are the lazily loaded screens'.

@@ -4,7 +4,7 @@
 //! month (cases are registered then through the test clock), and they run one at a time.
 
 use chrono::{DateTime, Utc};
-use kefu_tests::cron::{bj, cron, post_at, Stub};
+use kefu_tests::cron::{bj, cron, get_at, post_at, Stub};
 use kefu_tests::{unique, Api, ADMIN, AGENT, SUPERVISOR};
 use serde_json::{json, Value};
 
@@ -236,4 +236,72 @@ async fn a_new_customer_gets_exactly_one_first_follow_up_which_closes_as_unreach
     let jobs = Api::signed_in(ADMIN).await.get("/api/jobs").await.body;
     let planning: Vec<&Value> = jobs["items"].as_array().unwrap().iter().filter(|j| j["job"] == "follow_up_planning").collect();
     assert!(planning.iter().any(|j| j["counts"]["created"].as_i64() >= Some(1)), "{planning:?}");
+}
+
+#[tokio::test]
+async fn due_soon_lists_exactly_the_cases_between_warning_and_deadline_whether_or_not_the_sweep_has_seen_them() {
+    let agent = Api::signed_in(AGENT).await;
+    // Monday 15 June 2026, 10:00: two ordinary inquiries (24 calendar hours, due soon at 75%:
+    // Tuesday 04:00, due 10:00) for one customer, so the customer filter isolates them.
+    let monday = bj(2026, 6, 15, 10, 0);
+    let customer = post_at(&agent, "/api/customers", &json!({"name": unique("预警客户"), "phone": "13600002222"}), monday).await;
+    assert_eq!(customer.status, 201, "{:?}", customer.body);
+    let customer = customer.body["id"].as_str().unwrap().to_string();
+    let mut ids = Vec::new();
+    for subject in ["信用卡额度咨询", "转账限额咨询"] {
+        let case = post_at(&agent, "/api/cases", &json!({
+            "kind": "inquiry", "channel": "phone", "customer_id": customer, "assignee": "me", "complexity": "ordinary",
+            "subject": subject, "description": "客户来电咨询"
+        }), monday).await;
+        assert_eq!(case.status, 201, "{:?}", case.body);
+        assert_eq!(kefu_tests::time(&case.body["sla_due_soon_at"]), bj(2026, 6, 16, 4, 0));
+        ids.push(case.body["id"].as_str().unwrap().to_string());
+    }
+    ids.sort(); // the queue's order: the same deadline, then id
+    let due_soon = |at: DateTime<Utc>| {
+        let (agent, customer) = (&agent, &customer);
+        async move {
+            let page = get_at(agent, &format!("/api/cases?customer_id={customer}&sla=due_soon"), at).await;
+            assert_eq!(page.status, 200, "{:?}", page.body);
+            let ids: Vec<String> = page.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+            assert!(page.body["items"].as_array().unwrap().iter().all(|c| c["sla_state"] == "due_soon"), "{:?}", page.body);
+            ids
+        }
+    };
+
+    // The sweep looks a minute before the warning: nothing is due soon yet.
+    cron(&agent, bj(2026, 6, 16, 3, 59)).await;
+    assert!(due_soon(bj(2026, 6, 16, 3, 59)).await.is_empty());
+    assert_eq!(warned(&ids), [0, 0]);
+    // Past the warning, before the sweep has seen it: both listed.
+    assert_eq!(due_soon(bj(2026, 6, 16, 4, 30)).await, ids);
+    // Once the sweep has seen them (they move to the part of the view read in deadline order),
+    // the same; and the queue's count agrees with the whole view.
+    cron(&agent, bj(2026, 6, 16, 4, 30)).await;
+    assert_eq!(warned(&ids), [1, 1]);
+    let at = bj(2026, 6, 16, 4, 31);
+    assert_eq!(due_soon(at).await, ids);
+    let counts = get_at(&agent, "/api/cases/counts", at).await.body;
+    let all = get_at(&agent, "/api/cases?status=open&sla=due_soon&limit=200", at).await.body;
+    assert_eq!(counts["due_soon"].as_u64(), Some(all["items"].as_array().unwrap().len() as u64), "{counts:?}");
+
+    // A reply moves the second case to its resolution clock, warning later: it leaves the view at
+    // once, before any sweep.
+    let reply = post_at(&agent, &format!("/api/cases/{}/events", ids[1]), &json!({"type": "reply", "body": "已答复额度问题", "version": 1}), bj(2026, 6, 16, 5, 0)).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    assert!(kefu_tests::time(&reply.body["sla_due_soon_at"]) > bj(2026, 6, 16, 5, 1), "{:?}", reply.body);
+    assert_eq!(due_soon(bj(2026, 6, 16, 5, 1)).await, ids[..1]);
+
+    // At its deadline the first is breached, not due soon.
+    assert!(due_soon(bj(2026, 6, 16, 10, 0)).await.is_empty());
+    let breached = get_at(&agent, &format!("/api/cases?customer_id={customer}&sla=breached"), bj(2026, 6, 16, 10, 0)).await.body;
+    assert_eq!(breached["items"][0]["id"].as_str(), Some(ids[0].as_str()));
+}
+
+/// What the sweep remembered of each case (`sla_warned`, 0015_due_soon.sql), read from the test
+/// database: which part of the due-soon view it is read from.
+fn warned(ids: &[String]) -> Vec<i64> {
+    let file = std::env::var("KEFU_D1_FILE").expect("KEFU_D1_FILE is set by `cargo xtask test`");
+    let db = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the test database");
+    ids.iter().map(|id| db.query_row("SELECT sla_warned FROM cases WHERE id = ?1", [id], |r| r.get(0)).expect("the case's row")).collect()
 }

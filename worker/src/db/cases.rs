@@ -14,11 +14,11 @@ use crate::db::query;
 use super::{parse, time};
 use crate::error::ApiError;
 
-const SELECT: &str = "SELECT c.id, c.seq, c.kind, c.channel, c.category, c.complexity, c.status,
+const COLUMNS: &str = "SELECT c.id, c.seq, c.kind, c.channel, c.category, c.complexity, c.status,
   c.customer_id, cu.name AS customer_name, cu.segment AS customer_segment, c.assignee_id, u.name AS assignee_name, c.subject,
   c.created_at, c.first_response_due_at, c.first_responded_at, c.resolution_due_at, c.resolved_at,
-  c.sla_due_at, c.sla_due_soon_at, c.step, c.step_due_at, c.regulatory_due_at, c.sensitive, c.identity, c.version
-  FROM cases c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
+  c.sla_due_at, c.sla_due_soon_at, c.step, c.step_due_at, c.regulatory_due_at, c.sensitive, c.identity, c.version";
+const JOINS: &str = "JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
 #[derive(Deserialize)]
 struct CaseRow {
@@ -283,7 +283,7 @@ async fn fetch(db: &D1Database, id: &str, now: DateTime<Utc>, timeline: bool) ->
 /// caller may batch them after its writes to read the page in the same round trip.
 pub fn page_statements(db: &D1Database, id: &str, timeline: bool) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let list = serde_json::to_string(&[id]).map_err(|e| ApiError::Internal(format!("encode ids: {e}")))?;
-    let sql = format!("{SELECT} WHERE c.id = ?1");
+    let sql = format!("{COLUMNS} FROM cases c {JOINS} WHERE c.id = ?1");
     let mut statements = vec![query!(db, &sql, id)?];
     statements.extend(record_statements(db, &list)?);
     if timeline {
@@ -320,7 +320,7 @@ pub async fn complaint_register(
     limit: u32,
     now: DateTime<Utc>,
 ) -> Result<Page<domain::api::ComplaintEntry>, ApiError> {
-    let mut sql = format!("{SELECT} WHERE c.kind = 'complaint'");
+    let mut sql = format!("{COLUMNS} FROM cases c {JOINS} WHERE c.kind = 'complaint'");
     let mut args: Vec<JsValue> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
         args.push(value);
@@ -459,58 +459,91 @@ pub fn close_pause(db: &D1Database, case_id: &str, at: i64) -> Result<D1Prepared
     )?)
 }
 
-/// The WHERE clause (after `WHERE 1 = 1`) and its arguments for a filter.
+/// What a queue filter reads: one or two parts, each a range of one index with conditions
+/// (after `WHERE 1 = 1`), and the arguments they share.
 ///
-/// Each filter is served by one of the cases_*_by_due indexes (0001 and 0007): an equality
-/// prefix (assignee_id / kind / status / channel / category, is_open) followed by
+/// Each filter is served by one of the cases_*_by_due indexes (0001, 0007 and 0014): an
+/// equality prefix (assignee_id / kind / status / channel / category, is_open) followed by
 /// (sla_due_at, id). "My team" scans the members' assignee ranges (users_by_team).
-fn where_clause(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>) -> (String, Vec<JsValue>) {
-    let mut sql = String::new();
-    let mut args: Vec<JsValue> = Vec::new();
-    let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
-        args.push(value);
-        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
-    };
-    let now_ms = JsValue::from_f64(now.timestamp_millis() as f64);
-    match &filter.assignee {
-        Some(AssigneeFilter::Me) => arg(&mut sql, " AND c.assignee_id = ?", user_id.into()),
-        Some(AssigneeFilter::User(id)) => arg(&mut sql, " AND c.assignee_id = ?", id.as_str().into()),
-        Some(AssigneeFilter::Nobody) => sql.push_str(" AND c.assignee_id IS NULL"),
-        None => {}
-    }
-    if filter.my_team {
-        arg(
-            &mut sql,
-            " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = (SELECT u.team_id FROM users u WHERE u.id = ?))",
-            user_id.into(),
-        );
-    }
-    if let Some(kind) = filter.kind {
-        arg(&mut sql, " AND c.kind = ?", kind.as_str().into());
-    }
-    if let Some(channel) = filter.channel {
-        arg(&mut sql, " AND c.channel = ?", channel.as_str().into());
-    }
-    if let Some(category) = &filter.category {
-        arg(&mut sql, " AND c.category = ?", category.as_str().into());
-    }
-    match filter.status {
-        Some(StatusFilter::Open) => sql.push_str(" AND c.is_open = 1"),
-        Some(StatusFilter::Is(s)) => arg(&mut sql, " AND c.status = ?", s.as_str().into()),
-        None => {}
-    }
-    match filter.sla {
-        Some(SlaFilter::Breached) => arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at <= ?", now_ms.clone()),
-        Some(SlaFilter::DueSoon) => {
-            arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at > ?", now_ms.clone());
-            arg(&mut sql, " AND c.sla_due_soon_at <= ?", now_ms);
+///
+/// "Due soon" (the warning instant passed, the deadline not) is two parts (0015_due_soon.sql),
+/// both checking both instants so the answer is exact: the cases the sweep found warned, in
+/// deadline order from now on (cases_warned_by_due), and those whose warning came since the
+/// sweep last looked (cases_warning_unswept, a few minutes' worth, sorted). Both name their
+/// index: the planner would otherwise walk every future deadline to avoid that small sort.
+struct Selection {
+    parts: Vec<(&'static str, String)>,
+    args: Vec<JsValue>,
+}
+
+impl Selection {
+    fn of(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>) -> Selection {
+        let mut sql = String::new();
+        let mut args: Vec<JsValue> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
+            args.push(value);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        match &filter.assignee {
+            Some(AssigneeFilter::Me) => arg(&mut sql, " AND c.assignee_id = ?", user_id.into()),
+            Some(AssigneeFilter::User(id)) => arg(&mut sql, " AND c.assignee_id = ?", id.as_str().into()),
+            Some(AssigneeFilter::Nobody) => sql.push_str(" AND c.assignee_id IS NULL"),
+            None => {}
         }
-        None => {}
+        if filter.my_team {
+            arg(
+                &mut sql,
+                " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = (SELECT u.team_id FROM users u WHERE u.id = ?))",
+                user_id.into(),
+            );
+        }
+        if let Some(kind) = filter.kind {
+            arg(&mut sql, " AND c.kind = ?", kind.as_str().into());
+        }
+        if let Some(channel) = filter.channel {
+            arg(&mut sql, " AND c.channel = ?", channel.as_str().into());
+        }
+        if let Some(category) = &filter.category {
+            arg(&mut sql, " AND c.category = ?", category.as_str().into());
+        }
+        match filter.status {
+            Some(StatusFilter::Open) => sql.push_str(" AND c.is_open = 1"),
+            Some(StatusFilter::Is(s)) => arg(&mut sql, " AND c.status = ?", s.as_str().into()),
+            None => {}
+        }
+        if let Some(customer) = &filter.customer_id {
+            arg(&mut sql, " AND c.customer_id = ?", customer.as_str().into());
+        }
+        let now_ms = JsValue::from_f64(now.timestamp_millis() as f64);
+        let parts = match filter.sla {
+            None => vec![("", sql)],
+            Some(SlaFilter::Breached) => {
+                arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at <= ?", now_ms);
+                vec![("", sql)]
+            }
+            Some(SlaFilter::DueSoon) => {
+                args.push(now_ms);
+                let now = args.len();
+                vec![
+                    (
+                        " INDEXED BY cases_warned_by_due",
+                        format!(" AND c.is_open = 1 AND c.sla_warned = 1 AND c.sla_due_at > ?{now} AND c.sla_due_soon_at <= ?{now}{sql}"),
+                    ),
+                    (
+                        " INDEXED BY cases_warning_unswept",
+                        format!(" AND c.is_open = 1 AND c.sla_warned = 0 AND c.sla_due_soon_at <= ?{now} AND c.sla_due_at > ?{now}{sql}"),
+                    ),
+                ]
+            }
+        };
+        Selection { parts, args }
     }
-    if let Some(customer) = &filter.customer_id {
-        arg(&mut sql, " AND c.customer_id = ?", customer.as_str().into());
+
+    /// Each part as `SELECT {columns} FROM cases c ... WHERE ...{more}`, joined by UNION ALL.
+    fn compound(&self, columns: &str, joins: &str, more: &str) -> String {
+        let parts: Vec<String> = self.parts.iter().map(|(index, clause)| format!("{columns} FROM cases c{index} {joins} WHERE 1 = 1{clause}{more}")).collect();
+        parts.join(" UNION ALL ")
     }
-    (sql, args)
 }
 
 /// The cases a filter selects, soonest deadline first, one page at a time.
@@ -522,18 +555,19 @@ pub async fn list(
     limit: u32,
     now: DateTime<Utc>,
 ) -> Result<Page<Case>, ApiError> {
-    let (clause, mut args) = where_clause(filter, user_id, now);
-    let mut sql = format!("{SELECT} WHERE 1 = 1{clause}");
+    let mut selection = Selection::of(filter, user_id, now);
+    let mut after = String::new();
     if let Some(cursor) = cursor {
         let (due, id) = decode_cursor(cursor)?;
-        args.push(JsValue::from_f64(due as f64));
-        args.push(id.into());
-        sql.push_str(&format!(" AND (c.sla_due_at, c.id) > (?{}, ?{})", args.len() - 1, args.len()));
+        selection.args.push(JsValue::from_f64(due as f64));
+        selection.args.push(id.into());
+        after = format!(" AND (c.sla_due_at, c.id) > (?{}, ?{})", selection.args.len() - 1, selection.args.len());
     }
-    args.push(JsValue::from(limit + 1));
-    sql.push_str(&format!(" ORDER BY c.sla_due_at, c.id LIMIT ?{}", args.len()));
+    let mut sql = selection.compound(COLUMNS, JOINS, &after);
+    selection.args.push(JsValue::from(limit + 1));
+    sql.push_str(&format!(" ORDER BY c.sla_due_at, c.id LIMIT ?{}", selection.args.len()));
 
-    let rows: Vec<CaseRow> = crate::db::prepare(db, sql, &args)?.all().await?.results()?;
+    let rows: Vec<CaseRow> = crate::db::prepare(db, sql, &selection.args)?.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
@@ -550,8 +584,9 @@ pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now:
     let statements = filters
         .iter()
         .map(|f| {
-            let (clause, args) = where_clause(f, user_id, now);
-            crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE 1 = 1{clause} LIMIT {COUNT_CAP})"), &args)
+            let selection = Selection::of(f, user_id, now);
+            let rows = selection.compound("SELECT 1", "", "");
+            crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM ({rows} LIMIT {COUNT_CAP})"), &selection.args)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let results = db.batch(statements).await?;

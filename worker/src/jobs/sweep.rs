@@ -111,13 +111,16 @@ fn statements(db: &D1Database, remember: &[Remember], events: &[AlertEvent], mes
     for chunk in remember.chunks(CHUNK) {
         let chunk = json(chunk)?;
         // The case's primary key finds each row; a case changed since it was read keeps its state
-        // (its change set next_check_at again, so the next run looks at it).
+        // (its change set next_check_at again, so the next run looks at it). sla_warned tells the
+        // due-soon queue which part of it the case is in (0015_due_soon.sql).
         out.push(query!(
             db,
             "UPDATE cases SET alerted = r.value ->> 'alerted', alerted_due = r.value ->> 'alerted_due',
-               step_alerted = r.value ->> 'step_alerted', next_check_at = r.value ->> 'next_check_at'
+               step_alerted = r.value ->> 'step_alerted', next_check_at = r.value ->> 'next_check_at',
+               sla_warned = cases.sla_due_soon_at <= ?2
              FROM json_each(?1) AS r WHERE cases.id = r.value ->> 'id' AND cases.version = r.value ->> 'version'",
-            chunk
+            chunk,
+            now_ms
         )?);
     }
     for chunk in events.chunks(CHUNK) {

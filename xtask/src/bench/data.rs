@@ -201,9 +201,9 @@ fn cases(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>, 
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id, assignee_id, subject, description,
            created_by, created_at, updated_at, first_response_due_at, first_responded_at, resolution_due_at, resolved_at, is_open,
            sla_due_at, sla_due_soon_at, step, step_due_at, regulatory_due_at, closed_at, alerted, alerted_due, next_check_at, version,
-           load_weight)
+           load_weight, sla_warned)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,
-           ?26, ?27, ?28, ?29, ?30)",
+           ?26, ?27, ?28, ?29, ?30, ?31)",
     )?;
     let mut event = db.prepare("INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
 
@@ -309,7 +309,9 @@ fn cases(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>, 
             (alerted != "none").then(|| due.timestamp_millis()),
             next_check.map(|t| t.timestamp_millis()),
             1 + i64::from(responded) + i64::from(closed_at.is_some()),
-            domain::routing::weight(kind == CaseKind::Complaint, complexity == Complexity::Complex)
+            domain::routing::weight(kind == CaseKind::Complaint, complexity == Complexity::Complex),
+            // As the sweep leaves it when it has run up to now: warned once the warning passed.
+            open && due - Duration::hours(4) <= now
         ])?;
 
         // Four to six events a case (five on average, as `size` has it): created, replies and

@@ -108,7 +108,7 @@ fn reopen(file: &Path, count: usize, now: DateTime<Utc>) -> Result<()> {
     db.execute(
         "UPDATE cases SET is_open = 1, status = 'assigned', closed_at = NULL, resolved_at = NULL,
            sla_due_at = ?1 + (seq % 43200) * 60000, sla_due_soon_at = ?1 + (seq % 43200) * 60000 - 14400000,
-           next_check_at = ?1 + (seq % 43200) * 60000 - 14400000
+           next_check_at = ?1 + (seq % 43200) * 60000 - 14400000, sla_warned = 0
          WHERE seq IN (SELECT seq FROM cases WHERE is_open = 0 AND seq >= ?2 ORDER BY seq LIMIT ?3)",
         rusqlite::params![quiet, data::FIRST_SEQ, count],
     )?;

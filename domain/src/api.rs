@@ -19,7 +19,9 @@ use crate::customer::{Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
 
+mod dashboard;
 mod surveys;
+pub use dashboard::*;
 pub use surveys::*;
 
 /// Longest case subject, in characters.
@@ -395,6 +397,8 @@ pub struct CaseFilter {
     pub category: Option<String>,
     /// `team=mine`: cases assigned to anyone in the user's team.
     pub my_team: bool,
+    /// `team=<id>`: cases assigned to anyone in that team (the dashboard's drill-down).
+    pub team_id: Option<String>,
 }
 
 /// Queue counts stop at this many: counting a view stops after reading this many index entries,
@@ -477,7 +481,8 @@ impl CaseFilter {
                 "category" if is_category(value) => filter.category = Some(value.to_string()),
                 "category" => return Err(FieldError::invalid("category", "category is not a known category")),
                 "team" if value == "mine" => filter.my_team = true,
-                "team" => return Err(FieldError::invalid("team", "team must be mine")),
+                "team" if is_id(value) => filter.team_id = Some(value.to_string()),
+                "team" => return Err(FieldError::invalid("team", "team must be mine or a team's id")),
                 _ => {}
             }
         }
@@ -518,8 +523,16 @@ impl CaseFilter {
         if self.my_team {
             q.push(("team", "mine".to_string()));
         }
+        if let Some(id) = &self.team_id {
+            q.push(("team", id.clone()));
+        }
         q
     }
+}
+
+/// Whether a text can be a record's id: 1 to 64 ASCII letters, digits, `-` or `_`.
+pub fn is_id(text: &str) -> bool {
+    (1..=64).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Reads `limit` (default 50, at most 200).
@@ -1290,10 +1303,14 @@ mod tests {
             channel: Some(Channel::Email),
             category: Some("cards".into()),
             my_team: true,
+            team_id: None,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(parsed, filter);
+        let team = CaseFilter { team_id: Some("team-retail".into()), my_team: false, ..filter };
+        let query = team.to_query();
+        assert_eq!(CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), team);
         let none = CaseFilter::from_query([("assignee", "none"), ("status", "closed")]).unwrap();
         assert_eq!(none.assignee, Some(AssigneeFilter::Nobody));
         assert_eq!(none.status, Some(StatusFilter::Is(Status::Closed)));
@@ -1301,7 +1318,7 @@ mod tests {
 
     #[test]
     fn bad_filter_values_name_their_parameter() {
-        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", ""), ("channel", "fax"), ("category", "crypto"), ("team", "yours")] {
+        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", ""), ("channel", "fax"), ("category", "crypto"), ("team", "x'y")] {
             assert_eq!(CaseFilter::from_query([(key, value)]).unwrap_err().field, key);
         }
         assert_eq!(page_limit(None), Ok(PAGE_DEFAULT));

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod regulatory;
 pub mod routing;
 pub mod sla;
+pub mod stats;
 pub mod questionnaire;
 pub mod survey;
 pub mod sweep;

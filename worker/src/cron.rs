@@ -11,7 +11,7 @@ use worker::{D1Database, Env};
 use crate::db::jobs;
 use crate::error::ApiError;
 use crate::config::var;
-use crate::jobs::{deliver, dispatch, planning, sweep};
+use crate::jobs::{deliver, dispatch, planning, stats, sweep};
 
 /// The crons `wrangler.toml` declares.
 pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
@@ -43,6 +43,7 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
             logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?;
             let zone = crate::rules::load(&db).await?.calendar.zone();
             survey_dispatch(&db, cron, now, zone, env).await?;
+            logged(&db, cron, "stats", now, stats::run(&db, now, zone)).await?;
         }
         other => worker::console_warn!("cron {other} is not one Kefu declares; ignored"),
     }

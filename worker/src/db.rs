@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod sessions;
 pub mod surveys;
 pub mod settings;
+pub mod stats;
 pub mod teams;
 pub mod users;
 

@@ -4,4 +4,5 @@
 pub mod deliver;
 pub mod dispatch;
 pub mod planning;
+pub mod stats;
 pub mod sweep;

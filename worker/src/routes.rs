@@ -4,6 +4,7 @@ mod auth;
 mod canned;
 pub mod cases;
 mod customers;
+mod dashboard;
 mod meta;
 mod ops;
 mod public;
@@ -67,6 +68,7 @@ pub enum Endpoint {
     SurveyResults,
     OpenSurvey,
     AnswerSurvey,
+    Dashboard,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -93,6 +95,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/classify", endpoint: Endpoint::Classify, access: AGENT, summary: "The classifier's suggestion (category, complexity, complaint or not, with confidences) for {\"subject\", \"description\"}; stores nothing" },
     Route { method: Method::Post, path: "/api/cases/{id}/assign", endpoint: Endpoint::AssignCase, access: AGENT, summary: "Hand an open case to a colleague ({\"assignee_id\", \"version\", \"reason\"})" },
     Route { method: Method::Post, path: "/api/cases/{id}/escalate", endpoint: Endpoint::EscalateCase, access: AGENT, summary: "Hand an open case to a supervisor of the assignee's team ({\"reason\", \"version\"})" },
+    Route { method: Method::Get, path: "/api/dashboard", endpoint: Endpoint::Dashboard, access: SUPERVISOR, summary: "The supervisor dashboard for ?from=&to= (local dates, both included; default the last 30 days, at most 366) and ?team=: the period's tally beside the previous period's, each day's tally, and open and breached cases now (counted up to 1000)" },
     Route { method: Method::Get, path: "/api/complaints", endpoint: Endpoint::ComplaintRegister, access: SUPERVISOR, summary: "The complaint register, newest first, with every regulatory field: ?status=open|closed &category= &outcome= &from= &to= &limit= &cursor=" },
     Route { method: Method::Post, path: "/api/customers/{id}/reveal", endpoint: Endpoint::RevealCustomer, access: AGENT, summary: "Show one masked detail in full ({\"field\": \"phone\"|\"email\"|\"id_number\"}); every reveal is an audit event" },
     Route { method: Method::Get, path: "/api/staff", endpoint: Endpoint::ListStaff, access: AGENT, summary: "Active staff with role and team, for handing a case over" },
@@ -170,5 +173,6 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::SurveyResults => surveys::results(ctx).await,
         Endpoint::OpenSurvey => surveys::open(ctx).await,
         Endpoint::AnswerSurvey => surveys::answer(ctx).await,
+        Endpoint::Dashboard => dashboard::get(ctx).await,
     }
 }

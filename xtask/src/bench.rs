@@ -5,7 +5,7 @@
 //! Measured: the API calls of the agent workspace beside `/api/health`, and their statements
 //! straight on SQLite; the SLA sweep, per run, on a fixed number of newly breached cases among
 //! 100,000 and then 500,000 open ones; survey dispatch to 100,000 and 1,000,000 customers; the
-//! app's release bundle.
+//! hourly tally of the dashboard's days; the app's release bundle.
 
 mod api;
 mod bundle;
@@ -13,6 +13,7 @@ mod data;
 mod dispatch;
 mod provider;
 mod report;
+mod stats;
 mod sweep;
 
 use std::path::Path;
@@ -74,6 +75,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         // Last, as its writes (new cases, replies) would change what the sweep finds due; on a
         // fresh workerd, as the hours of dispatch before leave its JavaScript heap near its limit.
         server.restart(&paths)?;
+        report.stats = stats::catch_up(&server, &file, now)?;
         report.api = Some(api::measure(&server, &file, size)?);
         Ok(())
     })();

@@ -464,7 +464,7 @@ pub fn close_pause(db: &D1Database, case_id: &str, at: i64) -> Result<D1Prepared
 ///
 /// Each filter is served by one of the cases_*_by_due indexes (0001, 0007 and 0014): an
 /// equality prefix (assignee_id / kind / status / channel / category, is_open) followed by
-/// (sla_due_at, id). "My team" scans the members' assignee ranges (users_by_team).
+/// (sla_due_at, id). "My team" and a team by id scan the members' assignee ranges (users_by_team).
 ///
 /// "Due soon" (the warning instant passed, the deadline not) is two parts (0015_due_soon.sql),
 /// both checking both instants so the answer is exact: the cases the sweep found warned, in
@@ -496,6 +496,9 @@ impl Selection {
                 " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = (SELECT u.team_id FROM users u WHERE u.id = ?))",
                 user_id.into(),
             );
+        }
+        if let Some(team) = &filter.team_id {
+            arg(&mut sql, " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = ?)", team.as_str().into());
         }
         if let Some(kind) = filter.kind {
             arg(&mut sql, " AND c.kind = ?", kind.as_str().into());

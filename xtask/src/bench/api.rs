@@ -25,6 +25,8 @@ use super::Server;
 /// The sign-in the calls are made as: a generated agent with a few hundred open cases.
 const AGENT_ID: &str = "bench-agent-001";
 const AGENT_EMAIL: &str = "agent001@bench.kefu";
+/// The demo supervisor (the dataset keeps the demo staff), for the dashboard.
+const SUPERVISOR_EMAIL: &str = "supervisor@demo.kefu";
 const CONCURRENCY: [usize; 2] = [1, 8];
 
 /// Latencies of one call at one concurrency.
@@ -74,11 +76,13 @@ enum Shape {
 struct Call {
     name: &'static str,
     shape: Shape,
+    /// Asked by the supervisor (the dashboard), not the agent.
+    supervisor: bool,
 }
 
 impl Call {
     fn get(name: &'static str, paths: Vec<String>) -> Call {
-        Call { name, shape: Shape::Get(paths) }
+        Call { name, shape: Shape::Get(paths), supervisor: false }
     }
 
     fn describe(&self) -> String {
@@ -150,16 +154,16 @@ impl Http {
     }
 }
 
-fn sign_in(port: u16) -> Result<String> {
+fn sign_in(port: u16, email: &str) -> Result<String> {
     let http = Http::new(port, String::new());
     let mut reply = http
         .agent
         .post(format!("{}/api/auth/login", http.base))
         .header("X-Requested-With", "kefu")
         .content_type("application/json")
-        .send(json!({"email": AGENT_EMAIL, "password": crate::DEMO_PASSWORD}).to_string())?;
+        .send(json!({"email": email, "password": crate::DEMO_PASSWORD}).to_string())?;
     if reply.status() != 200 {
-        bail!("sign-in as {AGENT_EMAIL}: {} {}", reply.status(), reply.body_mut().read_to_string().unwrap_or_default());
+        bail!("sign-in as {email}: {} {}", reply.status(), reply.body_mut().read_to_string().unwrap_or_default());
     }
     let cookies: Vec<String> = reply
         .headers()
@@ -207,8 +211,10 @@ fn calls(db: &Connection) -> Result<Vec<Call>> {
         Call::get("case page", pages.iter().map(|id| format!("/api/cases/{id}")).collect()),
         Call::get("customer search", search),
         Call::get("customer 360", customers.iter().map(|id| format!("/api/customers/{id}")).collect()),
-        Call { name: "create case", shape: Shape::CreateCase(customers.clone()) },
-        Call { name: "add reply", shape: Shape::Reply(replied.iter().map(|id| Mutex::new((id.clone(), versions[id]))).collect()) },
+        Call { name: "create case", shape: Shape::CreateCase(customers.clone()), supervisor: false },
+        Call { name: "add reply", shape: Shape::Reply(replied.iter().map(|id| Mutex::new((id.clone(), versions[id]))).collect()), supervisor: false },
+        // The last 30 days beside the 30 before, all teams and one.
+        Call { supervisor: true, ..Call::get("dashboard summary", vec!["/api/dashboard".into(), "/api/dashboard?team=team-retail-1".into()]) },
     ])
 }
 
@@ -217,11 +223,12 @@ pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
     let requests = if quick { 40 } else { 300 };
     let db = Connection::open(file)?;
     let calls = calls(&db)?;
-    let cookie = sign_in(server.port)?;
+    let agent_cookie = sign_in(server.port, AGENT_EMAIL)?;
+    let supervisor_cookie = sign_in(server.port, SUPERVISOR_EMAIL)?;
     let health = Call::get("health", vec!["/api/health".into()]);
 
     crate::step("measuring GET /api/health, the floor");
-    let health_latency = latencies(&health, server.port, &cookie, requests)?;
+    let health_latency = latencies(&health, server.port, &agent_cookie, requests)?;
     let floor = health_latency[0].p99_ms;
     let budget_ms = (floor * 3.0).max(floor + 10.0);
 
@@ -229,6 +236,7 @@ pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
     for call in &calls {
         crate::step(&format!("measuring {}", call.name));
         // One request of the call, traced: the statements it ran, for the replay.
+        let cookie = if call.supervisor { &supervisor_cookie } else { &agent_cookie };
         let http = Http { traced: true, ..Http::new(server.port, cookie.clone()) };
         take_log(&http)?;
         // A reply's replay first puts its case back at the version the traced request saw, or
@@ -247,7 +255,7 @@ pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
         let statements = take_log(&http)?;
         let storage = replay(&db, &statements, reset, requests)?;
 
-        let latency = latencies(call, server.port, &cookie, requests)?;
+        let latency = latencies(call, server.port, cookie, requests)?;
         let p99 = latency[0].p99_ms;
         // Within budget, and every request answered.
         let met = p99 <= budget_ms && latency.iter().all(|l| l.errors == 0);

@@ -1,0 +1,106 @@
+//! The supervisor dashboard: the period asked for, and the tallies it answers with. Figures
+//! (attainment, percentiles, rates) are computed from the tallies by `domain::stats`, the same
+//! code in the app and in the tests.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::FieldError;
+use crate::stats::Tally;
+
+/// The longest period the dashboard compares, in days.
+pub const PERIOD_MAX_DAYS: i64 = 366;
+
+/// `GET /api/dashboard?from=&to=&team=`: local dates, both included, and optionally one team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub team_id: Option<String>,
+}
+
+impl DashboardQuery {
+    /// Reads the query; without dates, the 30 days up to `today`.
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, today: NaiveDate) -> Result<Self, FieldError> {
+        let (mut from, mut to, mut team_id) = (None, None, None);
+        let date = |field: &'static str, v: &str| v.parse::<NaiveDate>().map_err(|_| FieldError::invalid(field, format!("{field} is not a date (YYYY-MM-DD)")));
+        for (key, value) in pairs {
+            match key {
+                "from" => from = Some(date("from", value)?),
+                "to" => to = Some(date("to", value)?),
+                "team" if value.is_empty() => {}
+                "team" if super::is_id(value) => team_id = Some(value.to_string()),
+                "team" => return Err(FieldError::invalid("team", "team is not a team id")),
+                _ => {}
+            }
+        }
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or(to - Duration::days(29));
+        if from > to {
+            return Err(FieldError::invalid("from", "from is after to"));
+        }
+        if (to - from).num_days() + 1 > PERIOD_MAX_DAYS {
+            return Err(FieldError::invalid("to", format!("a period is at most {PERIOD_MAX_DAYS} days")));
+        }
+        Ok(DashboardQuery { from, to, team_id })
+    }
+
+    /// The period of the same length just before this one.
+    pub fn previous(&self) -> (NaiveDate, NaiveDate) {
+        let days = (self.to - self.from).num_days() + 1;
+        (self.from - Duration::days(days), self.from - Duration::days(1))
+    }
+}
+
+/// One day's tally, for the charts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayTally {
+    pub day: NaiveDate,
+    pub tally: Tally,
+}
+
+/// The dashboard: the period's tally beside the previous period's, each day of the period for
+/// the charts, the work open now, and the targets the figures are read against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub previous_from: NaiveDate,
+    pub previous_to: NaiveDate,
+    pub team_id: Option<String>,
+    pub current: Tally,
+    pub previous: Tally,
+    /// Every day of the period, oldest first (days with nothing have an empty tally).
+    pub days: Vec<DayTally>,
+    /// Open cases now, and how many of them are past their deadline; each counted up to
+    /// [`super::COUNT_CAP`] like the queue's tabs.
+    pub open_now: u32,
+    pub breached_now: u32,
+    /// The follow-up rate's target, in percent.
+    pub follow_up_target_percent: u8,
+    pub as_of: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_defaults_to_thirty_days_and_names_its_bad_field() {
+        let today = day("2026-11-24");
+        let q = DashboardQuery::from_query([], today).unwrap();
+        assert_eq!((q.from, q.to, q.team_id), (day("2026-10-26"), today, None));
+        let q = DashboardQuery::from_query([("from", "2026-10-01"), ("to", "2026-10-31"), ("team", "team-retail")], today).unwrap();
+        assert_eq!(q.previous(), (day("2026-08-31"), day("2026-09-30")));
+        assert_eq!(q.team_id.as_deref(), Some("team-retail"));
+        let field = |pairs: &[(&str, &str)]| DashboardQuery::from_query(pairs.iter().copied(), today).unwrap_err().field;
+        assert_eq!(field(&[("from", "2026-13-01")]), "from");
+        assert_eq!(field(&[("from", "2026-11-02"), ("to", "2026-11-01")]), "from");
+        assert_eq!(field(&[("from", "2025-01-01"), ("to", "2026-11-01")]), "to");
+        assert_eq!(field(&[("team", "x'; --")]), "team");
+    }
+}

@@ -1,0 +1,453 @@
+//! The dashboard's statistics: what each case and survey answer contributes to a day's tally,
+//! and how tallies add up to the figures supervisors read.
+//!
+//! A tally belongs to one day in the institution's zone and one owner (a team, or an agent).
+//! Each figure counts a case on the day of the instant it is about, so a past day's tally
+//! changes only when one of its cases is edited:
+//! - received: the day the case was registered;
+//! - a clock (first response, resolution, regulatory decision): the day it fell due. It is
+//!   decided once met or once due; met on time when met no later than due;
+//! - the first-response time: with its clock, for clocks that were met;
+//! - a complaint's outcome, root cause and redress: the day it closed;
+//! - a follow-up: with its resolution clock; done when closed having reached the customer;
+//! - a survey answer: the day it was given.
+//!
+//! Merged complaints are left out: the complaint they merged into counts for them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::case::CaseKind;
+use crate::lifecycle::Outcome;
+
+/// What one case contributes: its instants and the attributes the figures are split by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFacts {
+    pub kind: CaseKind,
+    pub category: String,
+    pub team_id: Option<String>,
+    pub agent_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub first_response_due_at: DateTime<Utc>,
+    pub first_responded_at: Option<DateTime<Utc>>,
+    pub resolution_due_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub regulatory_due_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub outcome: Option<Outcome>,
+    pub root_cause: Option<String>,
+    /// Redress paid, in the currency's minor unit (fen).
+    pub redress_amount: Option<i64>,
+    /// A follow-up closed because the customer could not be reached.
+    pub unreachable: bool,
+    pub merged: bool,
+}
+
+/// What one survey answer contributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerFacts {
+    pub answered_at: DateTime<Utc>,
+    /// The team of the case the survey asked about, if it asked about one.
+    pub team_id: Option<String>,
+    pub agent_id: Option<String>,
+    pub csat: Option<u8>,
+    pub nps: Option<u8>,
+}
+
+/// One clock's decided and on-time counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockTally {
+    pub decided: u32,
+    pub on_time: u32,
+}
+
+impl ClockTally {
+    fn count(&mut self, due: DateTime<Utc>, met_at: Option<DateTime<Utc>>, as_of: DateTime<Utc>) {
+        if met_at.is_some() || due <= as_of {
+            self.decided += 1;
+            self.on_time += u32::from(met_at.is_some_and(|m| m <= due));
+        }
+    }
+
+    fn add(&mut self, other: &ClockTally) {
+        self.decided += other.decided;
+        self.on_time += other.on_time;
+    }
+
+    /// The share met on time (0–1); `None` when nothing was decided.
+    pub fn attainment(&self) -> Option<f64> {
+        (self.decided > 0).then(|| f64::from(self.on_time) / f64::from(self.decided))
+    }
+}
+
+/// One day's counts for one owner. Tallies add: a period's is the sum of its days'.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tally {
+    /// Cases registered, by kind.
+    pub received: BTreeMap<String, u32>,
+    /// Complaints registered, by category.
+    pub complaints_by_category: BTreeMap<String, u32>,
+    pub first_response: ClockTally,
+    pub resolution: ClockTally,
+    pub regulatory: ClockTally,
+    /// First-response times of the met clocks, by [`minutes_bucket`].
+    pub first_response_minutes: BTreeMap<u32, u32>,
+    pub complaints_closed: u32,
+    /// Closed complaints upheld or partly upheld.
+    pub upheld: u32,
+    pub redress_total: i64,
+    /// Closed complaints by root cause (`""` when none was recorded).
+    pub root_causes: BTreeMap<String, u32>,
+    /// Follow-ups decided (closed, or past their deadline) and done (closed, customer reached).
+    pub follow_ups_due: u32,
+    pub follow_ups_done: u32,
+    pub csat_answers: u32,
+    /// CSAT answers of 4 or 5.
+    pub csat_satisfied: u32,
+    pub nps_answers: u32,
+    pub promoters: u32,
+    pub detractors: u32,
+}
+
+fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, n: u32) {
+    *map.entry(key).or_default() += n;
+}
+
+impl Tally {
+    pub fn add(&mut self, other: &Tally) {
+        for (k, n) in &other.received {
+            bump(&mut self.received, k.clone(), *n);
+        }
+        for (k, n) in &other.complaints_by_category {
+            bump(&mut self.complaints_by_category, k.clone(), *n);
+        }
+        self.first_response.add(&other.first_response);
+        self.resolution.add(&other.resolution);
+        self.regulatory.add(&other.regulatory);
+        for (k, n) in &other.first_response_minutes {
+            bump(&mut self.first_response_minutes, *k, *n);
+        }
+        self.complaints_closed += other.complaints_closed;
+        self.upheld += other.upheld;
+        self.redress_total += other.redress_total;
+        for (k, n) in &other.root_causes {
+            bump(&mut self.root_causes, k.clone(), *n);
+        }
+        self.follow_ups_due += other.follow_ups_due;
+        self.follow_ups_done += other.follow_ups_done;
+        self.csat_answers += other.csat_answers;
+        self.csat_satisfied += other.csat_satisfied;
+        self.nps_answers += other.nps_answers;
+        self.promoters += other.promoters;
+        self.detractors += other.detractors;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Tally::default()
+    }
+
+    /// The `p`-th percentile of first-response minutes (nearest rank), as its bucket's upper
+    /// bound; `None` when no clock was met.
+    pub fn first_response_percentile(&self, p: u8) -> Option<u32> {
+        let total: u64 = self.first_response_minutes.values().map(|n| u64::from(*n)).sum();
+        if total == 0 {
+            return None;
+        }
+        let rank = ((f64::from(p.min(100)) / 100.0 * total as f64).ceil() as u64).clamp(1, total);
+        let mut seen = 0u64;
+        self.first_response_minutes.iter().find_map(|(bucket, n)| {
+            seen += u64::from(*n);
+            (seen >= rank).then_some(*bucket)
+        })
+    }
+
+    /// Follow-ups done over due (0–1).
+    pub fn follow_up_rate(&self) -> Option<f64> {
+        (self.follow_ups_due > 0).then(|| f64::from(self.follow_ups_done.min(self.follow_ups_due)) / f64::from(self.follow_ups_due))
+    }
+
+    /// The share of CSAT answers that are 4 or 5.
+    pub fn csat(&self) -> Option<f64> {
+        (self.csat_answers > 0).then(|| f64::from(self.csat_satisfied) / f64::from(self.csat_answers))
+    }
+
+    /// Promoters minus detractors, in percent of NPS answers (−100 to 100).
+    pub fn nps(&self) -> Option<f64> {
+        (self.nps_answers > 0).then(|| (f64::from(self.promoters) - f64::from(self.detractors)) * 100.0 / f64::from(self.nps_answers))
+    }
+}
+
+/// The bucket of a first-response time, as its upper bound in minutes: to the minute within
+/// the first 2 hours, to 5 minutes within a day, to 15 minutes within 3 days, then to the
+/// hour (capped at 30 days). Percentiles are read to this resolution.
+pub fn minutes_bucket(elapsed: Duration) -> u32 {
+    let m = (elapsed.num_seconds().max(0) + 59) / 60;
+    let up = |step: i64| (m + step - 1) / step * step;
+    let bucket = match m {
+        0..=120 => m,
+        121..=1440 => up(5),
+        1441..=4320 => up(15),
+        _ => up(60).min(30 * 24 * 60),
+    };
+    bucket as u32
+}
+
+/// Who a tally is kept for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// By the assignee's team (`""` for unassigned cases and general surveys).
+    Team,
+    /// By the assignee; unassigned cases and general surveys are not counted.
+    Agent,
+}
+
+impl Grain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grain::Team => "team",
+            Grain::Agent => "agent",
+        }
+    }
+
+    fn owner(self, team_id: &Option<String>, agent_id: &Option<String>) -> Option<String> {
+        match self {
+            Grain::Team => Some(team_id.clone().unwrap_or_default()),
+            Grain::Agent => agent_id.clone(),
+        }
+    }
+}
+
+/// The instants a local date spans in `zone`: [start, end).
+pub fn day_span(day: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |d: NaiveDate| {
+        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        // A zone that skips midnight starts the day at the first instant after the gap.
+        (0..=180)
+            .find_map(|m| zone.from_local_datetime(&(midnight + Duration::minutes(m))).earliest())
+            .map_or_else(|| Utc.from_utc_datetime(&midnight), |t| t.with_timezone(&Utc))
+    };
+    (start(day), start(day.succ_opt().expect("a next day")))
+}
+
+/// One day's tallies by owner, from the cases and answers that may count on it (others are
+/// ignored), as of `as_of`: a clock due later than that and not met is still running.
+pub fn tally_day(
+    day: NaiveDate,
+    zone: Tz,
+    grain: Grain,
+    cases: &[CaseFacts],
+    answers: &[AnswerFacts],
+    as_of: DateTime<Utc>,
+) -> BTreeMap<String, Tally> {
+    let (start, end) = day_span(day, zone);
+    let within = |t: DateTime<Utc>| start <= t && t < end;
+    let mut out: BTreeMap<String, Tally> = BTreeMap::new();
+    for c in cases.iter().filter(|c| !c.merged) {
+        let Some(owner) = grain.owner(&c.team_id, &c.agent_id) else { continue };
+        let mut t = Tally::default();
+        if within(c.created_at) {
+            bump(&mut t.received, c.kind.as_str().to_string(), 1);
+            if c.kind == CaseKind::Complaint {
+                bump(&mut t.complaints_by_category, c.category.clone(), 1);
+            }
+        }
+        if within(c.first_response_due_at) {
+            t.first_response.count(c.first_response_due_at, c.first_responded_at, as_of);
+            if let Some(met) = c.first_responded_at {
+                bump(&mut t.first_response_minutes, minutes_bucket(met - c.created_at), 1);
+            }
+        }
+        if within(c.resolution_due_at) {
+            let met = if c.kind == CaseKind::FollowUp { c.closed_at.or(c.resolved_at) } else { c.resolved_at.or(c.closed_at) };
+            t.resolution.count(c.resolution_due_at, met, as_of);
+            if c.kind == CaseKind::FollowUp && (met.is_some() || c.resolution_due_at <= as_of) {
+                t.follow_ups_due += 1;
+                t.follow_ups_done += u32::from(c.closed_at.is_some() && !c.unreachable);
+            }
+        }
+        if let Some(due) = c.regulatory_due_at.filter(|d| within(*d)) {
+            t.regulatory.count(due, c.closed_at, as_of);
+        }
+        if c.kind == CaseKind::Complaint && c.closed_at.is_some_and(within) {
+            t.complaints_closed += 1;
+            t.upheld += u32::from(matches!(c.outcome, Some(Outcome::Upheld | Outcome::PartlyUpheld)));
+            t.redress_total += c.redress_amount.unwrap_or(0);
+            bump(&mut t.root_causes, c.root_cause.clone().unwrap_or_default(), 1);
+        }
+        if !t.is_empty() {
+            out.entry(owner).or_default().add(&t);
+        }
+    }
+    for a in answers.iter().filter(|a| within(a.answered_at)) {
+        let Some(owner) = grain.owner(&a.team_id, &a.agent_id) else { continue };
+        let t = out.entry(owner).or_default();
+        if let Some(score) = a.csat.filter(|s| (1..=5).contains(s)) {
+            t.csat_answers += 1;
+            t.csat_satisfied += u32::from(score >= 4);
+        }
+        if let Some(score) = a.nps.filter(|s| *s <= 10) {
+            t.nps_answers += 1;
+            t.promoters += u32::from(score >= 9);
+            t.detractors += u32::from(score <= 6);
+        }
+    }
+    out
+}
+
+/// The calendar quarter of a date, as `2026-Q4`.
+pub fn quarter(day: NaiveDate) -> String {
+    format!("{}-Q{}", day.year(), (day.month() - 1) / 3 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::bj;
+
+    const ZONE: Tz = chrono_tz::Asia::Shanghai;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn inquiry(created: DateTime<Utc>) -> CaseFacts {
+        CaseFacts {
+            kind: CaseKind::Inquiry,
+            category: "cards".into(),
+            team_id: Some("team-a".into()),
+            agent_id: Some("agent-1".into()),
+            created_at: created,
+            first_response_due_at: created + Duration::hours(24),
+            first_responded_at: None,
+            resolution_due_at: created + Duration::hours(48),
+            resolved_at: None,
+            regulatory_due_at: None,
+            closed_at: None,
+            outcome: None,
+            root_cause: None,
+            redress_amount: None,
+            unreachable: false,
+            merged: false,
+        }
+    }
+
+    #[test]
+    fn a_day_is_the_institutions_day_not_utcs() {
+        let (start, end) = day_span(day(2026, 11, 24), ZONE);
+        assert_eq!((start, end), (bj(2026, 11, 24, 0, 0), bj(2026, 11, 25, 0, 0)));
+        let (start, end) = day_span(day(2026, 3, 8), chrono_tz::America::New_York);
+        assert_eq!(end - start, Duration::hours(23), "the day clocks spring forward is 23 hours long");
+    }
+
+    #[test]
+    fn received_counts_on_the_local_day_at_its_edges() {
+        let just_before = inquiry(bj(2026, 11, 23, 23, 59));
+        let midnight = inquiry(bj(2026, 11, 24, 0, 0));
+        let cases = [just_before, midnight];
+        let tallies = tally_day(day(2026, 11, 24), ZONE, Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        assert_eq!(tallies["team-a"].received.get("inquiry"), Some(&1));
+        let before = tally_day(day(2026, 11, 23), ZONE, Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        assert_eq!(before["team-a"].received.get("inquiry"), Some(&1));
+    }
+
+    #[test]
+    fn a_clock_counts_on_its_due_day_once_decided() {
+        let created = bj(2026, 11, 23, 10, 0);
+        let on_time = CaseFacts { first_responded_at: Some(created + Duration::minutes(37)), ..inquiry(created) };
+        let late = CaseFacts { first_responded_at: Some(created + Duration::hours(30)), ..inquiry(created) };
+        let unanswered = inquiry(created);
+        let cases = [on_time, late, unanswered];
+        let due_day = day(2026, 11, 24);
+        // At 09:00 on the due day: the met clocks are decided, the unanswered one still runs.
+        let morning = tally_day(due_day, ZONE, Grain::Team, &cases, &[], bj(2026, 11, 24, 9, 0));
+        assert_eq!(morning["team-a"].first_response, ClockTally { decided: 2, on_time: 1 });
+        // From its deadline (10:00), it is a breach.
+        let later = tally_day(due_day, ZONE, Grain::Team, &cases, &[], bj(2026, 11, 24, 10, 0));
+        assert_eq!(later["team-a"].first_response, ClockTally { decided: 3, on_time: 1 });
+        assert_eq!(later["team-a"].first_response.attainment(), Some(1.0 / 3.0));
+        assert_eq!(later["team-a"].first_response_minutes, BTreeMap::from([(37, 1), (1800, 1)]));
+        // Not counted on the day it was received.
+        let received_day = tally_day(day(2026, 11, 23), ZONE, Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        assert_eq!(received_day["team-a"].first_response, ClockTally::default());
+    }
+
+    #[test]
+    fn buckets_and_percentiles() {
+        assert_eq!(minutes_bucket(Duration::seconds(61)), 2, "a started minute counts whole");
+        assert_eq!(minutes_bucket(Duration::minutes(120)), 120);
+        assert_eq!(minutes_bucket(Duration::minutes(121)), 125);
+        assert_eq!(minutes_bucket(Duration::minutes(1441)), 1455);
+        assert_eq!(minutes_bucket(Duration::minutes(4321)), 4380);
+        assert_eq!(minutes_bucket(Duration::days(90)), 43200);
+        assert_eq!(minutes_bucket(Duration::seconds(-5)), 0);
+        let tally = Tally { first_response_minutes: BTreeMap::from([(10, 5), (30, 4), (125, 1)]), ..Tally::default() };
+        assert_eq!(tally.first_response_percentile(50), Some(10));
+        assert_eq!(tally.first_response_percentile(90), Some(30));
+        assert_eq!(tally.first_response_percentile(100), Some(125));
+        assert_eq!(Tally::default().first_response_percentile(50), None);
+    }
+
+    #[test]
+    fn complaints_follow_ups_and_answers() {
+        let created = bj(2026, 11, 2, 10, 0);
+        let complaint = CaseFacts {
+            kind: CaseKind::Complaint,
+            category: "loans".into(),
+            regulatory_due_at: Some(bj(2026, 11, 17, 10, 0)),
+            closed_at: Some(bj(2026, 11, 4, 16, 0)),
+            resolved_at: Some(bj(2026, 11, 4, 16, 0)),
+            outcome: Some(Outcome::PartlyUpheld),
+            root_cause: Some("process".into()),
+            redress_amount: Some(5_000),
+            ..inquiry(created)
+        };
+        let merged = CaseFacts { merged: true, ..complaint.clone() };
+        let reached = CaseFacts { kind: CaseKind::FollowUp, closed_at: Some(bj(2026, 11, 3, 9, 0)), ..inquiry(bj(2026, 11, 2, 9, 0)) };
+        let unreachable = CaseFacts { unreachable: true, ..reached.clone() };
+        let cases = [complaint, merged, reached, unreachable];
+        let late = bj(2026, 12, 31, 0, 0);
+        let closed_day = tally_day(day(2026, 11, 4), ZONE, Grain::Team, &cases, &[], late);
+        let t = &closed_day["team-a"];
+        assert_eq!((t.complaints_closed, t.upheld, t.redress_total), (1, 1, 5_000));
+        assert_eq!(t.root_causes, BTreeMap::from([("process".to_string(), 1)]));
+        // Due on the 4th: the complaint (resolved at 16:00, six hours late) and both follow-ups
+        // (closed on the 3rd).
+        assert_eq!(t.resolution, ClockTally { decided: 3, on_time: 2 });
+        let received = tally_day(day(2026, 11, 2), ZONE, Grain::Team, &cases, &[], late);
+        assert_eq!(received["team-a"].complaints_by_category, BTreeMap::from([("loans".to_string(), 1)]), "the merged one left out");
+        let regulatory = tally_day(day(2026, 11, 17), ZONE, Grain::Team, &cases, &[], late);
+        assert_eq!(regulatory["team-a"].regulatory, ClockTally { decided: 1, on_time: 1 });
+        let follow_ups = tally_day(day(2026, 11, 4), ZONE, Grain::Agent, &cases, &[], late);
+        assert_eq!((follow_ups["agent-1"].follow_ups_due, follow_ups["agent-1"].follow_ups_done), (2, 1));
+        assert_eq!(follow_ups["agent-1"].follow_up_rate(), Some(0.5));
+
+        let answers = [
+            AnswerFacts { answered_at: bj(2026, 11, 4, 12, 0), team_id: None, agent_id: None, csat: Some(5), nps: Some(10) },
+            AnswerFacts { answered_at: bj(2026, 11, 4, 13, 0), team_id: Some("team-a".into()), agent_id: Some("agent-1".into()), csat: Some(2), nps: Some(3) },
+            AnswerFacts { answered_at: bj(2026, 11, 4, 14, 0), team_id: None, agent_id: None, csat: None, nps: Some(8) },
+        ];
+        let by_team = tally_day(day(2026, 11, 4), ZONE, Grain::Team, &[], &answers, late);
+        assert_eq!((by_team[""].csat(), by_team[""].nps()), (Some(1.0), Some(50.0)));
+        assert_eq!((by_team["team-a"].csat(), by_team["team-a"].nps()), (Some(0.0), Some(-100.0)));
+        let by_agent = tally_day(day(2026, 11, 4), ZONE, Grain::Agent, &[], &answers, late);
+        assert_eq!(by_agent.keys().collect::<Vec<_>>(), ["agent-1"], "general surveys have no agent");
+    }
+
+    #[test]
+    fn tallies_add_up() {
+        let created = bj(2026, 11, 23, 10, 0);
+        let cases: Vec<CaseFacts> = (0..4).map(|i| CaseFacts { first_responded_at: Some(created + Duration::hours(i * 10)), ..inquiry(created) }).collect();
+        let all = tally_day(day(2026, 11, 24), ZONE, Grain::Team, &cases, &[], bj(2026, 12, 1, 0, 0));
+        let mut sum = Tally::default();
+        for chunk in cases.chunks(2) {
+            sum.add(&tally_day(day(2026, 11, 24), ZONE, Grain::Team, chunk, &[], bj(2026, 12, 1, 0, 0))["team-a"]);
+        }
+        assert_eq!(sum, all["team-a"]);
+        assert_eq!(quarter(day(2026, 11, 24)), "2026-Q4");
+        assert_eq!(quarter(day(2026, 1, 1)), "2026-Q1");
+    }
+}

@@ -1,0 +1,177 @@
+//! The supervisor dashboard: every figure equals a direct count over the cases in the test
+//! database, whether its days are stored by the hourly job or tallied live, at the edges of the
+//! period and of the institution's day (Beijing, UTC+8). The cases live in December 2024, a
+//! month no other test and no demo data uses.
+
+use chrono::{DateTime, Duration, Utc};
+use kefu_tests::cron::{bj, get_at, post_at, run, HOURLY};
+use kefu_tests::{unique, Api, Reply, AGENT, SUPERVISOR};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+fn raw() -> Connection {
+    let file = std::env::var("KEFU_D1_FILE").expect("KEFU_D1_FILE is set by `cargo xtask test`");
+    Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the test database")
+}
+
+/// The figures of a period [start, end) counted straight from the cases and answers, by the
+/// rules domain::stats states, in SQL: an implementation independent of the worker's.
+fn counted(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, team: Option<&str>) -> Value {
+    let db = raw();
+    let (s, e, n) = (start.timestamp_millis(), end.timestamp_millis(), now.timestamp_millis());
+    let team_clause = match team {
+        Some(t) => format!("AND c.assignee_id IN (SELECT id FROM users WHERE team_id = '{t}')"),
+        None => String::new(),
+    };
+    let one = |sql: &str| -> i64 {
+        let sql = format!("SELECT {sql} FROM cases c WHERE c.merged_into IS NULL {team_clause}").replace(":s", &s.to_string()).replace(":e", &e.to_string()).replace(":n", &n.to_string());
+        db.query_row(&sql, [], |r| r.get::<_, Option<i64>>(0)).unwrap().unwrap_or(0)
+    };
+    let clock = |due: &str, met: &str| {
+        json!({
+            "decided": one(&format!("COUNT(*) FILTER (WHERE {due} >= :s AND {due} < :e AND ({met} IS NOT NULL OR {due} <= :n))")),
+            "on_time": one(&format!("COUNT(*) FILTER (WHERE {due} >= :s AND {due} < :e AND {met} <= {due})")),
+        })
+    };
+    json!({
+        "received": one("COUNT(*) FILTER (WHERE c.created_at >= :s AND c.created_at < :e)"),
+        "complaints": one("COUNT(*) FILTER (WHERE c.kind = 'complaint' AND c.created_at >= :s AND c.created_at < :e)"),
+        "first_response": clock("c.first_response_due_at", "c.first_responded_at"),
+        "resolution": clock("c.resolution_due_at", "(CASE WHEN c.kind = 'follow_up' THEN COALESCE(c.closed_at, c.resolved_at) ELSE COALESCE(c.resolved_at, c.closed_at) END)"),
+        "regulatory": clock("c.regulatory_due_at", "c.closed_at"),
+        "complaints_closed": one("COUNT(*) FILTER (WHERE c.kind = 'complaint' AND c.closed_at >= :s AND c.closed_at < :e)"),
+        "first_responses_met": one("COUNT(*) FILTER (WHERE c.first_response_due_at >= :s AND c.first_response_due_at < :e AND c.first_responded_at IS NOT NULL)"),
+    })
+}
+
+/// The same figures from the dashboard's tally.
+fn shown(tally: &Value) -> Value {
+    let sum = |v: &Value| v.as_object().map_or(0, |m| m.values().map(|n| n.as_i64().unwrap()).sum::<i64>());
+    json!({
+        "received": sum(&tally["received"]),
+        "complaints": sum(&tally["complaints_by_category"]),
+        "first_response": tally["first_response"],
+        "resolution": tally["resolution"],
+        "regulatory": tally["regulatory"],
+        "complaints_closed": tally["complaints_closed"],
+        "first_responses_met": sum(&tally["first_response_minutes"]),
+    })
+}
+
+async fn dashboard(api: &Api, query: &str, at: DateTime<Utc>) -> Reply {
+    let reply = get_at(api, &format!("/api/dashboard?{query}"), at).await;
+    assert_eq!(reply.status, 200, "{query}: {:?}", reply.body);
+    reply
+}
+
+async fn inquiry(agent: &Api, customer: &str, subject: &str, at: DateTime<Utc>) -> Value {
+    let case = post_at(agent, "/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "assignee": "me", "complexity": "ordinary",
+        "subject": subject, "description": "客户来电咨询"
+    }), at).await;
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    case.body
+}
+
+#[tokio::test]
+async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
+    let agent = Api::signed_in(AGENT).await;
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let customer = post_at(&agent, "/api/customers", &json!({"name": unique("看板客户"), "phone": "13600003333"}), bj(2024, 11, 30, 9, 0)).await;
+    assert_eq!(customer.status, 201, "{:?}", customer.body);
+    let customer = customer.body["id"].as_str().unwrap().to_string();
+
+    // At the edges of December in Beijing: the last minute of 30 November (in the previous
+    // period), the first of 1 December (16:00 UTC on 30 November), the last of 31 December, and
+    // the first of 1 January (still 31 December in UTC: not in the period).
+    let edges = [bj(2024, 11, 30, 23, 59), bj(2024, 12, 1, 0, 0), bj(2024, 12, 31, 23, 59), bj(2025, 1, 1, 0, 0)];
+    let mut cases = Vec::new();
+    for (i, at) in edges.iter().enumerate() {
+        cases.push(inquiry(&agent, &customer, &format!("看板边界{i}"), *at).await);
+    }
+    // Mid-month: one answered within the hour, one a day and a half late, one never answered.
+    let mid = bj(2024, 12, 10, 10, 0);
+    for (subject, answer_after) in [("看板及时", Some(Duration::minutes(37))), ("看板超时", Some(Duration::hours(36))), ("看板未答", None)] {
+        let case = inquiry(&agent, &customer, subject, mid).await;
+        if let Some(after) = answer_after {
+            let id = case["id"].as_str().unwrap();
+            let reply = post_at(&agent, &format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "已答复", "version": case["version"]}), mid + after).await;
+            assert_eq!(reply.status, 201, "{:?}", reply.body);
+        }
+    }
+
+    let period = "from=2024-12-01&to=2024-12-31";
+    let january = bj(2025, 1, 20, 12, 0);
+    let (start, end) = (bj(2024, 12, 1, 0, 0), bj(2025, 1, 1, 0, 0));
+    let live = dashboard(&boss, period, january).await.body;
+    assert_eq!((live["from"].as_str(), live["previous_from"].as_str(), live["previous_to"].as_str()), (Some("2024-12-01"), Some("2024-10-31"), Some("2024-11-30")));
+    assert_eq!(live["days"].as_array().unwrap().len(), 31);
+    assert_eq!(shown(&live["current"]), counted(start, end, january, None));
+    assert_eq!(shown(&live["previous"]), counted(bj(2024, 10, 31, 0, 0), start, january, None));
+    // This test's own cases: five received in December (the two edges inside it and the three
+    // mid-month). Five first responses fell due in it (30 November 23:59's on 1 December, not 31
+    // December's), all decided by 20 January, one on time; 37 minutes and 36 hours.
+    let current = &live["current"];
+    assert_eq!(current["received"], json!({"inquiry": 5}), "{current}");
+    assert_eq!(current["first_response"], json!({"decided": 5, "on_time": 1}));
+    assert_eq!(current["first_response_minutes"], json!({"37": 1, "2160": 1}));
+    let eleventh = &live["days"][10];
+    assert_eq!(eleventh["day"], "2024-12-11");
+    assert_eq!(eleventh["tally"]["first_response"], json!({"decided": 3, "on_time": 1}), "{eleventh}");
+    assert_eq!(shown(&eleventh["tally"]), counted(bj(2024, 12, 11, 0, 0), bj(2024, 12, 12, 0, 0), january, None));
+    assert_eq!(live["days"][0]["tally"]["received"]["inquiry"].as_i64(), Some(1), "1 December 00:00 counts on the 1st");
+
+    // The hourly job stores December; the figures stay the same, read from the stored days.
+    run(&agent, HOURLY, january).await;
+    let stored = dashboard(&boss, period, january).await.body;
+    assert_eq!(stored["current"], live["current"]);
+    assert_eq!(stored["days"], live["days"]);
+    assert_eq!(stored["previous"], live["previous"]);
+
+    // Answering the never-answered case in January changes December's tally at once (the day
+    // is tallied live until the job stores it again), and the job's stored result agrees.
+    let unanswered = agent.get(&format!("/api/cases?customer_id={customer}&limit=50")).await.body["items"]
+        .as_array().unwrap().iter().find(|c| c["subject"] == "看板未答").cloned().unwrap();
+    let id = unanswered["id"].as_str().unwrap();
+    let reply = post_at(&agent, &format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "迟到的答复", "version": unanswered["version"]}), bj(2025, 1, 15, 9, 0)).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let changed = dashboard(&boss, period, january).await.body;
+    assert_eq!(shown(&changed["current"]), counted(start, end, january, None));
+    assert_eq!(
+        changed["current"]["first_response_minutes"].as_object().unwrap().values().map(|n| n.as_i64().unwrap()).sum::<i64>(),
+        live["current"]["first_response_minutes"].as_object().unwrap().values().map(|n| n.as_i64().unwrap()).sum::<i64>() + 1,
+        "one more response time"
+    );
+    run(&agent, HOURLY, january + Duration::hours(1)).await;
+    assert_eq!(dashboard(&boss, period, january).await.body["current"], changed["current"]);
+
+    // One team's figures are its members' cases.
+    let team = dashboard(&boss, &format!("{period}&team=team-retail-1"), january).await.body;
+    assert_eq!(shown(&team["current"]), counted(start, end, january, Some("team-retail-1")));
+    let other = dashboard(&boss, &format!("{period}&team=team-complaints"), january).await.body;
+    assert_eq!(shown(&other["current"]), counted(start, end, january, Some("team-complaints")));
+
+    // Resolve what is still open, so the SLA sweep other tests run at later instants finds no
+    // breach of these cases to announce (no sweep runs while this test does).
+    let open = agent.get(&format!("/api/cases?customer_id={customer}&status=open&limit=50")).await.body;
+    let cleanup = bj(2025, 1, 20, 13, 0);
+    for case in open["items"].as_array().unwrap() {
+        let id = case["id"].as_str().unwrap();
+        let mut version = case["version"].clone();
+        if case["status"] == "assigned" {
+            let reply = post_at(&agent, &format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "已答复", "version": version}), cleanup).await;
+            assert_eq!(reply.status, 201, "{:?}", reply.body);
+            version = reply.body["version"].clone();
+        }
+        let done = post_at(&agent, &format!("/api/cases/{id}/transition"), &json!({"to": "resolved", "resolution": "已处理", "version": version}), cleanup).await;
+        assert_eq!(done.status, 200, "{:?}", done.body);
+    }
+
+    // Who may read it, and what a bad period says.
+    assert_eq!(agent.get("/api/dashboard").await.status, 403);
+    assert_eq!(Api::anonymous().get("/api/dashboard").await.status, 401);
+    let bad = boss.get("/api/dashboard?from=2024-12-31&to=2024-12-01").await;
+    assert_eq!((bad.status, bad.field()), (422, Some("from")));
+    let too_long = boss.get("/api/dashboard?from=2023-01-01&to=2024-12-31").await;
+    assert_eq!((too_long.status, too_long.field()), (422, Some("to")));
+}

@@ -1,0 +1,255 @@
+//! The dashboard's daily tallies (0016_stats.sql): the facts a day's tally is made from, the
+//! stored tallies, and the marks that say which stored days changed since.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use domain::stats::{day_span, AnswerFacts, CaseFacts, Grain, Tally};
+use serde::{Deserialize, Serialize};
+use worker::{D1Database, D1PreparedStatement};
+
+use super::{parse, time};
+use crate::db::query;
+use crate::error::ApiError;
+
+const HOUR_MS: i64 = 3_600_000;
+
+#[derive(Deserialize)]
+struct FactsRow {
+    id: String,
+    kind: String,
+    category: String,
+    team_id: Option<String>,
+    assignee_id: Option<String>,
+    created_at: i64,
+    first_response_due_at: i64,
+    first_responded_at: Option<i64>,
+    resolution_due_at: i64,
+    resolved_at: Option<i64>,
+    regulatory_due_at: Option<i64>,
+    closed_at: Option<i64>,
+    outcome: Option<String>,
+    root_cause: Option<String>,
+    redress_amount: Option<i64>,
+    unreachable: i64,
+    merged: i64,
+}
+
+#[derive(Deserialize)]
+struct AnswerRow {
+    created_at: i64,
+    team_id: Option<String>,
+    assignee_id: Option<String>,
+    csat: Option<i64>,
+    nps: Option<i64>,
+}
+
+/// The statements reading every case and answer that may count on a day in [from, to): the
+/// cases with an instant in it, each instant by its own index (0016), joined with the
+/// assignee's team. A case found by several instants comes once per instant; [`facts_from`]
+/// keeps one.
+pub fn facts(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    const COLUMNS: &str = "SELECT c.id, c.kind, c.category, u.team_id, c.assignee_id, c.created_at, c.first_response_due_at,
+      c.first_responded_at, c.resolution_due_at, c.resolved_at, c.regulatory_due_at, c.closed_at, c.outcome, c.root_cause,
+      c.redress_amount, c.unreachable, c.merged_into IS NOT NULL AS merged
+      FROM cases c LEFT JOIN users u ON u.id = c.assignee_id";
+    let parts = [
+        // cases_by_created, cases_by_first_response_due, cases_by_resolution_due,
+        // cases_by_regulatory_due, cases_complaints_by_closed
+        "c.created_at >= ?1 AND c.created_at < ?2",
+        "c.first_response_due_at >= ?1 AND c.first_response_due_at < ?2",
+        "c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2",
+        "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2",
+        "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
+    ];
+    let sql = parts.iter().map(|p| format!("{COLUMNS} WHERE {p}")).collect::<Vec<_>>().join(" UNION ALL ");
+    let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
+    Ok(vec![
+        query!(db, sql, from, to)?,
+        // survey_answers_by_created
+        query!(
+            db,
+            "SELECT a.created_at, u.team_id, c.assignee_id, a.csat, a.nps
+             FROM survey_answers a LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN users u ON u.id = c.assignee_id
+             WHERE a.created_at >= ?1 AND a.created_at < ?2",
+            from,
+            to
+        )?,
+    ])
+}
+
+/// The facts of [`facts`]' two results.
+pub fn facts_from(cases: &worker::D1Result, answers: &worker::D1Result) -> Result<(Vec<CaseFacts>, Vec<AnswerFacts>), ApiError> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for r in cases.results::<FactsRow>()? {
+        if !seen.insert(r.id.clone()) {
+            continue;
+        }
+        out.push(CaseFacts {
+            kind: parse("cases.kind", &r.kind)?,
+            category: r.category,
+            team_id: r.team_id,
+            agent_id: r.assignee_id,
+            created_at: time(r.created_at),
+            first_response_due_at: time(r.first_response_due_at),
+            first_responded_at: r.first_responded_at.map(time),
+            resolution_due_at: time(r.resolution_due_at),
+            resolved_at: r.resolved_at.map(time),
+            regulatory_due_at: r.regulatory_due_at.map(time),
+            closed_at: r.closed_at.map(time),
+            outcome: r.outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?,
+            root_cause: r.root_cause,
+            redress_amount: r.redress_amount,
+            unreachable: r.unreachable != 0,
+            merged: r.merged != 0,
+        });
+    }
+    let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
+    let answers = answers
+        .results::<AnswerRow>()?
+        .into_iter()
+        .map(|a| AnswerFacts { answered_at: time(a.created_at), team_id: a.team_id, agent_id: a.assignee_id, csat: score(a.csat), nps: score(a.nps) })
+        .collect();
+    Ok((out, answers))
+}
+
+#[derive(Deserialize)]
+struct StoredRow {
+    day: String,
+    owner: String,
+    tally: String,
+}
+
+/// The stored team tallies of the days from `from` to `to` (inclusive), of one team or all
+/// (the primary key's (grain, day) range; a team's rows are picked from each day's few).
+pub fn stored(db: &D1Database, from: NaiveDate, to: NaiveDate, team: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
+    let (from, to) = (from.to_string(), to.to_string());
+    Ok(match team {
+        Some(team) => query!(db, "SELECT day, owner, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2 AND owner = ?3", from, to, team)?,
+        None => query!(db, "SELECT day, owner, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2", from, to)?,
+    })
+}
+
+/// Each stored day's tally, summed over the owners read.
+pub fn stored_from(result: &worker::D1Result) -> Result<BTreeMap<NaiveDate, Tally>, ApiError> {
+    let mut out: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    for r in result.results::<StoredRow>()? {
+        let day = r.day.parse().map_err(|_| ApiError::Internal("a stats day that is not a date".into()))?;
+        let tally: Tally = serde_json::from_str(&r.tally).map_err(|e| ApiError::Internal(format!("a stored tally: {e}")))?;
+        let _ = r.owner;
+        out.entry(day).or_default().add(&tally);
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+struct ProgressRow {
+    through: Option<String>,
+}
+
+/// The last day the hourly job has stored, if any.
+pub fn progress(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT through FROM stats_progress WHERE id = 1"))
+}
+
+pub fn progress_from(result: &worker::D1Result) -> Result<Option<NaiveDate>, ApiError> {
+    let row = result.results::<ProgressRow>()?.into_iter().next();
+    Ok(row.and_then(|r| r.through).and_then(|d| d.parse().ok()))
+}
+
+#[derive(Deserialize)]
+pub struct DirtyRow {
+    pub hour: i64,
+    pub marks: i64,
+}
+
+/// The marked hours in [from, to) (stats_dirty's primary key range).
+pub fn dirty(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT hour, marks FROM stats_dirty WHERE hour >= ?1 AND hour < ?2",
+        from.timestamp_millis().div_euclid(HOUR_MS),
+        to.timestamp_millis().div_euclid(HOUR_MS) + 1
+    )?)
+}
+
+/// The days the marked hours touch in `zone`: an hour may straddle two days where the zone's
+/// offset is not whole hours.
+pub fn dirty_days(rows: &[DirtyRow], zone: Tz) -> BTreeSet<NaiveDate> {
+    let mut days = BTreeSet::new();
+    for r in rows {
+        for ms in [r.hour * HOUR_MS, r.hour * HOUR_MS + HOUR_MS - 1] {
+            days.insert(time(ms).with_timezone(&zone).date_naive());
+        }
+    }
+    days
+}
+
+#[derive(Serialize)]
+struct StoreRow<'a> {
+    grain: &'static str,
+    owner: &'a str,
+    tally: String,
+}
+
+#[derive(Serialize)]
+struct Mark {
+    hour: i64,
+    marks: i64,
+}
+
+/// The writes that store one day's tallies (replacing what was stored), remove the marks read
+/// for it unless marked again since, and move the progress on to it if it is the next day.
+pub fn store_day(
+    db: &D1Database,
+    day: NaiveDate,
+    zone: Tz,
+    tallies: &[(Grain, BTreeMap<String, Tally>)],
+    marks: &[DirtyRow],
+) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let encode = |e: serde_json::Error| ApiError::Internal(format!("encode tallies: {e}"));
+    let mut rows = Vec::new();
+    for (grain, by_owner) in tallies {
+        for (owner, tally) in by_owner {
+            rows.push(StoreRow { grain: grain.as_str(), owner, tally: serde_json::to_string(tally).map_err(encode)? });
+        }
+    }
+    let (start, end) = day_span(day, zone);
+    let (first, last) = (start.timestamp_millis().div_euclid(HOUR_MS), (end.timestamp_millis() - 1).div_euclid(HOUR_MS));
+    let marks: Vec<Mark> = marks.iter().filter(|m| first <= m.hour && m.hour <= last).map(|m| Mark { hour: m.hour, marks: m.marks }).collect();
+    let day_text = day.to_string();
+    let (rows, marks) = (serde_json::to_string(&rows).map_err(encode)?, serde_json::to_string(&marks).map_err(encode)?);
+    Ok(vec![
+        query!(db, "DELETE FROM stats_daily WHERE grain IN ('team', 'agent') AND day = ?1", &day_text)?,
+        query!(
+            db,
+            "INSERT INTO stats_daily (grain, day, owner, tally)
+             SELECT r.value ->> 'grain', ?2, r.value ->> 'owner', r.value ->> 'tally' FROM json_each(?1) AS r",
+            rows,
+            &day_text
+        )?,
+        query!(
+            db,
+            "DELETE FROM stats_dirty WHERE (hour, marks) IN (SELECT m.value ->> 'hour', m.value ->> 'marks' FROM json_each(?1) AS m)",
+            marks
+        )?,
+        query!(
+            db,
+            "UPDATE stats_progress SET through = ?1 WHERE id = 1 AND (through IS NULL OR through < ?1)",
+            &day_text
+        )?,
+    ])
+}
+
+#[derive(Deserialize)]
+struct FirstRow {
+    first: Option<i64>,
+}
+
+/// When the first case was registered (cases_by_created's first entry), if there is one.
+pub async fn first_case_at(db: &D1Database) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let rows: Vec<FirstRow> = query!(db, "SELECT MIN(created_at) AS first FROM cases").all().await?.results()?;
+    Ok(rows.into_iter().next().and_then(|r| r.first).map(time))
+}

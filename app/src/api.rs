@@ -222,6 +222,15 @@ pub async fn complaints(filter: ComplaintFilter, cursor: Option<String>) -> ApiR
     get(&format!("/api/complaints{}", query_string(&pairs))).await
 }
 
+/// The dashboard for a period (local dates, both included) and a team (`""`: all teams).
+pub async fn dashboard(from: String, to: String, team: String) -> ApiResult<domain::api::Dashboard> {
+    let mut pairs = vec![("from", from), ("to", to)];
+    if !team.is_empty() {
+        pairs.push(("team", team));
+    }
+    get(&format!("/api/dashboard{}", query_string(&pairs))).await
+}
+
 /// The public web form: no session, so no CSRF header is needed, but it does no harm.
 pub async fn file_public_case(request: PublicCaseRequest) -> ApiResult<PublicCaseReceipt> {
     post("/api/public/cases", &request).await

@@ -1,6 +1,7 @@
 //! Pieces the pages share.
 
 pub mod bell;
+pub mod chart;
 pub mod feedback;
 pub mod shell;
 pub mod sla_badge;

@@ -16,6 +16,7 @@ use pages::case::CasePage;
 use pages::complaints::ComplaintsPage;
 use pages::contact::ContactPage;
 use pages::customers::{CustomerPage, CustomersPage};
+use pages::dashboard::DashboardPage;
 use pages::login::LoginPage;
 use pages::new_case::NewCasePage;
 use pages::not_built::{NotBuilt, Section};
@@ -54,6 +55,7 @@ lazy_screen! {
     CustomersScreen => CustomersPage,
     CustomerScreen => CustomerPage,
     NewCaseScreen => NewCasePage,
+    DashboardScreen => DashboardPage,
 }
 
 fn main() {
@@ -87,7 +89,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
                     <Route path=path!("surveys") view={Lazy::<SurveysScreen>::new()}/>
                     <Route path=path!("surveys/:id") view={Lazy::<SurveyResultsScreen>::new()}/>
-                    <Route path=path!("dashboard") view=|| view! { <NotBuilt section=Section::Dashboard/> }/>
+                    <Route path=path!("dashboard") view={Lazy::<DashboardScreen>::new()}/>
                     <Route path=path!("settings") view={Lazy::<SettingsScreen>::new()}/>
                 </ParentRoute>
             </Routes>

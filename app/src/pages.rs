@@ -4,6 +4,7 @@ pub mod case;
 pub mod complaints;
 pub mod contact;
 pub mod customers;
+pub mod dashboard;
 pub mod login;
 pub mod new_case;
 pub mod not_built;

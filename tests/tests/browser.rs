@@ -645,3 +645,46 @@ async fn an_admin_writes_a_survey_template_in_both_languages_and_schedules_it_fo
     assert_eq!(made["audience"]["products"], serde_json::json!(["mortgage"]));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_supervisor_reads_the_dashboard_for_a_team_and_opens_its_breached_cases() {
+    let api = Api::signed_in(SUPERVISOR).await;
+    let expected = api.get("/api/dashboard?team=team-retail-1").await;
+    assert_eq!(expected.status, 200, "{:?}", expected.body);
+    let breached = expected.body["breached_now"].as_u64().unwrap() as u32;
+    assert!(breached > 0, "the demo data has breached cases in retail team 1");
+
+    let browser = Browser::open().await;
+    browser.resize(1280, 900).await;
+    browser.sign_in(SUPERVISOR).await;
+    browser.click("nav-dashboard").await;
+    browser.find("fig-first-response").await;
+    let option = browser.client.find(Locator::Css("[data-testid='dash-team'] option[value='team-retail-1']")).await.expect("the team is offered");
+    option.click().await.unwrap();
+    browser.wait_text("fig-breached-value", &domain::api::count_label(breached)).await;
+    let first_response = browser.text("fig-first-response").await;
+    assert!(first_response.contains("首次响应及时率") && first_response.contains('%'), "{first_response}");
+    browser.find("chart-received").await;
+    browser.screenshot("dashboard-zh").await;
+
+    // The breached count opens the queue behind it: that team's breached cases.
+    browser.click("fig-breached").await;
+    browser.find("team-filter").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(url.as_str().contains("view=breached") && url.as_str().contains("team=team-retail-1"), "{url}");
+    browser.find("case-table").await;
+    let mut states = Vec::new();
+    for badge in browser.client.find_all(Locator::Css("[data-testid='sla-badge']")).await.unwrap() {
+        states.push(badge.attr("data-state").await.unwrap().unwrap_or_default());
+    }
+    assert!(!states.is_empty() && states.iter().all(|s| s == "breached"), "{states:?}");
+
+    // Back on the dashboard, the same team: the period and team are in the address.
+    browser.client.back().await.unwrap();
+    browser.wait_text("fig-breached-value", &domain::api::count_label(breached)).await;
+    assert!(browser.client.current_url().await.unwrap().as_str().contains("team=team-retail-1"));
+    browser.click("language-switch").await;
+    browser.wait_text("fig-first-response", "First response on time").await;
+    browser.screenshot("dashboard-en").await;
+    browser.close().await;
+}

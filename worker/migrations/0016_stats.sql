@@ -65,5 +65,5 @@ CREATE INDEX cases_by_created ON cases (created_at);
 CREATE INDEX cases_by_first_response_due ON cases (first_response_due_at);
 CREATE INDEX cases_by_resolution_due ON cases (resolution_due_at);
 CREATE INDEX cases_by_regulatory_due ON cases (regulatory_due_at) WHERE regulatory_due_at IS NOT NULL;
-CREATE INDEX cases_complaints_by_closed ON cases (closed_at) WHERE kind = 'complaint' AND closed_at IS NOT NULL;
+CREATE INDEX cases_by_kind_closed ON cases (kind, closed_at);
 CREATE INDEX survey_answers_by_created ON survey_answers (created_at);

@@ -15,6 +15,11 @@ pub fn now_utc() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
+/// Today's date in the institution's zone.
+pub fn today() -> chrono::NaiveDate {
+    now_utc().with_timezone(&zone()).date_naive()
+}
+
 /// "11-24 18:47", in the institution's zone.
 pub fn short(t: DateTime<Utc>) -> String {
     t.with_timezone(&zone()).format("%m-%d %H:%M").to_string()

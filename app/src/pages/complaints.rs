@@ -25,11 +25,14 @@ fn day_start(date: &str) -> Option<DateTime<Utc>> {
 pub fn ComplaintsPage() -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
-    let status = RwSignal::new(String::new());
-    let category = RwSignal::new(String::new());
-    let outcome = RwSignal::new(String::new());
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    // The dashboard's drill-down opens the register already filtered (?category=&from=&to=).
+    let query = leptos_router::hooks::use_query_map();
+    let initial = |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
+    let status = RwSignal::new(initial("status"));
+    let category = RwSignal::new(initial("category"));
+    let outcome = RwSignal::new(initial("outcome"));
+    let from = RwSignal::new(initial("from"));
+    let to = RwSignal::new(initial("to"));
     let items = RwSignal::new(Vec::<ComplaintEntry>::new());
     let next = RwSignal::new(None::<String>);
     let loading = RwSignal::new(true);

@@ -100,6 +100,8 @@ pub fn QueuePage() -> impl IntoView {
             channel: q.get("channel").and_then(|c| c.parse().ok()),
             category: q.get("category").filter(|c| domain::case::is_category(c)),
             status: q.get("status").and_then(|s| s.parse().ok()).map(StatusFilter::Is),
+            // The dashboard's drill-down: one team's cases.
+            team_id: q.get("team").filter(|t| domain::api::is_id(t) && t != "mine"),
             ..CaseFilter::default()
         }
     });
@@ -122,7 +124,7 @@ pub fn QueuePage() -> impl IntoView {
         spawn_local(async move {
             let n = narrowing.get_untracked();
             let base = view.get_untracked().filter();
-            let filter = CaseFilter { kind: n.kind, channel: n.channel, category: n.category, status: n.status.or(base.status), ..base };
+            let filter = CaseFilter { kind: n.kind, channel: n.channel, category: n.category, status: n.status.or(base.status), team_id: n.team_id, ..base };
             let result = api::list_cases(filter, cursor).await;
             if generation.get_value() != gen {
                 return;
@@ -160,6 +162,7 @@ pub fn QueuePage() -> impl IntoView {
             ("channel", n.channel.map(|c| c.as_str().to_string())),
             ("category", n.category),
             ("status", status),
+            ("team", n.team_id),
         ];
         for (k, v) in current {
             let v = if k == key { Some(value.clone()).filter(|v| !v.is_empty()) } else { v };
@@ -247,6 +250,12 @@ pub fn QueuePage() -> impl IntoView {
                     {CATEGORIES.iter().map(|c| view! { <option value=*c>{move || i18n.get().category(c)}</option> }).collect_view()}
                 </select>
             </div>
+            {move || narrowing.get().team_id.map(|team| view! {
+                <p class="notice" data-testid="team-filter">
+                    {move || i18n.get().tr("仅显示班组的工单：", "Only this team's cases: ")}<code>{team.clone()}</code>" "
+                    <button type="button" class="link" on:click=move |_| set_param.run(("team", String::new()))>{move || i18n.get().tr("显示全部", "Show all")}</button>
+                </p>
+            })}
             <p class="hint">{move || t().keyboard_hint}</p>
             {move || match load.get() {
                 Load::Loading => view! { <Loading/> }.into_any(),

@@ -78,7 +78,16 @@ pub struct Dashboard {
     pub breached_now: u32,
     /// The follow-up rate's target, in percent.
     pub follow_up_target_percent: u8,
+    /// The teams the dashboard can be narrowed to.
+    pub teams: Vec<TeamName>,
     pub as_of: DateTime<Utc>,
+}
+
+/// A team as a choice in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamName {
+    pub id: String,
+    pub name: String,
 }
 
 #[cfg(test)]

@@ -580,20 +580,29 @@ pub async fn list(
 /// How many cases each filter selects, up to COUNT_CAP, in one round trip: each count reads at
 /// most that many entries of the filter's index, whatever the size of the view.
 pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now: DateTime<Utc>) -> Result<Vec<u32>, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: u32,
-    }
-    let statements = filters
+    let results = db.batch(count_statements(db, filters, user_id, now)?).await?;
+    results.iter().map(count_from).collect()
+}
+
+/// The statements of [`counts`], for a caller that batches them with its other reads.
+pub fn count_statements(db: &D1Database, filters: &[CaseFilter], user_id: &str, now: DateTime<Utc>) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    filters
         .iter()
         .map(|f| {
             let selection = Selection::of(f, user_id, now);
             let rows = selection.compound("SELECT 1", "", "");
             crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM ({rows} LIMIT {COUNT_CAP})"), &selection.args)
         })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    let results = db.batch(statements).await?;
-    results.iter().map(|r| Ok(r.results::<Count>()?.first().map_or(0, |c| c.n))).collect()
+        .collect()
+}
+
+/// One count of [`count_statements`]' results.
+pub fn count_from(result: &worker::D1Result) -> Result<u32, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: u32,
+    }
+    Ok(result.results::<Count>()?.first().map_or(0, |c| c.n))
 }
 
 fn encode_cursor(due: i64, id: &str) -> String {

@@ -56,7 +56,7 @@ pub fn facts(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<
       FROM cases c LEFT JOIN users u ON u.id = c.assignee_id";
     let parts = [
         // cases_by_created, cases_by_first_response_due, cases_by_resolution_due,
-        // cases_by_regulatory_due, cases_complaints_by_closed
+        // cases_by_regulatory_due, cases_by_kind_closed
         "c.created_at >= ?1 AND c.created_at < ?2",
         "c.first_response_due_at >= ?1 AND c.first_response_due_at < ?2",
         "c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2",

@@ -81,3 +81,18 @@ pub fn update(db: &D1Database, id: &str, u: &TeamUpdate) -> Result<D1PreparedSta
         u.version
     )?)
 }
+
+#[derive(Deserialize)]
+struct NameRow {
+    id: String,
+    name: String,
+}
+
+/// Every team's id and name, in name order (teams are few): what the dashboard offers to pick.
+pub fn names(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT id, name FROM teams ORDER BY name"))
+}
+
+pub fn names_from(result: &worker::D1Result) -> Result<Vec<domain::api::TeamName>, ApiError> {
+    Ok(result.results::<NameRow>()?.into_iter().map(|t| domain::api::TeamName { id: t.id, name: t.name }).collect())
+}

@@ -11,7 +11,7 @@ use domain::stats::{day_span, tally_day, Grain, Tally};
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
-use crate::db::{cases, stats};
+use crate::db::{cases, stats, teams};
 use crate::error::ApiError;
 use crate::rules;
 
@@ -26,8 +26,21 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let (span_start, _) = day_span(previous_from, zone);
     let (_, span_end) = day_span(q.to, zone);
 
-    let read = vec![stats::progress(&ctx.db)?, stats::dirty(&ctx.db, span_start, span_end)?, stats::stored(&ctx.db, previous_from, q.to, team)?];
+    // Open and breached now, counted like the queue's tabs.
+    let now_filters = [
+        CaseFilter { status: Some(StatusFilter::Open), team_id: q.team_id.clone(), ..CaseFilter::default() },
+        CaseFilter { status: Some(StatusFilter::Open), sla: Some(SlaFilter::Breached), team_id: q.team_id.clone(), ..CaseFilter::default() },
+    ];
+    let mut read = vec![
+        stats::progress(&ctx.db)?,
+        stats::dirty(&ctx.db, span_start, span_end)?,
+        stats::stored(&ctx.db, previous_from, q.to, team)?,
+        teams::names(&ctx.db)?,
+    ];
+    read.extend(cases::count_statements(&ctx.db, &now_filters, &ctx.user()?.id, ctx.now)?);
     let results = ctx.db.batch(read).await?;
+    let teams = teams::names_from(&results[3])?;
+    let (open_now, breached_now) = (cases::count_from(&results[4])?, cases::count_from(&results[5])?);
     let through = stats::progress_from(&results[0])?;
     let marks: Vec<stats::DirtyRow> = results[1].results()?;
     let changed = stats::dirty_days(&marks, zone);
@@ -61,12 +74,6 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
         }
     }
 
-    let filters = [
-        CaseFilter { status: Some(StatusFilter::Open), team_id: q.team_id.clone(), ..CaseFilter::default() },
-        CaseFilter { status: Some(StatusFilter::Open), sla: Some(SlaFilter::Breached), team_id: q.team_id.clone(), ..CaseFilter::default() },
-    ];
-    let now_counts = cases::counts(&ctx.db, &filters, &ctx.user()?.id, ctx.now).await?;
-
     let sum = |from: NaiveDate, to: NaiveDate, days: &BTreeMap<NaiveDate, Tally>| {
         let mut total = Tally::default();
         for (_, t) in days.range(from..=to) {
@@ -83,8 +90,9 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
         previous: sum(previous_from, previous_to, &days),
         days: q.from.iter_days().take_while(|d| *d <= q.to).map(|day| DayTally { day, tally: days.get(&day).cloned().unwrap_or_default() }).collect(),
         team_id: q.team_id,
-        open_now: now_counts[0],
-        breached_now: now_counts[1],
+        open_now,
+        breached_now,
+        teams,
         follow_up_target_percent: rules.follow_up.target_percent,
         as_of: ctx.now,
     };

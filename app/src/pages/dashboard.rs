@@ -1,0 +1,307 @@
+//! The supervisor dashboard: for a period and a team, each figure beside the previous period's
+//! (SLA attainment per clock, first-response median and p90, follow-up rate against its target,
+//! CSAT and NPS, complaints and their outcomes), the work open now, and charts: cases received
+//! and first responses on time day by day, complaints by category and by root cause, and
+//! satisfaction by quarter. The open and breached counts open the queue behind them.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use domain::api::{count_label, Dashboard};
+use domain::stats::{quarter, Tally};
+use domain::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api::{self, ApiError};
+use crate::components::chart::{Bars, Columns, Mark};
+use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::time::today;
+use crate::i18n::{use_i18n, Lang};
+use crate::session::use_session;
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".to_string(), |s| format!("{:.1}%", s * 100.0))
+}
+
+/// A duration in minutes, as the user reads it: "37 分钟" / "37 min", "3.5 小时" / "3.5 h".
+fn minutes(i18n: Lang, m: Option<u32>) -> String {
+    match m {
+        None => "—".into(),
+        Some(m) if m < 120 => format!("{m} {}", i18n.tr("分钟", "min")),
+        Some(m) => format!("{:.1} {}", f64::from(m) / 60.0, i18n.tr("小时", "h")),
+    }
+}
+
+/// How a figure moved against the previous period, and whether that is better.
+#[derive(Clone, PartialEq)]
+struct Change {
+    text: String,
+    better: Option<bool>,
+}
+
+/// A change of a share, in percentage points; `higher_is_better` says which way is good.
+fn points(now: Option<f64>, before: Option<f64>, higher_is_better: bool) -> Change {
+    match (now, before) {
+        (Some(n), Some(b)) => {
+            let d = (n - b) * 100.0;
+            let better = (d.abs() >= 0.05).then_some((d > 0.0) == higher_is_better);
+            Change { text: format!("{}{:.1} pp", if d >= 0.0 { "+" } else { "−" }, d.abs()), better }
+        }
+        _ => Change { text: "—".into(), better: None },
+    }
+}
+
+/// A change of a count or a time, in percent of the previous value.
+fn relative(now: Option<f64>, before: Option<f64>, higher_is_better: bool) -> Change {
+    match (now, before.filter(|b| *b != 0.0)) {
+        (Some(n), Some(b)) => {
+            let d = domain::metrics::change(b, n).unwrap_or(0.0);
+            let better = (d.abs() >= 0.05).then_some((d > 0.0) == higher_is_better);
+            Change { text: format!("{}{:.1}%", if d >= 0.0 { "+" } else { "−" }, d.abs()), better }
+        }
+        _ => Change { text: "—".into(), better: None },
+    }
+}
+
+/// One figure: its name, value, change and, where there is one, the list behind it.
+#[component]
+fn Figure(
+    #[prop(into)] name: Signal<&'static str>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] change: Signal<Change>,
+    #[prop(optional, into)] note: Option<Signal<String>>,
+    #[prop(optional, into)] href: Option<Signal<String>>,
+    test_id: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = move || match change.get().better {
+        Some(true) => "change better",
+        Some(false) => "change worse",
+        None => "change",
+    };
+    let body = view! {
+        <span class="figure-name">{name}</span>
+        <span class="figure-value" data-testid=format!("{test_id}-value")>{value}</span>
+        <span class=class title=move || i18n.get().tr("与上一周期相比", "against the previous period")>{move || change.get().text}</span>
+        {note.map(|n| view! { <span class="figure-note">{n}</span> })}
+    };
+    match href {
+        Some(href) => view! { <A href=move || href.get() attr:class="figure link" attr:data-testid=test_id>{body}</A> }.into_any(),
+        None => view! { <div class="figure" data-testid=test_id>{body}</div> }.into_any(),
+    }
+}
+
+/// Supervisors and admins see the dashboard; others are told their role may not.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let allowed = move || session.user.get().is_some_and(|u| u.role.includes(Role::Supervisor));
+    view! {
+        <Show when=allowed fallback=move || view! {
+            <section class="page" aria-labelledby="page-title">
+                <h1 id="page-title">{move || i18n.get().t().nav_dashboard}</h1>
+                <p class="notice" data-testid="forbidden">{move || i18n.get().t().forbidden_page}</p>
+            </section>
+        }>
+            <DashboardBody/>
+        </Show>
+    }
+}
+
+#[component]
+fn DashboardBody() -> impl IntoView {
+    let i18n = use_i18n();
+    // The period and team live in the address, so a drill-down and back returns to them.
+    let query = leptos_router::hooks::use_query_map();
+    let initial = |key: &str| query.with_untracked(|q| q.get(key)).filter(|v| !v.is_empty());
+    let to = RwSignal::new(initial("to").unwrap_or_else(|| today().to_string()));
+    let from = RwSignal::new(initial("from").unwrap_or_else(|| (today() - Duration::days(29)).to_string()));
+    let team = RwSignal::new(initial("team").unwrap_or_default());
+    let navigate = leptos_router::hooks::use_navigate();
+    let data = RwSignal::new(None::<Dashboard>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(true);
+    let generation = StoredValue::new(0u32);
+    let fetch = Callback::new(move |()| {
+        let (f, t, team) = (from.get_untracked(), to.get_untracked(), team.get_untracked());
+        let address = format!("/dashboard?from={f}&to={t}{}", if team.is_empty() { String::new() } else { format!("&team={team}") });
+        navigate(&address, leptos_router::NavigateOptions { replace: true, ..Default::default() });
+        let gen = generation.get_value() + 1;
+        generation.set_value(gen);
+        loading.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = api::dashboard(f, t, team).await;
+            if generation.get_value() != gen {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(d) => data.set(Some(d)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    // Once on opening; then when the period is submitted or the team changes.
+    Effect::new(move |_| fetch.run(()));
+
+    let tr = move |zh: &'static str, en: &'static str| i18n.get().tr(zh, en);
+    let cur = move || data.get().map(|d| d.current).unwrap_or_default();
+    let prev = move || data.get().map(|d| d.previous).unwrap_or_default();
+    let team_query = move || data.get().and_then(|d| d.team_id).map(|t| format!("&team={t}")).unwrap_or_default();
+    let count = |f: fn(&Tally) -> u32| move || -> (Option<f64>, Option<f64>) { (Some(f64::from(f(&cur()))), Some(f64::from(f(&prev())))) };
+    let received = count(|t| t.received.values().sum());
+    let complaints = count(|t| t.complaints_by_category.values().sum());
+
+    let day_label = |d: NaiveDate| format!("{}/{}", d.month(), d.day());
+    let received_marks = move || {
+        let lang = i18n.get();
+        data.get().map(|d| d.days).unwrap_or_default().into_iter().map(|d| {
+            let n: u32 = d.tally.received.values().sum();
+            Mark { label: day_label(d.day), value: f64::from(n), tooltip: format!("{} · {} {n}", d.day, lang.tr("受理", "received")), href: None }
+        }).collect::<Vec<_>>()
+    };
+    let attainment_marks = move || {
+        let lang = i18n.get();
+        data.get().map(|d| d.days).unwrap_or_default().into_iter().map(|d| {
+            let a = d.tally.first_response.attainment();
+            Mark {
+                label: day_label(d.day),
+                value: a.map_or(0.0, |a| a * 100.0),
+                tooltip: format!("{} · {} {} ({}/{})", d.day, lang.tr("首次响应及时率", "first responses on time"), percent(a), d.tally.first_response.on_time, d.tally.first_response.decided),
+                href: None,
+            }
+        }).collect::<Vec<_>>()
+    };
+    let by_category = move || {
+        let lang = i18n.get();
+        let d = data.get();
+        let (f, t) = d.as_ref().map(|d| (d.from.to_string(), d.to.to_string())).unwrap_or_default();
+        let mut marks: Vec<Mark> = cur().complaints_by_category.into_iter().map(|(c, n)| Mark {
+            label: lang.category(&c).to_string(),
+            value: f64::from(n),
+            tooltip: format!("{} · {n}", lang.category(&c)),
+            href: Some(format!("/complaints?category={c}&from={f}&to={t}")),
+        }).collect();
+        marks.sort_by(|a, b| b.value.total_cmp(&a.value));
+        marks
+    };
+    let by_cause = move || {
+        let lang = i18n.get();
+        let mut marks: Vec<Mark> = cur().root_causes.into_iter().map(|(c, n)| {
+            let label = if c.is_empty() { lang.tr("未填写", "not recorded").to_string() } else { lang.root_cause(&c).to_string() };
+            Mark { tooltip: format!("{label} · {n}"), label, value: f64::from(n), href: None }
+        }).collect();
+        marks.sort_by(|a, b| b.value.total_cmp(&a.value));
+        marks
+    };
+    let by_quarter = move || {
+        let mut quarters: BTreeMap<String, Tally> = BTreeMap::new();
+        for d in data.get().map(|d| d.days).unwrap_or_default() {
+            quarters.entry(quarter(d.day)).or_default().add(&d.tally);
+        }
+        quarters.into_iter().filter(|(_, t)| t.csat_answers + t.nps_answers > 0).map(|(q, t)| Mark {
+            label: q.clone(),
+            value: t.csat().map_or(0.0, |c| c * 100.0),
+            tooltip: format!("{q} · CSAT {} ({}) · NPS {} ({})", percent(t.csat()), t.csat_answers, t.nps().map_or("—".into(), |n| format!("{n:.0}")), t.nps_answers),
+            href: None,
+        }).collect::<Vec<_>>()
+    };
+
+    view! {
+        <section class="page dashboard" aria-labelledby="page-title">
+            <div class="page-head">
+                <h1 id="page-title">{move || i18n.get().t().nav_dashboard}</h1>
+            </div>
+            <form class="filters" on:submit=move |e| { e.prevent_default(); fetch.run(()); }>
+                <label for="dash-from">{move || tr("从", "From")}</label>
+                <input id="dash-from" type="date" data-testid="dash-from" bind:value=from/>
+                <label for="dash-to">{move || tr("至", "To")}</label>
+                <input id="dash-to" type="date" data-testid="dash-to" bind:value=to/>
+                <label for="dash-team">{move || tr("班组", "Team")}</label>
+                <select id="dash-team" data-testid="dash-team" bind:value=team on:change=move |_| fetch.run(())>
+                    <option value="">{move || tr("全部班组", "All teams")}</option>
+                    {move || data.get().map(|d| d.teams).unwrap_or_default().into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="button primary" data-testid="dash-apply">{move || tr("查看", "Show")}</button>
+            </form>
+            {move || error.get().map(|e| view! { <ErrorPanel error=e retry=fetch/> })}
+            <Show when=move || loading.get() && data.get().is_none()><Loading/></Show>
+            <Show when=move || data.get().is_some()>
+                <p class="hint" data-testid="dash-period">{move || data.get().map(|d| format!(
+                    "{} {} – {} · {} {} – {}",
+                    i18n.get().tr("本期", "This period"), d.from, d.to, i18n.get().tr("对比上期", "against"), d.previous_from, d.previous_to
+                ))}</p>
+                <div class="figures">
+                    <Figure test_id="fig-open" name=Signal::derive(move || tr("当前未结", "Open now"))
+                        value=Signal::derive(move || data.get().map(|d| count_label(d.open_now)).unwrap_or_default())
+                        change=Signal::derive(|| Change { text: String::new(), better: None })
+                        href=Signal::derive(move || format!("/queue?view=open{}", team_query()))/>
+                    <Figure test_id="fig-breached" name=Signal::derive(move || tr("当前超时", "Breached now"))
+                        value=Signal::derive(move || data.get().map(|d| count_label(d.breached_now)).unwrap_or_default())
+                        change=Signal::derive(|| Change { text: String::new(), better: None })
+                        href=Signal::derive(move || format!("/queue?view=breached{}", team_query()))/>
+                    <Figure test_id="fig-received" name=Signal::derive(move || tr("受理量", "Received"))
+                        value=Signal::derive(move || format!("{}", received().0.unwrap_or(0.0)))
+                        change=Signal::derive(move || { let (n, b) = received(); relative(n, b, true) })/>
+                    <Figure test_id="fig-first-response" name=Signal::derive(move || tr("首次响应及时率", "First response on time"))
+                        value=Signal::derive(move || percent(cur().first_response.attainment()))
+                        change=Signal::derive(move || points(cur().first_response.attainment(), prev().first_response.attainment(), true))
+                        note=Signal::derive(move || format!("{}/{}", cur().first_response.on_time, cur().first_response.decided))/>
+                    <Figure test_id="fig-median" name=Signal::derive(move || tr("首次响应中位数", "First response, median"))
+                        value=Signal::derive(move || minutes(i18n.get(), cur().first_response_percentile(50)))
+                        change=Signal::derive(move || relative(cur().first_response_percentile(50).map(f64::from), prev().first_response_percentile(50).map(f64::from), false))
+                        note=Signal::derive(move || format!("P90 {}", minutes(i18n.get(), cur().first_response_percentile(90))))/>
+                    <Figure test_id="fig-resolution" name=Signal::derive(move || tr("解决及时率", "Resolved on time"))
+                        value=Signal::derive(move || percent(cur().resolution.attainment()))
+                        change=Signal::derive(move || points(cur().resolution.attainment(), prev().resolution.attainment(), true))
+                        note=Signal::derive(move || format!("{}/{}", cur().resolution.on_time, cur().resolution.decided))/>
+                    <Figure test_id="fig-regulatory" name=Signal::derive(move || tr("监管时限达成率", "Regulatory deadline met"))
+                        value=Signal::derive(move || percent(cur().regulatory.attainment()))
+                        change=Signal::derive(move || points(cur().regulatory.attainment(), prev().regulatory.attainment(), true))
+                        note=Signal::derive(move || format!("{}/{}", cur().regulatory.on_time, cur().regulatory.decided))/>
+                    <Figure test_id="fig-follow-up" name=Signal::derive(move || tr("回访率", "Follow-up rate"))
+                        value=Signal::derive(move || percent(cur().follow_up_rate()))
+                        change=Signal::derive(move || points(cur().follow_up_rate(), prev().follow_up_rate(), true))
+                        note=Signal::derive(move || {
+                            let target = data.get().map_or(80, |d| d.follow_up_target_percent);
+                            let met = cur().follow_up_rate().is_some_and(|r| r * 100.0 >= f64::from(target));
+                            format!("{} {target}% · {}", i18n.get().tr("目标", "target"), if met { i18n.get().tr("已达标", "met") } else { i18n.get().tr("未达标", "not met") })
+                        })/>
+                    <Figure test_id="fig-csat" name=Signal::derive(|| "CSAT")
+                        value=Signal::derive(move || percent(cur().csat()))
+                        change=Signal::derive(move || points(cur().csat(), prev().csat(), true))
+                        note=Signal::derive(move || format!("{} {}", cur().csat_answers, i18n.get().tr("份", "answers")))/>
+                    <Figure test_id="fig-nps" name=Signal::derive(|| "NPS")
+                        value=Signal::derive(move || cur().nps().map_or("—".into(), |n| format!("{n:.0}")))
+                        change=Signal::derive(move || match (cur().nps(), prev().nps()) {
+                            (Some(n), Some(b)) => Change { text: format!("{}{:.0}", if n >= b { "+" } else { "−" }, (n - b).abs()), better: ((n - b).abs() >= 0.5).then_some(n > b) },
+                            _ => Change { text: "—".into(), better: None },
+                        })
+                        note=Signal::derive(move || format!("{} {}", cur().nps_answers, i18n.get().tr("份", "answers")))/>
+                    <Figure test_id="fig-complaints" name=Signal::derive(move || tr("投诉受理", "Complaints received"))
+                        value=Signal::derive(move || format!("{}", complaints().0.unwrap_or(0.0)))
+                        change=Signal::derive(move || { let (n, b) = complaints(); relative(n, b, false) })
+                        note=Signal::derive(move || {
+                            let c = cur();
+                            let upheld = (c.complaints_closed > 0).then(|| f64::from(c.upheld) / f64::from(c.complaints_closed));
+                            format!("{} {} · {} {}", i18n.get().tr("结案", "closed"), c.complaints_closed, i18n.get().tr("成立", "upheld"), percent(upheld))
+                        })/>
+                </div>
+                <div class="charts">
+                    <Columns test_id="chart-received" title=Signal::derive(move || tr("每日受理量", "Cases received per day").to_string()) marks=Signal::derive(received_marks)/>
+                    <Columns test_id="chart-first-response" title=Signal::derive(move || tr("每日首次响应及时率（%）", "First responses on time per day (%)").to_string()) marks=Signal::derive(attainment_marks)/>
+                    <Bars test_id="chart-categories" title=Signal::derive(move || tr("投诉分类", "Complaints by category").to_string()) marks=Signal::derive(by_category)
+                        empty=Signal::derive(move || tr("本期没有投诉", "No complaints in this period"))/>
+                    <Bars test_id="chart-causes" title=Signal::derive(move || tr("投诉原因分析（已结案）", "Root causes of closed complaints").to_string()) marks=Signal::derive(by_cause)
+                        empty=Signal::derive(move || tr("本期没有结案的投诉", "No complaints closed in this period"))/>
+                    <Bars test_id="chart-quarters" title=Signal::derive(move || tr("各季度满意度（CSAT %）", "Satisfaction by quarter (CSAT %)").to_string()) marks=Signal::derive(by_quarter)
+                        empty=Signal::derive(move || tr("本期没有问卷回复", "No survey answers in this period"))/>
+                </div>
+            </Show>
+        </section>
+    }
+}

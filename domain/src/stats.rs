@@ -196,6 +196,9 @@ pub fn minutes_bucket(elapsed: Duration) -> u32 {
     bucket as u32
 }
 
+/// The owner of a day's total over every team, stored beside the teams' own tallies.
+pub const ALL_TEAMS: &str = "*";
+
 /// Who a tally is kept for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grain {

@@ -160,18 +160,18 @@ fn DashboardBody() -> impl IntoView {
     let received_marks = move || {
         let lang = i18n.get();
         data.get().map(|d| d.days).unwrap_or_default().into_iter().map(|d| {
-            let n: u32 = d.tally.received.values().sum();
+            let n = d.received;
             Mark { label: day_label(d.day), value: f64::from(n), tooltip: format!("{} · {} {n}", d.day, lang.tr("受理", "received")), href: None }
         }).collect::<Vec<_>>()
     };
     let attainment_marks = move || {
         let lang = i18n.get();
         data.get().map(|d| d.days).unwrap_or_default().into_iter().map(|d| {
-            let a = d.tally.first_response.attainment();
+            let a = d.first_response.attainment();
             Mark {
                 label: day_label(d.day),
                 value: a.map_or(0.0, |a| a * 100.0),
-                tooltip: format!("{} · {} {} ({}/{})", d.day, lang.tr("首次响应及时率", "first responses on time"), percent(a), d.tally.first_response.on_time, d.tally.first_response.decided),
+                tooltip: format!("{} · {} {} ({}/{})", d.day, lang.tr("首次响应及时率", "first responses on time"), percent(a), d.first_response.on_time, d.first_response.decided),
                 href: None,
             }
         }).collect::<Vec<_>>()
@@ -201,7 +201,7 @@ fn DashboardBody() -> impl IntoView {
     let by_quarter = move || {
         let mut quarters: BTreeMap<String, Tally> = BTreeMap::new();
         for d in data.get().map(|d| d.days).unwrap_or_default() {
-            quarters.entry(quarter(d.day)).or_default().add(&d.tally);
+            quarters.entry(quarter(d.day)).or_default().add(&d.satisfaction());
         }
         quarters.into_iter().filter(|(_, t)| t.csat_answers + t.nps_answers > 0).map(|(q, t)| Mark {
             label: q.clone(),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
-use crate::stats::Tally;
+use crate::stats::{ClockTally, Tally};
 
 /// The longest period the dashboard compares, in days.
 pub const PERIOD_MAX_DAYS: i64 = 366;
@@ -52,11 +52,45 @@ impl DashboardQuery {
     }
 }
 
-/// One day's tally, for the charts.
+/// One day's figures, for the charts: what they draw of the day's tally, no more, so a year of
+/// days stays a small answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DayTally {
+pub struct DaySummary {
     pub day: NaiveDate,
-    pub tally: Tally,
+    pub received: u32,
+    pub first_response: ClockTally,
+    pub csat_answers: u32,
+    pub csat_satisfied: u32,
+    pub nps_answers: u32,
+    pub promoters: u32,
+    pub detractors: u32,
+}
+
+impl DaySummary {
+    pub fn of(day: NaiveDate, t: &Tally) -> Self {
+        DaySummary {
+            day,
+            received: t.received.values().sum(),
+            first_response: t.first_response,
+            csat_answers: t.csat_answers,
+            csat_satisfied: t.csat_satisfied,
+            nps_answers: t.nps_answers,
+            promoters: t.promoters,
+            detractors: t.detractors,
+        }
+    }
+
+    /// The day's satisfaction answers as a tally, to add up by quarter.
+    pub fn satisfaction(&self) -> Tally {
+        Tally {
+            csat_answers: self.csat_answers,
+            csat_satisfied: self.csat_satisfied,
+            nps_answers: self.nps_answers,
+            promoters: self.promoters,
+            detractors: self.detractors,
+            ..Tally::default()
+        }
+    }
 }
 
 /// The dashboard: the period's tally beside the previous period's, each day of the period for
@@ -70,8 +104,8 @@ pub struct Dashboard {
     pub team_id: Option<String>,
     pub current: Tally,
     pub previous: Tally,
-    /// Every day of the period, oldest first (days with nothing have an empty tally).
-    pub days: Vec<DayTally>,
+    /// Every day of the period, oldest first (days with nothing have zeros).
+    pub days: Vec<DaySummary>,
     /// Open cases now, and how many of them are past their deadline; each counted up to
     /// [`super::COUNT_CAP`] like the queue's tabs.
     pub open_now: u32,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use domain::stats::{day_span, AnswerFacts, CaseFacts, Grain, Tally};
+use domain::stats::{day_span, AnswerFacts, CaseFacts, Grain, Tally, ALL_TEAMS};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
@@ -118,27 +118,29 @@ pub fn facts_from(cases: &worker::D1Result, answers: &worker::D1Result) -> Resul
 #[derive(Deserialize)]
 struct StoredRow {
     day: String,
-    owner: String,
     tally: String,
 }
 
-/// The stored team tallies of the days from `from` to `to` (inclusive), of one team or all
-/// (the primary key's (grain, day) range; a team's rows are picked from each day's few).
+/// The stored team tallies of the days from `from` to `to` (inclusive), of one team or of all
+/// ([`ALL_TEAMS`]' row): one row a day (the primary key's (grain, day) range, the owner picked
+/// from each day's few).
 pub fn stored(db: &D1Database, from: NaiveDate, to: NaiveDate, team: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
     let (from, to) = (from.to_string(), to.to_string());
-    Ok(match team {
-        Some(team) => query!(db, "SELECT day, owner, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2 AND owner = ?3", from, to, team)?,
-        None => query!(db, "SELECT day, owner, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2", from, to)?,
-    })
+    Ok(query!(
+        db,
+        "SELECT day, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2 AND owner = ?3",
+        from,
+        to,
+        team.unwrap_or(ALL_TEAMS)
+    )?)
 }
 
-/// Each stored day's tally, summed over the owners read.
+/// Each stored day's tally.
 pub fn stored_from(result: &worker::D1Result) -> Result<BTreeMap<NaiveDate, Tally>, ApiError> {
     let mut out: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
     for r in result.results::<StoredRow>()? {
         let day = r.day.parse().map_err(|_| ApiError::Internal("a stats day that is not a date".into()))?;
         let tally: Tally = serde_json::from_str(&r.tally).map_err(|e| ApiError::Internal(format!("a stored tally: {e}")))?;
-        let _ = r.owner;
         out.entry(day).or_default().add(&tally);
     }
     Ok(out)

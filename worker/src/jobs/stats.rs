@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use domain::stats::{day_span, tally_day, Grain};
+use domain::stats::{day_span, tally_day, Grain, Tally, ALL_TEAMS};
 use worker::D1Database;
 
 use crate::db::meter::Meter;
@@ -46,7 +46,16 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz) -> Result<BTreeM
         let found = meter.time(statements.len(), async { Ok(db.batch(statements).await?) }).await?;
         meter.rows(&found);
         let (cases, answers) = stats::facts_from(&found[0], &found[1])?;
-        let tallies = [Grain::Team, Grain::Agent].map(|g| (g, tally_day(day, zone, g, &cases, &answers, now)));
+        let mut teams = tally_day(day, zone, Grain::Team, &cases, &answers, now);
+        // The day's total under "*" (not a team id): the all-teams dashboard reads one row a day.
+        let mut total = Tally::default();
+        for tally in teams.values() {
+            total.add(tally);
+        }
+        if !total.is_empty() {
+            teams.insert(ALL_TEAMS.to_string(), total);
+        }
+        let tallies = [(Grain::Team, teams), (Grain::Agent, tally_day(day, zone, Grain::Agent, &cases, &answers, now))];
         let writes = stats::store_day(db, day, zone, &tallies, &marks)?;
         let written = meter.time(writes.len(), async { Ok(db.batch(writes).await?) }).await?;
         meter.rows(&written);

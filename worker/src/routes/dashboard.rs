@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use domain::api::{CaseFilter, Dashboard, DashboardQuery, DayTally, SlaFilter, StatusFilter};
+use domain::api::{CaseFilter, Dashboard, DashboardQuery, DaySummary, SlaFilter, StatusFilter};
 use domain::stats::{day_span, tally_day, Grain, Tally};
 use worker::Response;
 
@@ -88,7 +88,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
         previous_to,
         current: sum(q.from, q.to, &days),
         previous: sum(previous_from, previous_to, &days),
-        days: q.from.iter_days().take_while(|d| *d <= q.to).map(|day| DayTally { day, tally: days.get(&day).cloned().unwrap_or_default() }).collect(),
+        days: q.from.iter_days().take_while(|d| *d <= q.to).map(|day| DaySummary::of(day, &days.get(&day).cloned().unwrap_or_default())).collect(),
         team_id: q.team_id,
         open_now,
         breached_now,

@@ -40,17 +40,41 @@ BEGIN
   ON CONFLICT (hour) DO UPDATE SET marks = marks + 1;
 END;
 
--- Only changes to what a tally reads: the sweep's own bookkeeping (alerted, next_check_at,
--- sla_warned) marks nothing.
-CREATE TRIGGER cases_stats_on_update
-AFTER UPDATE OF kind, category, assignee_id, first_response_due_at, first_responded_at, resolution_due_at, resolved_at,
-  regulatory_due_at, closed_at, outcome, root_cause, redress_amount, unreachable, merged_into ON cases
+-- Only changes to what a tally reads, each marking only the days it can move (a reply marks its
+-- first response's due day, not the day the case came in); the sweep's own bookkeeping
+-- (alerted, next_check_at, sla_warned) marks nothing, nor does a write that sets a column to
+-- the value it had. NULL instants fall back to one marked anyway.
+-- Who and what the case is: every day it counts on.
+CREATE TRIGGER cases_stats_on_owner AFTER UPDATE OF kind, category, assignee_id, merged_into ON cases
+WHEN OLD.kind IS NOT NEW.kind OR OLD.category IS NOT NEW.category OR OLD.assignee_id IS NOT NEW.assignee_id
+  OR OLD.merged_into IS NOT NEW.merged_into
 BEGIN
   INSERT INTO stats_dirty (hour)
   VALUES (OLD.created_at / 3600000), (OLD.first_response_due_at / 3600000), (OLD.resolution_due_at / 3600000),
-         (COALESCE(OLD.regulatory_due_at, OLD.created_at) / 3600000), (COALESCE(OLD.closed_at, OLD.created_at) / 3600000),
-         (NEW.first_response_due_at / 3600000), (NEW.resolution_due_at / 3600000),
-         (COALESCE(NEW.regulatory_due_at, NEW.created_at) / 3600000), (COALESCE(NEW.closed_at, NEW.created_at) / 3600000)
+         (COALESCE(OLD.regulatory_due_at, OLD.created_at) / 3600000), (COALESCE(OLD.closed_at, OLD.created_at) / 3600000)
+  ON CONFLICT (hour) DO UPDATE SET marks = marks + 1;
+END;
+
+-- The first-response clock counts on its due day.
+CREATE TRIGGER cases_stats_on_first_response AFTER UPDATE OF first_response_due_at, first_responded_at ON cases
+WHEN OLD.first_response_due_at IS NOT NEW.first_response_due_at OR OLD.first_responded_at IS NOT NEW.first_responded_at
+BEGIN
+  INSERT INTO stats_dirty (hour) VALUES (OLD.first_response_due_at / 3600000), (NEW.first_response_due_at / 3600000)
+  ON CONFLICT (hour) DO UPDATE SET marks = marks + 1;
+END;
+
+-- The resolution and regulatory clocks count on their due days, a complaint's outcome on its
+-- close day.
+CREATE TRIGGER cases_stats_on_resolution
+AFTER UPDATE OF resolution_due_at, resolved_at, regulatory_due_at, closed_at, outcome, root_cause, redress_amount, unreachable ON cases
+WHEN OLD.resolution_due_at IS NOT NEW.resolution_due_at OR OLD.resolved_at IS NOT NEW.resolved_at
+  OR OLD.regulatory_due_at IS NOT NEW.regulatory_due_at OR OLD.closed_at IS NOT NEW.closed_at OR OLD.outcome IS NOT NEW.outcome
+  OR OLD.root_cause IS NOT NEW.root_cause OR OLD.redress_amount IS NOT NEW.redress_amount OR OLD.unreachable IS NOT NEW.unreachable
+BEGIN
+  INSERT INTO stats_dirty (hour)
+  VALUES (OLD.resolution_due_at / 3600000), (NEW.resolution_due_at / 3600000),
+         (COALESCE(OLD.regulatory_due_at, OLD.resolution_due_at) / 3600000), (COALESCE(NEW.regulatory_due_at, NEW.resolution_due_at) / 3600000),
+         (COALESCE(OLD.closed_at, OLD.resolution_due_at) / 3600000), (COALESCE(NEW.closed_at, NEW.resolution_due_at) / 3600000)
   ON CONFLICT (hour) DO UPDATE SET marks = marks + 1;
 END;
 

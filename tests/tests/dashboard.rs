@@ -188,4 +188,6 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     assert_eq!((bad.status, bad.field()), (422, Some("from")));
     let too_long = boss.get("/api/dashboard?from=2023-01-01&to=2024-12-31").await;
     assert_eq!((too_long.status, too_long.field()), (422, Some("to")));
+    let far = boss.get("/api/dashboard?from=262143-12-01&to=262143-12-31").await;
+    assert_eq!((far.status, far.field()), (422, Some("from")), "a date past any period's end is refused, not a crash");
 }

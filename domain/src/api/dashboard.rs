@@ -2,7 +2,7 @@
 //! (attainment, percentiles, rates) are computed from the tallies by `domain::stats`, the same
 //! code in the app and in the tests.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
@@ -10,6 +10,9 @@ use crate::stats::{ClockTally, Tally};
 
 /// The longest period the dashboard compares, in days.
 pub const PERIOD_MAX_DAYS: i64 = 366;
+/// The years a period may fall in (so a period and the one before it are always dates).
+const FIRST_YEAR: i32 = 2000;
+const LAST_YEAR: i32 = 2099;
 
 /// `GET /api/dashboard?from=&to=&team=`: local dates, both included, and optionally one team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +26,12 @@ impl DashboardQuery {
     /// Reads the query; without dates, the 30 days up to `today`.
     pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, today: NaiveDate) -> Result<Self, FieldError> {
         let (mut from, mut to, mut team_id) = (None, None, None);
-        let date = |field: &'static str, v: &str| v.parse::<NaiveDate>().map_err(|_| FieldError::invalid(field, format!("{field} is not a date (YYYY-MM-DD)")));
+        let date = |field: &'static str, v: &str| {
+            v.parse::<NaiveDate>()
+                .ok()
+                .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
+                .ok_or_else(|| FieldError::invalid(field, format!("{field} is not a date (YYYY-MM-DD) from {FIRST_YEAR} to {LAST_YEAR}")))
+        };
         for (key, value) in pairs {
             match key {
                 "from" => from = Some(date("from", value)?),
@@ -145,5 +153,7 @@ mod tests {
         assert_eq!(field(&[("from", "2026-11-02"), ("to", "2026-11-01")]), "from");
         assert_eq!(field(&[("from", "2025-01-01"), ("to", "2026-11-01")]), "to");
         assert_eq!(field(&[("team", "x'; --")]), "team");
+        assert_eq!(field(&[("to", "262143-12-31")]), "to", "a date chrono can hold, but not a period");
+        assert_eq!(field(&[("from", "1999-12-31"), ("to", "2000-01-31")]), "from");
     }
 }

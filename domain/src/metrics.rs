@@ -57,20 +57,42 @@ pub fn follow_up_rate(due: u32, finished: u32, target_percent: u8) -> Option<(f6
     })
 }
 
+/// A CSAT answer: `Some(true)` satisfied (4 or 5), `Some(false)` (1 to 3), `None` out of range.
+pub fn csat_satisfied(score: u8) -> Option<bool> {
+    (1..=5).contains(&score).then_some(score >= 4)
+}
+
+/// An NPS answer: `Some(1)` a promoter (9–10), `Some(-1)` a detractor (0–6), `Some(0)` passive;
+/// `None` out of range.
+pub fn nps_class(score: u8) -> Option<i8> {
+    (score <= 10).then_some(match score {
+        9..=10 => 1,
+        0..=6 => -1,
+        _ => 0,
+    })
+}
+
+/// CSAT from counts: satisfied answers over all (0–1).
+pub fn csat_share(satisfied: u32, answers: u32) -> Option<f64> {
+    (answers > 0).then(|| f64::from(satisfied.min(answers)) / f64::from(answers))
+}
+
+/// NPS from counts: percent promoters minus percent detractors, from −100 to 100.
+pub fn nps_score(promoters: u32, detractors: u32, answers: u32) -> Option<f64> {
+    (answers > 0).then(|| (f64::from(promoters) - f64::from(detractors)) * 100.0 / f64::from(answers))
+}
+
 /// CSAT: the share of 1–5 answers that are 4 or 5. Out-of-range answers are ignored.
 pub fn csat(scores: &[u8]) -> Option<f64> {
-    let valid: Vec<u8> = scores.iter().copied().filter(|s| (1..=5).contains(s)).collect();
-    (!valid.is_empty()).then(|| valid.iter().filter(|s| **s >= 4).count() as f64 / valid.len() as f64)
+    let valid: Vec<bool> = scores.iter().filter_map(|s| csat_satisfied(*s)).collect();
+    csat_share(valid.iter().filter(|s| **s).count() as u32, valid.len() as u32)
 }
 
 /// NPS: percent promoters (9–10) minus percent detractors (0–6), from −100 to 100.
 pub fn nps(scores: &[u8]) -> Option<f64> {
-    let valid: Vec<u8> = scores.iter().copied().filter(|s| *s <= 10).collect();
-    (!valid.is_empty()).then(|| {
-        let promoters = valid.iter().filter(|s| **s >= 9).count() as f64;
-        let detractors = valid.iter().filter(|s| **s <= 6).count() as f64;
-        (promoters - detractors) * 100.0 / valid.len() as f64
-    })
+    let valid: Vec<i8> = scores.iter().filter_map(|s| nps_class(*s)).collect();
+    let count = |class: i8| valid.iter().filter(|c| **c == class).count() as u32;
+    nps_score(count(1), count(-1), valid.len() as u32)
 }
 
 /// Churn over a period: customers lost over customers at its start (0–1).

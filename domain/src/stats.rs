@@ -14,7 +14,7 @@
 //!
 //! Merged complaints are left out: the complaint they merged into counts for them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::CaseKind;
 use crate::lifecycle::Outcome;
+use crate::metrics;
 
 /// What one case contributes: its instants and the attributes the figures are split by.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,19 +166,28 @@ impl Tally {
         })
     }
 
-    /// Follow-ups done over due (0–1).
-    pub fn follow_up_rate(&self) -> Option<f64> {
-        (self.follow_ups_due > 0).then(|| f64::from(self.follow_ups_done.min(self.follow_ups_due)) / f64::from(self.follow_ups_due))
+    /// Follow-ups done over due (0–1), and whether that meets `target_percent`.
+    pub fn follow_up_rate(&self, target_percent: u8) -> Option<(f64, bool)> {
+        metrics::follow_up_rate(self.follow_ups_due, self.follow_ups_done, target_percent)
     }
 
     /// The share of CSAT answers that are 4 or 5.
     pub fn csat(&self) -> Option<f64> {
-        (self.csat_answers > 0).then(|| f64::from(self.csat_satisfied) / f64::from(self.csat_answers))
+        metrics::csat_share(self.csat_satisfied, self.csat_answers)
     }
 
     /// Promoters minus detractors, in percent of NPS answers (−100 to 100).
     pub fn nps(&self) -> Option<f64> {
-        (self.nps_answers > 0).then(|| (f64::from(self.promoters) - f64::from(self.detractors)) * 100.0 / f64::from(self.nps_answers))
+        metrics::nps_score(self.promoters, self.detractors, self.nps_answers)
+    }
+
+    /// The sum of tallies.
+    pub fn total<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+        let mut total = Tally::default();
+        for t in tallies {
+            total.add(t);
+        }
+        total
     }
 }
 
@@ -288,17 +298,44 @@ pub fn tally_day(
     for a in answers.iter().filter(|a| within(a.answered_at)) {
         let Some(owner) = grain.owner(&a.team_id, &a.agent_id) else { continue };
         let t = out.entry(owner).or_default();
-        if let Some(score) = a.csat.filter(|s| (1..=5).contains(s)) {
+        if let Some(satisfied) = a.csat.and_then(metrics::csat_satisfied) {
             t.csat_answers += 1;
-            t.csat_satisfied += u32::from(score >= 4);
+            t.csat_satisfied += u32::from(satisfied);
         }
-        if let Some(score) = a.nps.filter(|s| *s <= 10) {
+        if let Some(class) = a.nps.and_then(metrics::nps_class) {
             t.nps_answers += 1;
-            t.promoters += u32::from(score >= 9);
-            t.detractors += u32::from(score <= 6);
+            t.promoters += u32::from(class > 0);
+            t.detractors += u32::from(class < 0);
         }
     }
     out
+}
+
+/// How a change marks the days it can move (the triggers of 0016_stats.sql): by the hour of each
+/// instant, epoch milliseconds / this.
+pub const HOUR_MS: i64 = 3_600_000;
+
+/// The days marked hours touch in `zone`: an hour may straddle two days where the zone's offset
+/// is not whole hours.
+pub fn marked_days(hours: impl IntoIterator<Item = i64>, zone: Tz) -> BTreeSet<NaiveDate> {
+    let day = |ms: i64| DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&zone).date_naive();
+    hours.into_iter().flat_map(|h| [day(h * HOUR_MS), day(h * HOUR_MS + HOUR_MS - 1)]).collect()
+}
+
+/// The days from `from` to `to` whose stored tallies cannot be used, in runs of consecutive
+/// days: those after `through` (the last stored day) and those a change has marked since.
+pub fn live_runs(from: NaiveDate, to: NaiveDate, through: Option<NaiveDate>, marked: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for day in from.iter_days().take_while(|d| *d <= to) {
+        if through.is_some_and(|t| day <= t) && !marked.contains(&day) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((_, last)) if last.succ_opt() == Some(day) => *last = day,
+            _ => runs.push((day, day)),
+        }
+    }
+    runs
 }
 
 /// The calendar quarter of a date, as `2026-Q4`.
@@ -426,7 +463,7 @@ mod tests {
         assert_eq!(regulatory["team-a"].regulatory, ClockTally { decided: 1, on_time: 1 });
         let follow_ups = tally_day(day(2026, 11, 4), ZONE, Grain::Agent, &cases, &[], late);
         assert_eq!((follow_ups["agent-1"].follow_ups_due, follow_ups["agent-1"].follow_ups_done), (2, 1));
-        assert_eq!(follow_ups["agent-1"].follow_up_rate(), Some(0.5));
+        assert_eq!(follow_ups["agent-1"].follow_up_rate(80), Some((0.5, false)));
 
         let answers = [
             AnswerFacts { answered_at: bj(2026, 11, 4, 12, 0), team_id: None, agent_id: None, csat: Some(5), nps: Some(10) },
@@ -451,6 +488,21 @@ mod tests {
         }
         assert_eq!(sum, all["team-a"]);
         assert_eq!(quarter(day(2026, 11, 24)), "2026-Q4");
+    }
+
+    #[test]
+    fn marked_hours_name_their_days_and_live_days_come_in_runs() {
+        let hour = |t: DateTime<Utc>| t.timestamp_millis() / HOUR_MS;
+        // 23:00–23:59 in Beijing is the 24th; in Kolkata (UTC+5:30) that UTC hour straddles midnight.
+        let late = hour(bj(2026, 11, 24, 23, 0));
+        assert_eq!(marked_days([late], ZONE), BTreeSet::from([day(2026, 11, 24)]));
+        let straddling = hour(chrono_tz::Asia::Kolkata.with_ymd_and_hms(2026, 11, 24, 23, 30, 0).unwrap().with_timezone(&Utc));
+        assert_eq!(marked_days([straddling], chrono_tz::Asia::Kolkata), BTreeSet::from([day(2026, 11, 24), day(2026, 11, 25)]));
+
+        let marked = BTreeSet::from([day(2026, 11, 3), day(2026, 11, 4), day(2026, 11, 8)]);
+        let runs = live_runs(day(2026, 11, 1), day(2026, 11, 12), Some(day(2026, 11, 9)), &marked);
+        assert_eq!(runs, [(day(2026, 11, 3), day(2026, 11, 4)), (day(2026, 11, 8), day(2026, 11, 8)), (day(2026, 11, 10), day(2026, 11, 12))]);
+        assert_eq!(live_runs(day(2026, 11, 1), day(2026, 11, 2), None, &BTreeSet::new()), [(day(2026, 11, 1), day(2026, 11, 2))], "nothing stored yet");
         assert_eq!(quarter(day(2026, 1, 1)), "2026-Q1");
     }
 }

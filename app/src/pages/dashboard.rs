@@ -151,6 +151,7 @@ fn DashboardBody() -> impl IntoView {
     let tr = move |zh: &'static str, en: &'static str| i18n.get().tr(zh, en);
     let cur = move || data.get().map(|d| d.current).unwrap_or_default();
     let prev = move || data.get().map(|d| d.previous).unwrap_or_default();
+    let target = move || data.get().map_or(80, |d| d.follow_up_target_percent);
     let team_query = move || data.get().and_then(|d| d.team_id).map(|t| format!("&team={t}")).unwrap_or_default();
     let count = |f: fn(&Tally) -> u32| move || -> (Option<f64>, Option<f64>) { (Some(f64::from(f(&cur()))), Some(f64::from(f(&prev())))) };
     let received = count(|t| t.received.values().sum());
@@ -264,11 +265,11 @@ fn DashboardBody() -> impl IntoView {
                         change=Signal::derive(move || points(cur().regulatory.attainment(), prev().regulatory.attainment(), true))
                         note=Signal::derive(move || format!("{}/{}", cur().regulatory.on_time, cur().regulatory.decided))/>
                     <Figure test_id="fig-follow-up" name=Signal::derive(move || tr("回访率", "Follow-up rate"))
-                        value=Signal::derive(move || percent(cur().follow_up_rate()))
-                        change=Signal::derive(move || points(cur().follow_up_rate(), prev().follow_up_rate(), true))
+                        value=Signal::derive(move || percent(cur().follow_up_rate(target()).map(|r| r.0)))
+                        change=Signal::derive(move || points(cur().follow_up_rate(target()).map(|r| r.0), prev().follow_up_rate(target()).map(|r| r.0), true))
                         note=Signal::derive(move || {
-                            let target = data.get().map_or(80, |d| d.follow_up_target_percent);
-                            let met = cur().follow_up_rate().is_some_and(|r| r * 100.0 >= f64::from(target));
+                            let target = target();
+                            let met = cur().follow_up_rate(target).is_some_and(|r| r.1);
                             format!("{} {target}% · {}", i18n.get().tr("目标", "target"), if met { i18n.get().tr("已达标", "met") } else { i18n.get().tr("未达标", "not met") })
                         })/>
                     <Figure test_id="fig-csat" name=Signal::derive(|| "CSAT")

@@ -613,7 +613,7 @@ fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
     let bad = || domain::api::FieldError::invalid("cursor", "cursor is not one this list gave out");
     let (due, id) = cursor.split_once('.').ok_or_else(bad)?;
     let due = due.parse().map_err(|_| bad())?;
-    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if !domain::api::is_id(id) {
         return Err(bad().into());
     }
     Ok((due, id.to_string()))

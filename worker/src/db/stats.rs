@@ -5,15 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use domain::stats::{day_span, AnswerFacts, CaseFacts, Grain, Tally, ALL_TEAMS};
+use domain::stats::{day_span, marked_days, AnswerFacts, CaseFacts, Grain, Tally, ALL_TEAMS, HOUR_MS};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
 use super::{parse, time};
 use crate::db::query;
 use crate::error::ApiError;
-
-const HOUR_MS: i64 = 3_600_000;
 
 #[derive(Deserialize)]
 struct FactsRow {
@@ -177,16 +175,9 @@ pub fn dirty(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<
     )?)
 }
 
-/// The days the marked hours touch in `zone`: an hour may straddle two days where the zone's
-/// offset is not whole hours.
+/// The days the marked hours of [`dirty`]'s rows touch in `zone`.
 pub fn dirty_days(rows: &[DirtyRow], zone: Tz) -> BTreeSet<NaiveDate> {
-    let mut days = BTreeSet::new();
-    for r in rows {
-        for ms in [r.hour * HOUR_MS, r.hour * HOUR_MS + HOUR_MS - 1] {
-            days.insert(time(ms).with_timezone(&zone).date_naive());
-        }
-    }
-    days
+    marked_days(rows.iter().map(|r| r.hour), zone)
 }
 
 #[derive(Serialize)]

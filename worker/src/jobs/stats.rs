@@ -48,10 +48,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz) -> Result<BTreeM
         let (cases, answers) = stats::facts_from(&found[0], &found[1])?;
         let mut teams = tally_day(day, zone, Grain::Team, &cases, &answers, now);
         // The day's total under "*" (not a team id): the all-teams dashboard reads one row a day.
-        let mut total = Tally::default();
-        for tally in teams.values() {
-            total.add(tally);
-        }
+        let total = Tally::total(teams.values());
         if !total.is_empty() {
             teams.insert(ALL_TEAMS.to_string(), total);
         }
@@ -62,7 +59,9 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz) -> Result<BTreeM
     }
     let mut counts = BTreeMap::new();
     meter.report(&mut counts);
-    counts.insert("days_stored".into(), ended.iter().filter(|d| days.contains(d)).count() as i64);
-    counts.insert("days_retallied".into(), changed.len().min(days.len()) as i64);
+    // Marked days come first and are all stored already (up to `through`), ended days after it.
+    let retallied = changed.len().min(days.len());
+    counts.insert("days_stored".into(), (days.len() - retallied) as i64);
+    counts.insert("days_retallied".into(), retallied as i64);
     Ok(counts)
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use domain::api::{CaseFilter, Dashboard, DashboardQuery, DaySummary, SlaFilter, StatusFilter};
-use domain::stats::{day_span, tally_day, Grain, Tally};
+use domain::stats::{day_span, live_runs, tally_day, Grain, Tally};
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
@@ -47,14 +47,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let mut days = stats::stored_from(&results[2])?;
 
     // Days not stored yet, or changed since: tallied live, in runs of consecutive days.
-    let live: Vec<NaiveDate> = previous_from.iter_days().take_while(|d| *d <= q.to).filter(|d| through.is_none_or(|t| *d > t) || changed.contains(d)).collect();
-    let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-    for &day in &live {
-        match runs.last_mut() {
-            Some((_, last)) if last.succ_opt() == Some(day) => *last = day,
-            _ => runs.push((day, day)),
-        }
-    }
+    let runs = live_runs(previous_from, q.to, through, &changed);
     let mut statements = Vec::new();
     for (first, last) in &runs {
         statements.extend(stats::facts(&ctx.db, day_span(*first, zone).0, day_span(*last, zone).1)?);
@@ -64,23 +57,11 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
         let (case_facts, answers) = stats::facts_from(&results[0], &results[1])?;
         for day in first.iter_days().take_while(|d| d <= last) {
             let by_owner = tally_day(day, zone, Grain::Team, &case_facts, &answers, ctx.now);
-            let mut sum = Tally::default();
-            for (owner, tally) in &by_owner {
-                if team.is_none_or(|t| t == owner) {
-                    sum.add(tally);
-                }
-            }
-            days.insert(day, sum);
+            days.insert(day, Tally::total(by_owner.iter().filter(|(owner, _)| team.is_none_or(|t| t == *owner)).map(|(_, t)| t)));
         }
     }
 
-    let sum = |from: NaiveDate, to: NaiveDate, days: &BTreeMap<NaiveDate, Tally>| {
-        let mut total = Tally::default();
-        for (_, t) in days.range(from..=to) {
-            total.add(t);
-        }
-        total
-    };
+    let sum = |from: NaiveDate, to: NaiveDate, days: &BTreeMap<NaiveDate, Tally>| Tally::total(days.range(from..=to).map(|(_, t)| t));
     let dashboard = Dashboard {
         from: q.from,
         to: q.to,

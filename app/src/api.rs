@@ -123,6 +123,13 @@ pub async fn list_cases(filter: CaseFilter, cursor: Option<String>) -> ApiResult
     get(&format!("/api/cases{}", query_string(&pairs))).await
 }
 
+/// The address of the CSV export of a queue filter, the header row in `lang` (zh or en).
+pub fn export_cases_url(filter: &CaseFilter, lang: &str) -> String {
+    let mut pairs = filter.to_query();
+    pairs.push(("lang", lang.to_string()));
+    format!("/api/cases/export{}", query_string(&pairs))
+}
+
 pub async fn get_case(id: String) -> ApiResult<CaseDetail> {
     get(&format!("/api/cases/{}", js_sys::encode_uri_component(&id))).await
 }
@@ -220,6 +227,25 @@ pub async fn complaints(filter: ComplaintFilter, cursor: Option<String>) -> ApiR
         pairs.push(("cursor", cursor));
     }
     get(&format!("/api/complaints{}", query_string(&pairs))).await
+}
+
+/// The regulatory complaint return for a period (local dates, both included).
+pub async fn complaint_return(from: String, to: String) -> ApiResult<domain::api::ComplaintReturn> {
+    get(&format!("/api/reports/complaints{}", query_string(&[("from", from), ("to", to)]))).await
+}
+
+/// The address of the complaint return's CSV.
+pub fn complaint_return_csv_url(from: &str, to: &str, lang: &str) -> String {
+    format!("/api/reports/complaints{}", query_string(&[("from", from.to_string()), ("to", to.to_string()), ("format", "csv".into()), ("lang", lang.to_string())]))
+}
+
+/// Agent scorecards for a period and a team (`""`: all teams).
+pub async fn scorecards(from: String, to: String, team: String) -> ApiResult<domain::api::Scorecards> {
+    let mut pairs = vec![("from", from), ("to", to)];
+    if !team.is_empty() {
+        pairs.push(("team", team));
+    }
+    get(&format!("/api/scorecards{}", query_string(&pairs))).await
 }
 
 /// The dashboard for a period (local dates, both included) and a team (`""`: all teams).

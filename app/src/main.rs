@@ -22,6 +22,7 @@ use pages::new_case::NewCasePage;
 use pages::not_built::{NotBuilt, Section};
 use pages::not_found::NotFound;
 use pages::queue::QueuePage;
+use pages::reports::ReportsPage;
 use pages::settings::SettingsPage;
 use pages::survey::SurveyPage;
 use pages::surveys::{SurveyResultsPage, SurveysPage};
@@ -56,6 +57,7 @@ lazy_screen! {
     CustomerScreen => CustomerPage,
     NewCaseScreen => NewCasePage,
     DashboardScreen => DashboardPage,
+    ReportsScreen => ReportsPage,
 }
 
 fn main() {
@@ -90,6 +92,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("surveys") view={Lazy::<SurveysScreen>::new()}/>
                     <Route path=path!("surveys/:id") view={Lazy::<SurveyResultsScreen>::new()}/>
                     <Route path=path!("dashboard") view={Lazy::<DashboardScreen>::new()}/>
+                    <Route path=path!("reports") view={Lazy::<ReportsScreen>::new()}/>
                     <Route path=path!("settings") view={Lazy::<SettingsScreen>::new()}/>
                 </ParentRoute>
             </Routes>

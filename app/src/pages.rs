@@ -10,6 +10,7 @@ pub mod new_case;
 pub mod not_built;
 pub mod not_found;
 pub mod queue;
+pub mod reports;
 pub mod settings;
 pub mod survey;
 pub mod survey_editor;

@@ -399,6 +399,68 @@ pub struct CaseFilter {
     pub my_team: bool,
     /// `team=<id>`: cases assigned to anyone in that team (the dashboard's drill-down).
     pub team_id: Option<String>,
+    /// `date=…&from=…&to=…`: one of the case's dates within local days (the dashboard's
+    /// drill-down). Merged complaints are left out, as the dashboard leaves them out.
+    pub date: Option<DateRange>,
+    /// `met=on_time|late`: how the clock of `date` was decided.
+    pub met: Option<Met>,
+    /// `cause=<root cause>|none`: closed complaints with that root cause, or none recorded.
+    pub root_cause: Option<RootCauseFilter>,
+}
+
+/// Which of a case's dates a drill-down range is on (`date=`). Each has its own index, in
+/// (date, id) order, and lists it selects are in that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateField {
+    Received,
+    FirstResponseDue,
+    ResolutionDue,
+    RegulatoryDue,
+    /// A complaint's closing (other kinds close without a decision to count).
+    ComplaintClosed,
+}
+
+impl DateField {
+    pub const ALL: [DateField; 5] =
+        [DateField::Received, DateField::FirstResponseDue, DateField::ResolutionDue, DateField::RegulatoryDue, DateField::ComplaintClosed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateField::Received => "received",
+            DateField::FirstResponseDue => "first_response_due",
+            DateField::ResolutionDue => "resolution_due",
+            DateField::RegulatoryDue => "regulatory_due",
+            DateField::ComplaintClosed => "complaint_closed",
+        }
+    }
+
+    /// Whether the date is a clock's deadline, so `met=` can ask how it was decided.
+    pub fn is_deadline(self) -> bool {
+        matches!(self, DateField::FirstResponseDue | DateField::ResolutionDue | DateField::RegulatoryDue)
+    }
+}
+
+/// A date of the case within local days `from` to `to`, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub field: DateField,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+}
+
+/// How a clock was decided, as the dashboard counts it (domain::stats): met no later than its
+/// deadline, or met after it or not met by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Met {
+    OnTime,
+    Late,
+}
+
+/// `cause=`: a root cause, or `none` for complaints closed without one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootCauseFilter {
+    Is(String),
+    NotRecorded,
 }
 
 /// Queue counts stop at this many: counting a view stops after reading this many index entries,
@@ -452,6 +514,7 @@ impl CaseFilter {
     /// Reads the filter from query parameters; an unknown value names its parameter.
     pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, FieldError> {
         let mut filter = CaseFilter::default();
+        let (mut date, mut from, mut to) = (None, None, None);
         for (key, value) in pairs {
             match key {
                 "kind" => filter.kind = Some(value.parse().map_err(|_| FieldError::invalid("kind", "kind is not a case kind"))?),
@@ -483,8 +546,42 @@ impl CaseFilter {
                 "team" if value == "mine" => filter.my_team = true,
                 "team" if is_id(value) => filter.team_id = Some(value.to_string()),
                 "team" => return Err(FieldError::invalid("team", "team must be mine or a team's id")),
+                "date" => {
+                    date = Some(DateField::ALL.into_iter().find(|f| f.as_str() == value).ok_or_else(|| {
+                        FieldError::invalid("date", "date must be received, first_response_due, resolution_due, regulatory_due or complaint_closed")
+                    })?)
+                }
+                "from" => from = Some(report_date("from", value)?),
+                "to" => to = Some(report_date("to", value)?),
+                "met" => {
+                    filter.met = Some(match value {
+                        "on_time" => Met::OnTime,
+                        "late" => Met::Late,
+                        _ => return Err(FieldError::invalid("met", "met must be on_time or late")),
+                    })
+                }
+                "cause" if value == "none" => filter.root_cause = Some(RootCauseFilter::NotRecorded),
+                "cause" if crate::lifecycle::ROOT_CAUSES.contains(&value) => filter.root_cause = Some(RootCauseFilter::Is(value.to_string())),
+                "cause" => return Err(FieldError::invalid("cause", "cause is not a root cause")),
                 _ => {}
             }
+        }
+        filter.date = match (date, from, to) {
+            (None, None, None) => None,
+            (None, _, _) => return Err(FieldError::invalid("date", "from and to need date= to say which date they bound")),
+            (Some(_), None, _) => return Err(FieldError::missing("from")),
+            (Some(_), _, None) => return Err(FieldError::missing("to")),
+            (Some(_), Some(from), Some(to)) if from > to => return Err(FieldError::invalid("from", "from is after to")),
+            (Some(field), Some(from), Some(to)) => Some(DateRange { field, from, to }),
+        };
+        if filter.date.is_some() && filter.sla.is_some() {
+            return Err(FieldError::invalid("sla", "sla cannot be combined with a date range"));
+        }
+        if filter.met.is_some() && !filter.date.is_some_and(|d| d.field.is_deadline()) {
+            return Err(FieldError::invalid("met", "met needs date= to be a deadline (first_response_due, resolution_due or regulatory_due)"));
+        }
+        if filter.root_cause.is_some() && !filter.date.is_some_and(|d| d.field == DateField::ComplaintClosed) {
+            return Err(FieldError::invalid("cause", "cause needs date=complaint_closed"));
         }
         Ok(filter)
     }
@@ -525,6 +622,21 @@ impl CaseFilter {
         }
         if let Some(id) = &self.team_id {
             q.push(("team", id.clone()));
+        }
+        if let Some(d) = self.date {
+            q.push(("date", d.field.as_str().to_string()));
+            q.push(("from", d.from.to_string()));
+            q.push(("to", d.to.to_string()));
+        }
+        match self.met {
+            Some(Met::OnTime) => q.push(("met", "on_time".to_string())),
+            Some(Met::Late) => q.push(("met", "late".to_string())),
+            None => {}
+        }
+        match &self.root_cause {
+            Some(RootCauseFilter::Is(c)) => q.push(("cause", c.clone())),
+            Some(RootCauseFilter::NotRecorded) => q.push(("cause", "none".to_string())),
+            None => {}
         }
         q
     }
@@ -1304,6 +1416,9 @@ mod tests {
             category: Some("cards".into()),
             my_team: true,
             team_id: None,
+            date: None,
+            met: None,
+            root_cause: None,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
@@ -1314,6 +1429,40 @@ mod tests {
         let none = CaseFilter::from_query([("assignee", "none"), ("status", "closed")]).unwrap();
         assert_eq!(none.assignee, Some(AssigneeFilter::Nobody));
         assert_eq!(none.status, Some(StatusFilter::Is(Status::Closed)));
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2024, 12, d).unwrap();
+        let late = CaseFilter {
+            date: Some(DateRange { field: DateField::FirstResponseDue, from: day(1), to: day(31) }),
+            met: Some(Met::Late),
+            team_id: Some("team-retail".into()),
+            ..CaseFilter::default()
+        };
+        let query = late.to_query();
+        assert_eq!(CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), late);
+        let causes = CaseFilter {
+            date: Some(DateRange { field: DateField::ComplaintClosed, from: day(3), to: day(3) }),
+            root_cause: Some(RootCauseFilter::NotRecorded),
+            ..CaseFilter::default()
+        };
+        let query = causes.to_query();
+        assert_eq!(CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), causes);
+    }
+
+    #[test]
+    fn a_drill_down_range_names_what_is_wrong_with_it() {
+        let field = |q: &[(&'static str, &'static str)]| CaseFilter::from_query(q.iter().copied()).unwrap_err().field;
+        assert_eq!(field(&[("date", "opened")]), "date");
+        assert_eq!(field(&[("from", "2024-12-01"), ("to", "2024-12-31")]), "date", "a range must say which date it bounds");
+        assert_eq!(field(&[("date", "received"), ("to", "2024-12-31")]), "from");
+        assert_eq!(field(&[("date", "received"), ("from", "2024-12-01")]), "to");
+        assert_eq!(field(&[("date", "received"), ("from", "2024-12-31"), ("to", "2024-12-01")]), "from");
+        assert_eq!(field(&[("date", "received"), ("from", "9999-12-31"), ("to", "9999-12-31")]), "from");
+        assert_eq!(field(&[("date", "received"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("met", "late")]), "met", "receipt is not a deadline");
+        assert_eq!(field(&[("date", "resolution_due"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("met", "soon")]), "met");
+        assert_eq!(field(&[("date", "resolution_due"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("sla", "breached")]), "sla");
+        assert_eq!(field(&[("date", "received"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("cause", "fraud")]), "cause");
+        assert_eq!(field(&[("date", "complaint_closed"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("cause", "weather")]), "cause");
+        let ok = CaseFilter::from_query([("date", "complaint_closed"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("cause", "fraud")]).unwrap();
+        assert_eq!(ok.root_cause, Some(RootCauseFilter::Is("fraud".into())));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod canned;
 pub mod case;
 pub mod classify;
 pub mod customer;
+pub mod export;
 pub mod follow_up;
 pub mod lifecycle;
 pub mod metrics;

@@ -67,7 +67,7 @@ fn close_of_business(cal: &BusinessCalendar, t: DateTime<Utc>) -> DateTime<Utc> 
 }
 
 /// The end of the `n`-th business day after the day `t` falls on.
-fn business_days_after(cal: &BusinessCalendar, t: DateTime<Utc>, n: u32) -> DateTime<Utc> {
+pub fn business_days_after(cal: &BusinessCalendar, t: DateTime<Utc>, n: u32) -> DateTime<Utc> {
     let mut day_end = close_of_business(cal, t);
     let mut counted = 0;
     while counted < n {

@@ -23,6 +23,18 @@ pub enum SlaState {
     Met,
 }
 
+impl SlaState {
+    /// The state as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaState::OnTrack => "on_track",
+            SlaState::DueSoon => "due_soon",
+            SlaState::Breached => "breached",
+            SlaState::Met => "met",
+        }
+    }
+}
+
 /// The state of a running clock from its two thresholds: the same rule in the worker and, for
 /// live colours, in the browser.
 pub fn state_between(now: DateTime<Utc>, due_soon_at: DateTime<Utc>, due: DateTime<Utc>) -> SlaState {

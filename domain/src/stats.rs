@@ -20,8 +20,10 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::BusinessCalendar;
 use crate::case::CaseKind;
 use crate::lifecycle::Outcome;
+use crate::regulatory::business_days_after;
 use crate::metrics;
 
 /// What one case contributes: its instants and the attributes the figures are split by.
@@ -65,11 +67,51 @@ pub struct ClockTally {
     pub on_time: u32,
 }
 
+/// How a clock stands: decided once met or once due; met on time when met no later than due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockResult {
+    Running,
+    OnTime,
+    Late,
+}
+
+impl ClockResult {
+    pub fn of(due: DateTime<Utc>, met_at: Option<DateTime<Utc>>, as_of: DateTime<Utc>) -> ClockResult {
+        match met_at {
+            Some(m) if m <= due => ClockResult::OnTime,
+            Some(_) => ClockResult::Late,
+            None if due <= as_of => ClockResult::Late,
+            None => ClockResult::Running,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockResult::Running => "running",
+            ClockResult::OnTime => "on_time",
+            ClockResult::Late => "late",
+        }
+    }
+}
+
+/// When a case met its resolution clock: a follow-up by closing (the call made), any other case
+/// by resolving (or closing, for a complaint closed without a separate resolution).
+pub fn resolution_met_at(kind: CaseKind, resolved_at: Option<DateTime<Utc>>, closed_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    if kind == CaseKind::FollowUp {
+        closed_at.or(resolved_at)
+    } else {
+        resolved_at.or(closed_at)
+    }
+}
+
 impl ClockTally {
     fn count(&mut self, due: DateTime<Utc>, met_at: Option<DateTime<Utc>>, as_of: DateTime<Utc>) {
-        if met_at.is_some() || due <= as_of {
-            self.decided += 1;
-            self.on_time += u32::from(met_at.is_some_and(|m| m <= due));
+        match ClockResult::of(due, met_at, as_of) {
+            ClockResult::Running => {}
+            result => {
+                self.decided += 1;
+                self.on_time += u32::from(result == ClockResult::OnTime);
+            }
         }
     }
 
@@ -112,6 +154,74 @@ pub struct Tally {
     pub nps_answers: u32,
     pub promoters: u32,
     pub detractors: u32,
+    /// The complaint return by product (the complaint's category): received on the day, and
+    /// closed on the day by how long they took.
+    pub return_by_product: BTreeMap<String, ReturnCounts>,
+    /// The same for closed complaints by root cause (`""` when none was recorded).
+    pub return_by_cause: BTreeMap<String, ReturnCounts>,
+}
+
+/// One row of the regulatory complaint return: complaints received, and complaints closed by
+/// how long they took in the FCA DISP 1.10 shape (by the close of the third business day after
+/// receipt, within 4 weeks, 4 to 8 weeks, over 8 weeks) and in the China shape (within 15, 30,
+/// 60 days, over 60), with the share upheld and the redress paid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReturnCounts {
+    pub received: u32,
+    pub closed: u32,
+    pub fca: [u32; 4],
+    pub china: [u32; 4],
+    /// Closed upheld or partly upheld.
+    pub upheld: u32,
+    /// In fen.
+    pub redress_total: i64,
+}
+
+impl ReturnCounts {
+    /// A complaint closed at `closed`, received at `received`.
+    pub fn closing(cal: &BusinessCalendar, received: DateTime<Utc>, closed: DateTime<Utc>, outcome: Option<Outcome>, redress: Option<i64>) -> ReturnCounts {
+        let took = closed - received;
+        let fca = if closed <= business_days_after(cal, received, 3) {
+            0
+        } else if took <= Duration::weeks(4) {
+            1
+        } else if took <= Duration::weeks(8) {
+            2
+        } else {
+            3
+        };
+        let china = [15, 30, 60].iter().position(|d| took <= Duration::days(*d)).unwrap_or(3);
+        let mut row = ReturnCounts { closed: 1, upheld: u32::from(matches!(outcome, Some(Outcome::Upheld | Outcome::PartlyUpheld))), redress_total: redress.unwrap_or(0), ..ReturnCounts::default() };
+        row.fca[fca] = 1;
+        row.china[china] = 1;
+        row
+    }
+
+    pub fn add(&mut self, other: &ReturnCounts) {
+        self.received += other.received;
+        self.closed += other.closed;
+        for i in 0..4 {
+            self.fca[i] += other.fca[i];
+            self.china[i] += other.china[i];
+        }
+        self.upheld += other.upheld;
+        self.redress_total += other.redress_total;
+    }
+
+    /// The share of closed complaints upheld (0–1).
+    pub fn upheld_share(&self) -> Option<f64> {
+        (self.closed > 0).then(|| f64::from(self.upheld) / f64::from(self.closed))
+    }
+
+    /// The sum of rows.
+    pub fn total<'a>(rows: impl IntoIterator<Item = &'a ReturnCounts>) -> ReturnCounts {
+        let mut total = ReturnCounts::default();
+        for r in rows {
+            total.add(r);
+        }
+        total
+    }
 }
 
 fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, n: u32) {
@@ -145,6 +255,12 @@ impl Tally {
         self.nps_answers += other.nps_answers;
         self.promoters += other.promoters;
         self.detractors += other.detractors;
+        for (k, r) in &other.return_by_product {
+            self.return_by_product.entry(k.clone()).or_default().add(r);
+        }
+        for (k, r) in &other.return_by_cause {
+            self.return_by_cause.entry(k.clone()).or_default().add(r);
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -250,13 +366,13 @@ pub fn day_span(day: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
 /// ignored), as of `as_of`: a clock due later than that and not met is still running.
 pub fn tally_day(
     day: NaiveDate,
-    zone: Tz,
+    cal: &BusinessCalendar,
     grain: Grain,
     cases: &[CaseFacts],
     answers: &[AnswerFacts],
     as_of: DateTime<Utc>,
 ) -> BTreeMap<String, Tally> {
-    let (start, end) = day_span(day, zone);
+    let (start, end) = day_span(day, cal.zone());
     let within = |t: DateTime<Utc>| start <= t && t < end;
     let mut out: BTreeMap<String, Tally> = BTreeMap::new();
     for c in cases.iter().filter(|c| !c.merged) {
@@ -266,6 +382,7 @@ pub fn tally_day(
             bump(&mut t.received, c.kind.as_str().to_string(), 1);
             if c.kind == CaseKind::Complaint {
                 bump(&mut t.complaints_by_category, c.category.clone(), 1);
+                t.return_by_product.entry(c.category.clone()).or_default().received += 1;
             }
         }
         if within(c.first_response_due_at) {
@@ -275,7 +392,7 @@ pub fn tally_day(
             }
         }
         if within(c.resolution_due_at) {
-            let met = if c.kind == CaseKind::FollowUp { c.closed_at.or(c.resolved_at) } else { c.resolved_at.or(c.closed_at) };
+            let met = resolution_met_at(c.kind, c.resolved_at, c.closed_at);
             t.resolution.count(c.resolution_due_at, met, as_of);
             if c.kind == CaseKind::FollowUp && (met.is_some() || c.resolution_due_at <= as_of) {
                 t.follow_ups_due += 1;
@@ -285,7 +402,10 @@ pub fn tally_day(
         if let Some(due) = c.regulatory_due_at.filter(|d| within(*d)) {
             t.regulatory.count(due, c.closed_at, as_of);
         }
-        if c.kind == CaseKind::Complaint && c.closed_at.is_some_and(within) {
+        if let Some(closed) = c.closed_at.filter(|t| c.kind == CaseKind::Complaint && within(*t)) {
+            let row = ReturnCounts::closing(cal, c.created_at, closed, c.outcome, c.redress_amount);
+            t.return_by_product.entry(c.category.clone()).or_default().add(&row);
+            t.return_by_cause.entry(c.root_cause.clone().unwrap_or_default()).or_default().add(&row);
             t.complaints_closed += 1;
             t.upheld += u32::from(matches!(c.outcome, Some(Outcome::Upheld | Outcome::PartlyUpheld)));
             t.redress_total += c.redress_amount.unwrap_or(0);
@@ -350,6 +470,31 @@ mod tests {
 
     const ZONE: Tz = chrono_tz::Asia::Shanghai;
 
+    fn cal() -> BusinessCalendar {
+        BusinessCalendar::china_default()
+    }
+
+    #[test]
+    fn the_complaint_return_buckets_closings_by_how_long_they_took() {
+        // Received on Monday 2 November 2026 at 10:00; Thursday the 5th is the third business day.
+        let received = bj(2026, 11, 2, 10, 0);
+        let row = |closed| ReturnCounts::closing(&cal(), received, closed, Some(Outcome::Upheld), Some(5000));
+        let buckets = |closed| (row(closed).fca, row(closed).china);
+        assert_eq!(buckets(bj(2026, 11, 5, 23, 0)), ([1, 0, 0, 0], [1, 0, 0, 0]), "by the close of the third business day");
+        assert_eq!(buckets(bj(2026, 11, 6, 9, 0)), ([0, 1, 0, 0], [1, 0, 0, 0]), "the fourth day: within 4 weeks");
+        assert_eq!(buckets(received + Duration::days(20)), ([0, 1, 0, 0], [0, 1, 0, 0]));
+        assert_eq!(buckets(received + Duration::weeks(4) + Duration::minutes(1)), ([0, 0, 1, 0], [0, 1, 0, 0]));
+        assert_eq!(buckets(received + Duration::days(45)), ([0, 0, 1, 0], [0, 0, 1, 0]));
+        assert_eq!(buckets(received + Duration::days(70)), ([0, 0, 0, 1], [0, 0, 0, 1]));
+        // A weekend between: received Friday the 6th, the third business day is Wednesday the 11th.
+        let friday = bj(2026, 11, 6, 16, 0);
+        assert_eq!(ReturnCounts::closing(&cal(), friday, bj(2026, 11, 11, 18, 0), None, None).fca, [1, 0, 0, 0]);
+        assert_eq!(ReturnCounts::closing(&cal(), friday, bj(2026, 11, 12, 9, 0), None, None).fca, [0, 1, 0, 0]);
+        let mut total = row(received + Duration::days(1));
+        total.add(&ReturnCounts::closing(&cal(), received, received + Duration::days(2), Some(Outcome::NotUpheld), None));
+        assert_eq!((total.closed, total.upheld, total.redress_total, total.upheld_share()), (2, 1, 5000, Some(0.5)));
+    }
+
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
@@ -388,9 +533,9 @@ mod tests {
         let just_before = inquiry(bj(2026, 11, 23, 23, 59));
         let midnight = inquiry(bj(2026, 11, 24, 0, 0));
         let cases = [just_before, midnight];
-        let tallies = tally_day(day(2026, 11, 24), ZONE, Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        let tallies = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
         assert_eq!(tallies["team-a"].received.get("inquiry"), Some(&1));
-        let before = tally_day(day(2026, 11, 23), ZONE, Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        let before = tally_day(day(2026, 11, 23), &cal(), Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
         assert_eq!(before["team-a"].received.get("inquiry"), Some(&1));
     }
 
@@ -403,15 +548,15 @@ mod tests {
         let cases = [on_time, late, unanswered];
         let due_day = day(2026, 11, 24);
         // At 09:00 on the due day: the met clocks are decided, the unanswered one still runs.
-        let morning = tally_day(due_day, ZONE, Grain::Team, &cases, &[], bj(2026, 11, 24, 9, 0));
+        let morning = tally_day(due_day, &cal(), Grain::Team, &cases, &[], bj(2026, 11, 24, 9, 0));
         assert_eq!(morning["team-a"].first_response, ClockTally { decided: 2, on_time: 1 });
         // From its deadline (10:00), it is a breach.
-        let later = tally_day(due_day, ZONE, Grain::Team, &cases, &[], bj(2026, 11, 24, 10, 0));
+        let later = tally_day(due_day, &cal(), Grain::Team, &cases, &[], bj(2026, 11, 24, 10, 0));
         assert_eq!(later["team-a"].first_response, ClockTally { decided: 3, on_time: 1 });
         assert_eq!(later["team-a"].first_response.attainment(), Some(1.0 / 3.0));
         assert_eq!(later["team-a"].first_response_minutes, BTreeMap::from([(37, 1), (1800, 1)]));
         // Not counted on the day it was received.
-        let received_day = tally_day(day(2026, 11, 23), ZONE, Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        let received_day = tally_day(day(2026, 11, 23), &cal(), Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
         assert_eq!(received_day["team-a"].first_response, ClockTally::default());
     }
 
@@ -450,18 +595,22 @@ mod tests {
         let unreachable = CaseFacts { unreachable: true, ..reached.clone() };
         let cases = [complaint, merged, reached, unreachable];
         let late = bj(2026, 12, 31, 0, 0);
-        let closed_day = tally_day(day(2026, 11, 4), ZONE, Grain::Team, &cases, &[], late);
+        let closed_day = tally_day(day(2026, 11, 4), &cal(), Grain::Team, &cases, &[], late);
         let t = &closed_day["team-a"];
         assert_eq!((t.complaints_closed, t.upheld, t.redress_total), (1, 1, 5_000));
         assert_eq!(t.root_causes, BTreeMap::from([("process".to_string(), 1)]));
+        // Closed two days after receipt: within three business days, by product and by cause.
+        let closing = ReturnCounts { closed: 1, fca: [1, 0, 0, 0], china: [1, 0, 0, 0], upheld: 1, redress_total: 5_000, received: 0 };
+        assert_eq!(t.return_by_product, BTreeMap::from([("loans".to_string(), closing)]));
+        assert_eq!(t.return_by_cause, BTreeMap::from([("process".to_string(), closing)]));
         // Due on the 4th: the complaint (resolved at 16:00, six hours late) and both follow-ups
         // (closed on the 3rd).
         assert_eq!(t.resolution, ClockTally { decided: 3, on_time: 2 });
-        let received = tally_day(day(2026, 11, 2), ZONE, Grain::Team, &cases, &[], late);
+        let received = tally_day(day(2026, 11, 2), &cal(), Grain::Team, &cases, &[], late);
         assert_eq!(received["team-a"].complaints_by_category, BTreeMap::from([("loans".to_string(), 1)]), "the merged one left out");
-        let regulatory = tally_day(day(2026, 11, 17), ZONE, Grain::Team, &cases, &[], late);
+        let regulatory = tally_day(day(2026, 11, 17), &cal(), Grain::Team, &cases, &[], late);
         assert_eq!(regulatory["team-a"].regulatory, ClockTally { decided: 1, on_time: 1 });
-        let follow_ups = tally_day(day(2026, 11, 4), ZONE, Grain::Agent, &cases, &[], late);
+        let follow_ups = tally_day(day(2026, 11, 4), &cal(), Grain::Agent, &cases, &[], late);
         assert_eq!((follow_ups["agent-1"].follow_ups_due, follow_ups["agent-1"].follow_ups_done), (2, 1));
         assert_eq!(follow_ups["agent-1"].follow_up_rate(80), Some((0.5, false)));
 
@@ -470,10 +619,10 @@ mod tests {
             AnswerFacts { answered_at: bj(2026, 11, 4, 13, 0), team_id: Some("team-a".into()), agent_id: Some("agent-1".into()), csat: Some(2), nps: Some(3) },
             AnswerFacts { answered_at: bj(2026, 11, 4, 14, 0), team_id: None, agent_id: None, csat: None, nps: Some(8) },
         ];
-        let by_team = tally_day(day(2026, 11, 4), ZONE, Grain::Team, &[], &answers, late);
+        let by_team = tally_day(day(2026, 11, 4), &cal(), Grain::Team, &[], &answers, late);
         assert_eq!((by_team[""].csat(), by_team[""].nps()), (Some(1.0), Some(50.0)));
         assert_eq!((by_team["team-a"].csat(), by_team["team-a"].nps()), (Some(0.0), Some(-100.0)));
-        let by_agent = tally_day(day(2026, 11, 4), ZONE, Grain::Agent, &[], &answers, late);
+        let by_agent = tally_day(day(2026, 11, 4), &cal(), Grain::Agent, &[], &answers, late);
         assert_eq!(by_agent.keys().collect::<Vec<_>>(), ["agent-1"], "general surveys have no agent");
     }
 
@@ -481,10 +630,10 @@ mod tests {
     fn tallies_add_up() {
         let created = bj(2026, 11, 23, 10, 0);
         let cases: Vec<CaseFacts> = (0..4).map(|i| CaseFacts { first_responded_at: Some(created + Duration::hours(i * 10)), ..inquiry(created) }).collect();
-        let all = tally_day(day(2026, 11, 24), ZONE, Grain::Team, &cases, &[], bj(2026, 12, 1, 0, 0));
+        let all = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &cases, &[], bj(2026, 12, 1, 0, 0));
         let mut sum = Tally::default();
         for chunk in cases.chunks(2) {
-            sum.add(&tally_day(day(2026, 11, 24), ZONE, Grain::Team, chunk, &[], bj(2026, 12, 1, 0, 0))["team-a"]);
+            sum.add(&tally_day(day(2026, 11, 24), &cal(), Grain::Team, chunk, &[], bj(2026, 12, 1, 0, 0))["team-a"]);
         }
         assert_eq!(sum, all["team-a"]);
         assert_eq!(quarter(day(2026, 11, 24)), "2026-Q4");

@@ -688,3 +688,61 @@ async fn a_supervisor_reads_the_dashboard_for_a_team_and_opens_its_breached_case
     browser.screenshot("dashboard-en").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_supervisor_drills_from_the_dashboard_into_the_queue_exports_it_and_reads_the_reports() {
+    let api = Api::signed_in(SUPERVISOR).await;
+    let expected = api.get("/api/dashboard?team=team-retail-1").await;
+    assert_eq!(expected.status, 200, "{:?}", expected.body);
+    let received: u64 = expected.body["current"]["received"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    assert!(received > 0, "the demo data has cases received by retail team 1 in the last 30 days");
+
+    let browser = Browser::open().await;
+    browser.resize(1280, 900).await;
+    browser.sign_in(SUPERVISOR).await;
+    browser.click("nav-dashboard").await;
+    browser.find("fig-received").await;
+    let option = browser.client.find(Locator::Css("[data-testid='dash-team'] option[value='team-retail-1']")).await.expect("the team is offered");
+    option.click().await.unwrap();
+    browser.wait_text("fig-received-value", &received.to_string()).await;
+
+    // The received figure opens the cases behind it, open or closed, in received order.
+    browser.click("fig-received").await;
+    browser.find("drill-down").await;
+    let url = browser.client.current_url().await.unwrap();
+    assert!(url.as_str().contains("date=received") && url.as_str().contains("team=team-retail-1"), "{url}");
+    browser.find("case-table").await;
+    let rows = browser.client.find_all(Locator::Css("[data-testid='case-row']")).await.unwrap();
+    assert_eq!(rows.len() as u64, received.min(50), "the first page of the list behind the figure");
+    browser.screenshot("drill-down-zh").await;
+
+    // Export it: the browser's own request, with its session, as the link would download it.
+    let href = browser.find("export-csv").await.attr("href").await.unwrap().expect("the export's address");
+    assert!(href.contains("date=received") && href.contains("team=team-retail-1") && href.contains("lang=zh"), "{href}");
+    // The bytes, not text(): decoding as text would drop the byte-order mark this checks.
+    let bytes = browser
+        .client
+        .execute_async("const [href, done] = arguments; fetch(href).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));", vec![href.into()])
+        .await
+        .unwrap();
+    let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
+    let text = String::from_utf8(bytes).unwrap().strip_prefix('\u{feff}').expect("a byte-order mark, for Excel").to_string();
+    let mut csv = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = csv.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, domain::export::COLUMNS.iter().map(|(_, zh, _)| zh.to_string()).collect::<Vec<_>>());
+    assert_eq!(csv.records().count() as u64, received, "one row per case of the list");
+
+    // The reports: scorecards, the complaint return, the half-year review.
+    browser.click("nav-reports").await;
+    browser.find("scorecards").await;
+    browser.screenshot("reports-scorecards-zh").await;
+    browser.click("tab-return").await;
+    browser.find("complaint-return").await;
+    browser.screenshot("reports-return-zh").await;
+    browser.click("tab-review").await;
+    browser.find("half-year-review").await;
+    browser.click("language-switch").await;
+    browser.wait_text("half-year-review", "Satisfaction (CSAT)").await;
+    browser.screenshot("reports-review-en").await;
+    browser.close().await;
+}

@@ -17,12 +17,17 @@ fn raw() -> Connection {
 /// The figures of a period [start, end) counted straight from the cases and answers, by the
 /// rules domain::stats states, in SQL: an implementation independent of the worker's.
 fn counted(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, team: Option<&str>) -> Value {
-    let db = raw();
-    let (s, e, n) = (start.timestamp_millis(), end.timestamp_millis(), now.timestamp_millis());
-    let team_clause = match team {
+    let whose = match team {
         Some(t) => format!("AND c.assignee_id IN (SELECT id FROM users WHERE team_id = '{t}')"),
         None => String::new(),
     };
+    counted_where(start, end, now, &whose)
+}
+
+/// [`counted`] over the cases `whose` (an SQL condition after AND) selects.
+fn counted_where(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, team_clause: &str) -> Value {
+    let db = raw();
+    let (s, e, n) = (start.timestamp_millis(), end.timestamp_millis(), now.timestamp_millis());
     let one = |sql: &str| -> i64 {
         let sql = format!("SELECT {sql} FROM cases c WHERE c.merged_into IS NULL {team_clause}").replace(":s", &s.to_string()).replace(":e", &e.to_string()).replace(":n", &n.to_string());
         db.query_row(&sql, [], |r| r.get::<_, Option<i64>>(0)).unwrap().unwrap_or(0)
@@ -71,6 +76,45 @@ async fn inquiry(agent: &Api, customer: &str, subject: &str, at: DateTime<Utc>) 
     }), at).await;
     assert_eq!(case.status, 201, "{:?}", case.body);
     case.body
+}
+
+/// Every case of a queue filter, following the cursor two at a time.
+async fn drill_down(api: &Api, query: &str, at: DateTime<Utc>) -> Vec<Value> {
+    let mut cases = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = get_at(api, &format!("/api/cases?{query}&limit=2{cursor}"), at).await;
+        assert_eq!(page.status, 200, "{query}: {:?}", page.body);
+        cases.extend(page.body["items"].as_array().unwrap().iter().cloned());
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return cases,
+        }
+    }
+}
+
+/// A case's instant, from the list or (for closing, which lists do not show) the database.
+fn column_of(case: &Value, column: &str) -> i64 {
+    match case[column].as_str() {
+        Some(t) => DateTime::parse_from_rfc3339(t).unwrap().timestamp_millis(),
+        None => raw().query_row(&format!("SELECT {column} FROM cases WHERE id = ?1"), [case["id"].as_str().unwrap()], |r| r.get(0)).unwrap(),
+    }
+}
+
+/// A CSV download's status and text, as if at `at`.
+async fn export_at(api: &Api, path: &str, at: DateTime<Utc>) -> (u16, String) {
+    let response = api.http.get(api.url(path)).header("X-Kefu-Test-Now", at.timestamp_millis().to_string()).send().await.unwrap();
+    let status = response.status().as_u16();
+    if status == 200 {
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+        assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"kefu-"));
+    }
+    (status, response.text().await.unwrap())
+}
+
+/// The case export of a queue filter.
+async fn export(api: &Api, query: &str, at: DateTime<Utc>) -> (u16, String) {
+    export_at(api, &format!("/api/cases/export?{query}"), at).await
 }
 
 #[tokio::test]
@@ -164,6 +208,83 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     assert_eq!(shown(&team["current"]), counted(start, end, january, Some("team-retail-1")));
     let other = dashboard(&boss, &format!("{period}&team=team-complaints"), january).await.body;
     assert_eq!(shown(&other["current"]), counted(start, end, january, Some("team-complaints")));
+
+    // Every figure opens the cases behind it: the drill-down lists exactly what the figure
+    // counts, in its date's order, page by page.
+    let figures = shown(&team["current"]);
+    let late = |clock: &Value| clock["decided"].as_i64().unwrap() - clock["on_time"].as_i64().unwrap();
+    let team_period = format!("{period}&team=team-retail-1");
+    for (query, column, expected) in [
+        ("date=received", "created_at", figures["received"].as_i64().unwrap()),
+        ("date=received&kind=complaint", "created_at", figures["complaints"].as_i64().unwrap()),
+        ("date=first_response_due&met=late", "first_response_due_at", late(&figures["first_response"])),
+        ("date=first_response_due&met=on_time", "first_response_due_at", figures["first_response"]["on_time"].as_i64().unwrap()),
+        ("date=resolution_due&met=late", "resolution_due_at", late(&figures["resolution"])),
+        ("date=regulatory_due&met=late", "regulatory_due_at", late(&figures["regulatory"])),
+        ("date=complaint_closed", "closed_at", figures["complaints_closed"].as_i64().unwrap()),
+    ] {
+        let listed = drill_down(&boss, &format!("{query}&{team_period}"), january).await;
+        assert_eq!(listed.len() as i64, expected, "{query}: the list behind the figure");
+        let instants: Vec<i64> = listed.iter().map(|c| column_of(c, column)).collect();
+        assert!(instants.windows(2).all(|w| w[0] <= w[1]), "{query}: in {column} order");
+    }
+    // This test's cases as the list shows them: the late first responses of 11 December are the
+    // two mid-month cases not answered within the day.
+    let eleventh_late = drill_down(&boss, "date=first_response_due&from=2024-12-11&to=2024-12-11&met=late", january).await;
+    let mut mine: Vec<&str> = eleventh_late.iter().filter(|c| c["customer_id"] == customer.as_str()).map(|c| c["subject"].as_str().unwrap()).collect();
+    mine.sort();
+    assert_eq!(mine, ["看板未答", "看板超时"]);
+
+    // The export of a drill-down: a BOM, the header, one row per case of the list.
+    let (status, text) = export(&boss, &format!("date=received&{team_period}&lang=en"), january).await;
+    assert_eq!(status, 200, "{text}");
+    let text = text.strip_prefix('\u{feff}').expect("a UTF-8 byte-order mark, for Excel");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, domain::export::COLUMNS.iter().map(|(_, _, en)| en.to_string()).collect::<Vec<_>>());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len() as i64, figures["received"].as_i64().unwrap());
+    let row = rows.iter().find(|r| &r[11] == "看板超时").expect("this test's case in the export");
+    assert_eq!((&row[12], &row[15]), ("2024-12-10 10:00:00", "late"), "received in Beijing time; answered late");
+    let (status, zh) = export(&boss, "date=received&from=2024-12-10&to=2024-12-10", january).await;
+    assert_eq!(status, 200);
+    assert!(zh.starts_with("\u{feff}受理编号,类型,渠道"), "{zh}");
+    let (status, refused) = export(&agent, "date=received&from=2024-12-10&to=2024-12-10", january).await;
+    assert_eq!(status, 403, "agents do not export: {refused}");
+    let (status, bad) = export(&boss, "date=received&from=2024-12-10&to=2024-12-10&lang=fr", january).await;
+    assert_eq!(status, 422, "{bad}");
+    assert!(bad.contains("\"lang\""), "{bad}");
+    let missing = boss.get("/api/cases?date=received&from=2024-12-10").await;
+    assert_eq!((missing.status, missing.field()), (422, Some("to")));
+
+    // The complaint return over every team: received and closed as counted, every closed
+    // complaint in exactly one bucket of each shape.
+    let all = counted(start, end, january, None);
+    let report = get_at(&boss, &format!("/api/reports/complaints?{period}"), january).await;
+    assert_eq!(report.status, 200, "{:?}", report.body);
+    let total = &report.body["total"];
+    assert_eq!((&total["received"], &total["closed"]), (&all["complaints"], &all["complaints_closed"]), "{total}");
+    let sum = |v: &Value| v.as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).sum::<i64>();
+    assert_eq!((sum(&total["fca"]), sum(&total["china"])), (all["complaints_closed"].as_i64().unwrap(), all["complaints_closed"].as_i64().unwrap()));
+    let by_product: i64 = report.body["by_product"].as_object().unwrap().values().map(|r| r["received"].as_i64().unwrap()).sum();
+    assert_eq!(by_product, all["complaints"].as_i64().unwrap(), "the products add up to the total");
+    let (status, csv_text) = export_at(&boss, &format!("/api/reports/complaints?{period}&format=csv&lang=en"), january).await;
+    assert_eq!(status, 200);
+    assert!(csv_text.starts_with("\u{feff}group,item,received,closed"), "{csv_text}");
+    let by_team = boss.get(&format!("/api/reports/complaints?{period}&team=team-retail-1")).await;
+    assert_eq!((by_team.status, by_team.field()), (422, Some("team")));
+    assert_eq!(agent.get(&format!("/api/reports/complaints?{period}")).await.status, 403);
+
+    // The agent's scorecard: the cases assigned to them, counted the same way.
+    let me = agent.get("/api/me").await.body["id"].as_str().expect("the agent's id").to_string();
+    let cards = get_at(&boss, &format!("/api/scorecards?{period}&team=team-retail-1"), january).await;
+    assert_eq!(cards.status, 200, "{:?}", cards.body);
+    let card = cards.body["agents"].as_array().unwrap().iter().find(|a| a["agent_id"] == me.as_str()).expect("the agent's scorecard").clone();
+    let theirs = counted_where(start, end, january, &format!("AND c.assignee_id = '{me}'"));
+    assert_eq!(card["handled"], theirs["received"], "{card}");
+    assert_eq!((&card["first_response"], &card["resolution"], &card["regulatory"]), (&theirs["first_response"], &theirs["resolution"], &theirs["regulatory"]));
+    assert!(cards.body["agents"].as_array().unwrap().iter().all(|a| a["team_id"] == "team-retail-1"), "only the team's agents");
+    assert_eq!(agent.get(&format!("/api/scorecards?{period}")).await.status, 403);
 
     // Resolve what is still open, so the SLA sweep other tests run at later instants finds no
     // breach of these cases to announce (no sweep runs while this test does).

@@ -41,9 +41,9 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
         }
         HOURLY => {
             logged(&db, cron, "follow_up_planning", now, planning::run(&db, now)).await?;
-            let zone = crate::rules::load(&db).await?.calendar.zone();
-            survey_dispatch(&db, cron, now, zone, env).await?;
-            logged(&db, cron, "stats", now, stats::run(&db, now, zone)).await?;
+            let calendar = crate::rules::load(&db).await?.calendar;
+            survey_dispatch(&db, cron, now, calendar.zone(), env).await?;
+            logged(&db, cron, "stats", now, stats::run(&db, now, &calendar)).await?;
         }
         other => worker::console_warn!("cron {other} is not one Kefu declares; ignored"),
     }

@@ -8,6 +8,7 @@ mod dashboard;
 mod meta;
 mod ops;
 mod public;
+mod reports;
 mod settings;
 mod surveys;
 mod teams;
@@ -33,6 +34,7 @@ pub enum Endpoint {
     GetCustomer,
     CreateCase,
     ListCases,
+    ExportCases,
     CaseCounts,
     GetCase,
     AddEvent,
@@ -69,6 +71,8 @@ pub enum Endpoint {
     OpenSurvey,
     AnswerSurvey,
     Dashboard,
+    ComplaintReturn,
+    Scorecards,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -86,7 +90,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/customers", endpoint: Endpoint::SearchCustomers, access: AGENT, summary: "Search customers by name prefix, phone (last digits) or e-mail: ?q=" },
     Route { method: Method::Get, path: "/api/customers/{id}", endpoint: Endpoint::GetCustomer, access: AGENT, summary: "A customer's profile, products and cases" },
     Route { method: Method::Post, path: "/api/cases", endpoint: Endpoint::CreateCase, access: AGENT, summary: "Register a case; deadlines are set from the SLA policy" },
-    Route { method: Method::Get, path: "/api/cases", endpoint: Endpoint::ListCases, access: AGENT, summary: "The queue: ?kind= &status= (or open) &assignee=me|none|id &sla=due_soon|breached &customer_id= &limit= &channel= &category= &team=mine &cursor=" },
+    Route { method: Method::Get, path: "/api/cases", endpoint: Endpoint::ListCases, access: AGENT, summary: "The queue: ?kind= &status= (or open) &assignee=me|none|id &sla=due_soon|breached &customer_id= &limit= &channel= &category= &team=mine|id &cursor=; the dashboard's drill-down adds &date=received|first_response_due|resolution_due|regulatory_due|complaint_closed &from= &to= (local dates, both included; listed in that date's order) &met=on_time|late &cause=<root cause>|none" },
+    Route { method: Method::Get, path: "/api/cases/export", endpoint: Endpoint::ExportCases, access: SUPERVISOR, summary: "The cases of any queue filter (the same parameters as GET /api/cases) as CSV, one row per case with every clock and regulatory field: UTF-8 with a byte-order mark, streamed; ?lang=zh|en names the header row" },
     Route { method: Method::Get, path: "/api/cases/counts", endpoint: Endpoint::CaseCounts, access: AGENT, summary: "How many open cases each queue view holds: mine, team, unassigned, open, due_soon, breached; each counted up to 1000 (the app shows 999+)" },
     Route { method: Method::Get, path: "/api/cases/{id}", endpoint: Endpoint::GetCase, access: AGENT, summary: "A case with its timeline, oldest first" },
     Route { method: Method::Post, path: "/api/cases/{id}/events", endpoint: Endpoint::AddEvent, access: AGENT, summary: "Add a reply, note or call log; a reply is the first response" },
@@ -96,6 +101,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/cases/{id}/assign", endpoint: Endpoint::AssignCase, access: AGENT, summary: "Hand an open case to a colleague ({\"assignee_id\", \"version\", \"reason\"})" },
     Route { method: Method::Post, path: "/api/cases/{id}/escalate", endpoint: Endpoint::EscalateCase, access: AGENT, summary: "Hand an open case to a supervisor of the assignee's team ({\"reason\", \"version\"})" },
     Route { method: Method::Get, path: "/api/dashboard", endpoint: Endpoint::Dashboard, access: SUPERVISOR, summary: "The supervisor dashboard for ?from=&to= (local dates, both included; default the last 30 days, at most 366) and ?team=: the period's tally beside the previous period's, each day's tally, and open and breached cases now (counted up to 1000)" },
+    Route { method: Method::Get, path: "/api/reports/complaints", endpoint: Endpoint::ComplaintReturn, access: SUPERVISOR, summary: "The regulatory complaint return for ?from=&to= (local dates, as the dashboard's): received, closed within 3 business days / 4 weeks / 4–8 weeks / over 8 weeks (FCA DISP 1.10) and within 15 / 30 / 60 days / over 60 (China), upheld, redress paid; in total, by product (category) and by root cause. ?format=csv (&lang=zh|en) for the CSV" },
+    Route { method: Method::Get, path: "/api/scorecards", endpoint: Endpoint::Scorecards, access: SUPERVISOR, summary: "Agent scorecards for ?from=&to= (&team=): per agent, cases handled, first response, resolution and regulatory clocks decided and on time, first-response median, follow-ups, CSAT" },
     Route { method: Method::Get, path: "/api/complaints", endpoint: Endpoint::ComplaintRegister, access: SUPERVISOR, summary: "The complaint register, newest first, with every regulatory field: ?status=open|closed &category= &outcome= &from= &to= &limit= &cursor=" },
     Route { method: Method::Post, path: "/api/customers/{id}/reveal", endpoint: Endpoint::RevealCustomer, access: AGENT, summary: "Show one masked detail in full ({\"field\": \"phone\"|\"email\"|\"id_number\"}); every reveal is an audit event" },
     Route { method: Method::Get, path: "/api/staff", endpoint: Endpoint::ListStaff, access: AGENT, summary: "Active staff with role and team, for handing a case over" },
@@ -138,6 +145,9 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::GetCustomer => customers::get(ctx).await,
         Endpoint::CreateCase => cases::create(ctx).await,
         Endpoint::ListCases => cases::list(ctx).await,
+        Endpoint::ExportCases => cases::export(ctx).await,
+        Endpoint::ComplaintReturn => reports::complaint_return(ctx).await,
+        Endpoint::Scorecards => reports::scorecards(ctx).await,
         Endpoint::CaseCounts => cases::counts(ctx).await,
         Endpoint::GetCase => cases::get(ctx).await,
         Endpoint::AddEvent => cases::add_event(ctx).await,

@@ -2,7 +2,8 @@
 //! (SLA attainment per clock, first-response median and p90, follow-up rate against its target,
 //! CSAT and NPS, complaints and their outcomes), the work open now, and charts: cases received
 //! and first responses on time day by day, complaints by category and by root cause, and
-//! satisfaction by quarter. The open and breached counts open the queue behind them.
+//! satisfaction by quarter. Each count, share and chart mark opens the cases behind it: the
+//! queue's drill-down over the same period, day and team (late ones, for an attainment).
 
 use std::collections::BTreeMap;
 
@@ -21,12 +22,12 @@ use crate::components::time::today;
 use crate::i18n::{use_i18n, Lang};
 use crate::session::use_session;
 
-fn percent(share: Option<f64>) -> String {
+pub(crate) fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "—".to_string(), |s| format!("{:.1}%", s * 100.0))
 }
 
 /// A duration in minutes, as the user reads it: "37 分钟" / "37 min", "3.5 小时" / "3.5 h".
-fn minutes(i18n: Lang, m: Option<u32>) -> String {
+pub(crate) fn minutes(i18n: Lang, m: Option<u32>) -> String {
     match m {
         None => "—".into(),
         Some(m) if m < 120 => format!("{m} {}", i18n.tr("分钟", "min")),
@@ -153,6 +154,11 @@ fn DashboardBody() -> impl IntoView {
     let prev = move || data.get().map(|d| d.previous).unwrap_or_default();
     let target = move || data.get().map_or(80, |d| d.follow_up_target_percent);
     let team_query = move || data.get().and_then(|d| d.team_id).map(|t| format!("&team={t}")).unwrap_or_default();
+    // The cases behind a figure: the queue's drill-down over this period (or one day) and team.
+    let behind = move |date: &str, more: &str| -> String {
+        data.get().map(|d| format!("/queue?date={date}&from={}&to={}{more}{}", d.from, d.to, team_query())).unwrap_or_default()
+    };
+    let behind_day = move |day: NaiveDate, date: &str, more: &str| format!("/queue?date={date}&from={day}&to={day}{more}{}", team_query());
     let count = |f: fn(&Tally) -> u32| move || -> (Option<f64>, Option<f64>) { (Some(f64::from(f(&cur()))), Some(f64::from(f(&prev())))) };
     let received = count(|t| t.received.values().sum());
     let complaints = count(|t| t.complaints_by_category.values().sum());
@@ -162,7 +168,7 @@ fn DashboardBody() -> impl IntoView {
         let lang = i18n.get();
         data.get().map(|d| d.days).unwrap_or_default().into_iter().map(|d| {
             let n = d.received;
-            Mark { label: day_label(d.day), value: f64::from(n), tooltip: format!("{} · {} {n}", d.day, lang.tr("受理", "received")), href: None }
+            Mark { label: day_label(d.day), value: f64::from(n), tooltip: format!("{} · {} {n}", d.day, lang.tr("受理", "received")), href: Some(behind_day(d.day, "received", "")) }
         }).collect::<Vec<_>>()
     };
     let attainment_marks = move || {
@@ -173,19 +179,18 @@ fn DashboardBody() -> impl IntoView {
                 label: day_label(d.day),
                 value: a.map_or(0.0, |a| a * 100.0),
                 tooltip: format!("{} · {} {} ({}/{})", d.day, lang.tr("首次响应及时率", "first responses on time"), percent(a), d.first_response.on_time, d.first_response.decided),
-                href: None,
+                // The day's late first responses: what pulled the column down.
+                href: Some(behind_day(d.day, "first_response_due", "&met=late")),
             }
         }).collect::<Vec<_>>()
     };
     let by_category = move || {
         let lang = i18n.get();
-        let d = data.get();
-        let (f, t) = d.as_ref().map(|d| (d.from.to_string(), d.to.to_string())).unwrap_or_default();
         let mut marks: Vec<Mark> = cur().complaints_by_category.into_iter().map(|(c, n)| Mark {
             label: lang.category(&c).to_string(),
             value: f64::from(n),
             tooltip: format!("{} · {n}", lang.category(&c)),
-            href: Some(format!("/complaints?category={c}&from={f}&to={t}")),
+            href: Some(behind("received", &format!("&kind=complaint&category={c}"))),
         }).collect();
         marks.sort_by(|a, b| b.value.total_cmp(&a.value));
         marks
@@ -194,7 +199,8 @@ fn DashboardBody() -> impl IntoView {
         let lang = i18n.get();
         let mut marks: Vec<Mark> = cur().root_causes.into_iter().map(|(c, n)| {
             let label = if c.is_empty() { lang.tr("未填写", "not recorded").to_string() } else { lang.root_cause(&c).to_string() };
-            Mark { tooltip: format!("{label} · {n}"), label, value: f64::from(n), href: None }
+            let cause = if c.is_empty() { "none".to_string() } else { c };
+            Mark { tooltip: format!("{label} · {n}"), label, value: f64::from(n), href: Some(behind("complaint_closed", &format!("&cause={cause}"))) }
         }).collect();
         marks.sort_by(|a, b| b.value.total_cmp(&a.value));
         marks
@@ -247,23 +253,28 @@ fn DashboardBody() -> impl IntoView {
                         href=Signal::derive(move || format!("/queue?view=breached{}", team_query()))/>
                     <Figure test_id="fig-received" name=Signal::derive(move || tr("受理量", "Received"))
                         value=Signal::derive(move || format!("{}", received().0.unwrap_or(0.0)))
-                        change=Signal::derive(move || { let (n, b) = received(); relative(n, b, true) })/>
+                        change=Signal::derive(move || { let (n, b) = received(); relative(n, b, true) })
+                        href=Signal::derive(move || behind("received", ""))/>
                     <Figure test_id="fig-first-response" name=Signal::derive(move || tr("首次响应及时率", "First response on time"))
                         value=Signal::derive(move || percent(cur().first_response.attainment()))
                         change=Signal::derive(move || points(cur().first_response.attainment(), prev().first_response.attainment(), true))
-                        note=Signal::derive(move || format!("{}/{}", cur().first_response.on_time, cur().first_response.decided))/>
+                        note=Signal::derive(move || format!("{}/{}", cur().first_response.on_time, cur().first_response.decided))
+                        href=Signal::derive(move || behind("first_response_due", "&met=late"))/>
                     <Figure test_id="fig-median" name=Signal::derive(move || tr("首次响应中位数", "First response, median"))
                         value=Signal::derive(move || minutes(i18n.get(), cur().first_response_percentile(50)))
                         change=Signal::derive(move || relative(cur().first_response_percentile(50).map(f64::from), prev().first_response_percentile(50).map(f64::from), false))
-                        note=Signal::derive(move || format!("P90 {}", minutes(i18n.get(), cur().first_response_percentile(90))))/>
+                        note=Signal::derive(move || format!("P90 {}", minutes(i18n.get(), cur().first_response_percentile(90))))
+                        href=Signal::derive(move || behind("first_response_due", ""))/>
                     <Figure test_id="fig-resolution" name=Signal::derive(move || tr("解决及时率", "Resolved on time"))
                         value=Signal::derive(move || percent(cur().resolution.attainment()))
                         change=Signal::derive(move || points(cur().resolution.attainment(), prev().resolution.attainment(), true))
-                        note=Signal::derive(move || format!("{}/{}", cur().resolution.on_time, cur().resolution.decided))/>
+                        note=Signal::derive(move || format!("{}/{}", cur().resolution.on_time, cur().resolution.decided))
+                        href=Signal::derive(move || behind("resolution_due", "&met=late"))/>
                     <Figure test_id="fig-regulatory" name=Signal::derive(move || tr("监管时限达成率", "Regulatory deadline met"))
                         value=Signal::derive(move || percent(cur().regulatory.attainment()))
                         change=Signal::derive(move || points(cur().regulatory.attainment(), prev().regulatory.attainment(), true))
-                        note=Signal::derive(move || format!("{}/{}", cur().regulatory.on_time, cur().regulatory.decided))/>
+                        note=Signal::derive(move || format!("{}/{}", cur().regulatory.on_time, cur().regulatory.decided))
+                        href=Signal::derive(move || behind("regulatory_due", "&met=late"))/>
                     <Figure test_id="fig-follow-up" name=Signal::derive(move || tr("回访率", "Follow-up rate"))
                         value=Signal::derive(move || percent(cur().follow_up_rate(target()).map(|r| r.0)))
                         change=Signal::derive(move || points(cur().follow_up_rate(target()).map(|r| r.0), prev().follow_up_rate(target()).map(|r| r.0), true))
@@ -271,7 +282,8 @@ fn DashboardBody() -> impl IntoView {
                             let target = target();
                             let met = cur().follow_up_rate(target).is_some_and(|r| r.1);
                             format!("{} {target}% · {}", i18n.get().tr("目标", "target"), if met { i18n.get().tr("已达标", "met") } else { i18n.get().tr("未达标", "not met") })
-                        })/>
+                        })
+                        href=Signal::derive(move || behind("resolution_due", "&kind=follow_up"))/>
                     <Figure test_id="fig-csat" name=Signal::derive(|| "CSAT")
                         value=Signal::derive(move || percent(cur().csat()))
                         change=Signal::derive(move || points(cur().csat(), prev().csat(), true))
@@ -290,7 +302,8 @@ fn DashboardBody() -> impl IntoView {
                             let c = cur();
                             let upheld = (c.complaints_closed > 0).then(|| f64::from(c.upheld) / f64::from(c.complaints_closed));
                             format!("{} {} · {} {}", i18n.get().tr("结案", "closed"), c.complaints_closed, i18n.get().tr("成立", "upheld"), percent(upheld))
-                        })/>
+                        })
+                        href=Signal::derive(move || behind("received", "&kind=complaint"))/>
                 </div>
                 <div class="charts">
                     <Columns test_id="chart-received" title=Signal::derive(move || tr("每日受理量", "Cases received per day").to_string()) marks=Signal::derive(received_marks)/>

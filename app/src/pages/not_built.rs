@@ -14,17 +14,19 @@ pub enum Section {
     FollowUps,
     Surveys,
     Dashboard,
+    Reports,
     Settings,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::Queue,
         Section::Complaints,
         Section::Customers,
         Section::FollowUps,
         Section::Surveys,
         Section::Dashboard,
+        Section::Reports,
         Section::Settings,
     ];
 
@@ -36,6 +38,7 @@ impl Section {
             Section::FollowUps => "/follow-ups",
             Section::Surveys => "/surveys",
             Section::Dashboard => "/dashboard",
+            Section::Reports => "/reports",
             Section::Settings => "/settings",
         }
     }
@@ -48,6 +51,7 @@ impl Section {
             Section::FollowUps => t.nav_follow_ups,
             Section::Surveys => t.nav_surveys,
             Section::Dashboard => t.nav_dashboard,
+            Section::Reports => t.nav_reports,
             Section::Settings => t.nav_settings,
         }
     }
@@ -56,7 +60,7 @@ impl Section {
     /// settings are the admin's.
     pub fn min_role(self) -> Role {
         match self {
-            Section::Dashboard | Section::Complaints => Role::Supervisor,
+            Section::Dashboard | Section::Reports | Section::Complaints => Role::Supervisor,
             Section::Surveys | Section::Settings => Role::Admin,
             _ => Role::Agent,
         }
@@ -70,6 +74,7 @@ impl Section {
             Section::FollowUps => "nav-follow-ups",
             Section::Surveys => "nav-surveys",
             Section::Dashboard => "nav-dashboard",
+            Section::Reports => "nav-reports",
             Section::Settings => "nav-settings",
         }
     }

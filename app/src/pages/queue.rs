@@ -1,9 +1,13 @@
 //! The case queue: views for mine, unassigned, all open, due soon and breached, soonest
 //! deadline first, with live countdowns and keyboard navigation (j/k, Enter, n).
+//!
+//! The dashboard's drill-down opens it with a date range (`date=…&from=…&to=…`, and `met=`,
+//! `cause=`, `team=`): the cases behind a figure, open or not, in that date's order. Supervisors
+//! export whatever the page lists as CSV.
 
-use domain::api::{AssigneeFilter, Case, CaseFilter, QueueCounts, SlaFilter, StatusFilter};
+use domain::api::{AssigneeFilter, Case, CaseFilter, DateField, Met, QueueCounts, RootCauseFilter, SlaFilter, StatusFilter};
 use domain::case::CATEGORIES;
-use domain::{CaseKind, Channel, Status};
+use domain::{CaseKind, Channel, Role, Status};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +18,8 @@ use leptos_router::NavigateOptions;
 use crate::api::{self, ApiError};
 use crate::components::feedback::{Empty, ErrorPanel, Loading};
 use crate::components::sla_badge::SlaBadge;
-use crate::i18n::{use_i18n, Texts};
+use crate::i18n::{use_i18n, Lang, Texts};
+use crate::session::use_session;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -105,6 +110,27 @@ pub fn QueuePage() -> impl IntoView {
             ..CaseFilter::default()
         }
     });
+    // A drill-down from the dashboard: the whole filter comes from the address, without the
+    // view's "open" (a figure counts closed cases too). Parameters that do not parse leave it out.
+    let drill_down = Memo::new(move |_| {
+        let q = query.read();
+        let pairs: Vec<(String, String)> = ["date", "from", "to", "met", "cause", "team", "assignee", "kind", "category", "channel", "status"]
+            .into_iter()
+            .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+            .collect();
+        CaseFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).ok().filter(|f| f.date.is_some())
+    });
+    // What the page lists: the drill-down's filter, or the view narrowed by the filters above.
+    let current = move || -> CaseFilter {
+        if let Some(f) = drill_down.get() {
+            return f;
+        }
+        let n = narrowing.get();
+        let base = view.get().filter();
+        CaseFilter { kind: n.kind, channel: n.channel, category: n.category, status: n.status.or(base.status), team_id: n.team_id, ..base }
+    };
+    let session = use_session();
+    let may_export = move || session.user.get().is_some_and(|u| u.role.includes(Role::Supervisor));
     let counts = LocalResource::new(api::case_counts);
     let cases = RwSignal::new(Vec::<Case>::new());
     let next = RwSignal::new(None::<String>);
@@ -121,10 +147,8 @@ pub fn QueuePage() -> impl IntoView {
             load.set(Load::Loading);
             selected.set(0);
         }
+        let filter = untrack(current);
         spawn_local(async move {
-            let n = narrowing.get_untracked();
-            let base = view.get_untracked().filter();
-            let filter = CaseFilter { kind: n.kind, channel: n.channel, category: n.category, status: n.status.or(base.status), team_id: n.team_id, ..base };
             let result = api::list_cases(filter, cursor).await;
             if generation.get_value() != gen {
                 return;
@@ -146,6 +170,7 @@ pub fn QueuePage() -> impl IntoView {
     Effect::new(move |_| {
         view.track();
         narrowing.track();
+        drill_down.track();
         fetch(false);
         counts.refetch();
     });
@@ -210,8 +235,8 @@ pub fn QueuePage() -> impl IntoView {
             <nav class="tabs" aria-label=move || t().queue_views>
                 {View::ALL.into_iter().map(|v| view! {
                     <A href=format!("/queue?view={}", v.param())
-                        attr:class=move || if view.get() == v { "tab active" } else { "tab" }
-                        attr:aria-current=move || (view.get() == v).then_some("page")
+                        attr:class=move || if view.get() == v && drill_down.get().is_none() { "tab active" } else { "tab" }
+                        attr:aria-current=move || (view.get() == v && drill_down.get().is_none()).then_some("page")
                         attr:data-testid=format!("view-{}", v.param())>
                         {move || v.label(t())}
                         <span class="count" data-testid=format!("count-{}", v.param())>
@@ -220,7 +245,13 @@ pub fn QueuePage() -> impl IntoView {
                     </A>
                 }).collect_view()}
             </nav>
-            <div class="filters">
+            {move || drill_down.get().map(|f| view! {
+                <p class="notice" data-testid="drill-down">
+                    {move || describe(i18n.get(), &f)}" "
+                    <A href="/queue" attr:class="link">{move || i18n.get().tr("返回工单队列", "Back to the queue")}</A>
+                </p>
+            })}
+            <div class="filters" hidden=move || drill_down.get().is_some()>
                 <label for="filter-kind">{move || t().kind}</label>
                 <select id="filter-kind" data-testid="filter-kind"
                     prop:value=move || narrowing.get().kind.map(|k| k.as_str().to_string()).unwrap_or_default()
@@ -250,13 +281,22 @@ pub fn QueuePage() -> impl IntoView {
                     {CATEGORIES.iter().map(|c| view! { <option value=*c>{move || i18n.get().category(c)}</option> }).collect_view()}
                 </select>
             </div>
-            {move || narrowing.get().team_id.map(|team| view! {
+            {move || narrowing.get().team_id.filter(|_| drill_down.get().is_none()).map(|team| view! {
                 <p class="notice" data-testid="team-filter">
                     {move || i18n.get().tr("仅显示班组的工单：", "Only this team's cases: ")}<code>{team.clone()}</code>" "
                     <button type="button" class="link" on:click=move |_| set_param.run(("team", String::new()))>{move || i18n.get().tr("显示全部", "Show all")}</button>
                 </p>
             })}
-            <p class="hint">{move || t().keyboard_hint}</p>
+            <div class="list-tools">
+                <p class="hint">{move || t().keyboard_hint}</p>
+                <Show when=may_export>
+                    // A plain download: the browser sends the session cookie and saves the stream.
+                    <a class="button" data-testid="export-csv" download=""
+                        href=move || api::export_cases_url(&current(), if i18n.get() == Lang::En { "en" } else { "zh" })>
+                        {move || i18n.get().tr("导出 CSV", "Export CSV")}
+                    </a>
+                </Show>
+            </div>
             {move || match load.get() {
                 Load::Loading => view! { <Loading/> }.into_any(),
                 Load::Failed(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| fetch(false))/> }.into_any(),
@@ -272,6 +312,46 @@ pub fn QueuePage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// What a drill-down lists, in words: "首次响应到期 2024-12-01 至 2024-12-31 · 超时".
+fn describe(lang: Lang, f: &CaseFilter) -> String {
+    let Some(range) = f.date else { return String::new() };
+    let date = match range.field {
+        DateField::Received => lang.tr("受理于", "Received"),
+        DateField::FirstResponseDue => lang.tr("首次响应到期于", "First response due"),
+        DateField::ResolutionDue => lang.tr("解决到期于", "Resolution due"),
+        DateField::RegulatoryDue => lang.tr("监管时限到期于", "Regulatory deadline"),
+        DateField::ComplaintClosed => lang.tr("投诉结案于", "Complaints closed"),
+    };
+    let mut parts = vec![if range.from == range.to {
+        format!("{date} {}", range.from)
+    } else {
+        format!("{date} {} {} {}", range.from, lang.tr("至", "to"), range.to)
+    }];
+    match f.met {
+        Some(Met::OnTime) => parts.push(lang.tr("按时", "on time").to_string()),
+        Some(Met::Late) => parts.push(lang.tr("超时", "late").to_string()),
+        None => {}
+    }
+    if let Some(kind) = f.kind {
+        parts.push(lang.kind(kind).to_string());
+    }
+    if let Some(c) = &f.category {
+        parts.push(lang.category(c).to_string());
+    }
+    match &f.root_cause {
+        Some(RootCauseFilter::Is(c)) => parts.push(lang.root_cause(c).to_string()),
+        Some(RootCauseFilter::NotRecorded) => parts.push(lang.tr("未填写原因", "no root cause recorded").to_string()),
+        None => {}
+    }
+    if let Some(team) = &f.team_id {
+        parts.push(format!("{} {team}", lang.tr("班组", "team")));
+    }
+    if let Some(AssigneeFilter::User(id)) = &f.assignee {
+        parts.push(format!("{} {id}", lang.tr("经办人", "assignee")));
+    }
+    format!("{}{}", lang.tr("仪表盘明细：", "From the dashboard: "), parts.join(" · "))
 }
 
 #[component]

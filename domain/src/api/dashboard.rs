@@ -6,13 +6,25 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
-use crate::stats::{ClockTally, Tally};
+use std::collections::BTreeMap;
+
+use crate::stats::{ClockTally, ReturnCounts, Tally};
 
 /// The longest period the dashboard compares, in days.
 pub const PERIOD_MAX_DAYS: i64 = 366;
 /// The years a period may fall in (so a period and the one before it are always dates).
 const FIRST_YEAR: i32 = 2000;
 const LAST_YEAR: i32 = 2099;
+
+/// A report's date (YYYY-MM-DD, in [`FIRST_YEAR`]..=[`LAST_YEAR`], so the day after it and the
+/// period before it are dates too); an error names `field`.
+pub fn report_date(field: &'static str, value: &str) -> Result<NaiveDate, FieldError> {
+    value
+        .parse::<NaiveDate>()
+        .ok()
+        .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
+        .ok_or_else(|| FieldError::invalid(field, format!("{field} is not a date (YYYY-MM-DD) from {FIRST_YEAR} to {LAST_YEAR}")))
+}
 
 /// `GET /api/dashboard?from=&to=&team=`: local dates, both included, and optionally one team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,16 +38,10 @@ impl DashboardQuery {
     /// Reads the query; without dates, the 30 days up to `today`.
     pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, today: NaiveDate) -> Result<Self, FieldError> {
         let (mut from, mut to, mut team_id) = (None, None, None);
-        let date = |field: &'static str, v: &str| {
-            v.parse::<NaiveDate>()
-                .ok()
-                .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
-                .ok_or_else(|| FieldError::invalid(field, format!("{field} is not a date (YYYY-MM-DD) from {FIRST_YEAR} to {LAST_YEAR}")))
-        };
         for (key, value) in pairs {
             match key {
-                "from" => from = Some(date("from", value)?),
-                "to" => to = Some(date("to", value)?),
+                "from" => from = Some(report_date("from", value)?),
+                "to" => to = Some(report_date("to", value)?),
                 "team" if value.is_empty() => {}
                 "team" if super::is_id(value) => team_id = Some(value.to_string()),
                 "team" => return Err(FieldError::invalid("team", "team is not a team id")),
@@ -123,6 +129,88 @@ pub struct Dashboard {
     /// The teams the dashboard can be narrowed to.
     pub teams: Vec<TeamName>,
     pub as_of: DateTime<Utc>,
+}
+
+/// `GET /api/reports/complaints`: the regulatory complaint return for a period, over every
+/// team: complaints received, and closed by how long they took (FCA DISP 1.10 and the China
+/// shape), upheld and redress paid, by product (category) and by root cause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintReturn {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub total: ReturnCounts,
+    pub by_product: BTreeMap<String, ReturnCounts>,
+    /// Closed complaints by root cause (`""`: none recorded).
+    pub by_cause: BTreeMap<String, ReturnCounts>,
+    pub as_of: DateTime<Utc>,
+}
+
+impl ComplaintReturn {
+    pub fn of(from: NaiveDate, to: NaiveDate, period: &Tally, as_of: DateTime<Utc>) -> Self {
+        ComplaintReturn {
+            from,
+            to,
+            total: ReturnCounts::total(period.return_by_product.values()),
+            by_product: period.return_by_product.clone(),
+            by_cause: period.return_by_cause.clone(),
+            as_of,
+        }
+    }
+}
+
+/// `GET /api/scorecards`: each agent's figures for a period, for KPI reviews.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecards {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub team_id: Option<String>,
+    /// Active agents and supervisors (of the team, if one was asked for), by name.
+    pub agents: Vec<Scorecard>,
+    pub teams: Vec<TeamName>,
+    pub follow_up_target_percent: u8,
+    pub as_of: DateTime<Utc>,
+}
+
+/// One agent's figures: cases received for them, their clocks, first-response median,
+/// complaint timeliness (the regulatory clock), follow-ups and the CSAT of their cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    pub agent_id: String,
+    pub name: String,
+    pub team_id: Option<String>,
+    pub handled: u32,
+    pub first_response: ClockTally,
+    pub resolution: ClockTally,
+    pub regulatory: ClockTally,
+    /// Minutes, to its bucket's resolution (domain::stats::minutes_bucket).
+    pub first_response_median: Option<u32>,
+    pub follow_ups_due: u32,
+    pub follow_ups_done: u32,
+    pub csat_answers: u32,
+    pub csat_satisfied: u32,
+}
+
+impl Scorecard {
+    pub fn of(agent_id: String, name: String, team_id: Option<String>, t: &Tally) -> Self {
+        Scorecard {
+            agent_id,
+            name,
+            team_id,
+            handled: t.received.values().sum(),
+            first_response: t.first_response,
+            resolution: t.resolution,
+            regulatory: t.regulatory,
+            first_response_median: t.first_response_percentile(50),
+            follow_ups_due: t.follow_ups_due,
+            follow_ups_done: t.follow_ups_done,
+            csat_answers: t.csat_answers,
+            csat_satisfied: t.csat_satisfied,
+        }
+    }
+
+    pub fn csat(&self) -> Option<f64> {
+        crate::metrics::csat_share(self.csat_satisfied, self.csat_answers)
+    }
 }
 
 /// A team as a choice in a list.

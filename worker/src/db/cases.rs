@@ -1,7 +1,10 @@
 //! Cases: the insert of a new one, the queue's keyset-paginated lists, and version-guarded updates.
 
 use chrono::{DateTime, Utc};
-use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, Page, SlaFilter, StatusFilter, COUNT_CAP};
+use chrono_tz::Tz;
+use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, DateField, Met, Page, RootCauseFilter, SlaFilter, StatusFilter, COUNT_CAP};
+use domain::export::ExportCase;
+use domain::stats::day_span;
 use domain::sla::{Pause, PauseReason};
 use domain::case::reference;
 use domain::sla::CaseDeadlines;
@@ -48,6 +51,9 @@ struct CaseRow {
     sensitive: i64,
     identity: String,
     version: i64,
+    /// The list order's key (`sort_key` of [`page_rows`]); absent where one case is read.
+    #[serde(default)]
+    sort_key: i64,
 }
 
 impl CaseRow {
@@ -471,13 +477,36 @@ pub fn close_pause(db: &D1Database, case_id: &str, at: i64) -> Result<D1Prepared
 /// deadline order from now on (cases_warned_by_due), and those whose warning came since the
 /// sweep last looked (cases_warning_unswept, a few minutes' worth, sorted). Both name their
 /// index: the planner would otherwise walk every future deadline to avoid that small sort.
+///
+/// A drill-down range (`date=`) names the index of its date instead (cases_by_created and the
+/// others of 0017_drill_down.sql, each (date, id)), and the list is in that date's order: the
+/// range bounds what it reads, the other conditions filter within it.
 struct Selection {
     parts: Vec<(&'static str, String)>,
     args: Vec<JsValue>,
+    /// The column the list is ordered (and its cursor keyed) by, before the id.
+    order: &'static str,
+}
+
+/// The column of a drill-down date, the index that serves it, and how its clock is met.
+fn date_column(field: DateField) -> (&'static str, &'static str, Option<&'static str>) {
+    match field {
+        DateField::Received => ("c.created_at", " INDEXED BY cases_by_created", None),
+        DateField::FirstResponseDue => ("c.first_response_due_at", " INDEXED BY cases_by_first_response_due", Some("c.first_responded_at")),
+        // As domain::stats::tally_day meets it: a follow-up by closing, others by resolving.
+        DateField::ResolutionDue => (
+            "c.resolution_due_at",
+            " INDEXED BY cases_by_resolution_due",
+            Some("(CASE WHEN c.kind = 'follow_up' THEN COALESCE(c.closed_at, c.resolved_at) ELSE COALESCE(c.resolved_at, c.closed_at) END)"),
+        ),
+        DateField::RegulatoryDue => ("c.regulatory_due_at", " INDEXED BY cases_by_regulatory_due", Some("c.closed_at")),
+        DateField::ComplaintClosed => ("c.closed_at", " INDEXED BY cases_by_kind_closed", None),
+    }
 }
 
 impl Selection {
-    fn of(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>) -> Selection {
+    /// `zone` is the institution's, which a drill-down range's local days need.
+    fn of(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>, zone: Option<Tz>) -> Result<Selection, ApiError> {
         let mut sql = String::new();
         let mut args: Vec<JsValue> = Vec::new();
         let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
@@ -518,6 +547,29 @@ impl Selection {
             arg(&mut sql, " AND c.customer_id = ?", customer.as_str().into());
         }
         let now_ms = JsValue::from_f64(now.timestamp_millis() as f64);
+        if let Some(range) = filter.date {
+            let zone = zone.ok_or_else(|| ApiError::Internal("a date range without the institution's zone".into()))?;
+            let (column, index, met_at) = date_column(range.field);
+            let (start, end) = (day_span(range.from, zone).0, day_span(range.to, zone).1);
+            let ms = |t: DateTime<Utc>| JsValue::from_f64(t.timestamp_millis() as f64);
+            arg(&mut sql, &format!(" AND {column} >= ?"), ms(start));
+            arg(&mut sql, &format!(" AND {column} < ?"), ms(end));
+            sql.push_str(" AND c.merged_into IS NULL");
+            if range.field == DateField::ComplaintClosed {
+                sql.push_str(" AND c.kind = 'complaint'");
+            }
+            match (filter.met, met_at) {
+                (Some(Met::OnTime), Some(met)) => sql.push_str(&format!(" AND {met} <= {column}")),
+                (Some(Met::Late), Some(met)) => arg(&mut sql, &format!(" AND ({met} > {column} OR ({met} IS NULL AND {column} <= ?))"), now_ms),
+                _ => {}
+            }
+            match &filter.root_cause {
+                Some(RootCauseFilter::Is(cause)) => arg(&mut sql, " AND c.root_cause = ?", cause.as_str().into()),
+                Some(RootCauseFilter::NotRecorded) => sql.push_str(" AND c.root_cause IS NULL"),
+                None => {}
+            }
+            return Ok(Selection { parts: vec![(index, sql)], args, order: column });
+        }
         let parts = match filter.sla {
             None => vec![("", sql)],
             Some(SlaFilter::Breached) => {
@@ -539,7 +591,7 @@ impl Selection {
                 ]
             }
         };
-        Selection { parts, args }
+        Ok(Selection { parts, args, order: "c.sla_due_at" })
     }
 
     /// Each part as `SELECT {columns} FROM cases c ... WHERE ...{more}`, joined by UNION ALL.
@@ -549,47 +601,137 @@ impl Selection {
     }
 }
 
-/// The cases a filter selects, soonest deadline first, one page at a time.
-pub async fn list(
+/// Who asks and when: a queue filter's "me", "my team", "now", and the institution's zone for
+/// a drill-down range (read from the settings only by callers whose filter has one).
+pub struct Viewer<'a> {
+    pub user_id: &'a str,
+    pub now: DateTime<Utc>,
+    pub zone: Option<Tz>,
+}
+
+/// One page of rows a filter selects, in its order (soonest deadline first, or a drill-down
+/// date's), as `columns` (after SELECT, with `joins`) plus the order's key as `sort_key`; one
+/// row more than `limit` says there is a next page.
+async fn page_rows(
     db: &D1Database,
     filter: &CaseFilter,
-    user_id: &str,
+    viewer: &Viewer<'_>,
+    columns: &str,
+    joins: &str,
     cursor: Option<&str>,
     limit: u32,
-    now: DateTime<Utc>,
-) -> Result<Page<Case>, ApiError> {
-    let mut selection = Selection::of(filter, user_id, now);
+) -> Result<worker::D1Result, ApiError> {
+    let mut selection = Selection::of(filter, viewer.user_id, viewer.now, viewer.zone)?;
+    let order = selection.order;
     let mut after = String::new();
     if let Some(cursor) = cursor {
-        let (due, id) = decode_cursor(cursor)?;
-        selection.args.push(JsValue::from_f64(due as f64));
+        let (key, id) = decode_cursor(cursor)?;
+        selection.args.push(JsValue::from_f64(key as f64));
         selection.args.push(id.into());
-        after = format!(" AND (c.sla_due_at, c.id) > (?{}, ?{})", selection.args.len() - 1, selection.args.len());
+        after = format!(" AND ({order}, c.id) > (?{}, ?{})", selection.args.len() - 1, selection.args.len());
     }
-    let mut sql = selection.compound(COLUMNS, JOINS, &after);
+    let mut sql = selection.compound(&format!("{columns}, {order} AS sort_key"), joins, &after);
     selection.args.push(JsValue::from(limit + 1));
-    sql.push_str(&format!(" ORDER BY c.sla_due_at, c.id LIMIT ?{}", selection.args.len()));
+    sql.push_str(&format!(" ORDER BY sort_key, c.id LIMIT ?{}", selection.args.len()));
+    Ok(crate::db::prepare(db, sql, &selection.args)?.all().await?)
+}
 
-    let rows: Vec<CaseRow> = crate::db::prepare(db, sql, &selection.args)?.all().await?.results()?;
-    let more = rows.len() > limit as usize;
-    let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
-    let next_cursor = if more { items.last().map(|c| encode_cursor(c.sla_due_at.timestamp_millis(), &c.id)) } else { None };
+/// A row's place in its list (the order's key, then the id), for the cursor after it.
+trait Sorted {
+    fn place(&self) -> (i64, &str);
+}
+
+impl Sorted for CaseRow {
+    fn place(&self) -> (i64, &str) {
+        (self.sort_key, &self.id)
+    }
+}
+
+/// The cursor after the last of `limit` rows, when there was one more.
+fn next_cursor(rows: &[impl Sorted], limit: u32) -> Option<String> {
+    (rows.len() > limit as usize).then(|| rows.get(limit as usize - 1)).flatten().map(|r| {
+        let (key, id) = r.place();
+        encode_cursor(key, id)
+    })
+}
+
+/// The cases a filter selects, soonest deadline first (or in a drill-down date's order), one
+/// page at a time.
+pub async fn list(db: &D1Database, filter: &CaseFilter, viewer: &Viewer<'_>, cursor: Option<&str>, limit: u32) -> Result<Page<Case>, ApiError> {
+    let rows: Vec<CaseRow> = page_rows(db, filter, viewer, COLUMNS, JOINS, cursor, limit).await?.results()?;
+    let next_cursor = next_cursor(&rows, limit);
+    let items = rows.into_iter().take(limit as usize).map(|r| r.into_case(viewer.now).map(|(c, _)| c)).collect::<Result<Vec<_>, _>>()?;
     Ok(Page { items, next_cursor })
+}
+
+/// What an export row reads beyond the case as lists show it.
+#[derive(Deserialize)]
+struct ExportExtra {
+    team_name: Option<String>,
+    extension: String,
+    paused: i64,
+    closed_at: Option<i64>,
+    outcome: Option<String>,
+    root_cause: Option<String>,
+    redress_type: Option<String>,
+    redress_amount: Option<i64>,
+    customer_informed: i64,
+}
+
+/// One page of the export: the cases a filter selects with every clock and regulatory field
+/// (the same indexes and order as [`list`]), and the cursor of the next page.
+pub async fn export_page(
+    db: &D1Database,
+    filter: &CaseFilter,
+    viewer: &Viewer<'_>,
+    cursor: Option<&str>,
+    limit: u32,
+) -> Result<(Vec<ExportCase>, Option<String>), ApiError> {
+    let columns = format!(
+        "{COLUMNS}, t.name AS team_name, c.extension, c.paused, c.closed_at, c.outcome, c.root_cause, c.redress_type,
+         c.redress_amount, c.customer_informed"
+    );
+    let joins = format!("{JOINS} LEFT JOIN teams t ON t.id = u.team_id");
+    let result = page_rows(db, filter, viewer, &columns, &joins, cursor, limit).await?;
+    // The same rows read twice: as the case lists show, and for the fields only the export has.
+    let rows: Vec<CaseRow> = result.results()?;
+    let extras: Vec<ExportExtra> = result.results()?;
+    let next_cursor = next_cursor(&rows, limit);
+    let cases = rows
+        .into_iter()
+        .zip(extras)
+        .take(limit as usize)
+        .map(|(row, x)| {
+            Ok(ExportCase {
+                case: row.into_case(viewer.now)?.0,
+                team: x.team_name,
+                extension: parse("cases.extension", &x.extension)?,
+                paused: x.paused != 0,
+                closed_at: x.closed_at.map(time),
+                outcome: opt("cases.outcome", &x.outcome)?,
+                root_cause: x.root_cause,
+                redress_type: opt("cases.redress_type", &x.redress_type)?,
+                redress_amount: x.redress_amount,
+                customer_informed: x.customer_informed != 0,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok((cases, next_cursor))
 }
 
 /// How many cases each filter selects, up to COUNT_CAP, in one round trip: each count reads at
 /// most that many entries of the filter's index, whatever the size of the view.
-pub async fn counts(db: &D1Database, filters: &[CaseFilter], user_id: &str, now: DateTime<Utc>) -> Result<Vec<u32>, ApiError> {
-    let results = db.batch(count_statements(db, filters, user_id, now)?).await?;
+pub async fn counts(db: &D1Database, filters: &[CaseFilter], viewer: &Viewer<'_>) -> Result<Vec<u32>, ApiError> {
+    let results = db.batch(count_statements(db, filters, viewer)?).await?;
     results.iter().map(count_from).collect()
 }
 
 /// The statements of [`counts`], for a caller that batches them with its other reads.
-pub fn count_statements(db: &D1Database, filters: &[CaseFilter], user_id: &str, now: DateTime<Utc>) -> Result<Vec<D1PreparedStatement>, ApiError> {
+pub fn count_statements(db: &D1Database, filters: &[CaseFilter], viewer: &Viewer<'_>) -> Result<Vec<D1PreparedStatement>, ApiError> {
     filters
         .iter()
         .map(|f| {
-            let selection = Selection::of(f, user_id, now);
+            let selection = Selection::of(f, viewer.user_id, viewer.now, viewer.zone)?;
             let rows = selection.compound("SELECT 1", "", "");
             crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM ({rows} LIMIT {COUNT_CAP})"), &selection.args)
         })

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use domain::stats::{day_span, marked_days, AnswerFacts, CaseFacts, Grain, Tally, ALL_TEAMS, HOUR_MS};
+use domain::calendar::BusinessCalendar;
+use domain::stats::{day_span, live_runs, marked_days, tally_day, AnswerFacts, CaseFacts, Grain, Tally, ALL_TEAMS, HOUR_MS};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
@@ -116,32 +117,101 @@ pub fn facts_from(cases: &worker::D1Result, answers: &worker::D1Result) -> Resul
 #[derive(Deserialize)]
 struct StoredRow {
     day: String,
+    owner: String,
     tally: String,
 }
 
-/// The stored team tallies of the days from `from` to `to` (inclusive), of one team or of all
-/// ([`ALL_TEAMS`]' row): one row a day (the primary key's (grain, day) range, the owner picked
-/// from each day's few).
-pub fn stored(db: &D1Database, from: NaiveDate, to: NaiveDate, team: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
-    let (from, to) = (from.to_string(), to.to_string());
-    Ok(query!(
-        db,
-        "SELECT day, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2 AND owner = ?3",
-        from,
-        to,
-        team.unwrap_or(ALL_TEAMS)
-    )?)
+/// Whose tallies a report reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Owners<'a> {
+    /// One team's, or (`None`) the total over all teams ([`ALL_TEAMS`]' row).
+    Team(Option<&'a str>),
+    /// Every agent's.
+    Agents,
 }
 
-/// Each stored day's tally.
-pub fn stored_from(result: &worker::D1Result) -> Result<BTreeMap<NaiveDate, Tally>, ApiError> {
-    let mut out: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+impl Owners<'_> {
+    fn grain(self) -> Grain {
+        match self {
+            Owners::Team(_) => Grain::Team,
+            Owners::Agents => Grain::Agent,
+        }
+    }
+
+    /// Of one day's tallies by owner, those asked for (the teams' total under [`ALL_TEAMS`]).
+    fn pick(self, by_owner: BTreeMap<String, Tally>) -> BTreeMap<String, Tally> {
+        match self {
+            Owners::Team(None) => BTreeMap::from([(ALL_TEAMS.to_string(), Tally::total(by_owner.values()))]),
+            Owners::Team(Some(team)) => by_owner.into_iter().filter(|(owner, _)| owner == team).collect(),
+            Owners::Agents => by_owner,
+        }
+    }
+}
+
+/// The stored tallies of the days from `from` to `to` (inclusive): one team's or the all-teams
+/// row, one a day (the primary key's (grain, day) range, the owner picked from each day's
+/// few), or every agent's (the same range, every row).
+pub fn stored(db: &D1Database, from: NaiveDate, to: NaiveDate, owners: Owners) -> Result<D1PreparedStatement, ApiError> {
+    let (from, to) = (from.to_string(), to.to_string());
+    Ok(match owners {
+        Owners::Team(team) => query!(
+            db,
+            "SELECT day, owner, tally FROM stats_daily WHERE grain = 'team' AND day >= ?1 AND day <= ?2 AND owner = ?3",
+            from,
+            to,
+            team.unwrap_or(ALL_TEAMS)
+        )?,
+        Owners::Agents => query!(db, "SELECT day, owner, tally FROM stats_daily WHERE grain = 'agent' AND day >= ?1 AND day <= ?2", from, to)?,
+    })
+}
+
+/// Each stored day's tallies by owner.
+pub fn stored_from(result: &worker::D1Result) -> Result<BTreeMap<NaiveDate, BTreeMap<String, Tally>>, ApiError> {
+    let mut out: BTreeMap<NaiveDate, BTreeMap<String, Tally>> = BTreeMap::new();
     for r in result.results::<StoredRow>()? {
         let day = r.day.parse().map_err(|_| ApiError::Internal("a stats day that is not a date".into()))?;
         let tally: Tally = serde_json::from_str(&r.tally).map_err(|e| ApiError::Internal(format!("a stored tally: {e}")))?;
-        out.entry(day).or_default().add(&tally);
+        out.entry(day).or_default().insert(r.owner, tally);
     }
     Ok(out)
+}
+
+/// The reads a report of the days from `from` to `to` starts with, to batch with its own:
+/// the job's progress, the marks since, and the stored tallies. [`days_from`] takes their
+/// results.
+pub fn period(db: &D1Database, zone: Tz, from: NaiveDate, to: NaiveDate, owners: Owners) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    Ok(vec![progress(db)?, dirty(db, day_span(from, zone).0, day_span(to, zone).1)?, stored(db, from, to, owners)?])
+}
+
+/// Each day's tallies by owner from `from` to `to`: stored days as stored, and days not stored
+/// yet or changed since (marked) tallied live from the cases, in runs of consecutive days, so
+/// the figures always equal a count over the cases themselves. `read` is [`period`]'s results.
+pub async fn days_from(
+    db: &D1Database,
+    calendar: &BusinessCalendar,
+    now: DateTime<Utc>,
+    (from, to): (NaiveDate, NaiveDate),
+    owners: Owners<'_>,
+    read: &[worker::D1Result],
+) -> Result<BTreeMap<NaiveDate, BTreeMap<String, Tally>>, ApiError> {
+    let [progress, marks, stored] = read else { return Err(ApiError::Internal("a period read answered otherwise".into())) };
+    let zone = calendar.zone();
+    let through = progress_from(progress)?;
+    let marks: Vec<DirtyRow> = marks.results()?;
+    let mut days = stored_from(stored)?;
+    let runs = live_runs(from, to, through, &dirty_days(&marks, zone));
+    let mut statements = Vec::new();
+    for (first, last) in &runs {
+        statements.extend(facts(db, day_span(*first, zone).0, day_span(*last, zone).1)?);
+    }
+    let found = if statements.is_empty() { Vec::new() } else { db.batch(statements).await? };
+    for ((first, last), results) in runs.iter().zip(found.chunks(2)) {
+        let (cases, answers) = facts_from(&results[0], &results[1])?;
+        for day in first.iter_days().take_while(|d| d <= last) {
+            days.insert(day, owners.pick(tally_day(day, calendar, owners.grain(), &cases, &answers, now)));
+        }
+    }
+    Ok(days)
 }
 
 #[derive(Deserialize)]

@@ -147,3 +147,18 @@ pub async fn roster(db: &D1Database) -> Result<Vec<domain::routing::Staff>, ApiE
         })
         .collect()
 }
+
+/// A member of staff a scorecard can be about.
+#[derive(Deserialize)]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub team_id: Option<String>,
+    pub active: i64,
+}
+
+/// Everyone who handles cases (agents and supervisors, active or not, for the figures of a
+/// past period), by name. Staff are a few hundred at most: the users table whole.
+pub fn handlers(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT id, name, team_id, active FROM users WHERE role IN ('agent', 'supervisor') ORDER BY name, id"))
+}

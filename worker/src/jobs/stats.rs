@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
+use domain::calendar::BusinessCalendar;
 use domain::stats::{day_span, tally_day, Grain, Tally, ALL_TEAMS};
 use worker::D1Database;
 
@@ -19,7 +19,8 @@ use crate::error::ApiError;
 /// meanwhile, only slower.
 const MAX_DAYS: usize = 40;
 
-pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz) -> Result<BTreeMap<String, i64>, ApiError> {
+pub async fn run(db: &D1Database, now: DateTime<Utc>, calendar: &BusinessCalendar) -> Result<BTreeMap<String, i64>, ApiError> {
+    let zone = calendar.zone();
     let mut meter = Meter::default();
     let today = now.with_timezone(&zone).date_naive();
     let (today_start, _) = day_span(today, zone);
@@ -46,13 +47,13 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz) -> Result<BTreeM
         let found = meter.time(statements.len(), async { Ok(db.batch(statements).await?) }).await?;
         meter.rows(&found);
         let (cases, answers) = stats::facts_from(&found[0], &found[1])?;
-        let mut teams = tally_day(day, zone, Grain::Team, &cases, &answers, now);
+        let mut teams = tally_day(day, calendar, Grain::Team, &cases, &answers, now);
         // The day's total under "*" (not a team id): the all-teams dashboard reads one row a day.
         let total = Tally::total(teams.values());
         if !total.is_empty() {
             teams.insert(ALL_TEAMS.to_string(), total);
         }
-        let tallies = [(Grain::Team, teams), (Grain::Agent, tally_day(day, zone, Grain::Agent, &cases, &answers, now))];
+        let tallies = [(Grain::Team, teams), (Grain::Agent, tally_day(day, calendar, Grain::Agent, &cases, &answers, now))];
         let writes = stats::store_day(db, day, zone, &tallies, &marks)?;
         let written = meter.time(writes.len(), async { Ok(db.batch(writes).await?) }).await?;
         meter.rows(&written);

@@ -245,8 +245,17 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
     let filter = CaseFilter::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let limit = page_limit(get("limit"))?;
     let user = ctx.user()?;
-    let page = cases::list(&ctx.db, &filter, &user.id, get("cursor"), limit, ctx.now).await?;
+    let viewer = cases::Viewer { user_id: &user.id, now: ctx.now, zone: drill_down_zone(&ctx, &filter).await? };
+    let page = cases::list(&ctx.db, &filter, &viewer, get("cursor"), limit).await?;
     json(200, &page)
+}
+
+/// The institution's zone, read from the settings only when a drill-down range needs it.
+pub async fn drill_down_zone(ctx: &Ctx, filter: &CaseFilter) -> Result<Option<chrono_tz::Tz>, ApiError> {
+    Ok(match filter.date {
+        Some(_) => Some(rules::load(&ctx.db).await?.calendar.zone()),
+        None => None,
+    })
 }
 
 /// The number of cases in each queue view.
@@ -262,7 +271,7 @@ pub async fn counts(ctx: Ctx) -> Result<Response, ApiError> {
         CaseFilter { sla: Some(SlaFilter::Breached), ..open },
     ];
     let user = ctx.user()?;
-    let n = cases::counts(&ctx.db, &views, &user.id, ctx.now).await?;
+    let n = cases::counts(&ctx.db, &views, &cases::Viewer { user_id: &user.id, now: ctx.now, zone: None }).await?;
     json(200, &QueueCounts { mine: n[0], team: n[1], unassigned: n[2], open: n[3], due_soon: n[4], breached: n[5] })
 }
 
@@ -639,4 +648,79 @@ pub async fn classify(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: domain::api::ClassifyRequest = ctx.body().await?;
     let rules = rules::load(&ctx.db).await?;
     json(200, &rules.classifier.classify(&body.subject, &body.description))
+}
+
+/// How many cases an export reads a round trip.
+const EXPORT_PAGE: u32 = 500;
+
+/// What the export's stream carries from one page to the next.
+struct Export {
+    db: worker::D1Database,
+    filter: CaseFilter,
+    user_id: String,
+    now: chrono::DateTime<chrono::Utc>,
+    zone: chrono_tz::Tz,
+    /// Text read but not yet sent (the header and the first page).
+    pending: Option<String>,
+    /// The cursor of the page to read next; none when the last was read.
+    next: Option<String>,
+}
+
+/// The CSV text of export rows.
+fn export_csv(rows: &[domain::export::ExportCase], zone: chrono_tz::Tz, now: chrono::DateTime<chrono::Utc>) -> String {
+    domain::export::csv(rows.iter().map(|r| domain::export::cells(r, zone, now)))
+}
+
+/// `GET /api/cases/export`: the cases any queue filter selects, one CSV row each with every
+/// clock and regulatory field (domain::export), in the list's order. Streamed a page at a
+/// time, so the worker holds one page however many rows there are. The first page is read
+/// before answering: a bad filter or a failing read is an error response, not a cut-off file.
+pub async fn export(ctx: Ctx) -> Result<Response, ApiError> {
+    use domain::export::{header, Language, BOM};
+    use futures_util::stream;
+
+    let query = ctx.query()?;
+    let filter = CaseFilter::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let language = match query.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()) {
+        None | Some("zh") => Language::Zh,
+        Some("en") => Language::En,
+        Some(_) => return Err(FieldError::invalid("lang", "lang must be zh or en").into()),
+    };
+    let zone = rules::load(&ctx.db).await?.calendar.zone();
+    let user_id = ctx.user()?.id.clone();
+    let viewer = cases::Viewer { user_id: &user_id, now: ctx.now, zone: Some(zone) };
+    let (first, next) = cases::export_page(&ctx.db, &filter, &viewer, None, EXPORT_PAGE).await?;
+    let head = format!("{BOM}{}{}", domain::export::csv([header(language)]), export_csv(&first, zone, ctx.now));
+    let filename = format!("kefu-cases-{}.csv", ctx.now.with_timezone(&zone).format("%Y%m%d-%H%M"));
+    let state = Export { db: ctx.db, filter, user_id, now: ctx.now, zone, pending: Some(head), next };
+
+    let chunks = stream::try_unfold(state, |mut s| async move {
+        if let Some(text) = s.pending.take() {
+            return Ok(Some((text, s)));
+        }
+        let Some(cursor) = s.next.take() else { return Ok(None) };
+        let viewer = cases::Viewer { user_id: &s.user_id, now: s.now, zone: Some(s.zone) };
+        match cases::export_page(&s.db, &s.filter, &viewer, Some(&cursor), EXPORT_PAGE).await {
+            Ok((rows, next)) => {
+                s.next = next;
+                let text = export_csv(&rows, s.zone, s.now);
+                Ok(Some((text, s)))
+            }
+            Err(e) => {
+                // Headers are sent: the client sees the body end early. The cause names the
+                // failing step, never request data.
+                let cause = match e {
+                    ApiError::Internal(cause) => cause,
+                    other => other.to_string(),
+                };
+                worker::console_error!("export stopped: {cause}");
+                Err(worker::Error::RustError("the export stopped".into()))
+            }
+        }
+    });
+    let response = Response::from_stream(chunks)?;
+    let headers = response.headers().clone();
+    headers.set("Content-Type", "text/csv; charset=utf-8")?;
+    headers.set("Content-Disposition", &format!("attachment; filename=\"{filename}\""))?;
+    Ok(response.with_headers(headers))
 }

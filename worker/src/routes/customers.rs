@@ -54,7 +54,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let products = customers::holdings(&ctx.db, id).await?;
     let filter = CaseFilter { customer_id: Some(id.to_string()), ..CaseFilter::default() };
     let user = ctx.user()?;
-    let cases = cases::list(&ctx.db, &filter, &user.id, None, PROFILE_CASES, ctx.now).await?.items;
+    let cases = cases::list(&ctx.db, &filter, &cases::Viewer { user_id: &user.id, now: ctx.now, zone: None }, None, PROFILE_CASES).await?.items;
     let surveys = crate::db::surveys::for_customer(&ctx.db, id, PROFILE_SURVEYS).await?;
     json(
         200,

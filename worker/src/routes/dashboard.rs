@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use domain::api::{CaseFilter, Dashboard, DashboardQuery, DaySummary, SlaFilter, StatusFilter};
-use domain::stats::{day_span, live_runs, tally_day, Grain, Tally};
+use domain::stats::Tally;
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
+use crate::db::stats::Owners;
 use crate::db::{cases, stats, teams};
 use crate::error::ApiError;
 use crate::rules;
@@ -21,54 +22,31 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let today = ctx.now.with_timezone(&zone).date_naive();
     let query = ctx.query()?;
     let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), today)?;
-    let team = q.team_id.as_deref();
+    let owners = Owners::Team(q.team_id.as_deref());
     let (previous_from, previous_to) = q.previous();
-    let (span_start, _) = day_span(previous_from, zone);
-    let (_, span_end) = day_span(q.to, zone);
 
     // Open and breached now, counted like the queue's tabs.
     let now_filters = [
         CaseFilter { status: Some(StatusFilter::Open), team_id: q.team_id.clone(), ..CaseFilter::default() },
         CaseFilter { status: Some(StatusFilter::Open), sla: Some(SlaFilter::Breached), team_id: q.team_id.clone(), ..CaseFilter::default() },
     ];
-    let mut read = vec![
-        stats::progress(&ctx.db)?,
-        stats::dirty(&ctx.db, span_start, span_end)?,
-        stats::stored(&ctx.db, previous_from, q.to, team)?,
-        teams::names(&ctx.db)?,
-    ];
-    read.extend(cases::count_statements(&ctx.db, &now_filters, &ctx.user()?.id, ctx.now)?);
+    let mut read = stats::period(&ctx.db, zone, previous_from, q.to, owners)?;
+    read.push(teams::names(&ctx.db)?);
+    read.extend(cases::count_statements(&ctx.db, &now_filters, &cases::Viewer { user_id: &ctx.user()?.id, now: ctx.now, zone: Some(zone) })?);
     let results = ctx.db.batch(read).await?;
     let teams = teams::names_from(&results[3])?;
     let (open_now, breached_now) = (cases::count_from(&results[4])?, cases::count_from(&results[5])?);
-    let through = stats::progress_from(&results[0])?;
-    let marks: Vec<stats::DirtyRow> = results[1].results()?;
-    let changed = stats::dirty_days(&marks, zone);
-    let mut days = stats::stored_from(&results[2])?;
+    let by_day = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (previous_from, q.to), owners, &results[..3]).await?;
+    let days: BTreeMap<NaiveDate, Tally> = by_day.into_iter().map(|(day, by_owner)| (day, Tally::total(by_owner.values()))).collect();
 
-    // Days not stored yet, or changed since: tallied live, in runs of consecutive days.
-    let runs = live_runs(previous_from, q.to, through, &changed);
-    let mut statements = Vec::new();
-    for (first, last) in &runs {
-        statements.extend(stats::facts(&ctx.db, day_span(*first, zone).0, day_span(*last, zone).1)?);
-    }
-    let found = if statements.is_empty() { Vec::new() } else { ctx.db.batch(statements).await? };
-    for ((first, last), results) in runs.iter().zip(found.chunks(2)) {
-        let (case_facts, answers) = stats::facts_from(&results[0], &results[1])?;
-        for day in first.iter_days().take_while(|d| d <= last) {
-            let by_owner = tally_day(day, zone, Grain::Team, &case_facts, &answers, ctx.now);
-            days.insert(day, Tally::total(by_owner.iter().filter(|(owner, _)| team.is_none_or(|t| t == *owner)).map(|(_, t)| t)));
-        }
-    }
-
-    let sum = |from: NaiveDate, to: NaiveDate, days: &BTreeMap<NaiveDate, Tally>| Tally::total(days.range(from..=to).map(|(_, t)| t));
+    let sum = |from: NaiveDate, to: NaiveDate| Tally::total(days.range(from..=to).map(|(_, t)| t));
     let dashboard = Dashboard {
         from: q.from,
         to: q.to,
         previous_from,
         previous_to,
-        current: sum(q.from, q.to, &days),
-        previous: sum(previous_from, previous_to, &days),
+        current: sum(q.from, q.to),
+        previous: sum(previous_from, previous_to),
         days: q.from.iter_days().take_while(|d| *d <= q.to).map(|day| DaySummary::of(day, &days.get(&day).cloned().unwrap_or_default())).collect(),
         team_id: q.team_id,
         open_now,

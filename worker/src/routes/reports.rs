@@ -1,0 +1,97 @@
+//! Reports from the daily tallies (0016_stats.sql, domain::stats), each read like the
+//! dashboard: stored days, and the rest tallied live, so they equal a count over the cases.
+//! - `GET /api/reports/complaints`: the regulatory complaint return for a period (JSON, or CSV
+//!   with `format=csv`), over every team.
+//! - `GET /api/scorecards`: each agent's figures for a period, for KPI reviews.
+
+use domain::api::{ComplaintReturn, DashboardQuery, FieldError, Scorecard, Scorecards};
+use domain::export::{return_csv, Language};
+use domain::stats::Tally;
+use worker::Response;
+
+use crate::ctx::{json, Ctx};
+use crate::db::stats::Owners;
+use crate::db::{stats, teams, users};
+use crate::error::ApiError;
+use crate::rules;
+
+/// `lang=zh|en` (default zh): the language of a CSV's header.
+fn language(query: &[(String, String)]) -> Result<Language, ApiError> {
+    match query.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()) {
+        None | Some("zh") => Ok(Language::Zh),
+        Some("en") => Ok(Language::En),
+        Some(_) => Err(FieldError::invalid("lang", "lang must be zh or en").into()),
+    }
+}
+
+pub async fn complaint_return(ctx: Ctx) -> Result<Response, ApiError> {
+    let rules = rules::load(&ctx.db).await?;
+    let zone = rules.calendar.zone();
+    let query = ctx.query()?;
+    let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now.with_timezone(&zone).date_naive())?;
+    if q.team_id.is_some() {
+        return Err(FieldError::invalid("team", "the complaint return covers every team").into());
+    }
+    let csv = match query.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
+        None | Some("json") => None,
+        Some("csv") => Some(language(&query)?),
+        Some(_) => return Err(FieldError::invalid("format", "format must be json or csv").into()),
+    };
+    let owners = Owners::Team(None);
+    let read = ctx.db.batch(stats::period(&ctx.db, zone, q.from, q.to, owners)?).await?;
+    let days = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (q.from, q.to), owners, &read).await?;
+    let period = Tally::total(days.values().flat_map(|by_owner| by_owner.values()));
+    let report = ComplaintReturn::of(q.from, q.to, &period, ctx.now);
+    match csv {
+        None => json(200, &report),
+        Some(language) => {
+            let response = Response::ok(return_csv(&report, language))?;
+            let headers = response.headers().clone();
+            headers.set("Content-Type", "text/csv; charset=utf-8")?;
+            headers.set("Content-Disposition", &format!("attachment; filename=\"kefu-complaint-return-{}-{}.csv\"", q.from, q.to))?;
+            Ok(response.with_headers(headers))
+        }
+    }
+}
+
+pub async fn scorecards(ctx: Ctx) -> Result<Response, ApiError> {
+    let rules = rules::load(&ctx.db).await?;
+    let zone = rules.calendar.zone();
+    let query = ctx.query()?;
+    let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now.with_timezone(&zone).date_naive())?;
+    let owners = Owners::Agents;
+    let mut read = stats::period(&ctx.db, zone, q.from, q.to, owners)?;
+    read.push(users::handlers(&ctx.db)?);
+    read.push(teams::names(&ctx.db)?);
+    let results = ctx.db.batch(read).await?;
+    let staff: Vec<users::MemberRow> = results[3].results()?;
+    let team_names = teams::names_from(&results[4])?;
+    let days = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (q.from, q.to), owners, &results[..3]).await?;
+
+    let mut by_agent: std::collections::BTreeMap<&str, Tally> = std::collections::BTreeMap::new();
+    for (owner, tally) in days.values().flat_map(|by_owner| by_owner.iter()) {
+        by_agent.entry(owner.as_str()).or_default().add(tally);
+    }
+    // Everyone active in the team (with zeros if they had nothing), and anyone since moved
+    // or deactivated who has figures in the period.
+    let agents = staff
+        .into_iter()
+        .filter(|m| q.team_id.is_none() || m.team_id == q.team_id)
+        .filter_map(|m| {
+            let tally = by_agent.get(m.id.as_str()).cloned().unwrap_or_default();
+            (m.active != 0 || !tally.is_empty()).then(|| Scorecard::of(m.id, m.name, m.team_id, &tally))
+        })
+        .collect();
+    json(
+        200,
+        &Scorecards {
+            from: q.from,
+            to: q.to,
+            team_id: q.team_id,
+            agents,
+            teams: team_names,
+            follow_up_target_percent: rules.follow_up.target_percent,
+            as_of: ctx.now,
+        },
+    )
+}

@@ -44,14 +44,23 @@ struct AnswerRow {
     nps: Option<i64>,
 }
 
+/// How many statements [`facts`] makes: one per instant a case may count by, then the answers.
+pub const FACTS_STATEMENTS: usize = 6;
+
 /// The statements reading every case and answer that may count on a day in [from, to): the
-/// cases with an instant in it, each instant by its own index (0016), joined with the
+/// cases with an instant in it, each instant by its own index (0016, 0017), joined with the
 /// assignee's team. A case found by several instants comes once per instant; [`facts_from`]
 /// keeps one.
+///
+/// Each statement answers one row holding its rows as one JSON array of arrays (SQLite's
+/// json_group_array): a live day of a large desk is thousands of cases, and handing them over
+/// one JavaScript object and one field at a time cost more than reading them. One statement per
+/// instant keeps each text well under D1's 2 MB limit for a value.
 pub fn facts(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<D1PreparedStatement>, ApiError> {
-    const COLUMNS: &str = "SELECT c.id, c.kind, c.category, u.team_id, c.assignee_id, c.created_at, c.first_response_due_at,
-      c.first_responded_at, c.resolution_due_at, c.resolved_at, c.regulatory_due_at, c.closed_at, c.outcome, c.root_cause,
-      c.redress_amount, c.unreachable, c.merged_into IS NOT NULL AS merged
+    // In FactsRow's order.
+    const COLUMNS: &str = "SELECT json_group_array(json_array(c.id, c.kind, c.category, u.team_id, c.assignee_id, c.created_at,
+      c.first_response_due_at, c.first_responded_at, c.resolution_due_at, c.resolved_at, c.regulatory_due_at, c.closed_at,
+      c.outcome, c.root_cause, c.redress_amount, c.unreachable, c.merged_into IS NOT NULL)) AS rows
       FROM cases c LEFT JOIN users u ON u.id = c.assignee_id";
     let parts = [
         // cases_by_created, cases_by_first_response_due, cases_by_resolution_due,
@@ -62,52 +71,65 @@ pub fn facts(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<
         "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2",
         "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
     ];
-    let sql = parts.iter().map(|p| format!("{COLUMNS} WHERE {p}")).collect::<Vec<_>>().join(" UNION ALL ");
     let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
-    Ok(vec![
-        query!(db, sql, from, to)?,
-        // survey_answers_by_created
-        query!(
-            db,
-            "SELECT a.created_at, u.team_id, c.assignee_id, a.csat, a.nps
-             FROM survey_answers a LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN users u ON u.id = c.assignee_id
-             WHERE a.created_at >= ?1 AND a.created_at < ?2",
-            from,
-            to
-        )?,
-    ])
+    let mut statements = parts.iter().map(|p| Ok(query!(db, format!("{COLUMNS} WHERE {p}"), from, to)?)).collect::<Result<Vec<_>, ApiError>>()?;
+    // survey_answers_by_created
+    statements.push(query!(
+        db,
+        "SELECT json_group_array(json_array(a.created_at, u.team_id, c.assignee_id, a.csat, a.nps)) AS rows
+         FROM survey_answers a LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN users u ON u.id = c.assignee_id
+         WHERE a.created_at >= ?1 AND a.created_at < ?2",
+        from,
+        to
+    )?);
+    Ok(statements)
 }
 
-/// The facts of [`facts`]' two results.
-pub fn facts_from(cases: &worker::D1Result, answers: &worker::D1Result) -> Result<(Vec<CaseFacts>, Vec<AnswerFacts>), ApiError> {
+/// The rows one of [`facts`]' statements packed.
+fn unpack<T: serde::de::DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>, ApiError> {
+    #[derive(Deserialize)]
+    struct Packed {
+        rows: String,
+    }
+    let packed: Vec<Packed> = result.results()?;
+    match packed.first() {
+        Some(p) => serde_json::from_str(&p.rows).map_err(|e| ApiError::Internal(format!("a day's facts: {e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The facts of [`facts`]' results ([`FACTS_STATEMENTS`] of them).
+pub fn facts_from(results: &[worker::D1Result]) -> Result<(Vec<CaseFacts>, Vec<AnswerFacts>), ApiError> {
+    let Some((answers, cases)) = results.split_last() else { return Err(ApiError::Internal("no facts read".into())) };
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for r in cases.results::<FactsRow>()? {
-        if !seen.insert(r.id.clone()) {
-            continue;
+    for part in cases {
+        for r in unpack::<FactsRow>(part)? {
+            if !seen.insert(r.id.clone()) {
+                continue;
+            }
+            out.push(CaseFacts {
+                kind: parse("cases.kind", &r.kind)?,
+                category: r.category,
+                team_id: r.team_id,
+                agent_id: r.assignee_id,
+                created_at: time(r.created_at),
+                first_response_due_at: time(r.first_response_due_at),
+                first_responded_at: r.first_responded_at.map(time),
+                resolution_due_at: time(r.resolution_due_at),
+                resolved_at: r.resolved_at.map(time),
+                regulatory_due_at: r.regulatory_due_at.map(time),
+                closed_at: r.closed_at.map(time),
+                outcome: r.outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?,
+                root_cause: r.root_cause,
+                redress_amount: r.redress_amount,
+                unreachable: r.unreachable != 0,
+                merged: r.merged != 0,
+            });
         }
-        out.push(CaseFacts {
-            kind: parse("cases.kind", &r.kind)?,
-            category: r.category,
-            team_id: r.team_id,
-            agent_id: r.assignee_id,
-            created_at: time(r.created_at),
-            first_response_due_at: time(r.first_response_due_at),
-            first_responded_at: r.first_responded_at.map(time),
-            resolution_due_at: time(r.resolution_due_at),
-            resolved_at: r.resolved_at.map(time),
-            regulatory_due_at: r.regulatory_due_at.map(time),
-            closed_at: r.closed_at.map(time),
-            outcome: r.outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?,
-            root_cause: r.root_cause,
-            redress_amount: r.redress_amount,
-            unreachable: r.unreachable != 0,
-            merged: r.merged != 0,
-        });
     }
     let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
-    let answers = answers
-        .results::<AnswerRow>()?
+    let answers = unpack::<AnswerRow>(answers)?
         .into_iter()
         .map(|a| AnswerFacts { answered_at: time(a.created_at), team_id: a.team_id, agent_id: a.assignee_id, csat: score(a.csat), nps: score(a.nps) })
         .collect();
@@ -205,8 +227,8 @@ pub async fn days_from(
         statements.extend(facts(db, day_span(*first, zone).0, day_span(*last, zone).1)?);
     }
     let found = if statements.is_empty() { Vec::new() } else { db.batch(statements).await? };
-    for ((first, last), results) in runs.iter().zip(found.chunks(2)) {
-        let (cases, answers) = facts_from(&results[0], &results[1])?;
+    for ((first, last), results) in runs.iter().zip(found.chunks(FACTS_STATEMENTS)) {
+        let (cases, answers) = facts_from(results)?;
         for day in first.iter_days().take_while(|d| d <= last) {
             days.insert(day, owners.pick(tally_day(day, calendar, owners.grain(), &cases, &answers, now)));
         }

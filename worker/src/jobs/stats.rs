@@ -46,7 +46,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, calendar: &BusinessCalenda
         let statements = stats::facts(db, start, end)?;
         let found = meter.time(statements.len(), async { Ok(db.batch(statements).await?) }).await?;
         meter.rows(&found);
-        let (cases, answers) = stats::facts_from(&found[0], &found[1])?;
+        let (cases, answers) = stats::facts_from(&found)?;
         let mut teams = tally_day(day, calendar, Grain::Team, &cases, &answers, now);
         // The day's total under "*" (not a team id): the all-teams dashboard reads one row a day.
         let total = Tally::total(teams.values());

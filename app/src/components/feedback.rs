@@ -45,3 +45,37 @@ pub fn Empty(
         </div>
     }
 }
+
+/// Loads `fetch`'s answer into `data` (with `error` and `loading` for the states above) each
+/// time the returned callback runs, dropping answers to an earlier request.
+pub fn loader<T, F, Fut>(fetch: F) -> (RwSignal<Option<T>>, RwSignal<Option<ApiError>>, RwSignal<bool>, Callback<()>)
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    let data = RwSignal::new(None::<T>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(true);
+    let generation = StoredValue::new(0u32);
+    let run = Callback::new(move |()| {
+        let gen = generation.get_value() + 1;
+        generation.set_value(gen);
+        loading.set(true);
+        error.set(None);
+        let request = fetch();
+        leptos::task::spawn_local(async move {
+            let result = request.await;
+            if generation.get_value() != gen {
+                return;
+            }
+            loading.set(false);
+            match result {
+                Ok(d) => data.set(Some(d)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    (data, error, loading, run)
+}
+

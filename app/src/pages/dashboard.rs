@@ -8,16 +8,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use domain::api::{count_label, Dashboard};
+use domain::api::count_label;
 use domain::stats::{quarter, Tally};
 use domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::chart::{Bars, Columns, Mark};
-use crate::components::feedback::{ErrorPanel, Loading};
+use crate::components::feedback::{loader, ErrorPanel, Loading};
 use crate::components::time::today;
 use crate::i18n::{use_i18n, Lang};
 use crate::session::use_session;
@@ -122,29 +121,12 @@ fn DashboardBody() -> impl IntoView {
     let from = RwSignal::new(initial("from").unwrap_or_else(|| (today() - Duration::days(29)).to_string()));
     let team = RwSignal::new(initial("team").unwrap_or_default());
     let navigate = leptos_router::hooks::use_navigate();
-    let data = RwSignal::new(None::<Dashboard>);
-    let error = RwSignal::new(None::<ApiError>);
-    let loading = RwSignal::new(true);
-    let generation = StoredValue::new(0u32);
+    let (data, error, loading, load) = loader(move || api::dashboard(from.get_untracked(), to.get_untracked(), team.get_untracked()));
     let fetch = Callback::new(move |()| {
         let (f, t, team) = (from.get_untracked(), to.get_untracked(), team.get_untracked());
         let address = format!("/dashboard?from={f}&to={t}{}", if team.is_empty() { String::new() } else { format!("&team={team}") });
         navigate(&address, leptos_router::NavigateOptions { replace: true, ..Default::default() });
-        let gen = generation.get_value() + 1;
-        generation.set_value(gen);
-        loading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::dashboard(f, t, team).await;
-            if generation.get_value() != gen {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(d) => data.set(Some(d)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        load.run(());
     });
     // Once on opening; then when the period is submitted or the team changes.
     Effect::new(move |_| fetch.run(()));

@@ -12,12 +12,11 @@ use domain::api::{ComplaintReturn, Dashboard, Scorecards};
 use domain::stats::{ClockTally, ReturnCounts, Tally};
 use domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::components::feedback::{Empty, ErrorPanel, Loading};
+use crate::components::feedback::{loader, Empty, ErrorPanel, Loading};
 use crate::components::time::today;
 use crate::i18n::{use_i18n, Lang};
 use crate::pages::dashboard::{minutes, percent};
@@ -123,38 +122,6 @@ impl Period {
         let team = if team.is_empty() { String::new() } else { format!("&team={team}") };
         format!("/reports?tab={}&from={f}&to={t}{team}", tab.param())
     }
-}
-
-/// Loads `fetch`'s answer into a signal, dropping answers to an earlier request.
-fn loader<T, F, Fut>(fetch: F) -> (RwSignal<Option<T>>, RwSignal<Option<ApiError>>, RwSignal<bool>, Callback<()>)
-where
-    T: Send + Sync + 'static,
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
-{
-    let data = RwSignal::new(None::<T>);
-    let error = RwSignal::new(None::<ApiError>);
-    let loading = RwSignal::new(true);
-    let generation = StoredValue::new(0u32);
-    let run = Callback::new(move |()| {
-        let gen = generation.get_value() + 1;
-        generation.set_value(gen);
-        loading.set(true);
-        error.set(None);
-        let request = fetch();
-        spawn_local(async move {
-            let result = request.await;
-            if generation.get_value() != gen {
-                return;
-            }
-            loading.set(false);
-            match result {
-                Ok(d) => data.set(Some(d)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    });
-    (data, error, loading, run)
 }
 
 #[component]

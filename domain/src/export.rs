@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::api::{Case, ComplaintReturn};
+use crate::api::{Case, ComplaintReturn, FieldError};
 use crate::lifecycle::{Extension, Outcome, RedressType};
 use crate::stats::{resolution_met_at, ClockResult, ReturnCounts};
 
@@ -21,6 +21,17 @@ pub enum Language {
     #[default]
     Zh,
     En,
+}
+
+impl Language {
+    /// Reads `lang=zh|en` (absent: Chinese); anything else names the parameter.
+    pub fn from_param(value: Option<&str>) -> Result<Language, FieldError> {
+        match value {
+            None | Some("zh") => Ok(Language::Zh),
+            Some("en") => Ok(Language::En),
+            Some(_) => Err(FieldError::invalid("lang", "lang must be zh or en")),
+        }
+    }
 }
 
 /// Every column: its key (the API's field name), and its header in Chinese and in English.
@@ -162,7 +173,7 @@ const RETURN_COLUMNS: &[(&str, &str)] = &[
 ];
 
 /// Fen as yuan, two decimals.
-fn yuan(fen: i64) -> String {
+pub fn yuan(fen: i64) -> String {
     format!("{}{}.{:02}", if fen < 0 { "-" } else { "" }, fen.abs() / 100, fen.abs() % 100)
 }
 
@@ -315,6 +326,14 @@ mod tests {
         assert!(lines[2].starts_with("product,cards,3,2"));
         assert!(lines[3].starts_with("cause,none,3,2"));
         assert!(return_csv(&r, Language::Zh).starts_with("\u{feff}分组,项目,受理,结案"));
+    }
+
+    #[test]
+    fn the_header_language_is_zh_or_en() {
+        assert_eq!(Language::from_param(None), Ok(Language::Zh));
+        assert_eq!(Language::from_param(Some("en")), Ok(Language::En));
+        assert_eq!(Language::from_param(Some("fr")).unwrap_err().field, "lang");
+        assert_eq!((yuan(12_005), yuan(-50)), ("120.05".to_string(), "-0.50".to_string()));
     }
 
     #[test]

@@ -86,6 +86,14 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> 
     Ok(Response::from_json(value)?.with_status(status))
 }
 
+/// A CSV to download: its body (already text or a stream), typed and named for saving.
+pub fn csv_download(response: Response, filename: &str) -> Result<Response, ApiError> {
+    let headers = response.headers().clone();
+    headers.set("Content-Type", "text/csv; charset=utf-8")?;
+    headers.set("Content-Disposition", &format!("attachment; filename=\"{filename}\""))?;
+    Ok(response.with_headers(headers))
+}
+
 /// An empty 204 response.
 pub fn no_content() -> Result<Response, ApiError> {
     Ok(Response::empty()?.with_status(204).with_headers(Headers::new()))

@@ -246,13 +246,13 @@ fn ReturnTab() -> impl IntoView {
         <Show when=move || loading.get() && data.get().is_none()><Loading/></Show>
         {move || data.get().map(|r: ComplaintReturn| {
             let lang = i18n.get();
-            // Rows by root cause count closings only: a cause is recorded when a complaint closes.
-            let mut rows: Vec<(String, String, ReturnCounts)> = vec![(lang.tr("合计", "Total").to_string(), String::new(), r.total)];
-            rows.extend(r.by_product.iter().map(|(k, c)| (lang.tr("按产品", "By product").to_string(), lang.category(k).to_string(), *c)));
-            let causes_from = rows.len() - 1;
+            // Rows by root cause count closings only (a cause is recorded when a complaint
+            // closes): their "received" is left blank.
+            let mut rows: Vec<(String, String, ReturnCounts, bool)> = vec![(lang.tr("合计", "Total").to_string(), String::new(), r.total, true)];
+            rows.extend(r.by_product.iter().map(|(k, c)| (lang.tr("按产品", "By product").to_string(), lang.category(k).to_string(), *c, true)));
             rows.extend(r.by_cause.iter().map(|(k, c)| {
                 let cause = if k.is_empty() { lang.tr("未填写", "not recorded").to_string() } else { lang.root_cause(k).to_string() };
-                (lang.tr("按原因", "By root cause").to_string(), cause, *c)
+                (lang.tr("按原因", "By root cause").to_string(), cause, *c, false)
             }));
             view! {
                 <div class="table-wrap"><table class="cases report-table" data-testid="complaint-return">
@@ -280,15 +280,15 @@ fn ReturnTab() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {rows.into_iter().enumerate().map(|(i, (group, item, c))| view! {
+                        {rows.into_iter().map(|(group, item, c, by_receipt)| view! {
                             <tr data-testid="return-row">
                                 <td>{group}</td>
                                 <th scope="row">{item}</th>
-                                <td class="num">{if i > causes_from { "—".to_string() } else { c.received.to_string() }}</td>
+                                <td class="num">{if by_receipt { c.received.to_string() } else { "—".to_string() }}</td>
                                 <td class="num">{c.closed}</td>
                                 {c.fca.iter().chain(c.china.iter()).map(|n| view! { <td class="num">{*n}</td> }).collect_view()}
                                 <td class="num">{format!("{} ({})", percent(c.upheld_share()), c.upheld)}</td>
-                                <td class="num">{format!("{}.{:02}", c.redress_total / 100, c.redress_total % 100)}</td>
+                                <td class="num">{domain::export::yuan(c.redress_total)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -681,11 +681,7 @@ pub async fn export(ctx: Ctx) -> Result<Response, ApiError> {
 
     let query = ctx.query()?;
     let filter = CaseFilter::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
-    let language = match query.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()) {
-        None | Some("zh") => Language::Zh,
-        Some("en") => Language::En,
-        Some(_) => return Err(FieldError::invalid("lang", "lang must be zh or en").into()),
-    };
+    let language = Language::from_param(query.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()))?;
     let zone = rules::load(&ctx.db).await?.calendar.zone();
     let user_id = ctx.user()?.id.clone();
     let viewer = cases::Viewer { user_id: &user_id, now: ctx.now, zone: Some(zone) };
@@ -718,9 +714,5 @@ pub async fn export(ctx: Ctx) -> Result<Response, ApiError> {
             }
         }
     });
-    let response = Response::from_stream(chunks)?;
-    let headers = response.headers().clone();
-    headers.set("Content-Type", "text/csv; charset=utf-8")?;
-    headers.set("Content-Disposition", &format!("attachment; filename=\"{filename}\""))?;
-    Ok(response.with_headers(headers))
+    crate::ctx::csv_download(Response::from_stream(chunks)?, &filename)
 }

@@ -9,20 +9,11 @@ use domain::export::{return_csv, Language};
 use domain::stats::Tally;
 use worker::Response;
 
-use crate::ctx::{json, Ctx};
+use crate::ctx::{csv_download, json, Ctx};
 use crate::db::stats::Owners;
 use crate::db::{stats, teams, users};
 use crate::error::ApiError;
 use crate::rules;
-
-/// `lang=zh|en` (default zh): the language of a CSV's header.
-fn language(query: &[(String, String)]) -> Result<Language, ApiError> {
-    match query.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()) {
-        None | Some("zh") => Ok(Language::Zh),
-        Some("en") => Ok(Language::En),
-        Some(_) => Err(FieldError::invalid("lang", "lang must be zh or en").into()),
-    }
-}
 
 pub async fn complaint_return(ctx: Ctx) -> Result<Response, ApiError> {
     let rules = rules::load(&ctx.db).await?;
@@ -34,7 +25,7 @@ pub async fn complaint_return(ctx: Ctx) -> Result<Response, ApiError> {
     }
     let csv = match query.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
         None | Some("json") => None,
-        Some("csv") => Some(language(&query)?),
+        Some("csv") => Some(Language::from_param(query.iter().find(|(k, _)| k == "lang").map(|(_, v)| v.as_str()))?),
         Some(_) => return Err(FieldError::invalid("format", "format must be json or csv").into()),
     };
     let owners = Owners::Team(None);
@@ -45,11 +36,7 @@ pub async fn complaint_return(ctx: Ctx) -> Result<Response, ApiError> {
     match csv {
         None => json(200, &report),
         Some(language) => {
-            let response = Response::ok(return_csv(&report, language))?;
-            let headers = response.headers().clone();
-            headers.set("Content-Type", "text/csv; charset=utf-8")?;
-            headers.set("Content-Disposition", &format!("attachment; filename=\"kefu-complaint-return-{}-{}.csv\"", q.from, q.to))?;
-            Ok(response.with_headers(headers))
+            csv_download(Response::ok(return_csv(&report, language))?, &format!("kefu-complaint-return-{}-{}.csv", q.from, q.to))
         }
     }
 }

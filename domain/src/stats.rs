@@ -342,10 +342,10 @@ impl Grain {
         }
     }
 
-    fn owner(self, team_id: &Option<String>, agent_id: &Option<String>) -> Option<String> {
+    fn owner<'a>(self, team_id: &'a Option<String>, agent_id: &'a Option<String>) -> Option<&'a str> {
         match self {
-            Grain::Team => Some(team_id.clone().unwrap_or_default()),
-            Grain::Agent => agent_id.clone(),
+            Grain::Team => Some(team_id.as_deref().unwrap_or_default()),
+            Grain::Agent => agent_id.as_deref(),
         }
     }
 }
@@ -362,73 +362,169 @@ pub fn day_span(day: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
     (start(day), start(day.succ_opt().expect("a next day")))
 }
 
-/// One day's tallies by owner, from the cases and answers that may count on it (others are
-/// ignored), as of `as_of`: a clock due later than that and not met is still running.
-pub fn tally_day(
-    day: NaiveDate,
+/// What one case or survey answer adds to the day of one of its instants ([`Fact::at`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Counted {
+    /// Registered.
+    Received { kind: CaseKind, category: String },
+    /// The first-response clock, due then.
+    FirstResponse { met_at: Option<DateTime<Utc>>, received: DateTime<Utc> },
+    /// The resolution clock, due then; met as [`resolution_met_at`] says.
+    Resolution { kind: CaseKind, met_at: Option<DateTime<Utc>>, closed: bool, unreachable: bool },
+    /// The regulatory decision's clock, due then; met by closing.
+    Regulatory { closed_at: Option<DateTime<Utc>> },
+    /// A complaint closed.
+    Closed { category: String, root_cause: Option<String>, outcome: Option<Outcome>, redress_amount: Option<i64>, received: DateTime<Utc> },
+    /// A survey answered.
+    Answered { csat: Option<u8>, nps: Option<u8> },
+}
+
+/// One instant a case or answer counts on, with whose it is and what it adds. A day's tally
+/// needs only the facts whose instant falls on it, so they can be read by each instant's own
+/// index, each with only the columns it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub at: DateTime<Utc>,
+    pub team_id: Option<String>,
+    pub agent_id: Option<String>,
+    pub counted: Counted,
+}
+
+impl CaseFacts {
+    /// The instants this case counts on (none when merged into another).
+    pub fn facts(&self) -> Vec<Fact> {
+        if self.merged {
+            return Vec::new();
+        }
+        let fact = |at, counted| Fact { at, team_id: self.team_id.clone(), agent_id: self.agent_id.clone(), counted };
+        let mut out = vec![
+            fact(self.created_at, Counted::Received { kind: self.kind, category: self.category.clone() }),
+            fact(self.first_response_due_at, Counted::FirstResponse { met_at: self.first_responded_at, received: self.created_at }),
+            fact(
+                self.resolution_due_at,
+                Counted::Resolution {
+                    kind: self.kind,
+                    met_at: resolution_met_at(self.kind, self.resolved_at, self.closed_at),
+                    closed: self.closed_at.is_some(),
+                    unreachable: self.unreachable,
+                },
+            ),
+        ];
+        if let Some(due) = self.regulatory_due_at {
+            out.push(fact(due, Counted::Regulatory { closed_at: self.closed_at }));
+        }
+        if let Some(closed) = self.closed_at.filter(|_| self.kind == CaseKind::Complaint) {
+            out.push(fact(
+                closed,
+                Counted::Closed {
+                    category: self.category.clone(),
+                    root_cause: self.root_cause.clone(),
+                    outcome: self.outcome,
+                    redress_amount: self.redress_amount,
+                    received: self.created_at,
+                },
+            ));
+        }
+        out
+    }
+}
+
+impl AnswerFacts {
+    pub fn fact(&self) -> Fact {
+        Fact { at: self.answered_at, team_id: self.team_id.clone(), agent_id: self.agent_id.clone(), counted: Counted::Answered { csat: self.csat, nps: self.nps } }
+    }
+}
+
+impl Tally {
+    /// Adds what `counted` adds on the day of its instant `at`, as of `as_of`.
+    fn count(&mut self, at: DateTime<Utc>, counted: &Counted, cal: &BusinessCalendar, as_of: DateTime<Utc>) {
+        match counted {
+            Counted::Received { kind, category } => {
+                bump(&mut self.received, kind.as_str().to_string(), 1);
+                if *kind == CaseKind::Complaint {
+                    bump(&mut self.complaints_by_category, category.clone(), 1);
+                    self.return_by_product.entry(category.clone()).or_default().received += 1;
+                }
+            }
+            Counted::FirstResponse { met_at, received } => {
+                self.first_response.count(at, *met_at, as_of);
+                if let Some(met) = met_at {
+                    bump(&mut self.first_response_minutes, minutes_bucket(*met - *received), 1);
+                }
+            }
+            Counted::Resolution { kind, met_at, closed, unreachable } => {
+                self.resolution.count(at, *met_at, as_of);
+                if *kind == CaseKind::FollowUp && (met_at.is_some() || at <= as_of) {
+                    self.follow_ups_due += 1;
+                    self.follow_ups_done += u32::from(*closed && !unreachable);
+                }
+            }
+            Counted::Regulatory { closed_at } => self.regulatory.count(at, *closed_at, as_of),
+            Counted::Closed { category, root_cause, outcome, redress_amount, received } => {
+                let row = ReturnCounts::closing(cal, *received, at, *outcome, *redress_amount);
+                let cause = root_cause.clone().unwrap_or_default();
+                self.return_by_product.entry(category.clone()).or_default().add(&row);
+                self.return_by_cause.entry(cause.clone()).or_default().add(&row);
+                self.complaints_closed += 1;
+                self.upheld += row.upheld;
+                self.redress_total += row.redress_total;
+                bump(&mut self.root_causes, cause, 1);
+            }
+            Counted::Answered { csat, nps } => {
+                if let Some(satisfied) = csat.and_then(metrics::csat_satisfied) {
+                    self.csat_answers += 1;
+                    self.csat_satisfied += u32::from(satisfied);
+                }
+                if let Some(class) = nps.and_then(metrics::nps_class) {
+                    self.nps_answers += 1;
+                    self.promoters += u32::from(class > 0);
+                    self.detractors += u32::from(class < 0);
+                }
+            }
+        }
+    }
+}
+
+/// Each day's tallies by owner from `first` to `last` (every day present, empty when nothing
+/// counted on it), from the facts that may count on them (others are ignored), as of `as_of`: a
+/// clock due later than that and not met is still running. Owners whose facts added nothing
+/// are left out.
+pub fn tally_days(
+    (first, last): (NaiveDate, NaiveDate),
     cal: &BusinessCalendar,
     grain: Grain,
-    cases: &[CaseFacts],
-    answers: &[AnswerFacts],
+    facts: &[Fact],
     as_of: DateTime<Utc>,
-) -> BTreeMap<String, Tally> {
-    let (start, end) = day_span(day, cal.zone());
-    let within = |t: DateTime<Utc>| start <= t && t < end;
-    let mut out: BTreeMap<String, Tally> = BTreeMap::new();
-    for c in cases.iter().filter(|c| !c.merged) {
-        let Some(owner) = grain.owner(&c.team_id, &c.agent_id) else { continue };
-        let mut t = Tally::default();
-        if within(c.created_at) {
-            bump(&mut t.received, c.kind.as_str().to_string(), 1);
-            if c.kind == CaseKind::Complaint {
-                bump(&mut t.complaints_by_category, c.category.clone(), 1);
-                t.return_by_product.entry(c.category.clone()).or_default().received += 1;
-            }
+) -> BTreeMap<NaiveDate, BTreeMap<String, Tally>> {
+    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
+    // Where each day starts, and where the last one ends.
+    let mut bounds: Vec<DateTime<Utc>> = days.iter().map(|d| day_span(*d, cal.zone()).0).collect();
+    bounds.extend(days.last().map(|d| day_span(*d, cal.zone()).1));
+    let mut out: Vec<BTreeMap<String, Tally>> = vec![BTreeMap::new(); days.len()];
+    for f in facts {
+        let Some(owner) = grain.owner(&f.team_id, &f.agent_id) else { continue };
+        let i = bounds.partition_point(|start| *start <= f.at);
+        if i == 0 || i > days.len() {
+            continue;
         }
-        if within(c.first_response_due_at) {
-            t.first_response.count(c.first_response_due_at, c.first_responded_at, as_of);
-            if let Some(met) = c.first_responded_at {
-                bump(&mut t.first_response_minutes, minutes_bucket(met - c.created_at), 1);
-            }
+        let by_owner = &mut out[i - 1];
+        if !by_owner.contains_key(owner) {
+            by_owner.insert(owner.to_string(), Tally::default());
         }
-        if within(c.resolution_due_at) {
-            let met = resolution_met_at(c.kind, c.resolved_at, c.closed_at);
-            t.resolution.count(c.resolution_due_at, met, as_of);
-            if c.kind == CaseKind::FollowUp && (met.is_some() || c.resolution_due_at <= as_of) {
-                t.follow_ups_due += 1;
-                t.follow_ups_done += u32::from(c.closed_at.is_some() && !c.unreachable);
-            }
-        }
-        if let Some(due) = c.regulatory_due_at.filter(|d| within(*d)) {
-            t.regulatory.count(due, c.closed_at, as_of);
-        }
-        if let Some(closed) = c.closed_at.filter(|t| c.kind == CaseKind::Complaint && within(*t)) {
-            let row = ReturnCounts::closing(cal, c.created_at, closed, c.outcome, c.redress_amount);
-            t.return_by_product.entry(c.category.clone()).or_default().add(&row);
-            t.return_by_cause.entry(c.root_cause.clone().unwrap_or_default()).or_default().add(&row);
-            t.complaints_closed += 1;
-            t.upheld += u32::from(matches!(c.outcome, Some(Outcome::Upheld | Outcome::PartlyUpheld)));
-            t.redress_total += c.redress_amount.unwrap_or(0);
-            bump(&mut t.root_causes, c.root_cause.clone().unwrap_or_default(), 1);
-        }
-        if !t.is_empty() {
-            out.entry(owner).or_default().add(&t);
-        }
+        by_owner.get_mut(owner).expect("just inserted").count(f.at, &f.counted, cal, as_of);
     }
-    for a in answers.iter().filter(|a| within(a.answered_at)) {
-        let Some(owner) = grain.owner(&a.team_id, &a.agent_id) else { continue };
-        let t = out.entry(owner).or_default();
-        if let Some(satisfied) = a.csat.and_then(metrics::csat_satisfied) {
-            t.csat_answers += 1;
-            t.csat_satisfied += u32::from(satisfied);
-        }
-        if let Some(class) = a.nps.and_then(metrics::nps_class) {
-            t.nps_answers += 1;
-            t.promoters += u32::from(class > 0);
-            t.detractors += u32::from(class < 0);
-        }
-    }
-    out
+    days.into_iter()
+        .zip(out)
+        .map(|(day, mut by_owner)| {
+            by_owner.retain(|_, t| !t.is_empty());
+            (day, by_owner)
+        })
+        .collect()
+}
+
+/// One day's tallies by owner; see [`tally_days`].
+pub fn tally_day(day: NaiveDate, cal: &BusinessCalendar, grain: Grain, facts: &[Fact], as_of: DateTime<Utc>) -> BTreeMap<String, Tally> {
+    tally_days((day, day), cal, grain, facts, as_of).remove(&day).unwrap_or_default()
 }
 
 /// How a change marks the days it can move (the triggers of 0016_stats.sql): by the hour of each
@@ -495,6 +591,10 @@ mod tests {
         assert_eq!((total.closed, total.upheld, total.redress_total, total.upheld_share()), (2, 1, 5000, Some(0.5)));
     }
 
+    fn facts_of(cases: &[CaseFacts], answers: &[AnswerFacts]) -> Vec<Fact> {
+        cases.iter().flat_map(CaseFacts::facts).chain(answers.iter().map(AnswerFacts::fact)).collect()
+    }
+
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
@@ -533,9 +633,9 @@ mod tests {
         let just_before = inquiry(bj(2026, 11, 23, 23, 59));
         let midnight = inquiry(bj(2026, 11, 24, 0, 0));
         let cases = [just_before, midnight];
-        let tallies = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        let tallies = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &facts_of(&cases, &[]), bj(2026, 11, 30, 0, 0));
         assert_eq!(tallies["team-a"].received.get("inquiry"), Some(&1));
-        let before = tally_day(day(2026, 11, 23), &cal(), Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        let before = tally_day(day(2026, 11, 23), &cal(), Grain::Team, &facts_of(&cases, &[]), bj(2026, 11, 30, 0, 0));
         assert_eq!(before["team-a"].received.get("inquiry"), Some(&1));
     }
 
@@ -548,15 +648,15 @@ mod tests {
         let cases = [on_time, late, unanswered];
         let due_day = day(2026, 11, 24);
         // At 09:00 on the due day: the met clocks are decided, the unanswered one still runs.
-        let morning = tally_day(due_day, &cal(), Grain::Team, &cases, &[], bj(2026, 11, 24, 9, 0));
+        let morning = tally_day(due_day, &cal(), Grain::Team, &facts_of(&cases, &[]), bj(2026, 11, 24, 9, 0));
         assert_eq!(morning["team-a"].first_response, ClockTally { decided: 2, on_time: 1 });
         // From its deadline (10:00), it is a breach.
-        let later = tally_day(due_day, &cal(), Grain::Team, &cases, &[], bj(2026, 11, 24, 10, 0));
+        let later = tally_day(due_day, &cal(), Grain::Team, &facts_of(&cases, &[]), bj(2026, 11, 24, 10, 0));
         assert_eq!(later["team-a"].first_response, ClockTally { decided: 3, on_time: 1 });
         assert_eq!(later["team-a"].first_response.attainment(), Some(1.0 / 3.0));
         assert_eq!(later["team-a"].first_response_minutes, BTreeMap::from([(37, 1), (1800, 1)]));
         // Not counted on the day it was received.
-        let received_day = tally_day(day(2026, 11, 23), &cal(), Grain::Team, &cases, &[], bj(2026, 11, 30, 0, 0));
+        let received_day = tally_day(day(2026, 11, 23), &cal(), Grain::Team, &facts_of(&cases, &[]), bj(2026, 11, 30, 0, 0));
         assert_eq!(received_day["team-a"].first_response, ClockTally::default());
     }
 
@@ -595,7 +695,7 @@ mod tests {
         let unreachable = CaseFacts { unreachable: true, ..reached.clone() };
         let cases = [complaint, merged, reached, unreachable];
         let late = bj(2026, 12, 31, 0, 0);
-        let closed_day = tally_day(day(2026, 11, 4), &cal(), Grain::Team, &cases, &[], late);
+        let closed_day = tally_day(day(2026, 11, 4), &cal(), Grain::Team, &facts_of(&cases, &[]), late);
         let t = &closed_day["team-a"];
         assert_eq!((t.complaints_closed, t.upheld, t.redress_total), (1, 1, 5_000));
         assert_eq!(t.root_causes, BTreeMap::from([("process".to_string(), 1)]));
@@ -606,11 +706,11 @@ mod tests {
         // Due on the 4th: the complaint (resolved at 16:00, six hours late) and both follow-ups
         // (closed on the 3rd).
         assert_eq!(t.resolution, ClockTally { decided: 3, on_time: 2 });
-        let received = tally_day(day(2026, 11, 2), &cal(), Grain::Team, &cases, &[], late);
+        let received = tally_day(day(2026, 11, 2), &cal(), Grain::Team, &facts_of(&cases, &[]), late);
         assert_eq!(received["team-a"].complaints_by_category, BTreeMap::from([("loans".to_string(), 1)]), "the merged one left out");
-        let regulatory = tally_day(day(2026, 11, 17), &cal(), Grain::Team, &cases, &[], late);
+        let regulatory = tally_day(day(2026, 11, 17), &cal(), Grain::Team, &facts_of(&cases, &[]), late);
         assert_eq!(regulatory["team-a"].regulatory, ClockTally { decided: 1, on_time: 1 });
-        let follow_ups = tally_day(day(2026, 11, 4), &cal(), Grain::Agent, &cases, &[], late);
+        let follow_ups = tally_day(day(2026, 11, 4), &cal(), Grain::Agent, &facts_of(&cases, &[]), late);
         assert_eq!((follow_ups["agent-1"].follow_ups_due, follow_ups["agent-1"].follow_ups_done), (2, 1));
         assert_eq!(follow_ups["agent-1"].follow_up_rate(80), Some((0.5, false)));
 
@@ -619,10 +719,10 @@ mod tests {
             AnswerFacts { answered_at: bj(2026, 11, 4, 13, 0), team_id: Some("team-a".into()), agent_id: Some("agent-1".into()), csat: Some(2), nps: Some(3) },
             AnswerFacts { answered_at: bj(2026, 11, 4, 14, 0), team_id: None, agent_id: None, csat: None, nps: Some(8) },
         ];
-        let by_team = tally_day(day(2026, 11, 4), &cal(), Grain::Team, &[], &answers, late);
+        let by_team = tally_day(day(2026, 11, 4), &cal(), Grain::Team, &facts_of(&[], &answers), late);
         assert_eq!((by_team[""].csat(), by_team[""].nps()), (Some(1.0), Some(50.0)));
         assert_eq!((by_team["team-a"].csat(), by_team["team-a"].nps()), (Some(0.0), Some(-100.0)));
-        let by_agent = tally_day(day(2026, 11, 4), &cal(), Grain::Agent, &[], &answers, late);
+        let by_agent = tally_day(day(2026, 11, 4), &cal(), Grain::Agent, &facts_of(&[], &answers), late);
         assert_eq!(by_agent.keys().collect::<Vec<_>>(), ["agent-1"], "general surveys have no agent");
     }
 
@@ -630,13 +730,40 @@ mod tests {
     fn tallies_add_up() {
         let created = bj(2026, 11, 23, 10, 0);
         let cases: Vec<CaseFacts> = (0..4).map(|i| CaseFacts { first_responded_at: Some(created + Duration::hours(i * 10)), ..inquiry(created) }).collect();
-        let all = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &cases, &[], bj(2026, 12, 1, 0, 0));
+        let all = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &facts_of(&cases, &[]), bj(2026, 12, 1, 0, 0));
         let mut sum = Tally::default();
         for chunk in cases.chunks(2) {
-            sum.add(&tally_day(day(2026, 11, 24), &cal(), Grain::Team, chunk, &[], bj(2026, 12, 1, 0, 0))["team-a"]);
+            sum.add(&tally_day(day(2026, 11, 24), &cal(), Grain::Team, &facts_of(chunk, &[]), bj(2026, 12, 1, 0, 0))["team-a"]);
         }
         assert_eq!(sum, all["team-a"]);
         assert_eq!(quarter(day(2026, 11, 24)), "2026-Q4");
+    }
+
+    #[test]
+    fn a_run_of_days_tallies_each_day_as_alone() {
+        // Received on the 23rd at the last minute, answered and first response due on the 24th,
+        // resolution due on the 25th (met late, by closing on the 26th, after the run).
+        let created = bj(2026, 11, 23, 23, 59);
+        let complaint = CaseFacts {
+            kind: CaseKind::Complaint,
+            first_responded_at: Some(bj(2026, 11, 24, 9, 0)),
+            closed_at: Some(bj(2026, 11, 26, 0, 0)),
+            ..inquiry(created)
+        };
+        let answers = [AnswerFacts { answered_at: bj(2026, 11, 24, 0, 0), team_id: Some("team-a".into()), agent_id: None, csat: Some(4), nps: None }];
+        let facts = facts_of(&[complaint], &answers);
+        let (first, last) = (day(2026, 11, 23), day(2026, 11, 25));
+        let run = tally_days((first, last), &cal(), Grain::Team, &facts, bj(2026, 11, 30, 0, 0));
+        assert_eq!(run.keys().copied().collect::<Vec<_>>(), [first, day(2026, 11, 24), last], "every day of the run, none after");
+        for (d, by_owner) in &run {
+            assert_eq!(*by_owner, tally_day(*d, &cal(), Grain::Team, &facts, bj(2026, 11, 30, 0, 0)), "{d}");
+            assert!(!by_owner.is_empty(), "{d} has a fact");
+        }
+        assert_eq!(run[&first]["team-a"].received["complaint"], 1);
+        assert_eq!(run[&day(2026, 11, 24)]["team-a"].csat_answers, 1);
+        assert_eq!(run[&day(2026, 11, 24)]["team-a"].first_response, ClockTally { decided: 1, on_time: 1 });
+        assert_eq!(run[&last]["team-a"].resolution, ClockTally { decided: 1, on_time: 0 });
+        assert_eq!(tally_day(day(2026, 11, 26), &cal(), Grain::Team, &facts, bj(2026, 11, 30, 0, 0))["team-a"].complaints_closed, 1);
     }
 
     #[test]

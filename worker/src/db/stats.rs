@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::calendar::BusinessCalendar;
-use domain::stats::{day_span, live_runs, marked_days, tally_day, AnswerFacts, CaseFacts, Grain, Tally, ALL_TEAMS, HOUR_MS};
+use domain::case::CaseKind;
+use domain::stats::{day_span, live_runs, marked_days, resolution_met_at, tally_days, Counted, Fact, Grain, Tally, ALL_TEAMS, HOUR_MS};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
@@ -14,65 +15,51 @@ use super::{parse, time};
 use crate::db::query;
 use crate::error::ApiError;
 
-#[derive(Deserialize)]
-struct FactsRow {
-    id: String,
-    kind: String,
-    category: String,
-    team_id: Option<String>,
-    assignee_id: Option<String>,
-    created_at: i64,
-    first_response_due_at: i64,
-    first_responded_at: Option<i64>,
-    resolution_due_at: i64,
-    resolved_at: Option<i64>,
-    regulatory_due_at: Option<i64>,
-    closed_at: Option<i64>,
-    outcome: Option<String>,
-    root_cause: Option<String>,
-    redress_amount: Option<i64>,
-    unreachable: i64,
-    merged: i64,
-}
-
-#[derive(Deserialize)]
-struct AnswerRow {
-    created_at: i64,
-    team_id: Option<String>,
-    assignee_id: Option<String>,
-    csat: Option<i64>,
-    nps: Option<i64>,
-}
-
-/// How many statements [`facts`] makes: one per instant a case may count by, then the answers.
+/// How many statements [`facts`] makes: one per instant a case or answer may count on.
 pub const FACTS_STATEMENTS: usize = 6;
 
-/// The statements reading every case and answer that may count on a day in [from, to): the
-/// cases with an instant in it, each instant by its own index (0016, 0017), joined with the
-/// assignee's team. A case found by several instants comes once per instant; [`facts_from`]
-/// keeps one.
+/// The statements reading every fact (domain::stats::Fact) whose instant is in [from, to): one
+/// per instant, each by that instant's own index (0016, 0017) and with only the columns its
+/// figures need, joined with the assignee's team. Each row starts (instant, team, agent).
 ///
 /// Each statement answers one row holding its rows as one JSON array of arrays (SQLite's
-/// json_group_array): a live day of a large desk is thousands of cases, and handing them over
+/// json_group_array): a live day of a large desk is thousands of facts, and handing them over
 /// one JavaScript object and one field at a time cost more than reading them. One statement per
 /// instant keeps each text well under D1's 2 MB limit for a value.
 pub fn facts(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<D1PreparedStatement>, ApiError> {
-    // In FactsRow's order.
-    const COLUMNS: &str = "SELECT json_group_array(json_array(c.id, c.kind, c.category, u.team_id, c.assignee_id, c.created_at,
-      c.first_response_due_at, c.first_responded_at, c.resolution_due_at, c.resolved_at, c.regulatory_due_at, c.closed_at,
-      c.outcome, c.root_cause, c.redress_amount, c.unreachable, c.merged_into IS NOT NULL)) AS rows
-      FROM cases c LEFT JOIN users u ON u.id = c.assignee_id";
-    let parts = [
-        // cases_by_created, cases_by_first_response_due, cases_by_resolution_due,
-        // cases_by_regulatory_due, cases_by_kind_closed
-        "c.created_at >= ?1 AND c.created_at < ?2",
-        "c.first_response_due_at >= ?1 AND c.first_response_due_at < ?2",
-        "c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2",
-        "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2",
-        "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
+    // In facts_from's order. Merged complaints count through the complaint they merged into.
+    const CASES: [(&str, &str); 5] = [
+        // cases_by_created
+        ("c.created_at, u.team_id, c.assignee_id, c.kind, c.category", "c.created_at >= ?1 AND c.created_at < ?2"),
+        // cases_by_first_response_due
+        (
+            "c.first_response_due_at, u.team_id, c.assignee_id, c.first_responded_at, c.created_at",
+            "c.first_response_due_at >= ?1 AND c.first_response_due_at < ?2",
+        ),
+        // cases_by_resolution_due
+        (
+            "c.resolution_due_at, u.team_id, c.assignee_id, c.kind, c.resolved_at, c.closed_at, c.unreachable",
+            "c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2",
+        ),
+        // cases_by_regulatory_due
+        ("c.regulatory_due_at, u.team_id, c.assignee_id, c.closed_at", "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2"),
+        // cases_by_kind_closed
+        (
+            "c.closed_at, u.team_id, c.assignee_id, c.category, c.root_cause, c.outcome, c.redress_amount, c.created_at",
+            "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
+        ),
     ];
     let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
-    let mut statements = parts.iter().map(|p| Ok(query!(db, format!("{COLUMNS} WHERE {p}"), from, to)?)).collect::<Result<Vec<_>, ApiError>>()?;
+    let mut statements = CASES
+        .iter()
+        .map(|(columns, range)| {
+            let sql = format!(
+                "SELECT json_group_array(json_array({columns})) AS rows FROM cases c LEFT JOIN users u ON u.id = c.assignee_id
+                 WHERE {range} AND c.merged_into IS NULL"
+            );
+            Ok(query!(db, sql, from, to)?)
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
     // survey_answers_by_created
     statements.push(query!(
         db,
@@ -98,42 +85,41 @@ fn unpack<T: serde::de::DeserializeOwned>(result: &worker::D1Result) -> Result<V
     }
 }
 
+/// A packed fact's team or agent.
+type Who = Option<String>;
+
 /// The facts of [`facts`]' results ([`FACTS_STATEMENTS`] of them).
-pub fn facts_from(results: &[worker::D1Result]) -> Result<(Vec<CaseFacts>, Vec<AnswerFacts>), ApiError> {
-    let Some((answers, cases)) = results.split_last() else { return Err(ApiError::Internal("no facts read".into())) };
-    let mut seen = BTreeSet::new();
+pub fn facts_from(results: &[worker::D1Result]) -> Result<Vec<Fact>, ApiError> {
+    let [received, first_response, resolution, regulatory, closed, answered] = results else {
+        return Err(ApiError::Internal("a day's facts answered otherwise".into()));
+    };
+    let fact = |at: i64, team_id: Who, agent_id: Who, counted| Fact { at: time(at), team_id, agent_id, counted };
+    let kind = |k: &str| parse::<CaseKind>("cases.kind", k);
     let mut out = Vec::new();
-    for part in cases {
-        for r in unpack::<FactsRow>(part)? {
-            if !seen.insert(r.id.clone()) {
-                continue;
-            }
-            out.push(CaseFacts {
-                kind: parse("cases.kind", &r.kind)?,
-                category: r.category,
-                team_id: r.team_id,
-                agent_id: r.assignee_id,
-                created_at: time(r.created_at),
-                first_response_due_at: time(r.first_response_due_at),
-                first_responded_at: r.first_responded_at.map(time),
-                resolution_due_at: time(r.resolution_due_at),
-                resolved_at: r.resolved_at.map(time),
-                regulatory_due_at: r.regulatory_due_at.map(time),
-                closed_at: r.closed_at.map(time),
-                outcome: r.outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?,
-                root_cause: r.root_cause,
-                redress_amount: r.redress_amount,
-                unreachable: r.unreachable != 0,
-                merged: r.merged != 0,
-            });
-        }
+    for (at, team, agent, k, category) in unpack::<(i64, Who, Who, String, String)>(received)? {
+        out.push(fact(at, team, agent, Counted::Received { kind: kind(&k)?, category }));
+    }
+    for (at, team, agent, met, received) in unpack::<(i64, Who, Who, Option<i64>, i64)>(first_response)? {
+        out.push(fact(at, team, agent, Counted::FirstResponse { met_at: met.map(time), received: time(received) }));
+    }
+    for (at, team, agent, k, resolved, closed, unreachable) in unpack::<(i64, Who, Who, String, Option<i64>, Option<i64>, i64)>(resolution)? {
+        let k = kind(&k)?;
+        let met_at = resolution_met_at(k, resolved.map(time), closed.map(time));
+        out.push(fact(at, team, agent, Counted::Resolution { kind: k, met_at, closed: closed.is_some(), unreachable: unreachable != 0 }));
+    }
+    for (at, team, agent, closed) in unpack::<(i64, Who, Who, Option<i64>)>(regulatory)? {
+        out.push(fact(at, team, agent, Counted::Regulatory { closed_at: closed.map(time) }));
+    }
+    type ClosedRow = (i64, Who, Who, String, Option<String>, Option<String>, Option<i64>, i64);
+    for (at, team, agent, category, root_cause, outcome, redress_amount, received) in unpack::<ClosedRow>(closed)? {
+        let outcome = outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?;
+        out.push(fact(at, team, agent, Counted::Closed { category, root_cause, outcome, redress_amount, received: time(received) }));
     }
     let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
-    let answers = unpack::<AnswerRow>(answers)?
-        .into_iter()
-        .map(|a| AnswerFacts { answered_at: time(a.created_at), team_id: a.team_id, agent_id: a.assignee_id, csat: score(a.csat), nps: score(a.nps) })
-        .collect();
-    Ok((out, answers))
+    for (at, team, agent, csat, nps) in unpack::<(i64, Who, Who, Option<i64>, Option<i64>)>(answered)? {
+        out.push(fact(at, team, agent, Counted::Answered { csat: score(csat), nps: score(nps) }));
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]
@@ -227,10 +213,9 @@ pub async fn days_from(
         statements.extend(facts(db, day_span(*first, zone).0, day_span(*last, zone).1)?);
     }
     let found = if statements.is_empty() { Vec::new() } else { db.batch(statements).await? };
-    for ((first, last), results) in runs.iter().zip(found.chunks(FACTS_STATEMENTS)) {
-        let (cases, answers) = facts_from(results)?;
-        for day in first.iter_days().take_while(|d| d <= last) {
-            days.insert(day, owners.pick(tally_day(day, calendar, owners.grain(), &cases, &answers, now)));
+    for (run, results) in runs.iter().zip(found.chunks(FACTS_STATEMENTS)) {
+        for (day, by_owner) in tally_days(*run, calendar, owners.grain(), &facts_from(results)?, now) {
+            days.insert(day, owners.pick(by_owner));
         }
     }
     Ok(days)

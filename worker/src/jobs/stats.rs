@@ -46,14 +46,15 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, calendar: &BusinessCalenda
         let statements = stats::facts(db, start, end)?;
         let found = meter.time(statements.len(), async { Ok(db.batch(statements).await?) }).await?;
         meter.rows(&found);
-        let (cases, answers) = stats::facts_from(&found)?;
-        let mut teams = tally_day(day, calendar, Grain::Team, &cases, &answers, now);
+        let facts = stats::facts_from(&found)?;
+        let tally = |grain| tally_day(day, calendar, grain, &facts, now);
+        let mut teams = tally(Grain::Team);
         // The day's total under "*" (not a team id): the all-teams dashboard reads one row a day.
         let total = Tally::total(teams.values());
         if !total.is_empty() {
             teams.insert(ALL_TEAMS.to_string(), total);
         }
-        let tallies = [(Grain::Team, teams), (Grain::Agent, tally_day(day, calendar, Grain::Agent, &cases, &answers, now))];
+        let tallies = [(Grain::Team, teams), (Grain::Agent, tally(Grain::Agent))];
         let writes = stats::store_day(db, day, zone, &tallies, &marks)?;
         let written = meter.time(writes.len(), async { Ok(db.batch(writes).await?) }).await?;
         meter.rows(&written);

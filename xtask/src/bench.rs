@@ -27,7 +27,7 @@ use crate::wrangler::{free_port, prepare_state, sqlite_file, start_wrangler, sto
 use crate::{root, setup, step};
 
 /// The instant the dataset is generated around: a Tuesday, 10:00 in Beijing (business hours).
-fn bench_now() -> DateTime<Utc> {
+pub(crate) fn bench_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).single().expect("a valid instant")
 }
 
@@ -64,8 +64,10 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let notify = vec![
         format!("NOTIFY_URL:http://127.0.0.1:{provider_port}/notify"),
         "NOTIFY_SECRET:bench".to_string(),
-        // The API latency runs trace one request of each call (api.rs).
+        // The API latency runs trace one request of each call, and make every request as of
+        // the dataset's instant (api.rs).
         "TRACE_SQL:request".to_string(),
+        "ALLOW_TEST_CLOCK:1".to_string(),
     ];
     let mut server = Server::start(&paths, &state, &work, notify)?;
     let outcome = (|| -> Result<()> {

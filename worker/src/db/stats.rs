@@ -18,57 +18,76 @@ use crate::error::ApiError;
 /// How many statements [`facts`] makes: one per instant a case or answer may count on.
 pub const FACTS_STATEMENTS: usize = 6;
 
-/// The statements reading every fact (domain::stats::Fact) whose instant is in [from, to): one
-/// per instant, each by that instant's own index (0016, 0017) and with only the columns its
-/// figures need, joined with the assignee's team. Each row starts (instant, team, agent).
+/// The statements reading every fact (domain::stats::Fact) whose instant is in [from, to), for
+/// the tallies of `grains`: one per instant, each by that instant's own index (0016, 0017) and
+/// with only the columns its figures need. Each row starts (instant, team, agent), the team
+/// (by a join with the assignee) only for [`Grain::Team`], the agent only for [`Grain::Agent`];
+/// every instant is in milliseconds after `from`. With `team`, only that team's facts (`""`:
+/// the unassigned cases' and general surveys').
 ///
 /// Each statement answers one row holding its rows as one JSON array of arrays (SQLite's
 /// json_group_array): a live day of a large desk is thousands of facts, and handing them over
-/// one JavaScript object and one field at a time cost more than reading them. One statement per
-/// instant keeps each text well under D1's 2 MB limit for a value.
-pub fn facts(db: &D1Database, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<D1PreparedStatement>, ApiError> {
+/// one JavaScript object and one field at a time cost more than reading them; the owners and
+/// instants asked for are most of each row's text, so none is sent that is not needed. One
+/// statement per instant keeps each text well under D1's 2 MB limit for a value.
+pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains: &[Grain], team: Option<&str>) -> Result<Vec<D1PreparedStatement>, ApiError> {
     // In facts_from's order. Merged complaints count through the complaint they merged into.
-    const CASES: [(&str, &str); 5] = [
-        // cases_by_created
-        ("c.created_at, u.team_id, c.assignee_id, c.kind, c.category", "c.created_at >= ?1 AND c.created_at < ?2"),
+    const CASES: [(&str, &str, &str); 5] = [
+        // (the instant, the rest, the range) — cases_by_created
+        ("c.created_at - p.t", "c.kind, c.category", "c.created_at >= ?1 AND c.created_at < ?2"),
         // cases_by_first_response_due
         (
-            "c.first_response_due_at, u.team_id, c.assignee_id, c.first_responded_at, c.created_at",
+            "c.first_response_due_at - p.t",
+            "c.first_responded_at - p.t, c.created_at - p.t",
             "c.first_response_due_at >= ?1 AND c.first_response_due_at < ?2",
         ),
         // cases_by_resolution_due
         (
-            "c.resolution_due_at, u.team_id, c.assignee_id, c.kind, c.resolved_at, c.closed_at, c.unreachable",
+            "c.resolution_due_at - p.t",
+            "c.kind, c.resolved_at - p.t, c.closed_at - p.t, c.unreachable",
             "c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2",
         ),
         // cases_by_regulatory_due
-        ("c.regulatory_due_at, u.team_id, c.assignee_id, c.closed_at", "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2"),
+        ("c.regulatory_due_at - p.t", "c.closed_at - p.t", "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2"),
         // cases_by_kind_closed
         (
-            "c.closed_at, u.team_id, c.assignee_id, c.category, c.root_cause, c.outcome, c.redress_amount, c.created_at",
+            "c.closed_at - p.t",
+            "c.category, c.root_cause, c.outcome, c.redress_amount, c.created_at - p.t",
             "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
         ),
     ];
+    // The range's start as an integer (D1 binds numbers as reals), to count instants from.
+    const START: &str = "(SELECT CAST(?1 AS INTEGER) AS t)";
+    let (owners, join) = match (grains.contains(&Grain::Team) || team.is_some(), grains.contains(&Grain::Agent)) {
+        (true, true) => ("u.team_id, c.assignee_id", "LEFT JOIN users u ON u.id = c.assignee_id"),
+        (true, false) => ("u.team_id, NULL", "LEFT JOIN users u ON u.id = c.assignee_id"),
+        (false, true) => ("NULL, c.assignee_id", ""),
+        (false, false) => ("NULL, NULL", ""),
+    };
+    let only = if team.is_some() { " AND COALESCE(u.team_id, '') = ?3" } else { "" };
     let (from, to) = (from.timestamp_millis(), to.timestamp_millis());
+    let bind = |sql: String| -> Result<D1PreparedStatement, ApiError> {
+        Ok(match team {
+            Some(team) => query!(db, sql, from, to, team)?,
+            None => query!(db, sql, from, to)?,
+        })
+    };
     let mut statements = CASES
         .iter()
-        .map(|(columns, range)| {
+        .map(|(at, rest, range)| {
             let sql = format!(
-                "SELECT json_group_array(json_array({columns})) AS rows FROM cases c LEFT JOIN users u ON u.id = c.assignee_id
-                 WHERE {range} AND c.merged_into IS NULL"
+                "SELECT json_group_array(json_array({at}, {owners}, {rest})) AS rows FROM {START} p, cases c {join}
+                 WHERE {range} AND c.merged_into IS NULL{only}"
             );
-            Ok(query!(db, sql, from, to)?)
+            bind(sql)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     // survey_answers_by_created
-    statements.push(query!(
-        db,
-        "SELECT json_group_array(json_array(a.created_at, u.team_id, c.assignee_id, a.csat, a.nps)) AS rows
-         FROM survey_answers a LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN users u ON u.id = c.assignee_id
-         WHERE a.created_at >= ?1 AND a.created_at < ?2",
-        from,
-        to
-    )?);
+    let sql = format!(
+        "SELECT json_group_array(json_array(a.created_at - p.t, {owners}, a.csat, a.nps)) AS rows
+         FROM {START} p, survey_answers a LEFT JOIN cases c ON c.id = a.case_id {join} WHERE a.created_at >= ?1 AND a.created_at < ?2{only}"
+    );
+    statements.push(bind(sql)?);
     Ok(statements)
 }
 
@@ -88,36 +107,38 @@ fn unpack<T: serde::de::DeserializeOwned>(result: &worker::D1Result) -> Result<V
 /// A packed fact's team or agent.
 type Who = Option<String>;
 
-/// The facts of [`facts`]' results ([`FACTS_STATEMENTS`] of them).
-pub fn facts_from(results: &[worker::D1Result]) -> Result<Vec<Fact>, ApiError> {
+/// The facts of [`facts`]' results ([`FACTS_STATEMENTS`] of them), read for a range from `from`.
+pub fn facts_from(results: &[worker::D1Result], from: DateTime<Utc>) -> Result<Vec<Fact>, ApiError> {
     let [received, first_response, resolution, regulatory, closed, answered] = results else {
         return Err(ApiError::Internal("a day's facts answered otherwise".into()));
     };
-    let fact = |at: i64, team_id: Who, agent_id: Who, counted| Fact { at: time(at), team_id, agent_id, counted };
+    let from = from.timestamp_millis();
+    let at = |ms: i64| time(from + ms);
+    let fact = |ms: i64, team_id: Who, agent_id: Who, counted| Fact { at: at(ms), team_id, agent_id, counted };
     let kind = |k: &str| parse::<CaseKind>("cases.kind", k);
     let mut out = Vec::new();
-    for (at, team, agent, k, category) in unpack::<(i64, Who, Who, String, String)>(received)? {
-        out.push(fact(at, team, agent, Counted::Received { kind: kind(&k)?, category }));
+    for (ms, team, agent, k, category) in unpack::<(i64, Who, Who, String, String)>(received)? {
+        out.push(fact(ms, team, agent, Counted::Received { kind: kind(&k)?, category }));
     }
-    for (at, team, agent, met, received) in unpack::<(i64, Who, Who, Option<i64>, i64)>(first_response)? {
-        out.push(fact(at, team, agent, Counted::FirstResponse { met_at: met.map(time), received: time(received) }));
+    for (ms, team, agent, met, received) in unpack::<(i64, Who, Who, Option<i64>, i64)>(first_response)? {
+        out.push(fact(ms, team, agent, Counted::FirstResponse { met_at: met.map(at), received: at(received) }));
     }
-    for (at, team, agent, k, resolved, closed, unreachable) in unpack::<(i64, Who, Who, String, Option<i64>, Option<i64>, i64)>(resolution)? {
+    for (ms, team, agent, k, resolved, closed, unreachable) in unpack::<(i64, Who, Who, String, Option<i64>, Option<i64>, i64)>(resolution)? {
         let k = kind(&k)?;
-        let met_at = resolution_met_at(k, resolved.map(time), closed.map(time));
-        out.push(fact(at, team, agent, Counted::Resolution { kind: k, met_at, closed: closed.is_some(), unreachable: unreachable != 0 }));
+        let met_at = resolution_met_at(k, resolved.map(at), closed.map(at));
+        out.push(fact(ms, team, agent, Counted::Resolution { kind: k, met_at, closed: closed.is_some(), unreachable: unreachable != 0 }));
     }
-    for (at, team, agent, closed) in unpack::<(i64, Who, Who, Option<i64>)>(regulatory)? {
-        out.push(fact(at, team, agent, Counted::Regulatory { closed_at: closed.map(time) }));
+    for (ms, team, agent, closed) in unpack::<(i64, Who, Who, Option<i64>)>(regulatory)? {
+        out.push(fact(ms, team, agent, Counted::Regulatory { closed_at: closed.map(at) }));
     }
     type ClosedRow = (i64, Who, Who, String, Option<String>, Option<String>, Option<i64>, i64);
-    for (at, team, agent, category, root_cause, outcome, redress_amount, received) in unpack::<ClosedRow>(closed)? {
+    for (ms, team, agent, category, root_cause, outcome, redress_amount, received) in unpack::<ClosedRow>(closed)? {
         let outcome = outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?;
-        out.push(fact(at, team, agent, Counted::Closed { category, root_cause, outcome, redress_amount, received: time(received) }));
+        out.push(fact(ms, team, agent, Counted::Closed { category, root_cause, outcome, redress_amount, received: at(received) }));
     }
     let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
-    for (at, team, agent, csat, nps) in unpack::<(i64, Who, Who, Option<i64>, Option<i64>)>(answered)? {
-        out.push(fact(at, team, agent, Counted::Answered { csat: score(csat), nps: score(nps) }));
+    for (ms, team, agent, csat, nps) in unpack::<(i64, Who, Who, Option<i64>, Option<i64>)>(answered)? {
+        out.push(fact(ms, team, agent, Counted::Answered { csat: score(csat), nps: score(nps) }));
     }
     Ok(out)
 }
@@ -138,11 +159,19 @@ pub enum Owners<'a> {
     Agents,
 }
 
-impl Owners<'_> {
+impl<'a> Owners<'a> {
     fn grain(self) -> Grain {
         match self {
             Owners::Team(_) => Grain::Team,
             Owners::Agents => Grain::Agent,
+        }
+    }
+
+    /// The one team asked for, if one was.
+    fn team(self) -> Option<&'a str> {
+        match self {
+            Owners::Team(team) => team,
+            Owners::Agents => None,
         }
     }
 
@@ -208,13 +237,14 @@ pub async fn days_from(
     let marks: Vec<DirtyRow> = marks.results()?;
     let mut days = stored_from(stored)?;
     let runs = live_runs(from, to, through, &dirty_days(&marks, zone));
+    let spans: Vec<_> = runs.iter().map(|(first, last)| (day_span(*first, zone).0, day_span(*last, zone).1)).collect();
     let mut statements = Vec::new();
-    for (first, last) in &runs {
-        statements.extend(facts(db, day_span(*first, zone).0, day_span(*last, zone).1)?);
+    for span in &spans {
+        statements.extend(facts(db, *span, &[owners.grain()], owners.team())?);
     }
     let found = if statements.is_empty() { Vec::new() } else { db.batch(statements).await? };
-    for (run, results) in runs.iter().zip(found.chunks(FACTS_STATEMENTS)) {
-        for (day, by_owner) in tally_days(*run, calendar, owners.grain(), &facts_from(results)?, now) {
+    for ((run, (start, _)), results) in runs.iter().zip(&spans).zip(found.chunks(FACTS_STATEMENTS)) {
+        for (day, by_owner) in tally_days(*run, calendar, owners.grain(), &facts_from(results, *start)?, now) {
             days.insert(day, owners.pick(by_owner));
         }
     }

@@ -43,10 +43,10 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, calendar: &BusinessCalenda
 
     for &day in &days {
         let (start, end) = day_span(day, zone);
-        let statements = stats::facts(db, start, end)?;
+        let statements = stats::facts(db, (start, end), &[Grain::Team, Grain::Agent], None)?;
         let found = meter.time(statements.len(), async { Ok(db.batch(statements).await?) }).await?;
         meter.rows(&found);
-        let facts = stats::facts_from(&found)?;
+        let facts = stats::facts_from(&found, start)?;
         let tally = |grain| tally_day(day, calendar, grain, &facts, now);
         let mut teams = tally(Grain::Team);
         // The day's total under "*" (not a team id): the all-teams dashboard reads one row a day.

@@ -10,7 +10,8 @@
 //! - the first-response time: with its clock, for clocks that were met;
 //! - a complaint's outcome, root cause and redress: the day it closed;
 //! - a follow-up: with its resolution clock; done when closed having reached the customer;
-//! - a survey answer: the day it was given.
+//! - a survey answer: the day it was given;
+//! - a complaint step: with its clock, on the day it fell due; its duration with it, once left.
 //!
 //! Merged complaints are left out: the complaint they merged into counts for them.
 
@@ -21,7 +22,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::BusinessCalendar;
-use crate::case::CaseKind;
+use crate::case::{CaseKind, Step};
 use crate::lifecycle::Outcome;
 use crate::regulatory::business_days_after;
 use crate::metrics;
@@ -159,6 +160,10 @@ pub struct Tally {
     pub return_by_product: BTreeMap<String, ReturnCounts>,
     /// The same for closed complaints by root cause (`""` when none was recorded).
     pub return_by_cause: BTreeMap<String, ReturnCounts>,
+    /// Complaint steps' clocks by step (review, investigation, feedback).
+    pub steps: BTreeMap<String, ClockTally>,
+    /// How long the steps left took, by step and [`minutes_bucket`].
+    pub step_minutes: BTreeMap<String, BTreeMap<u32, u32>>,
 }
 
 /// One row of the regulatory complaint return: complaints received, and complaints closed by
@@ -261,6 +266,15 @@ impl Tally {
         for (k, r) in &other.return_by_cause {
             self.return_by_cause.entry(k.clone()).or_default().add(r);
         }
+        for (k, c) in &other.steps {
+            self.steps.entry(k.clone()).or_default().add(c);
+        }
+        for (k, minutes) in &other.step_minutes {
+            let mine = self.step_minutes.entry(k.clone()).or_default();
+            for (bucket, n) in minutes {
+                bump(mine, *bucket, *n);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -270,16 +284,27 @@ impl Tally {
     /// The `p`-th percentile of first-response minutes (nearest rank), as its bucket's upper
     /// bound; `None` when no clock was met.
     pub fn first_response_percentile(&self, p: u8) -> Option<u32> {
-        let total: u64 = self.first_response_minutes.values().map(|n| u64::from(*n)).sum();
-        if total == 0 {
-            return None;
+        percentile(&self.first_response_minutes, p)
+    }
+
+    /// The `p`-th percentile of how long a step took, as [`Tally::first_response_percentile`];
+    /// `None` when no such step was left.
+    pub fn step_percentile(&self, step: Step, p: u8) -> Option<u32> {
+        self.step_minutes.get(step.as_str()).and_then(|m| percentile(m, p))
+    }
+
+    /// A step's clock.
+    pub fn step(&self, step: Step) -> ClockTally {
+        self.steps.get(step.as_str()).copied().unwrap_or_default()
+    }
+
+    /// Every step's clock together.
+    pub fn all_steps(&self) -> ClockTally {
+        let mut all = ClockTally::default();
+        for c in self.steps.values() {
+            all.add(c);
         }
-        let rank = ((f64::from(p.min(100)) / 100.0 * total as f64).ceil() as u64).clamp(1, total);
-        let mut seen = 0u64;
-        self.first_response_minutes.iter().find_map(|(bucket, n)| {
-            seen += u64::from(*n);
-            (seen >= rank).then_some(*bucket)
-        })
+        all
     }
 
     /// Follow-ups done over due (0–1), and whether that meets `target_percent`.
@@ -305,6 +330,21 @@ impl Tally {
         }
         total
     }
+}
+
+/// The `p`-th percentile (nearest rank) of a histogram by [`minutes_bucket`], as its bucket's
+/// upper bound; `None` when it is empty.
+fn percentile(minutes: &BTreeMap<u32, u32>, p: u8) -> Option<u32> {
+    let total: u64 = minutes.values().map(|n| u64::from(*n)).sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = ((f64::from(p.min(100)) / 100.0 * total as f64).ceil() as u64).clamp(1, total);
+    let mut seen = 0u64;
+    minutes.iter().find_map(|(bucket, n)| {
+        seen += u64::from(*n);
+        (seen >= rank).then_some(*bucket)
+    })
 }
 
 /// The bucket of a first-response time, as its upper bound in minutes: to the minute within
@@ -377,6 +417,8 @@ pub enum Counted {
     Closed { category: String, root_cause: Option<String>, outcome: Option<Outcome>, redress_amount: Option<i64>, received: DateTime<Utc> },
     /// A survey answered.
     Answered { csat: Option<u8>, nps: Option<u8> },
+    /// A complaint step's clock, due then: left at `met_at` (`None`: still the current step).
+    Step { step: Step, met_at: Option<DateTime<Utc>>, started: DateTime<Utc> },
 }
 
 /// One instant a case or answer counts on, with whose it is and what it adds. A day's tally
@@ -469,6 +511,12 @@ impl Tally {
                 self.upheld += row.upheld;
                 self.redress_total += row.redress_total;
                 bump(&mut self.root_causes, cause, 1);
+            }
+            Counted::Step { step, met_at, started } => {
+                self.steps.entry(step.as_str().to_string()).or_default().count(at, *met_at, as_of);
+                if let Some(ended) = met_at {
+                    bump(self.step_minutes.entry(step.as_str().to_string()).or_default(), minutes_bucket(*ended - *started), 1);
+                }
             }
             Counted::Answered { csat, nps } => {
                 if let Some(satisfied) = csat.and_then(metrics::csat_satisfied) {
@@ -737,6 +785,41 @@ mod tests {
         }
         assert_eq!(sum, all["team-a"]);
         assert_eq!(quarter(day(2026, 11, 24)), "2026-Q4");
+    }
+
+    #[test]
+    fn complaint_steps_count_on_their_due_day_with_how_long_they_took() {
+        let due = bj(2026, 11, 24, 16, 0);
+        let step = |step, started: DateTime<Utc>, met_at| Fact {
+            at: due,
+            team_id: Some("team-c".into()),
+            agent_id: Some("agent-9".into()),
+            counted: Counted::Step { step, met_at, started },
+        };
+        let started = bj(2026, 11, 24, 9, 0);
+        let facts = [
+            // Left 90 minutes in, on time; left a minute late; still under way past its due;
+            // under way, due later than "now" (running: not counted yet).
+            step(Step::Review, started, Some(started + Duration::minutes(90))),
+            step(Step::Review, started, Some(due + Duration::minutes(1))),
+            step(Step::Investigation, started, None),
+        ];
+        let at_five = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &facts, bj(2026, 11, 24, 17, 0));
+        let t = &at_five["team-c"];
+        assert_eq!(t.step(Step::Review), ClockTally { decided: 2, on_time: 1 });
+        assert_eq!(t.step(Step::Investigation), ClockTally { decided: 1, on_time: 0 });
+        assert_eq!(t.step(Step::Feedback), ClockTally::default());
+        assert_eq!(t.all_steps(), ClockTally { decided: 3, on_time: 1 });
+        // 90 minutes, and 7 h 1 min (to 5 minutes within the day): the median is the first.
+        assert_eq!((t.step_percentile(Step::Review, 50), t.step_percentile(Step::Review, 90)), (Some(90), Some(425)));
+        assert_eq!(t.step_percentile(Step::Investigation, 50), None, "no investigation has been left");
+        let at_noon = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &facts, bj(2026, 11, 24, 12, 0));
+        assert_eq!(at_noon["team-c"].step(Step::Investigation), ClockTally::default(), "still running at noon");
+        // Steps add up like the rest.
+        let mut sum = at_noon["team-c"].clone();
+        sum.add(&at_five["team-c"]);
+        assert_eq!(sum.step(Step::Review), ClockTally { decided: 4, on_time: 2 });
+        assert_eq!(sum.step_minutes["review"].values().sum::<u32>(), 4);
     }
 
     #[test]

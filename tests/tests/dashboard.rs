@@ -32,6 +32,18 @@ fn counted_where(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, t
         let sql = format!("SELECT {sql} FROM cases c WHERE c.merged_into IS NULL {team_clause}").replace(":s", &s.to_string()).replace(":e", &e.to_string()).replace(":n", &n.to_string());
         db.query_row(&sql, [], |r| r.get::<_, Option<i64>>(0)).unwrap().unwrap_or(0)
     };
+    // A complaint step's clock: the steps left (complaint_steps) and the current ones (cases).
+    let left = |sql: &str| -> i64 {
+        let sql = format!("SELECT {sql} FROM complaint_steps s JOIN cases c ON c.id = s.case_id WHERE c.merged_into IS NULL {team_clause}")
+            .replace(":s", &s.to_string()).replace(":e", &e.to_string());
+        db.query_row(&sql, [], |r| r.get::<_, Option<i64>>(0)).unwrap().unwrap_or(0)
+    };
+    let steps: serde_json::Map<String, Value> = ["review", "investigation", "feedback"].iter().filter_map(|step| {
+        let decided = left(&format!("COUNT(*) FILTER (WHERE s.step = '{step}' AND s.due_at >= :s AND s.due_at < :e)"))
+            + one(&format!("COUNT(*) FILTER (WHERE c.step = '{step}' AND c.step_due_at >= :s AND c.step_due_at < :e AND c.step_due_at <= :n)"));
+        let on_time = left(&format!("COUNT(*) FILTER (WHERE s.step = '{step}' AND s.due_at >= :s AND s.due_at < :e AND s.ended_at <= s.due_at)"));
+        (decided > 0).then(|| (step.to_string(), json!({"decided": decided, "on_time": on_time})))
+    }).collect();
     let clock = |due: &str, met: &str| {
         json!({
             "decided": one(&format!("COUNT(*) FILTER (WHERE {due} >= :s AND {due} < :e AND ({met} IS NOT NULL OR {due} <= :n))")),
@@ -46,6 +58,7 @@ fn counted_where(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, t
         "regulatory": clock("c.regulatory_due_at", "c.closed_at"),
         "complaints_closed": one("COUNT(*) FILTER (WHERE c.kind = 'complaint' AND c.closed_at >= :s AND c.closed_at < :e)"),
         "first_responses_met": one("COUNT(*) FILTER (WHERE c.first_response_due_at >= :s AND c.first_response_due_at < :e AND c.first_responded_at IS NOT NULL)"),
+        "steps": steps,
     })
 }
 
@@ -60,6 +73,8 @@ fn shown(tally: &Value) -> Value {
         "regulatory": tally["regulatory"],
         "complaints_closed": tally["complaints_closed"],
         "first_responses_met": sum(&tally["first_response_minutes"]),
+        // Steps with a decided clock (a running one adds an empty entry).
+        "steps": tally["steps"].as_object().map(|m| m.iter().filter(|(_, c)| c["decided"] != 0).map(|(k, c)| (k.clone(), c.clone())).collect::<serde_json::Map<_, _>>()).unwrap_or_default(),
     })
 }
 
@@ -144,6 +159,37 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
         }
     }
 
+    // Two complaints: one through its steps (review left within the hour, investigation left
+    // a week late, feedback left within the hour by closing), one left in review.
+    let complaint = |subject: &'static str| {
+        let (agent, customer) = (&agent, customer.clone());
+        async move {
+            let created = post_at(agent, "/api/cases", &json!({
+                "kind": "complaint", "channel": "phone", "customer_id": customer, "assignee": "me", "complexity": "ordinary",
+                "subject": subject, "description": "客户投诉账单扣费有误"
+            }), bj(2024, 12, 3, 10, 0)).await;
+            assert_eq!(created.status, 201, "{:?}", created.body);
+            created.body
+        }
+    };
+    let mut moved = complaint("看板投诉环节").await;
+    let id = moved["id"].as_str().unwrap().to_string();
+    for (body, at) in [
+        (json!({"to": "investigation", "reason": "材料齐全"}), bj(2024, 12, 3, 11, 0)),
+        (json!({"to": "feedback", "reason": "核实完毕"}), bj(2024, 12, 16, 10, 0)),
+        (json!({
+            "to": "closed", "outcome": "upheld", "root_cause": "system_error", "prevention": "修复扣款批处理",
+            "redress_type": "refund", "redress_amount": 5000, "customer_informed": true, "customer_opinion": "satisfied"
+        }), bj(2024, 12, 16, 11, 0)),
+    ] {
+        let mut body = body;
+        body["version"] = moved["version"].clone();
+        let reply = post_at(&agent, &format!("/api/cases/{id}/transition"), &body, at).await;
+        assert_eq!(reply.status, 200, "{body}: {:?}", reply.body);
+        moved = reply.body;
+    }
+    complaint("看板投诉未审").await;
+
     let period = "from=2024-12-01&to=2024-12-31";
     let january = bj(2025, 1, 20, 12, 0);
     let (start, end) = (bj(2024, 12, 1, 0, 0), bj(2025, 1, 1, 0, 0));
@@ -152,12 +198,19 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     assert_eq!(live["days"].as_array().unwrap().len(), 31);
     assert_eq!(shown(&live["current"]), counted(start, end, january, None));
     assert_eq!(shown(&live["previous"]), counted(bj(2024, 10, 31, 0, 0), start, january, None));
-    // This test's own cases: five received in December (the two edges inside it and the three
-    // mid-month). Five first responses fell due in it (30 November 23:59's on 1 December, not 31
-    // December's), all decided by 20 January, one on time; 37 minutes and 36 hours.
+    // This test's own cases: five inquiries received in December (the two edges inside it and
+    // the three mid-month) and the two complaints. Seven first responses fell due in it (30
+    // November 23:59's on 1 December, not 31 December's; the complaints', never answered by a
+    // reply), all decided by 20 January, one on time; 37 minutes and 36 hours.
     let current = &live["current"];
-    assert_eq!(current["received"], json!({"inquiry": 5}), "{current}");
-    assert_eq!(current["first_response"], json!({"decided": 5, "on_time": 1}));
+    assert_eq!(current["received"], json!({"inquiry": 5, "complaint": 2}), "{current}");
+    // Both reviews fell due in December (one left on time, one never left: late by January),
+    // the investigation left late, the feedback on time; the steps left took 1 h, 311 h and 1 h.
+    assert_eq!(current["steps"], json!({
+        "review": {"decided": 2, "on_time": 1}, "investigation": {"decided": 1, "on_time": 0}, "feedback": {"decided": 1, "on_time": 1}
+    }));
+    assert_eq!(current["step_minutes"], json!({"review": {"60": 1}, "investigation": {"18660": 1}, "feedback": {"60": 1}}));
+    assert_eq!(current["first_response"], json!({"decided": 7, "on_time": 1}));
     assert_eq!(current["first_response_minutes"], json!({"37": 1, "2160": 1}));
     let eleventh = &live["days"][10];
     assert_eq!(eleventh["day"], "2024-12-11");
@@ -166,10 +219,12 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     assert_eq!((&eleventh["received"], &eleventh["first_response"]), (&day["received"], &day["first_response"]));
     assert_eq!(live["days"][0]["received"].as_i64(), Some(1), "1 December 00:00 counts on the 1st");
     let by_day: i64 = live["days"].as_array().unwrap().iter().map(|d| d["received"].as_i64().unwrap()).sum();
-    assert_eq!(by_day, 5, "the days add up to the period");
+    assert_eq!(by_day, 7, "the days add up to the period");
 
     // The hourly job stores December; the figures stay the same, read from the stored days.
     run(&agent, HOURLY, january).await;
+    let through: Option<String> = raw().query_row("SELECT through FROM stats_progress WHERE id = 1", [], |r| r.get(0)).expect("the job's progress row");
+    assert!(through.is_some(), "the job keeps its progress, so it moves on to the next days");
     let stored = dashboard(&boss, period, january).await.body;
     assert_eq!(stored["current"], live["current"]);
     assert_eq!(stored["days"], live["days"]);
@@ -283,6 +338,8 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     let theirs = counted_where(start, end, january, &format!("AND c.assignee_id = '{me}'"));
     assert_eq!(card["handled"], theirs["received"], "{card}");
     assert_eq!((&card["first_response"], &card["resolution"], &card["regulatory"]), (&theirs["first_response"], &theirs["resolution"], &theirs["regulatory"]));
+    let steps_total = |key: &str| theirs["steps"].as_object().unwrap().values().map(|c| c[key].as_i64().unwrap()).sum::<i64>();
+    assert_eq!(card["complaint_steps"], json!({"decided": steps_total("decided"), "on_time": steps_total("on_time")}), "{card}");
     assert!(cards.body["agents"].as_array().unwrap().iter().all(|a| a["team_id"] == "team-retail-1"), "only the team's agents");
     assert_eq!(agent.get(&format!("/api/scorecards?{period}")).await.status, 403);
 
@@ -293,6 +350,21 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     for case in open["items"].as_array().unwrap() {
         let id = case["id"].as_str().unwrap();
         let mut version = case["version"].clone();
+        if case["kind"] == "complaint" {
+            // A complaint closes through its steps.
+            for body in [
+                json!({"to": "investigation", "reason": "补充材料"}),
+                json!({"to": "feedback", "reason": "核实完毕"}),
+                json!({"to": "closed", "outcome": "not_upheld", "root_cause": "customer_misunderstanding", "customer_informed": true, "customer_opinion": "neutral"}),
+            ] {
+                let mut body = body;
+                body["version"] = version;
+                let moved = post_at(&agent, &format!("/api/cases/{id}/transition"), &body, cleanup).await;
+                assert_eq!(moved.status, 200, "{body}: {:?}", moved.body);
+                version = moved.body["version"].clone();
+            }
+            continue;
+        }
         if case["status"] == "assigned" {
             let reply = post_at(&agent, &format!("/api/cases/{id}/events"), &json!({"type": "reply", "body": "已答复", "version": version}), cleanup).await;
             assert_eq!(reply.status, 201, "{:?}", reply.body);

@@ -334,6 +334,27 @@ pub fn sql(now: DateTime<Utc>) -> String {
             1 + i32::from(responded) + i32::from(resolved),
             domain::routing::weight(kind == CaseKind::Complaint, complexity == Complexity::Complex)
         );
+        if complaint {
+            // The steps it has left (0018): each ends when the next starts, a closed
+            // complaint's last at its close.
+            let closed_at = resolved_at.filter(|_| status == Status::Closed);
+            let left: &[Step] = match step {
+                Some(Step::Review) => &[],
+                Some(Step::Investigation) => &[Step::Review],
+                Some(Step::Feedback) => &[Step::Review, Step::Investigation],
+                None => &[Step::Review, Step::Investigation, Step::Feedback],
+            };
+            if let Some(end) = step.map(step_start).or(closed_at) {
+                for (i, s) in left.iter().enumerate() {
+                    let started = step_start(*s).min(end);
+                    let ended = left.get(i + 1).map_or(end, |next| step_start(*next).min(end));
+                    out += &format!(
+                        "INSERT INTO complaint_steps (case_id, step, started_at, due_at, ended_at) VALUES ({}, {}, {}, {}, {});\n",
+                        q(&id), q(s.as_str()), ms(started), opt_ms(step_due(*s)), ms(ended.max(started))
+                    );
+                }
+            }
+        }
         if domain::case::is_sensitive(subject, description) {
             // Sensitive cases that were resolved had the customer's identity verified first.
             let identity = if resolved { "sms_code" } else { "not_verified" };

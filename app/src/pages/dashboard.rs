@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::api::count_label;
 use domain::stats::{quarter, Tally};
-use domain::Role;
+use domain::{Role, Step};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -187,6 +187,23 @@ fn DashboardBody() -> impl IntoView {
         marks.sort_by(|a, b| b.value.total_cmp(&a.value));
         marks
     };
+    let by_step = move || {
+        let (lang, c) = (i18n.get(), cur());
+        Step::ALL.iter().filter_map(|s| {
+            let median = c.step_percentile(*s, 50)?;
+            let clock = c.step(*s);
+            Some(Mark {
+                label: lang.step(*s).to_string(),
+                value: f64::from(median) / 60.0,
+                tooltip: format!(
+                    "{} · {} {} · P90 {} · {} {}/{}",
+                    lang.step(*s), lang.tr("中位数", "median"), minutes(lang, Some(median)), minutes(lang, c.step_percentile(*s, 90)),
+                    lang.tr("及时", "on time"), clock.on_time, clock.decided
+                ),
+                href: None,
+            })
+        }).collect::<Vec<_>>()
+    };
     let by_quarter = move || {
         let mut quarters: BTreeMap<String, Tally> = BTreeMap::new();
         for d in data.get().map(|d| d.days).unwrap_or_default() {
@@ -257,6 +274,13 @@ fn DashboardBody() -> impl IntoView {
                         change=Signal::derive(move || points(cur().regulatory.attainment(), prev().regulatory.attainment(), true))
                         note=Signal::derive(move || format!("{}/{}", cur().regulatory.on_time, cur().regulatory.decided))
                         href=Signal::derive(move || behind("regulatory_due", "&met=late"))/>
+                    <Figure test_id="fig-steps" name=Signal::derive(move || tr("投诉环节及时率", "Complaint steps on time"))
+                        value=Signal::derive(move || percent(cur().all_steps().attainment()))
+                        change=Signal::derive(move || points(cur().all_steps().attainment(), prev().all_steps().attainment(), true))
+                        note=Signal::derive(move || {
+                            let (lang, c) = (i18n.get(), cur());
+                            Step::ALL.iter().map(|s| format!("{} {}", lang.step(*s), percent(c.step(*s).attainment()))).collect::<Vec<_>>().join(" · ")
+                        })/>
                     <Figure test_id="fig-follow-up" name=Signal::derive(move || tr("回访率", "Follow-up rate"))
                         value=Signal::derive(move || percent(cur().follow_up_rate(target()).map(|r| r.0)))
                         change=Signal::derive(move || points(cur().follow_up_rate(target()).map(|r| r.0), prev().follow_up_rate(target()).map(|r| r.0), true))
@@ -294,6 +318,8 @@ fn DashboardBody() -> impl IntoView {
                         empty=Signal::derive(move || tr("本期没有投诉", "No complaints in this period"))/>
                     <Bars test_id="chart-causes" title=Signal::derive(move || tr("投诉原因分析（已结案）", "Root causes of closed complaints").to_string()) marks=Signal::derive(by_cause)
                         empty=Signal::derive(move || tr("本期没有结案的投诉", "No complaints closed in this period"))/>
+                    <Bars test_id="chart-steps" title=Signal::derive(move || tr("投诉各环节用时（中位数，小时）", "Complaint steps, median time (h)").to_string()) marks=Signal::derive(by_step)
+                        empty=Signal::derive(move || tr("本期没有完成的投诉环节", "No complaint step completed in this period"))/>
                     <Bars test_id="chart-quarters" title=Signal::derive(move || tr("各季度满意度（CSAT %）", "Satisfaction by quarter (CSAT %)").to_string()) marks=Signal::derive(by_quarter)
                         empty=Signal::derive(move || tr("本期没有问卷回复", "No survey answers in this period"))/>
                 </div>

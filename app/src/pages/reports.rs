@@ -182,6 +182,7 @@ fn ScorecardsTab() -> impl IntoView {
                         <th scope="col" class="num">{move || tr("首次响应中位数", "First response, median")}</th>
                         <th scope="col" class="num">{move || tr("解决及时率", "Resolved on time")}</th>
                         <th scope="col" class="num">{move || tr("投诉时效达成率", "Complaints on time")}</th>
+                        <th scope="col" class="num">{move || tr("投诉环节及时率", "Complaint steps on time")}</th>
                         <th scope="col" class="num">{move || format!("{} ({} {target}%)", tr("回访率", "Follow-up rate"), tr("目标", "target"))}</th>
                         <th scope="col" class="num">"CSAT"</th>
                     </tr></thead>
@@ -199,6 +200,7 @@ fn ScorecardsTab() -> impl IntoView {
                                     <td class="num">{move || minutes(i18n.get(), median)}</td>
                                     <td class="num">{clock(&a.resolution)}</td>
                                     <td class="num">{clock(&a.regulatory)}</td>
+                                    <td class="num" data-testid="sc-steps">{clock(&a.complaint_steps)}</td>
                                     <td class=move || if follow_ups.is_some_and(|r| !r.1) { "num worse" } else { "num" }>
                                         {follow_ups.map_or_else(|| "—".to_string(), |r| format!("{} ({}/{})", percent(Some(r.0)), a.follow_ups_done, a.follow_ups_due))}
                                     </td>
@@ -324,7 +326,7 @@ fn ReviewTab() -> impl IntoView {
     });
     Effect::new(move |_| show.run(()));
     type Figure = (&'static str, &'static str, fn(&Tally, u8) -> String);
-    const FIGURES: [Figure; 11] = [
+    const FIGURES: [Figure; 12] = [
         ("客户满意度（CSAT）", "Satisfaction (CSAT)", |t, _| format!("{} ({})", percent(t.csat()), t.csat_answers)),
         ("净推荐值（NPS）", "NPS", |t, _| t.nps().map_or("—".into(), |n| format!("{n:.0} ({})", t.nps_answers))),
         ("回访率", "Follow-up rate", |t, target| t.follow_up_rate(target).map_or("—".into(), |r| format!("{} ({}/{})", percent(Some(r.0)), t.follow_ups_done, t.follow_ups_due))),
@@ -333,6 +335,7 @@ fn ReviewTab() -> impl IntoView {
         ("首次响应及时率", "First response on time", |t, _| clock(&t.first_response)),
         ("解决及时率", "Resolved on time", |t, _| clock(&t.resolution)),
         ("监管时限达成率", "Regulatory deadline met", |t, _| clock(&t.regulatory)),
+        ("投诉环节及时率", "Complaint steps on time", |t, _| clock(&t.all_steps())),
         ("受理量", "Cases received", |t, _| t.received.values().sum::<u32>().to_string()),
         ("投诉受理", "Complaints received", |t, _| t.complaints_by_category.values().sum::<u32>().to_string()),
         ("投诉成立比例", "Complaints upheld", |t, _| {

@@ -182,6 +182,8 @@ pub struct Scorecard {
     pub first_response: ClockTally,
     pub resolution: ClockTally,
     pub regulatory: ClockTally,
+    /// Every complaint step's clock together.
+    pub complaint_steps: ClockTally,
     /// Minutes, to its bucket's resolution (domain::stats::minutes_bucket).
     pub first_response_median: Option<u32>,
     pub follow_ups_due: u32,
@@ -200,6 +202,7 @@ impl Scorecard {
             first_response: t.first_response,
             resolution: t.resolution,
             regulatory: t.regulatory,
+            complaint_steps: t.all_steps(),
             first_response_median: t.first_response_percentile(50),
             follow_ups_due: t.follow_ups_due,
             follow_ups_done: t.follow_ups_done,

@@ -403,6 +403,21 @@ pub struct ComplaintUpdate<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// Keeps the step a complaint has just left (0018) for the dashboard's step figures: written
+/// only if the statement before it in the batch (the move's event, itself written only with
+/// the move) was.
+pub fn step_left(db: &D1Database, id: &str, step: Step, started: DateTime<Utc>, due: Option<DateTime<Utc>>, ended: DateTime<Utc>) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT OR IGNORE INTO complaint_steps (case_id, step, started_at, due_at, ended_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE changes() = 1",
+        id,
+        step.as_str(),
+        started.timestamp_millis(),
+        due.map(|d| d.timestamp_millis()),
+        ended.timestamp_millis()
+    )?)
+}
+
 pub fn update_complaint(db: &D1Database, u: &ComplaintUpdate) -> Result<D1PreparedStatement, ApiError> {
     let (sla_due_at, sla_due_soon_at) = queue_columns(&u.deadlines);
     let ms = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_millis());

@@ -16,10 +16,10 @@ use crate::db::query;
 use crate::error::ApiError;
 
 /// How many statements [`facts`] makes: one per instant a case or answer may count on.
-pub const FACTS_STATEMENTS: usize = 6;
+pub const FACTS_STATEMENTS: usize = 8;
 
 /// The statements reading every fact (domain::stats::Fact) whose instant is in [from, to), for
-/// the tallies of `grains`: one per instant, each by that instant's own index (0016, 0017) and
+/// the tallies of `grains`: one per instant, each by that instant's own index (0016–0018) and
 /// with only the columns its figures need. Each row starts (instant, team, agent), the team
 /// (by a join with the assignee) only for [`Grain::Team`], the agent only for [`Grain::Agent`];
 /// every instant is in milliseconds after `from`. With `team`, only that team's facts (`""`:
@@ -32,7 +32,7 @@ pub const FACTS_STATEMENTS: usize = 6;
 /// statement per instant keeps each text well under D1's 2 MB limit for a value.
 pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains: &[Grain], team: Option<&str>) -> Result<Vec<D1PreparedStatement>, ApiError> {
     // In facts_from's order. Merged complaints count through the complaint they merged into.
-    const CASES: [(&str, &str, &str); 5] = [
+    const CASES: [(&str, &str, &str); 6] = [
         // (the instant, the rest, the range) — cases_by_created
         ("c.created_at - p.t", "c.kind, c.category", "c.created_at >= ?1 AND c.created_at < ?2"),
         // cases_by_first_response_due
@@ -54,6 +54,12 @@ pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains
             "c.closed_at - p.t",
             "c.category, c.root_cause, c.outcome, c.redress_amount, c.created_at - p.t",
             "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
+        ),
+        // cases_by_step_due: complaints' current steps (0018)
+        (
+            "c.step_due_at - p.t",
+            "c.step, NULL, COALESCE(c.step_started_at, c.created_at) - p.t",
+            "c.step_due_at >= ?1 AND c.step_due_at < ?2 AND c.step IS NOT NULL",
         ),
     ];
     // The range's start as an integer (D1 binds numbers as reals), to count instants from.
@@ -82,6 +88,13 @@ pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains
             bind(sql)
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
+    // complaint_steps_by_due: the steps complaints have left (0018)
+    let sql = format!(
+        "SELECT json_group_array(json_array(s.due_at - p.t, {owners}, s.step, s.ended_at - p.t, s.started_at - p.t)) AS rows
+         FROM {START} p, complaint_steps s JOIN cases c ON c.id = s.case_id {join}
+         WHERE s.due_at >= ?1 AND s.due_at < ?2 AND c.merged_into IS NULL{only}"
+    );
+    statements.push(bind(sql)?);
     // survey_answers_by_created
     let sql = format!(
         "SELECT json_group_array(json_array(a.created_at - p.t, {owners}, a.csat, a.nps)) AS rows
@@ -109,7 +122,7 @@ type Who = Option<String>;
 
 /// The facts of [`facts`]' results ([`FACTS_STATEMENTS`] of them), read for a range from `from`.
 pub fn facts_from(results: &[worker::D1Result], from: DateTime<Utc>) -> Result<Vec<Fact>, ApiError> {
-    let [received, first_response, resolution, regulatory, closed, answered] = results else {
+    let [received, first_response, resolution, regulatory, closed, current_steps, steps_left, answered] = results else {
         return Err(ApiError::Internal("a day's facts answered otherwise".into()));
     };
     let from = from.timestamp_millis();
@@ -135,6 +148,12 @@ pub fn facts_from(results: &[worker::D1Result], from: DateTime<Utc>) -> Result<V
     for (ms, team, agent, category, root_cause, outcome, redress_amount, received) in unpack::<ClosedRow>(closed)? {
         let outcome = outcome.as_deref().map(|o| parse("cases.outcome", o)).transpose()?;
         out.push(fact(ms, team, agent, Counted::Closed { category, root_cause, outcome, redress_amount, received: at(received) }));
+    }
+    for part in [current_steps, steps_left] {
+        for (ms, team, agent, step, ended, started) in unpack::<(i64, Who, Who, String, Option<i64>, i64)>(part)? {
+            let step = parse("complaint_steps.step", &step)?;
+            out.push(fact(ms, team, agent, Counted::Step { step, met_at: ended.map(at), started: at(started) }));
+        }
     }
     let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
     for (ms, team, agent, csat, nps) in unpack::<(i64, Who, Who, Option<i64>, Option<i64>)>(answered)? {

@@ -413,6 +413,7 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
     let mut status = current.status;
     let mut step = current.step;
     let mut step_started_at = record.step_started_at.or(Some(current.created_at));
+    let current_step_started = step_started_at.unwrap_or(current.created_at);
     let mut deadlines = current.deadlines();
     let mut resolution_start = current.created_at;
     let note = body.reason.clone().unwrap_or_default();
@@ -540,6 +541,10 @@ async fn complaint_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded)
         _ => {}
     }
     batch.push(events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?);
+    // Moving on, closing and merging each end the step the complaint was in.
+    if let Some(left) = current.step.filter(|s| step != Some(*s)) {
+        batch.push(cases::step_left(&ctx.db, &id, left, current_step_started, current.step_due_at, now)?);
+    }
     if closing {
         // Every closed complaint gets a follow-up: the planner looks at the customer next hour.
         batch.push(customers::plan_soon(&ctx.db, &current.customer_id, ctx.now_ms())?);

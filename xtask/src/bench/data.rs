@@ -13,7 +13,7 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use domain::calendar::BusinessCalendar;
 use domain::sla::{CaseDeadlines, PolicySet};
-use domain::{CaseKind, Channel, Complexity, Segment, Status};
+use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection};
@@ -206,6 +206,7 @@ fn cases(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>, 
            ?26, ?27, ?28, ?29, ?30, ?31)",
     )?;
     let mut event = db.prepare("INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
+    let mut step_left = db.prepare("INSERT INTO complaint_steps (case_id, step, started_at, due_at, ended_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
 
     // Which cases are open: the breach sets are the newest, the rest of the open work is spread
     // over the last half-year; everything else is closed history over three years.
@@ -313,6 +314,24 @@ fn cases(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>, 
             // As the sweep leaves it when it has run up to now: warned once the warning passed.
             open && due - Duration::hours(4) <= now
         ])?;
+
+        // The steps a complaint has left (0018): a closed one its three, each a third of its
+        // time to closing; an open one (in investigation) its review, left after 20 hours. Each
+        // falls due its step's time after it started (calendar time, as the regulatory due
+        // above).
+        if let (CaseKind::Complaint, Some(times)) = (kind, policy.steps) {
+            let (end, left): (DateTime<Utc>, &[Step]) = match closed_at {
+                Some(closed) => (closed, Step::ALL),
+                None => (created + Duration::hours(20), &[Step::Review]),
+            };
+            let third = (end - created) / left.len() as i32;
+            for (n, step) in left.iter().enumerate() {
+                let started = created + third * n as i32;
+                let ended = if n + 1 == left.len() { end } else { started + third };
+                let due = started + times.for_step(*step);
+                step_left.execute(params![id, step.as_str(), started.timestamp_millis(), due.timestamp_millis(), ended.timestamp_millis()])?;
+            }
+        }
 
         // Four to six events a case (five on average, as `size` has it): created, replies and
         // notes, closed.

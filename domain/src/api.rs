@@ -406,6 +406,9 @@ pub struct CaseFilter {
     pub met: Option<Met>,
     /// `cause=<root cause>|none`: closed complaints with that root cause, or none recorded.
     pub root_cause: Option<RootCauseFilter>,
+    /// `csat=satisfied|unsatisfied`: with `date=answered`, the cases whose latest answer rated
+    /// them 4–5, or 1–3.
+    pub csat: Option<CsatFilter>,
 }
 
 /// Which of a case's dates a drill-down range is on (`date=`). Each has its own index, in
@@ -418,11 +421,19 @@ pub enum DateField {
     RegulatoryDue,
     /// A complaint's closing (other kinds close without a decision to count).
     ComplaintClosed,
+    /// The case's latest survey answer (answers to general surveys ask about no case).
+    Answered,
 }
 
 impl DateField {
-    pub const ALL: [DateField; 5] =
-        [DateField::Received, DateField::FirstResponseDue, DateField::ResolutionDue, DateField::RegulatoryDue, DateField::ComplaintClosed];
+    pub const ALL: [DateField; 6] = [
+        DateField::Received,
+        DateField::FirstResponseDue,
+        DateField::ResolutionDue,
+        DateField::RegulatoryDue,
+        DateField::ComplaintClosed,
+        DateField::Answered,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -431,6 +442,7 @@ impl DateField {
             DateField::ResolutionDue => "resolution_due",
             DateField::RegulatoryDue => "regulatory_due",
             DateField::ComplaintClosed => "complaint_closed",
+            DateField::Answered => "answered",
         }
     }
 
@@ -454,6 +466,23 @@ pub struct DateRange {
 pub enum Met {
     OnTime,
     Late,
+}
+
+/// `csat=`: how the case's latest survey answer rated the service (domain::metrics: 4–5 is
+/// satisfied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsatFilter {
+    Satisfied,
+    Unsatisfied,
+}
+
+impl CsatFilter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CsatFilter::Satisfied => "satisfied",
+            CsatFilter::Unsatisfied => "unsatisfied",
+        }
+    }
 }
 
 /// `cause=`: a root cause, or `none` for complaints closed without one.
@@ -548,7 +577,7 @@ impl CaseFilter {
                 "team" => return Err(FieldError::invalid("team", "team must be mine or a team's id")),
                 "date" => {
                     date = Some(DateField::ALL.into_iter().find(|f| f.as_str() == value).ok_or_else(|| {
-                        FieldError::invalid("date", "date must be received, first_response_due, resolution_due, regulatory_due or complaint_closed")
+                        FieldError::invalid("date", "date must be received, first_response_due, resolution_due, regulatory_due, complaint_closed or answered")
                     })?)
                 }
                 "from" => from = Some(report_date("from", value)?),
@@ -563,6 +592,11 @@ impl CaseFilter {
                 "cause" if value == "none" => filter.root_cause = Some(RootCauseFilter::NotRecorded),
                 "cause" if crate::lifecycle::ROOT_CAUSES.contains(&value) => filter.root_cause = Some(RootCauseFilter::Is(value.to_string())),
                 "cause" => return Err(FieldError::invalid("cause", "cause is not a root cause")),
+                "csat" => {
+                    filter.csat = Some([CsatFilter::Satisfied, CsatFilter::Unsatisfied].into_iter().find(|c| c.as_str() == value).ok_or_else(|| {
+                        FieldError::invalid("csat", "csat must be satisfied or unsatisfied")
+                    })?)
+                }
                 _ => {}
             }
         }
@@ -582,6 +616,9 @@ impl CaseFilter {
         }
         if filter.root_cause.is_some() && !filter.date.is_some_and(|d| d.field == DateField::ComplaintClosed) {
             return Err(FieldError::invalid("cause", "cause needs date=complaint_closed"));
+        }
+        if filter.csat.is_some() && !filter.date.is_some_and(|d| d.field == DateField::Answered) {
+            return Err(FieldError::invalid("csat", "csat needs date=answered"));
         }
         Ok(filter)
     }
@@ -637,6 +674,9 @@ impl CaseFilter {
             Some(RootCauseFilter::Is(c)) => q.push(("cause", c.clone())),
             Some(RootCauseFilter::NotRecorded) => q.push(("cause", "none".to_string())),
             None => {}
+        }
+        if let Some(c) = self.csat {
+            q.push(("csat", c.as_str().to_string()));
         }
         q
     }
@@ -1419,6 +1459,7 @@ mod tests {
             date: None,
             met: None,
             root_cause: None,
+            csat: None,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
@@ -1463,6 +1504,13 @@ mod tests {
         assert_eq!(field(&[("date", "complaint_closed"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("cause", "weather")]), "cause");
         let ok = CaseFilter::from_query([("date", "complaint_closed"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("cause", "fraud")]).unwrap();
         assert_eq!(ok.root_cause, Some(RootCauseFilter::Is("fraud".into())));
+        assert_eq!(field(&[("date", "received"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("csat", "satisfied")]), "csat", "csat rates answers");
+        assert_eq!(field(&[("date", "answered"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("csat", "happy")]), "csat");
+        assert_eq!(field(&[("date", "answered"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("met", "late")]), "met", "an answer is not a deadline");
+        let answered = CaseFilter::from_query([("date", "answered"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("csat", "unsatisfied")]).unwrap();
+        assert_eq!((answered.date.map(|d| d.field), answered.csat), (Some(DateField::Answered), Some(CsatFilter::Unsatisfied)));
+        let again = CaseFilter::from_query(answered.to_query().iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(again, answered, "the query it makes reads back as itself");
     }
 
     #[test]

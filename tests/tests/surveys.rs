@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kefu_tests::cron::{bj, cron, get_at, post_at, run, Stub, HOURLY};
-use kefu_tests::{unique, Api, ADMIN, AGENT};
+use kefu_tests::{unique, Api, ADMIN, AGENT, SUPERVISOR};
 use serde_json::{json, Value};
 
 /// The survey links the stub provider received, by the text around them.
@@ -307,4 +307,26 @@ async fn a_closed_complaint_is_followed_by_its_survey_and_the_answer_lands_on_it
     let detail = agent.get(&format!("/api/cases/{id}")).await.body;
     let event = detail["events"].as_array().unwrap().iter().find(|e| e["type"] == "survey_answered").cloned().expect("survey_answered on the timeline");
     assert_eq!(event["body"], "4/5 · 退款很及时");
+
+    // The dashboard's satisfaction figures open the cases behind them: on 5 August (this test's
+    // month, no other answers) one answer, satisfied, and the list holds this complaint.
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let later = bj(2026, 8, 20, 12, 0);
+    let day = "from=2026-08-05&to=2026-08-05";
+    let figures = get_at(&boss, &format!("/api/dashboard?{day}"), later).await;
+    assert_eq!(figures.status, 200, "{:?}", figures.body);
+    assert_eq!((&figures.body["current"]["csat_answers"], &figures.body["current"]["csat_satisfied"]), (&json!(1), &json!(1)));
+    let listed = |csat: &'static str| {
+        let boss = &boss;
+        async move {
+            let page = get_at(boss, &format!("/api/cases?date=answered&{day}{csat}"), later).await;
+            assert_eq!(page.status, 200, "{:?}", page.body);
+            page.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed("").await, [id.clone()]);
+    assert_eq!(listed("&csat=satisfied").await, [id.clone()]);
+    assert!(listed("&csat=unsatisfied").await.is_empty(), "a 4 is satisfied");
+    let refused = boss.get(&format!("/api/cases?date=received&{day}&csat=satisfied")).await;
+    assert_eq!((refused.status, refused.field()), (422, Some("csat")));
 }

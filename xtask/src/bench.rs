@@ -78,7 +78,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         // fresh workerd, as the hours of dispatch before leave its JavaScript heap near its limit.
         server.restart(&paths)?;
         report.stats = stats::catch_up(&server, &file, now)?;
-        report.api = Some(api::measure(&server, &file, size)?);
+        report.api = Some(api::measure(&mut server, &paths, &file, size)?);
         Ok(())
     })();
     server.stop();

@@ -293,14 +293,19 @@ fn DashboardBody() -> impl IntoView {
                     <Figure test_id="fig-csat" name=Signal::derive(|| "CSAT")
                         value=Signal::derive(move || percent(cur().csat()))
                         change=Signal::derive(move || points(cur().csat(), prev().csat(), true))
-                        note=Signal::derive(move || format!("{} {}", cur().csat_answers, i18n.get().tr("份", "answers")))/>
+                        note=Signal::derive(move || {
+                            let (lang, c) = (i18n.get(), cur());
+                            format!("{} {} · {} {}", c.csat_answers, lang.tr("份", "answers"), c.csat_answers - c.csat_satisfied, lang.tr("不满意", "not satisfied"))
+                        })
+                        href=Signal::derive(move || behind("answered", "&csat=unsatisfied"))/>
                     <Figure test_id="fig-nps" name=Signal::derive(|| "NPS")
                         value=Signal::derive(move || cur().nps().map_or("—".into(), |n| format!("{n:.0}")))
                         change=Signal::derive(move || match (cur().nps(), prev().nps()) {
                             (Some(n), Some(b)) => Change { text: format!("{}{:.0}", if n >= b { "+" } else { "−" }, (n - b).abs()), better: ((n - b).abs() >= 0.5).then_some(n > b) },
                             _ => Change { text: "—".into(), better: None },
                         })
-                        note=Signal::derive(move || format!("{} {}", cur().nps_answers, i18n.get().tr("份", "answers")))/>
+                        note=Signal::derive(move || format!("{} {}", cur().nps_answers, i18n.get().tr("份", "answers")))
+                        href=Signal::derive(move || behind("answered", ""))/>
                     <Figure test_id="fig-complaints" name=Signal::derive(move || tr("投诉受理", "Complaints received"))
                         value=Signal::derive(move || format!("{}", complaints().0.unwrap_or(0.0)))
                         change=Signal::derive(move || { let (n, b) = complaints(); relative(n, b, false) })

@@ -5,7 +5,7 @@
 //! `cause=`, `team=`): the cases behind a figure, open or not, in that date's order. Supervisors
 //! export whatever the page lists as CSV.
 
-use domain::api::{AssigneeFilter, Case, CaseFilter, DateField, Met, QueueCounts, RootCauseFilter, SlaFilter, StatusFilter};
+use domain::api::{AssigneeFilter, Case, CaseFilter, CsatFilter, DateField, Met, QueueCounts, RootCauseFilter, SlaFilter, StatusFilter};
 use domain::case::CATEGORIES;
 use domain::{CaseKind, Channel, Role, Status};
 use leptos::ev;
@@ -323,6 +323,7 @@ fn describe(lang: Lang, f: &CaseFilter) -> String {
         DateField::ResolutionDue => lang.tr("解决到期于", "Resolution due"),
         DateField::RegulatoryDue => lang.tr("监管时限到期于", "Regulatory deadline"),
         DateField::ComplaintClosed => lang.tr("投诉结案于", "Complaints closed"),
+        DateField::Answered => lang.tr("问卷回复于", "Survey answered"),
     };
     let mut parts = vec![if range.from == range.to {
         format!("{date} {}", range.from)
@@ -343,6 +344,11 @@ fn describe(lang: Lang, f: &CaseFilter) -> String {
     match &f.root_cause {
         Some(RootCauseFilter::Is(c)) => parts.push(lang.root_cause(c).to_string()),
         Some(RootCauseFilter::NotRecorded) => parts.push(lang.tr("未填写原因", "no root cause recorded").to_string()),
+        None => {}
+    }
+    match f.csat {
+        Some(CsatFilter::Satisfied) => parts.push(lang.tr("满意（4–5 分）", "satisfied (4–5)").to_string()),
+        Some(CsatFilter::Unsatisfied) => parts.push(lang.tr("不满意（1–3 分）", "not satisfied (1–3)").to_string()),
         None => {}
     }
     if let Some(team) = &f.team_id {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, DateField, Met, Page, RootCauseFilter, SlaFilter, StatusFilter, COUNT_CAP};
+use domain::api::{AssigneeFilter, Case, CaseFilter, ComplaintRecord, CsatFilter, DateField, Met, Page, RootCauseFilter, SlaFilter, StatusFilter, COUNT_CAP};
 use domain::export::ExportCase;
 use domain::stats::day_span;
 use domain::sla::{Pause, PauseReason};
@@ -516,6 +516,7 @@ fn date_column(field: DateField) -> (&'static str, &'static str, Option<&'static
         ),
         DateField::RegulatoryDue => ("c.regulatory_due_at", " INDEXED BY cases_by_regulatory_due", Some("c.closed_at")),
         DateField::ComplaintClosed => ("c.closed_at", " INDEXED BY cases_by_kind_closed", None),
+        DateField::Answered => ("c.answered_at", " INDEXED BY cases_by_answered", None),
     }
 }
 
@@ -581,6 +582,12 @@ impl Selection {
             match &filter.root_cause {
                 Some(RootCauseFilter::Is(cause)) => arg(&mut sql, " AND c.root_cause = ?", cause.as_str().into()),
                 Some(RootCauseFilter::NotRecorded) => sql.push_str(" AND c.root_cause IS NULL"),
+                None => {}
+            }
+            // As domain::metrics rates a CSAT score (1–5): 4 and 5 are satisfied.
+            match filter.csat {
+                Some(CsatFilter::Satisfied) => sql.push_str(" AND c.answer_csat BETWEEN 4 AND 5"),
+                Some(CsatFilter::Unsatisfied) => sql.push_str(" AND c.answer_csat BETWEEN 1 AND 3"),
                 None => {}
             }
             return Ok(Selection { parts: vec![(index, sql)], args, order: column });

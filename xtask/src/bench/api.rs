@@ -225,7 +225,10 @@ fn calls(db: &Connection) -> Result<Vec<Call>> {
     ])
 }
 
-pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
+/// Each call is measured on a fresh workerd (`restart`), as health is: locally, workerd's heap
+/// keeps growing with the reports' large D1 results (some 0.5 MB a dashboard request; see
+/// BENCHMARKS.md) until, a couple of thousand requests on, it aborts at its heap limit.
+pub fn measure(server: &mut Server, paths: &crate::setup::Paths, file: &Path, size: Size) -> Result<Results> {
     let quick = size.name != super::data::FULL.name;
     let requests = if quick { 40 } else { 300 };
     let db = Connection::open(file)?;
@@ -241,6 +244,7 @@ pub fn measure(server: &Server, file: &Path, size: Size) -> Result<Results> {
 
     let mut measured = Vec::new();
     for call in &calls {
+        server.restart(paths)?;
         crate::step(&format!("measuring {}", call.name));
         // One request of the call, traced: the statements it ran, for the replay.
         let cookie = if call.supervisor { &supervisor_cookie } else { &agent_cookie };

@@ -226,8 +226,9 @@ fn calls(db: &Connection) -> Result<Vec<Call>> {
 }
 
 /// Each call is measured on a fresh workerd (`restart`), as health is: locally, workerd's heap
-/// keeps growing with the reports' large D1 results (some 0.5 MB a dashboard request; see
-/// BENCHMARKS.md) until, a couple of thousand requests on, it aborts at its heap limit.
+/// keeps growing with the reports' large D1 results (some 0.5 MB a dashboard request; see the
+/// README's benchmark section) until, a couple of thousand requests on, it aborts at its heap
+/// limit.
 pub fn measure(server: &mut Server, paths: &crate::setup::Paths, file: &Path, size: Size) -> Result<Results> {
     let quick = size.name != super::data::FULL.name;
     let requests = if quick { 40 } else { 300 };

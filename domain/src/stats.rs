@@ -513,7 +513,12 @@ impl Tally {
                 bump(&mut self.root_causes, cause, 1);
             }
             Counted::Step { step, met_at, started } => {
-                self.steps.entry(step.as_str().to_string()).or_default().count(at, *met_at, as_of);
+                // A step still running adds nothing, not even its name.
+                let mut clock = ClockTally::default();
+                clock.count(at, *met_at, as_of);
+                if clock.decided > 0 {
+                    self.steps.entry(step.as_str().to_string()).or_default().add(&clock);
+                }
                 if let Some(ended) = met_at {
                     bump(self.step_minutes.entry(step.as_str().to_string()).or_default(), minutes_bucket(*ended - *started), 1);
                 }
@@ -815,6 +820,7 @@ mod tests {
         assert_eq!(t.step_percentile(Step::Investigation, 50), None, "no investigation has been left");
         let at_noon = tally_day(day(2026, 11, 24), &cal(), Grain::Team, &facts, bj(2026, 11, 24, 12, 0));
         assert_eq!(at_noon["team-c"].step(Step::Investigation), ClockTally::default(), "still running at noon");
+        assert!(!at_noon["team-c"].steps.contains_key("investigation"), "a running step adds nothing");
         // Steps add up like the rest.
         let mut sum = at_noon["team-c"].clone();
         sum.add(&at_five["team-c"]);

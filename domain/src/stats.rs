@@ -27,40 +27,6 @@ use crate::lifecycle::Outcome;
 use crate::regulatory::business_days_after;
 use crate::metrics;
 
-/// What one case contributes: its instants and the attributes the figures are split by.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseFacts {
-    pub kind: CaseKind,
-    pub category: String,
-    pub team_id: Option<String>,
-    pub agent_id: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub first_response_due_at: DateTime<Utc>,
-    pub first_responded_at: Option<DateTime<Utc>>,
-    pub resolution_due_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub regulatory_due_at: Option<DateTime<Utc>>,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub outcome: Option<Outcome>,
-    pub root_cause: Option<String>,
-    /// Redress paid, in the currency's minor unit (fen).
-    pub redress_amount: Option<i64>,
-    /// A follow-up closed because the customer could not be reached.
-    pub unreachable: bool,
-    pub merged: bool,
-}
-
-/// What one survey answer contributes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnswerFacts {
-    pub answered_at: DateTime<Utc>,
-    /// The team of the case the survey asked about, if it asked about one.
-    pub team_id: Option<String>,
-    pub agent_id: Option<String>,
-    pub csat: Option<u8>,
-    pub nps: Option<u8>,
-}
-
 /// One clock's decided and on-time counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockTally {
@@ -432,51 +398,6 @@ pub struct Fact {
     pub counted: Counted,
 }
 
-impl CaseFacts {
-    /// The instants this case counts on (none when merged into another).
-    pub fn facts(&self) -> Vec<Fact> {
-        if self.merged {
-            return Vec::new();
-        }
-        let fact = |at, counted| Fact { at, team_id: self.team_id.clone(), agent_id: self.agent_id.clone(), counted };
-        let mut out = vec![
-            fact(self.created_at, Counted::Received { kind: self.kind, category: self.category.clone() }),
-            fact(self.first_response_due_at, Counted::FirstResponse { met_at: self.first_responded_at, received: self.created_at }),
-            fact(
-                self.resolution_due_at,
-                Counted::Resolution {
-                    kind: self.kind,
-                    met_at: resolution_met_at(self.kind, self.resolved_at, self.closed_at),
-                    closed: self.closed_at.is_some(),
-                    unreachable: self.unreachable,
-                },
-            ),
-        ];
-        if let Some(due) = self.regulatory_due_at {
-            out.push(fact(due, Counted::Regulatory { closed_at: self.closed_at }));
-        }
-        if let Some(closed) = self.closed_at.filter(|_| self.kind == CaseKind::Complaint) {
-            out.push(fact(
-                closed,
-                Counted::Closed {
-                    category: self.category.clone(),
-                    root_cause: self.root_cause.clone(),
-                    outcome: self.outcome,
-                    redress_amount: self.redress_amount,
-                    received: self.created_at,
-                },
-            ));
-        }
-        out
-    }
-}
-
-impl AnswerFacts {
-    pub fn fact(&self) -> Fact {
-        Fact { at: self.answered_at, team_id: self.team_id.clone(), agent_id: self.agent_id.clone(), counted: Counted::Answered { csat: self.csat, nps: self.nps } }
-    }
-}
-
 impl Tally {
     /// Adds what `counted` adds on the day of its instant `at`, as of `as_of`.
     fn count(&mut self, at: DateTime<Utc>, counted: &Counted, cal: &BusinessCalendar, as_of: DateTime<Utc>) {
@@ -642,6 +563,87 @@ mod tests {
         let mut total = row(received + Duration::days(1));
         total.add(&ReturnCounts::closing(&cal(), received, received + Duration::days(2), Some(Outcome::NotUpheld), None));
         assert_eq!((total.closed, total.upheld, total.redress_total, total.upheld_share()), (2, 1, 5000, Some(0.5)));
+    }
+
+    // A whole case and a survey answer as tests write them, turned into the facts the worker
+    // reads by instant.
+    /// What one case contributes: its instants and the attributes the figures are split by.
+    #[derive(Debug, Clone, PartialEq)]
+    struct CaseFacts {
+        pub kind: CaseKind,
+        pub category: String,
+        pub team_id: Option<String>,
+        pub agent_id: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub first_response_due_at: DateTime<Utc>,
+        pub first_responded_at: Option<DateTime<Utc>>,
+        pub resolution_due_at: DateTime<Utc>,
+        pub resolved_at: Option<DateTime<Utc>>,
+        pub regulatory_due_at: Option<DateTime<Utc>>,
+        pub closed_at: Option<DateTime<Utc>>,
+        pub outcome: Option<Outcome>,
+        pub root_cause: Option<String>,
+        /// Redress paid, in the currency's minor unit (fen).
+        pub redress_amount: Option<i64>,
+        /// A follow-up closed because the customer could not be reached.
+        pub unreachable: bool,
+        pub merged: bool,
+    }
+
+    /// What one survey answer contributes.
+    #[derive(Debug, Clone, PartialEq)]
+    struct AnswerFacts {
+        pub answered_at: DateTime<Utc>,
+        /// The team of the case the survey asked about, if it asked about one.
+        pub team_id: Option<String>,
+        pub agent_id: Option<String>,
+        pub csat: Option<u8>,
+        pub nps: Option<u8>,
+    }
+
+    impl CaseFacts {
+        /// The instants this case counts on (none when merged into another).
+        fn facts(&self) -> Vec<Fact> {
+            if self.merged {
+                return Vec::new();
+            }
+            let fact = |at, counted| Fact { at, team_id: self.team_id.clone(), agent_id: self.agent_id.clone(), counted };
+            let mut out = vec![
+                fact(self.created_at, Counted::Received { kind: self.kind, category: self.category.clone() }),
+                fact(self.first_response_due_at, Counted::FirstResponse { met_at: self.first_responded_at, received: self.created_at }),
+                fact(
+                    self.resolution_due_at,
+                    Counted::Resolution {
+                        kind: self.kind,
+                        met_at: resolution_met_at(self.kind, self.resolved_at, self.closed_at),
+                        closed: self.closed_at.is_some(),
+                        unreachable: self.unreachable,
+                    },
+                ),
+            ];
+            if let Some(due) = self.regulatory_due_at {
+                out.push(fact(due, Counted::Regulatory { closed_at: self.closed_at }));
+            }
+            if let Some(closed) = self.closed_at.filter(|_| self.kind == CaseKind::Complaint) {
+                out.push(fact(
+                    closed,
+                    Counted::Closed {
+                        category: self.category.clone(),
+                        root_cause: self.root_cause.clone(),
+                        outcome: self.outcome,
+                        redress_amount: self.redress_amount,
+                        received: self.created_at,
+                    },
+                ));
+            }
+            out
+        }
+    }
+
+    impl AnswerFacts {
+        fn fact(&self) -> Fact {
+            Fact { at: self.answered_at, team_id: self.team_id.clone(), agent_id: self.agent_id.clone(), counted: Counted::Answered { csat: self.csat, nps: self.nps } }
+        }
     }
 
     fn facts_of(cases: &[CaseFacts], answers: &[AnswerFacts]) -> Vec<Fact> {

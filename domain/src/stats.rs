@@ -514,14 +514,21 @@ pub fn marked_days(hours: impl IntoIterator<Item = i64>, zone: Tz) -> BTreeSet<N
 
 /// The days from `from` to `to` whose stored tallies cannot be used, in runs of consecutive
 /// days: those after `through` (the last stored day) and those a change has marked since.
-pub fn live_runs(from: NaiveDate, to: NaiveDate, through: Option<NaiveDate>, marked: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
+/// `alone`, if live, is a run of its own (a day whose facts were read ahead: today's).
+pub fn live_runs(
+    from: NaiveDate,
+    to: NaiveDate,
+    through: Option<NaiveDate>,
+    marked: &BTreeSet<NaiveDate>,
+    alone: Option<NaiveDate>,
+) -> Vec<(NaiveDate, NaiveDate)> {
     let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
     for day in from.iter_days().take_while(|d| *d <= to) {
         if through.is_some_and(|t| day <= t) && !marked.contains(&day) {
             continue;
         }
         match runs.last_mut() {
-            Some((_, last)) if last.succ_opt() == Some(day) => *last = day,
+            Some((_, last)) if last.succ_opt() == Some(day) && alone != Some(day) && alone != Some(*last) => *last = day,
             _ => runs.push((day, day)),
         }
     }
@@ -867,9 +874,17 @@ mod tests {
         assert_eq!(marked_days([straddling], chrono_tz::Asia::Kolkata), BTreeSet::from([day(2026, 11, 24), day(2026, 11, 25)]));
 
         let marked = BTreeSet::from([day(2026, 11, 3), day(2026, 11, 4), day(2026, 11, 8)]);
-        let runs = live_runs(day(2026, 11, 1), day(2026, 11, 12), Some(day(2026, 11, 9)), &marked);
+        let runs = live_runs(day(2026, 11, 1), day(2026, 11, 12), Some(day(2026, 11, 9)), &marked, None);
         assert_eq!(runs, [(day(2026, 11, 3), day(2026, 11, 4)), (day(2026, 11, 8), day(2026, 11, 8)), (day(2026, 11, 10), day(2026, 11, 12))]);
-        assert_eq!(live_runs(day(2026, 11, 1), day(2026, 11, 2), None, &BTreeSet::new()), [(day(2026, 11, 1), day(2026, 11, 2))], "nothing stored yet");
+        let today = live_runs(day(2026, 11, 1), day(2026, 11, 12), Some(day(2026, 11, 9)), &marked, Some(day(2026, 11, 11)));
+        assert_eq!(
+            today,
+            [(day(2026, 11, 3), day(2026, 11, 4)), (day(2026, 11, 8), day(2026, 11, 8)), (day(2026, 11, 10), day(2026, 11, 10)), (day(2026, 11, 11), day(2026, 11, 11)), (day(2026, 11, 12), day(2026, 11, 12))],
+            "a day read ahead is a run of its own"
+        );
+        let stored = live_runs(day(2026, 11, 1), day(2026, 11, 12), Some(day(2026, 11, 9)), &marked, Some(day(2026, 11, 5)));
+        assert_eq!(stored, runs, "a stored day read ahead is not live");
+        assert_eq!(live_runs(day(2026, 11, 1), day(2026, 11, 2), None, &BTreeSet::new(), None), [(day(2026, 11, 1), day(2026, 11, 2))], "nothing stored yet");
         assert_eq!(quarter(day(2026, 1, 1)), "2026-Q1");
     }
 }

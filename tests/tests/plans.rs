@@ -29,7 +29,8 @@ const SWEPT: &[&str] = &["cases_warning_unswept"];
 /// [`SWEPT`] index's range (in the same part of the plan).
 fn faults(db: &Connection, sql: &str) -> Vec<String> {
     let aliases = tables_by_alias(sql);
-    let upper = sql.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase();
+    // The queue writes `WHERE 1 = 1` before its conditions; with none after it, nothing filters.
+    let upper = sql.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase().replace(" WHERE 1 = 1 ORDER BY ", " ORDER BY ");
     let schema: Vec<(String, String, Option<String>)> = {
         let mut stmt = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'index')").expect("the schema");
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("the schema");

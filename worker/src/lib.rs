@@ -28,6 +28,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         match req.path().as_str() {
             "/api/__test/queries" => return Response::from_json(&db::trace::seen()),
             "/api/__test/log" => return Response::from_json(&db::trace::take_log()),
+            "/api/__test/memory" => return Response::from_json(&memory()),
             _ => {}
         }
     }
@@ -36,6 +37,24 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     }
     let now = test_clock(&req, &env).unwrap_or_else(|| worker::Date::now().as_millis() as f64);
     router::handle(req, env, now).await
+}
+
+/// Rust's heap, counted as it allocates and frees (see [`memory`]).
+#[global_allocator]
+static HEAP: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::INSTRUMENTED_SYSTEM;
+
+/// What this isolate holds for Kefu (under `cargo xtask test` and `bench`): the bytes Rust has
+/// allocated and not freed, the Wasm memory's size, and how many JavaScript values Rust holds
+/// handles to. Between requests the first and last must come back to where they were
+/// (tests/tests/memory.rs); the isolate's own JavaScript heap is the runtime's to collect.
+fn memory() -> serde_json::Value {
+    use wasm_bindgen::JsCast;
+    let stats = HEAP.stats();
+    // A reallocation is counted in these two as what it added or gave back.
+    let heap = stats.bytes_allocated as i64 - stats.bytes_deallocated as i64;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    serde_json::json!({ "heap_bytes": heap, "wasm_bytes": buffer.byte_length(), "live_handles": wasm_bindgen::externref_heap_live_count() })
 }
 
 /// `/__scheduled?cron=<cron>&time=<epoch ms>` runs the scheduled handler as of that instant,

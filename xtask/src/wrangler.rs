@@ -211,13 +211,14 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
                 .env("KEFU_D1_FILE", &d1_file)
                 .status()
         };
-        // The plan test reads every statement the worker has run, so with no filter it runs
-        // last, after the rest of the suite (crons included) has been through the worker.
+        // The plan test reads every statement the worker has run, and the memory test needs
+        // the worker to itself, so with no filter they run last, one after the other, after
+        // the rest of the suite (crons included) has been through the worker.
         let passed = if filter.is_empty() {
             step("running the tests");
-            let rest = nextest(&["-E".into(), "not binary(plans)".into()])?.success();
-            step("checking the query plan of every statement the suite ran");
-            nextest(&["-E".into(), "binary(plans)".into()])?.success() && rest
+            let rest = nextest(&["-E".into(), "not (binary(plans) | binary(memory))".into()])?.success();
+            step("checking the query plan of every statement the suite ran, and the worker's memory");
+            nextest(&["-E".into(), "binary(plans) | binary(memory)".into()])?.success() && rest
         } else {
             step("running the tests");
             nextest(filter)?.success()

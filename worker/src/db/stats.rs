@@ -186,6 +186,15 @@ impl<'a> Owners<'a> {
         }
     }
 
+    /// The owners the facts are read with: none for the total over all teams.
+    fn grains(self) -> &'static [Grain] {
+        match self {
+            Owners::Team(None) => &[],
+            Owners::Team(Some(_)) => &[Grain::Team],
+            Owners::Agents => &[Grain::Agent],
+        }
+    }
+
     /// The one team asked for, if one was.
     fn team(self) -> Option<&'a str> {
         match self {
@@ -232,11 +241,17 @@ pub fn stored_from(result: &worker::D1Result) -> Result<BTreeMap<NaiveDate, BTre
     Ok(out)
 }
 
-/// The reads a report of the days from `from` to `to` starts with, to batch with its own:
-/// the job's progress, the marks since, and the stored tallies. [`days_from`] takes their
-/// results.
-pub fn period(db: &D1Database, zone: Tz, from: NaiveDate, to: NaiveDate, owners: Owners) -> Result<Vec<D1PreparedStatement>, ApiError> {
-    Ok(vec![progress(db)?, dirty(db, day_span(from, zone).0, day_span(to, zone).1)?, stored(db, from, to, owners)?])
+/// The reads a report of the days from `from` to `to` starts with, to batch after its own:
+/// the job's progress, the marks since, the stored tallies, and, when the period holds
+/// `today`, today's facts. Today is always tallied live (the hourly job stores only days that
+/// have ended), so reading its facts here saves the report a second round trip to D1 whenever
+/// no stored day has changed since. [`days_from`] takes their results.
+pub fn period(db: &D1Database, zone: Tz, (from, to): (NaiveDate, NaiveDate), today: NaiveDate, owners: Owners) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    let mut read = vec![progress(db)?, dirty(db, day_span(from, zone).0, day_span(to, zone).1)?, stored(db, from, to, owners)?];
+    if from <= today && today <= to {
+        read.extend(facts(db, day_span(today, zone), owners.grains(), owners.team())?);
+    }
+    Ok(read)
 }
 
 /// Each day's tallies by owner from `from` to `to`: stored days as stored, and days not stored
@@ -250,20 +265,23 @@ pub async fn days_from(
     owners: Owners<'_>,
     read: &[worker::D1Result],
 ) -> Result<BTreeMap<NaiveDate, BTreeMap<String, Tally>>, ApiError> {
-    let [progress, marks, stored] = read else { return Err(ApiError::Internal("a period read answered otherwise".into())) };
+    let [progress, marks, stored, ahead @ ..] = read else { return Err(ApiError::Internal("a period read answered otherwise".into())) };
     let zone = calendar.zone();
+    let today = (!ahead.is_empty()).then(|| now.with_timezone(&zone).date_naive());
     let through = progress_from(progress)?;
     let marks: Vec<DirtyRow> = marks.results()?;
     let mut days = stored_from(stored)?;
-    let runs = live_runs(from, to, through, &dirty_days(&marks, zone));
-    let spans: Vec<_> = runs.iter().map(|(first, last)| (day_span(*first, zone).0, day_span(*last, zone).1)).collect();
+    let runs = live_runs(from, to, through, &dirty_days(&marks, zone), today);
+    let span = |(first, last): (NaiveDate, NaiveDate)| (day_span(first, zone).0, day_span(last, zone).1);
     let mut statements = Vec::new();
-    for span in &spans {
-        statements.extend(facts(db, *span, &[owners.grain()], owners.team())?);
+    for run in runs.iter().filter(|run| Some(run.0) != today) {
+        statements.extend(facts(db, span(*run), owners.grains(), owners.team())?);
     }
     let found = if statements.is_empty() { Vec::new() } else { db.batch(statements).await? };
-    for ((run, (start, _)), results) in runs.iter().zip(&spans).zip(found.chunks(FACTS_STATEMENTS)) {
-        for (day, by_owner) in tally_days(*run, calendar, owners.grain(), &facts_from(results, *start)?, now) {
+    let mut found = found.chunks(FACTS_STATEMENTS);
+    for run in runs {
+        let results = if Some(run.0) == today { ahead } else { found.next().unwrap_or_default() };
+        for (day, by_owner) in tally_days(run, calendar, owners.grain(), &facts_from(results, span(run).0)?, now) {
             days.insert(day, owners.pick(by_owner));
         }
     }

@@ -30,13 +30,13 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
         CaseFilter { status: Some(StatusFilter::Open), team_id: q.team_id.clone(), ..CaseFilter::default() },
         CaseFilter { status: Some(StatusFilter::Open), sla: Some(SlaFilter::Breached), team_id: q.team_id.clone(), ..CaseFilter::default() },
     ];
-    let mut read = stats::period(&ctx.db, zone, previous_from, q.to, owners)?;
-    read.push(teams::names(&ctx.db)?);
+    let mut read = vec![teams::names(&ctx.db)?];
     read.extend(cases::count_statements(&ctx.db, &now_filters, &cases::Viewer { user_id: &ctx.user()?.id, now: ctx.now, zone: Some(zone) })?);
+    read.extend(stats::period(&ctx.db, zone, (previous_from, q.to), today, owners)?);
     let results = ctx.db.batch(read).await?;
-    let teams = teams::names_from(&results[3])?;
-    let (open_now, breached_now) = (cases::count_from(&results[4])?, cases::count_from(&results[5])?);
-    let by_day = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (previous_from, q.to), owners, &results[..3]).await?;
+    let teams = teams::names_from(&results[0])?;
+    let (open_now, breached_now) = (cases::count_from(&results[1])?, cases::count_from(&results[2])?);
+    let by_day = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (previous_from, q.to), owners, &results[3..]).await?;
     let days: BTreeMap<NaiveDate, Tally> = by_day.into_iter().map(|(day, by_owner)| (day, Tally::total(by_owner.values()))).collect();
 
     let sum = |from: NaiveDate, to: NaiveDate| Tally::total(days.range(from..=to).map(|(_, t)| t));

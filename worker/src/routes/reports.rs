@@ -19,7 +19,8 @@ pub async fn complaint_return(ctx: Ctx) -> Result<Response, ApiError> {
     let rules = rules::load(&ctx.db).await?;
     let zone = rules.calendar.zone();
     let query = ctx.query()?;
-    let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now.with_timezone(&zone).date_naive())?;
+    let today = ctx.now.with_timezone(&zone).date_naive();
+    let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), today)?;
     if q.team_id.is_some() {
         return Err(FieldError::invalid("team", "the complaint return covers every team").into());
     }
@@ -29,7 +30,7 @@ pub async fn complaint_return(ctx: Ctx) -> Result<Response, ApiError> {
         Some(_) => return Err(FieldError::invalid("format", "format must be json or csv").into()),
     };
     let owners = Owners::Team(None);
-    let read = ctx.db.batch(stats::period(&ctx.db, zone, q.from, q.to, owners)?).await?;
+    let read = ctx.db.batch(stats::period(&ctx.db, zone, (q.from, q.to), today, owners)?).await?;
     let days = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (q.from, q.to), owners, &read).await?;
     let period = Tally::total(days.values().flat_map(|by_owner| by_owner.values()));
     let report = ComplaintReturn::of(q.from, q.to, &period, ctx.now);
@@ -45,15 +46,15 @@ pub async fn scorecards(ctx: Ctx) -> Result<Response, ApiError> {
     let rules = rules::load(&ctx.db).await?;
     let zone = rules.calendar.zone();
     let query = ctx.query()?;
-    let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now.with_timezone(&zone).date_naive())?;
+    let today = ctx.now.with_timezone(&zone).date_naive();
+    let q = DashboardQuery::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())), today)?;
     let owners = Owners::Agents;
-    let mut read = stats::period(&ctx.db, zone, q.from, q.to, owners)?;
-    read.push(users::handlers(&ctx.db)?);
-    read.push(teams::names(&ctx.db)?);
+    let mut read = vec![users::handlers(&ctx.db)?, teams::names(&ctx.db)?];
+    read.extend(stats::period(&ctx.db, zone, (q.from, q.to), today, owners)?);
     let results = ctx.db.batch(read).await?;
-    let staff: Vec<users::MemberRow> = results[3].results()?;
-    let team_names = teams::names_from(&results[4])?;
-    let days = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (q.from, q.to), owners, &results[..3]).await?;
+    let staff: Vec<users::MemberRow> = results[0].results()?;
+    let team_names = teams::names_from(&results[1])?;
+    let days = stats::days_from(&ctx.db, &rules.calendar, ctx.now, (q.from, q.to), owners, &results[2..]).await?;
 
     let mut by_agent: std::collections::BTreeMap<&str, Tally> = std::collections::BTreeMap::new();
     for (owner, tally) in days.values().flat_map(|by_owner| by_owner.iter()) {

@@ -217,6 +217,13 @@ pub async fn customer(id: String) -> ApiResult<CustomerProfile> {
     get(&format!("/api/customers/{}", js_sys::encode_uri_component(&id))).await
 }
 
+/// Records that the customer left (with why), or is a customer again (`None`).
+pub async fn relationship(customer_id: String, left: Option<domain::LeaveReason>) -> ApiResult<domain::api::Customer> {
+    use domain::api::{RelationshipRequest, RelationshipStatus};
+    let status = if left.is_some() { RelationshipStatus::Left } else { RelationshipStatus::Active };
+    post(&format!("/api/customers/{}/relationship", js_sys::encode_uri_component(&customer_id)), &RelationshipRequest { status, reason: left }).await
+}
+
 pub async fn reveal(customer_id: String, field: RevealField) -> ApiResult<Revealed> {
     post(&format!("/api/customers/{}/reveal", js_sys::encode_uri_component(&customer_id)), &RevealRequest { field }).await
 }

@@ -8,7 +8,7 @@
 use domain::follow_up::Cadence;
 use domain::regulatory::Regime;
 use domain::sla::Basis;
-use domain::{CaseKind, Channel, Complexity, EventType, Lifecycle, Role, Segment, SlaState, Status, Step};
+use domain::{CaseKind, Channel, Complexity, EventType, LeaveReason, Lifecycle, Role, Segment, SlaState, Status, Step};
 use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +154,18 @@ impl Lang {
             Segment::Mass => self.pick("大众客户", "Mass"),
             Segment::Affluent => self.pick("财富客户", "Affluent"),
             Segment::Private => self.pick("私人银行", "Private banking"),
+        }
+    }
+
+    pub fn leave_reason(self, r: LeaveReason) -> &'static str {
+        match r {
+            LeaveReason::Service => self.pick("对服务不满意", "Unhappy with service"),
+            LeaveReason::FeesOrRates => self.pick("费用或利率", "Fees or rates"),
+            LeaveReason::CompetitorOffer => self.pick("他行优惠", "Another bank's offer"),
+            LeaveReason::Relocation => self.pick("迁居", "Moved away"),
+            LeaveReason::NoLongerNeeded => self.pick("不再需要", "No longer needed"),
+            LeaveReason::Deceased => self.pick("客户身故", "Deceased"),
+            LeaveReason::Other => self.pick("其他", "Other"),
         }
     }
 

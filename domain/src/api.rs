@@ -15,7 +15,7 @@ use crate::lifecycle::{Closing, Complaint, ComplaintMove, ComplaintState, Extens
 use crate::regulatory::{Due, Regime};
 use crate::sla::{Pause, PauseReason};
 use crate::sla::PolicySet;
-use crate::customer::{Lifecycle, Segment};
+use crate::customer::{LeaveReason, Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
 
@@ -181,6 +181,12 @@ pub struct Customer {
     pub segment: Segment,
     pub lifecycle: Lifecycle,
     pub created_at: DateTime<Utc>,
+    /// When the customer ended their relationship with the institution (churn), and why; none
+    /// while they are a customer.
+    #[serde(default)]
+    pub left_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub leave_reason: Option<LeaveReason>,
 }
 
 /// A product the institution offers (`GET /api/products`).
@@ -273,6 +279,34 @@ impl Validate for RevealRequest {
 pub struct Revealed {
     pub field: RevealField,
     pub value: Option<String>,
+}
+
+/// `POST /api/customers/{id}/relationship`: record that a customer has left the institution
+/// (`"status": "left"` with a `reason`), or that one recorded as left is a customer again
+/// (`"active"`, to correct a mistake or a return). Audited; counted as churn on its day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationshipRequest {
+    pub status: RelationshipStatus,
+    #[serde(default)]
+    pub reason: Option<LeaveReason>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipStatus {
+    Left,
+    Active,
+}
+
+impl Validate for RelationshipRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        match (self.status, self.reason) {
+            (RelationshipStatus::Left, None) => Err(FieldError::invalid("reason", "reason is required when a customer leaves")),
+            (RelationshipStatus::Active, Some(_)) => Err(FieldError::invalid("reason", "reason is only for a customer who leaves")),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// `POST /api/public/cases`: an inquiry or complaint a customer files from the web form, with

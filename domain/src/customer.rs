@@ -19,6 +19,20 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Why a customer ended their relationship with the institution (churn), as recorded on the
+    /// customer's profile.
+    LeaveReason {
+        Service = "service",
+        FeesOrRates = "fees_or_rates",
+        CompetitorOffer = "competitor_offer",
+        Relocation = "relocation",
+        NoLongerNeeded = "no_longer_needed",
+        Deceased = "deceased",
+        Other = "other",
+    }
+}
+
 /// A phone number as lists show it: the first three and last four digits.
 pub fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();

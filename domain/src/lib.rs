@@ -23,7 +23,7 @@ pub mod sweep;
 pub mod user;
 
 pub use case::{CaseKind, Channel, Complexity, EventType, Identity, Status, Step};
-pub use customer::{Lifecycle, Segment};
+pub use customer::{LeaveReason, Lifecycle, Segment};
 pub use sla::SlaState;
 pub use user::Role;
 

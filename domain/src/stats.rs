@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::BusinessCalendar;
 use crate::case::{CaseKind, Step};
+use crate::customer::LeaveReason;
 use crate::lifecycle::Outcome;
 use crate::regulatory::business_days_after;
 use crate::metrics;
@@ -130,6 +131,10 @@ pub struct Tally {
     pub steps: BTreeMap<String, ClockTally>,
     /// How long the steps left took, by step and [`minutes_bucket`].
     pub step_minutes: BTreeMap<String, BTreeMap<u32, u32>>,
+    /// Customers who ended their relationship (churn), and why. The institution's, not a
+    /// team's: counted under no team and no agent.
+    pub customers_left: u32,
+    pub leave_reasons: BTreeMap<String, u32>,
 }
 
 /// One row of the regulatory complaint return: complaints received, and complaints closed by
@@ -240,6 +245,10 @@ impl Tally {
             for (bucket, n) in minutes {
                 bump(mine, *bucket, *n);
             }
+        }
+        self.customers_left += other.customers_left;
+        for (k, n) in &other.leave_reasons {
+            bump(&mut self.leave_reasons, k.clone(), *n);
         }
     }
 
@@ -385,6 +394,8 @@ pub enum Counted {
     Answered { csat: Option<u8>, nps: Option<u8> },
     /// A complaint step's clock, due then: left at `met_at` (`None`: still the current step).
     Step { step: Step, met_at: Option<DateTime<Utc>>, started: DateTime<Utc> },
+    /// A customer left the institution then.
+    Left { reason: LeaveReason },
 }
 
 /// One instant a case or answer counts on, with whose it is and what it adds. A day's tally
@@ -443,6 +454,10 @@ impl Tally {
                 if let Some(ended) = met_at {
                     bump(self.step_minutes.entry(step.as_str().to_string()).or_default(), minutes_bucket(*ended - *started), 1);
                 }
+            }
+            Counted::Left { reason } => {
+                self.customers_left += 1;
+                bump(&mut self.leave_reasons, reason.as_str().to_string(), 1);
             }
             Counted::Answered { csat, nps } => {
                 if let Some(satisfied) = csat.and_then(metrics::csat_satisfied) {
@@ -886,5 +901,26 @@ mod tests {
         assert_eq!(stored, runs, "a stored day read ahead is not live");
         assert_eq!(live_runs(day(2026, 11, 1), day(2026, 11, 2), None, &BTreeSet::new(), None), [(day(2026, 11, 1), day(2026, 11, 2))], "nothing stored yet");
         assert_eq!(quarter(day(2026, 1, 1)), "2026-Q1");
+    }
+
+    #[test]
+    fn customers_who_left_count_on_their_day_by_reason_and_for_no_agent() {
+        let left = |at, reason| Fact { at, team_id: None, agent_id: None, counted: Counted::Left { reason } };
+        let facts = [
+            left(bj(2026, 11, 24, 9, 0), LeaveReason::FeesOrRates),
+            left(bj(2026, 11, 24, 23, 59), LeaveReason::FeesOrRates),
+            left(bj(2026, 11, 25, 0, 0), LeaveReason::Service),
+        ];
+        let as_of = bj(2026, 11, 26, 0, 0);
+        let days = tally_days((day(2026, 11, 24), day(2026, 11, 25)), &cal(), Grain::Team, &facts, as_of);
+        let (first, second) = (&days[&day(2026, 11, 24)][""], &days[&day(2026, 11, 25)][""]);
+        assert_eq!(first.customers_left, 2, "up to the day's last minute in Beijing");
+        assert_eq!(first.leave_reasons, BTreeMap::from([("fees_or_rates".to_string(), 2)]));
+        assert_eq!(second.customers_left, 1);
+        let mut period = first.clone();
+        period.add(second);
+        assert_eq!(period.leave_reasons, BTreeMap::from([("fees_or_rates".to_string(), 2), ("service".to_string(), 1)]), "tallies add");
+        let agents = tally_days((day(2026, 11, 24), day(2026, 11, 25)), &cal(), Grain::Agent, &facts, as_of);
+        assert!(agents.values().all(BTreeMap::is_empty), "no agent's scorecard counts churn");
     }
 }

@@ -28,6 +28,9 @@ pub enum ApiError {
     Gone,
     #[error("someone else changed this case; reload it and try again")]
     VersionConflict,
+    /// The thing is already in the state asked for (e.g. a customer already recorded as left).
+    #[error("{0}")]
+    Conflict(&'static str),
     #[error(transparent)]
     Transition(#[from] domain::lifecycle::TransitionError),
     #[error("the request body is larger than {0} bytes")]
@@ -52,7 +55,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::Csrf => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::VersionConflict => 409,
+            ApiError::VersionConflict | ApiError::Conflict(_) => 409,
             ApiError::Gone => 410,
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::VersionConflict => "version_conflict",
+            ApiError::Conflict(_) => "conflict",
             ApiError::Gone => "gone",
             ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",
             ApiError::Transition(domain::lifecycle::TransitionError::Missing(_)) => "missing_field",

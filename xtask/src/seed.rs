@@ -7,7 +7,7 @@ use domain::classify::classify;
 use domain::calendar::BusinessCalendar;
 use domain::regulatory::{ComplaintFacts, Regime};
 use domain::sla::{CaseDeadlines, PolicySet};
-use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
+use domain::{CaseKind, Channel, Complexity, LeaveReason, Segment, Status, Step};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sha2::Sha256;
@@ -394,6 +394,21 @@ pub fn sql(now: DateTime<Utc>) -> String {
     out += "UPDATE cases SET next_check_at = updated_at WHERE is_open = 1;\n";
     // The follow-up planner looks at every customer from the time the demo data is loaded.
     out += &format!("UPDATE customers SET next_plan_at = {};\n", ms(now));
+    // Churn: one existing customer in 25 has left over the last half-year, for a reason of their
+    // own (after the loop above, so the rest of the data stays as it was).
+    for n in (7..=CUSTOMERS).step_by(25) {
+        let (id, created, _) = &customers[n - 1];
+        let left = now - Duration::days(1 + (n as i64 * 37) % 180) - Duration::minutes((n as i64 * 53) % 600);
+        if left > *created + Duration::days(30) {
+            let reason = LeaveReason::ALL[n % LeaveReason::ALL.len()];
+            out += &format!(
+                "UPDATE customers SET left_at = {}, leave_reason = {}, next_plan_at = NULL WHERE id = {};\n",
+                ms(left),
+                q(reason.as_str()),
+                q(id)
+            );
+        }
+    }
     out
 }
 

@@ -3,6 +3,7 @@
 //! one, which the server records in the audit trail.
 
 use domain::api::{CustomerProfile, RevealField};
+use domain::LeaveReason;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -142,6 +143,7 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
                 <Masked customer_id=c.id.clone() field=RevealField::Phone masked=c.phone_masked.clone()/>
                 <Masked customer_id=c.id.clone() field=RevealField::Email masked=c.email_masked.clone()/>
                 <Masked customer_id=c.id.clone() field=RevealField::IdNumber masked=profile.id_number_masked.clone()/>
+                <Relationship customer=c.clone()/>
             </dl>
             <h2>{move || tr("持有产品", "Products held")}</h2>
             {if profile.products.is_empty() {
@@ -214,6 +216,73 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Whether the customer is still the institution's, and the control that records that they
+/// left (with why: churn, counted on the dashboard) or, to correct a mistake or a return, that
+/// they are a customer again. Both are audited server-side.
+#[component]
+fn Relationship(customer: domain::api::Customer) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let id = StoredValue::new(customer.id.clone());
+    let left = RwSignal::new(customer.left_at.zip(customer.leave_reason));
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let save = move |to_left: Option<LeaveReason>| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::relationship(id.get_value(), to_left).await {
+                Ok(c) => {
+                    left.set(c.left_at.zip(c.leave_reason));
+                    reason.set(String::new());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let record = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(r) = reason.get_untracked().parse::<LeaveReason>() {
+            save(Some(r));
+        }
+    };
+    view! {
+        <div class="relationship">
+            <dt>{move || tr("客户关系", "Relationship")}</dt>
+            <dd data-testid="customer-relationship" aria-live="polite">
+                {move || match left.get() {
+                    Some((at, why)) => view! {
+                        <span class="badge worse" data-testid="customer-left">
+                            {format!("{} {} · {}", tr("已流失", "Left on"), full(at), i18n.get().leave_reason(why))}
+                        </span>
+                        <button type="button" class="button ghost" data-testid="customer-returned" disabled=move || busy.get()
+                            on:click=move |_| save(None)>{move || tr("恢复为在册客户", "Customer again")}</button>
+                    }.into_any(),
+                    None => view! {
+                        <form class="inline-form" on:submit=record>
+                            <span>{move || tr("在册", "Active")}</span>
+                            <label class="visually-hidden" for="leave-reason">{move || tr("流失原因", "Why they left")}</label>
+                            <select id="leave-reason" data-testid="leave-reason" prop:value=move || reason.get()
+                                on:change:target=move |ev| reason.set(ev.target().value())>
+                                <option value="">{move || tr("流失原因…", "Why they left…")}</option>
+                                {LeaveReason::ALL.iter().map(|r| view! {
+                                    <option value=r.as_str()>{move || i18n.get().leave_reason(*r)}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="button ghost" data-testid="record-left" disabled=move || busy.get() || reason.get().is_empty()>
+                                {move || tr("记录客户流失", "Record that the customer left")}
+                            </button>
+                        </form>
+                    }.into_any(),
+                }}
+                {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e.message(i18n.get())}</span> })}
+            </dd>
+        </div>
     }
 }
 

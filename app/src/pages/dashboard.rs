@@ -204,6 +204,15 @@ fn DashboardBody() -> impl IntoView {
             })
         }).collect::<Vec<_>>()
     };
+    let by_leave_reason = move || {
+        let lang = i18n.get();
+        let mut marks: Vec<Mark> = cur().leave_reasons.into_iter().filter_map(|(r, n)| {
+            let label = lang.leave_reason(r.parse().ok()?).to_string();
+            Some(Mark { tooltip: format!("{label} · {n}"), label, value: f64::from(n), href: None })
+        }).collect();
+        marks.sort_by(|a, b| b.value.total_cmp(&a.value));
+        marks
+    };
     let by_quarter = move || {
         let mut quarters: BTreeMap<String, Tally> = BTreeMap::new();
         for d in data.get().map(|d| d.days).unwrap_or_default() {
@@ -315,6 +324,18 @@ fn DashboardBody() -> impl IntoView {
                             format!("{} {} · {} {}", i18n.get().tr("结案", "closed"), c.complaints_closed, i18n.get().tr("成立", "upheld"), percent(upheld))
                         })
                         href=Signal::derive(move || behind("received", "&kind=complaint"))/>
+                    <Figure test_id="fig-churn" name=Signal::derive(move || tr("客户流失", "Customers who left"))
+                        value=Signal::derive(move || cur().customers_left.to_string())
+                        change=Signal::derive(move || relative(Some(f64::from(cur().customers_left)), Some(f64::from(prev().customers_left)), false))
+                        note=Signal::derive(move || {
+                            let lang = i18n.get();
+                            if team_query().is_empty() {
+                                let top = cur().leave_reasons.into_iter().max_by_key(|(_, n)| *n);
+                                top.and_then(|(r, n)| Some(format!("{} {} ({n})", lang.tr("主因", "mostly"), lang.leave_reason(r.parse().ok()?)))).unwrap_or_default()
+                            } else {
+                                lang.tr("全机构指标，不按团队统计", "The institution's figure, not a team's").to_string()
+                            }
+                        })/>
                 </div>
                 <div class="charts">
                     <Columns test_id="chart-received" title=Signal::derive(move || tr("每日受理量", "Cases received per day").to_string()) marks=Signal::derive(received_marks)/>
@@ -325,6 +346,8 @@ fn DashboardBody() -> impl IntoView {
                         empty=Signal::derive(move || tr("本期没有结案的投诉", "No complaints closed in this period"))/>
                     <Bars test_id="chart-steps" title=Signal::derive(move || tr("投诉各环节用时（中位数，小时）", "Complaint steps, median time (h)").to_string()) marks=Signal::derive(by_step)
                         empty=Signal::derive(move || tr("本期没有完成的投诉环节", "No complaint step completed in this period"))/>
+                    <Bars test_id="chart-churn" title=Signal::derive(move || tr("客户流失原因", "Why customers left").to_string()) marks=Signal::derive(by_leave_reason)
+                        empty=Signal::derive(move || tr("本期没有客户流失", "No customer left in this period"))/>
                     <Bars test_id="chart-quarters" title=Signal::derive(move || tr("各季度满意度（CSAT %）", "Satisfaction by quarter (CSAT %)").to_string()) marks=Signal::derive(by_quarter)
                         empty=Signal::derive(move || tr("本期没有问卷回复", "No survey answers in this period"))/>
                 </div>

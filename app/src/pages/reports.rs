@@ -326,9 +326,10 @@ fn ReviewTab() -> impl IntoView {
     });
     Effect::new(move |_| show.run(()));
     type Figure = (&'static str, &'static str, fn(&Tally, u8) -> String);
-    const FIGURES: [Figure; 12] = [
+    const FIGURES: [Figure; 13] = [
         ("客户满意度（CSAT）", "Satisfaction (CSAT)", |t, _| format!("{} ({})", percent(t.csat()), t.csat_answers)),
         ("净推荐值（NPS）", "NPS", |t, _| t.nps().map_or("—".into(), |n| format!("{n:.0} ({})", t.nps_answers))),
+        ("客户流失（人）", "Customers who left", |t, _| t.customers_left.to_string()),
         ("回访率", "Follow-up rate", |t, target| t.follow_up_rate(target).map_or("—".into(), |r| format!("{} ({}/{})", percent(Some(r.0)), t.follow_ups_done, t.follow_ups_due))),
         ("首次响应中位数（分钟）", "First response, median (min)", |t, _| t.first_response_percentile(50).map_or("—".into(), |m| m.to_string())),
         ("首次响应 P90（分钟）", "First response, P90 (min)", |t, _| t.first_response_percentile(90).map_or("—".into(), |m| m.to_string())),
@@ -351,9 +352,6 @@ fn ReviewTab() -> impl IntoView {
                 on:change:target=move |ev| if let Ok(y) = ev.target().value().parse() { year.set(y) }/>
             <button type="submit" class="button primary" data-testid="review-show">{move || tr("查看", "Show")}</button>
         </form>
-        <p class="hint">{move || tr(
-            "客户流失率需要客户销户/流失记录，系统尚未采集，故未列出。",
-            "Churn needs a record of customers leaving, which Kefu does not keep yet, so it is not shown.")}</p>
         {move || error.get().map(|e| view! { <ErrorPanel error=e retry=fetch/> })}
         <Show when=move || loading.get() && data.get().is_none()><Loading/></Show>
         {move || data.get().map(|(first, second)| {

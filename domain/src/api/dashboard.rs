@@ -78,6 +78,9 @@ pub struct DaySummary {
     pub nps_answers: u32,
     pub promoters: u32,
     pub detractors: u32,
+    /// Customers who left the institution that day.
+    #[serde(default)]
+    pub customers_left: u32,
 }
 
 impl DaySummary {
@@ -91,6 +94,7 @@ impl DaySummary {
             nps_answers: t.nps_answers,
             promoters: t.promoters,
             detractors: t.detractors,
+            customers_left: t.customers_left,
         }
     }
 

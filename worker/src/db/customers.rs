@@ -2,7 +2,7 @@
 
 use domain::api::{Customer, Holding, NewCustomer};
 use domain::customer::{mask_email, mask_phone, phone_last4};
-use domain::Segment;
+use domain::{LeaveReason, Segment};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -13,7 +13,7 @@ use crate::error::ApiError;
 /// Most customers a search returns.
 const SEARCH_LIMIT: u32 = 20;
 
-const COLUMNS: &str = "id, name, phone, email, segment, lifecycle, created_at";
+const COLUMNS: &str = "id, name, phone, email, segment, lifecycle, created_at, left_at, leave_reason";
 
 #[derive(Deserialize)]
 struct CustomerRow {
@@ -24,6 +24,8 @@ struct CustomerRow {
     segment: String,
     lifecycle: String,
     created_at: i64,
+    left_at: Option<i64>,
+    leave_reason: Option<String>,
 }
 
 impl TryFrom<CustomerRow> for Customer {
@@ -37,6 +39,8 @@ impl TryFrom<CustomerRow> for Customer {
             segment: parse("customers.segment", &r.segment)?,
             lifecycle: parse("customers.lifecycle", &r.lifecycle)?,
             created_at: time(r.created_at),
+            left_at: r.left_at.map(time),
+            leave_reason: r.leave_reason.as_deref().map(|reason| parse("customers.leave_reason", reason)).transpose()?,
         })
     }
 }
@@ -55,6 +59,28 @@ pub fn insert(db: &D1Database, id: &str, c: &NewCustomer, now: i64) -> Result<D1
         segment.as_str(),
         now
     )?)
+}
+
+/// Records that a customer left (`Some(reason)`, at `now`) or is a customer again (`None`);
+/// changes nothing if they already are so, which the audit event's guard then sees. A customer
+/// who left gets no more planned follow-ups (the planner reads customers_next_plan); one who
+/// is back is looked at by the planner at once.
+pub fn set_relationship(db: &D1Database, id: &str, left: Option<LeaveReason>, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(match left {
+        Some(reason) => query!(
+            db,
+            "UPDATE customers SET left_at = ?2, leave_reason = ?3, next_plan_at = NULL WHERE id = ?1 AND left_at IS NULL",
+            id,
+            now,
+            reason.as_str()
+        )?,
+        None => query!(
+            db,
+            "UPDATE customers SET left_at = NULL, leave_reason = NULL, next_plan_at = ?2 WHERE id = ?1 AND left_at IS NOT NULL",
+            id,
+            now
+        )?,
+    })
 }
 
 pub async fn get(db: &D1Database, id: &str) -> Result<Option<Customer>, ApiError> {

@@ -16,7 +16,7 @@ use crate::db::query;
 use crate::error::ApiError;
 
 /// How many statements [`facts`] makes: one per instant a case or answer may count on.
-pub const FACTS_STATEMENTS: usize = 8;
+pub const FACTS_STATEMENTS: usize = 9;
 
 /// The statements reading every fact (domain::stats::Fact) whose instant is in [from, to), for
 /// the tallies of `grains`: one per instant, each by that instant's own index (0016–0018) and
@@ -101,6 +101,14 @@ pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains
          FROM {START} p, survey_answers a LEFT JOIN cases c ON c.id = a.case_id {join} WHERE a.created_at >= ?1 AND a.created_at < ?2{only}"
     );
     statements.push(bind(sql)?);
+    // customers_by_left: customers who left (0021), the institution's under no team and no
+    // agent (in a team's tallies only as the unassigned's, "")
+    let none = if team.is_some() { " AND ?3 = ''" } else { "" };
+    let sql = format!(
+        "SELECT json_group_array(json_array(cu.left_at - p.t, NULL, NULL, cu.leave_reason)) AS rows
+         FROM {START} p, customers cu WHERE cu.left_at >= ?1 AND cu.left_at < ?2{none}"
+    );
+    statements.push(bind(sql)?);
     Ok(statements)
 }
 
@@ -122,7 +130,7 @@ type Who = Option<String>;
 
 /// The facts of [`facts`]' results ([`FACTS_STATEMENTS`] of them), read for a range from `from`.
 pub fn facts_from(results: &[worker::D1Result], from: DateTime<Utc>) -> Result<Vec<Fact>, ApiError> {
-    let [received, first_response, resolution, regulatory, closed, current_steps, steps_left, answered] = results else {
+    let [received, first_response, resolution, regulatory, closed, current_steps, steps_left, answered, left] = results else {
         return Err(ApiError::Internal("a day's facts answered otherwise".into()));
     };
     let from = from.timestamp_millis();
@@ -158,6 +166,9 @@ pub fn facts_from(results: &[worker::D1Result], from: DateTime<Utc>) -> Result<V
     let score = |s: Option<i64>| s.and_then(|s| u8::try_from(s).ok());
     for (ms, team, agent, csat, nps) in unpack::<(i64, Who, Who, Option<i64>, Option<i64>)>(answered)? {
         out.push(fact(ms, team, agent, Counted::Answered { csat: score(csat), nps: score(nps) }));
+    }
+    for (ms, team, agent, reason) in unpack::<(i64, Who, Who, String)>(left)? {
+        out.push(fact(ms, team, agent, Counted::Left { reason: parse("customers.leave_reason", &reason)? }));
     }
     Ok(out)
 }

@@ -64,6 +64,7 @@ struct CustomerRow {
     consent_contact: i64,
     language: String,
     last_surveyed_at: Option<i64>,
+    left_at: Option<i64>,
     products: Option<String>,
 }
 
@@ -101,7 +102,7 @@ fn parse<T: std::str::FromStr>(text: &str) -> Option<T> {
 }
 
 /// The columns [`CustomerRow`] reads, from `customers c`.
-const CUSTOMER_COLUMNS: &str = "c.id, c.name, c.phone, c.email, c.segment, c.lifecycle, c.consent_contact, c.language, c.last_surveyed_at,
+const CUSTOMER_COLUMNS: &str = "c.id, c.name, c.phone, c.email, c.segment, c.lifecycle, c.consent_contact, c.language, c.last_surveyed_at, c.left_at,
    (SELECT group_concat(p.product_code) FROM customer_products p WHERE p.customer_id = c.id) AS products";
 
 /// The address to invite a customer at, if they are in the schedule's audience now.
@@ -298,7 +299,9 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>, zone: Tz, message: &Messag
             let last = rows.last().map(|r| r.id.clone()).unwrap_or_else(|| cursor.clone());
             let mut tokens = Vec::new();
             for row in &rows {
-                if let Some(address) = invitee(row, &schedule, now) {
+                // Customers who have left the institution are no longer asked (the survey after
+                // a complaint still asks them about its handling).
+                if let Some(address) = invitee(row, &schedule, now).filter(|_| row.left_at.is_none()) {
                     tokens.push((row, address, ids::new_token()?));
                 }
             }

@@ -1,6 +1,6 @@
 //! Customers: create, search, profile.
 
-use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page, RevealRequest, Revealed};
+use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page, RelationshipRequest, RelationshipStatus, RevealRequest, Revealed};
 use domain::customer::mask_id_number;
 use serde::Deserialize;
 use worker::Response;
@@ -91,4 +91,35 @@ pub async fn reveal(mut ctx: Ctx) -> Result<Response, ApiError> {
         .await?;
     let value = results.get(1).map(|r| r.results::<Value>()).transpose()?.and_then(|rows| rows.into_iter().next()).and_then(|v| v.value);
     json(200, &Revealed { field: body.field, value })
+}
+
+/// Records that a customer has left the institution (churn, counted on the dashboard on its
+/// day) or is a customer again. The change and its audit event are one batch; a customer
+/// already so answers 409 and nothing is written.
+pub async fn relationship(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: RelationshipRequest = ctx.body().await?;
+    let id = ctx.param(0).to_string();
+    customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
+    let user = ctx.user()?;
+    let now = ctx.now_ms();
+    let (left, action) = match body.status {
+        RelationshipStatus::Left => (body.reason, "customer_left"),
+        RelationshipStatus::Active => (None, "customer_returned"),
+    };
+    let results = ctx
+        .db
+        .batch(vec![
+            customers::set_relationship(&ctx.db, &id, left, now)?,
+            audit::record(&ctx.db, now, Some(&user.id), action, "customer", Some(&id), Guard::PreviousChanged)?,
+        ])
+        .await?;
+    if !crate::db::first_changed(&results) {
+        let message = match body.status {
+            RelationshipStatus::Left => "the customer is already recorded as left",
+            RelationshipStatus::Active => "the customer is not recorded as left",
+        };
+        return Err(ApiError::Conflict(message));
+    }
+    let customer = customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
+    json(200, &customer)
 }

@@ -13,7 +13,7 @@ use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use domain::calendar::BusinessCalendar;
 use domain::sla::{CaseDeadlines, PolicySet};
-use domain::{CaseKind, Channel, Complexity, Segment, Status, Step};
+use domain::{CaseKind, Channel, Complexity, LeaveReason, Segment, Status, Step};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection};
@@ -141,8 +141,8 @@ fn staff(db: &Connection, rng: &mut ChaCha8Rng, size: Size, now: DateTime<Utc>) 
 fn customers(db: &Connection, rng: &mut ChaCha8Rng, numbers: std::ops::RangeInclusive<usize>, now: DateTime<Utc>) -> Result<Vec<(String, Segment)>> {
     let mut insert = db.prepare(
         "INSERT INTO customers (id, name, phone, phone_last4, email, gender, birth_year, occupation, income_band, segment, lifecycle,
-           risk_tolerance, consent_contact, created_at, id_number)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+           risk_tolerance, consent_contact, created_at, id_number, left_at, leave_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let mut holds = db.prepare("INSERT INTO customer_products (customer_id, product_code, since) VALUES (?1, ?2, ?3)")?;
     let mut out = Vec::with_capacity(numbers.clone().count());
@@ -155,6 +155,12 @@ fn customers(db: &Connection, rng: &mut ChaCha8Rng, numbers: std::ops::RangeIncl
         let created = now - Duration::days(rng.random_range(1..3650));
         let birth_year: i32 = rng.random_range(1950..2004);
         let id_number = format!("110105{birth_year}{:02}{:02}{:03}{}", 1 + n % 12, 1 + n % 28, n % 1000, "0123456789X".as_bytes()[n % 11] as char);
+        // Churn: about one customer in 97 has left over the last half-year (~11 a day), spread
+        // by their number so the rest of the dataset stays as it was.
+        let left = (n % 97 == 5)
+            .then(|| now - Duration::minutes((n as i64 * 7919) % (180 * 24 * 60)))
+            .filter(|at| *at > created)
+            .map(|at| (at.timestamp_millis(), LeaveReason::ALL[n % LeaveReason::ALL.len()].as_str()));
         insert.execute(params![
             id,
             name,
@@ -170,7 +176,9 @@ fn customers(db: &Connection, rng: &mut ChaCha8Rng, numbers: std::ops::RangeIncl
             pick(rng, seed::RISK),
             rng.random_bool(0.9),
             created.timestamp_millis(),
-            id_number
+            id_number,
+            left.map(|(at, _)| at),
+            left.map(|(_, reason)| reason)
         ])?;
         let first = rng.random_range(0..seed::PRODUCTS.len());
         for k in 0..rng.random_range(1..=3usize) {

@@ -142,6 +142,15 @@ pub async fn add_event(case_id: String, event: NewEvent) -> ApiResult<CaseDetail
     post(&format!("/api/cases/{}/events", js_sys::encode_uri_component(&case_id)), &event).await
 }
 
+/// The customers who left from one local date to another, a page at a time.
+pub async fn customers_left(from: String, to: String, cursor: Option<String>) -> ApiResult<Page<Customer>> {
+    let mut pairs = vec![("left_from", from), ("left_to", to)];
+    if let Some(cursor) = cursor {
+        pairs.push(("cursor", cursor));
+    }
+    get(&format!("/api/customers{}", query_string(&pairs))).await
+}
+
 pub async fn search_customers(q: String) -> ApiResult<Vec<Customer>> {
     let page: Page<Customer> = get(&format!("/api/customers{}", query_string(&[("q", q)]))).await?;
     Ok(page.items)

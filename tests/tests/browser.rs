@@ -746,3 +746,53 @@ async fn a_supervisor_drills_from_the_dashboard_into_the_queue_exports_it_and_re
     browser.screenshot("reports-review-en").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_agent_records_that_a_customer_left_and_the_supervisor_finds_them_behind_the_churn_figure() {
+    let api = Api::signed_in(AGENT).await;
+    let name = unique("流失客户");
+    let customer = api.new_customer(&name).await;
+
+    let browser = Browser::open().await;
+    browser.resize(1280, 900).await;
+    browser.sign_in(AGENT).await;
+    browser.goto(&format!("/customers/{customer}")).await;
+    browser.wait_text("customer-relationship", "在册").await;
+    browser.find("leave-reason").await.select_by_value("fees_or_rates").await.unwrap();
+    browser.click("record-left").await;
+    let left = browser.wait_text("customer-left", "已流失").await;
+    assert!(left.contains("费用或利率"), "the reason is shown: {left}");
+    browser.screenshot("customer-left-zh").await;
+    browser.close().await;
+
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let expected = boss.get("/api/dashboard").await;
+    let count = expected.body["current"]["customers_left"].as_u64().expect("customers_left");
+    assert!(count >= 1, "{:?}", expected.body["current"]);
+    let browser = Browser::open().await;
+    browser.resize(1280, 900).await;
+    browser.sign_in(SUPERVISOR).await;
+    browser.click("nav-dashboard").await;
+    browser.wait_text("fig-churn-value", &count.to_string()).await;
+    browser.scroll_to("chart-churn").await;
+    browser.wait_text("chart-churn", "费用或利率").await;
+    browser.screenshot("dashboard-churn-zh").await;
+    // The figure opens the customers behind it: who left in the period, and why.
+    browser.click("fig-churn").await;
+    let mut rows = wait_for("the customers who left", || async { browser.texts("left-row").await.filter(|r| !r.is_empty()) }).await;
+    while !rows.iter().any(|r| r.contains(&name)) && browser.has("left-more").await {
+        browser.click("left-more").await;
+        rows = browser.texts("left-row").await.unwrap_or_default();
+    }
+    let row = rows.iter().find(|r| r.contains(&name)).unwrap_or_else(|| panic!("{name} in {rows:?}"));
+    assert!(row.contains("费用或利率"), "{row}");
+    if !browser.has("left-more").await {
+        assert_eq!(rows.len() as u64, count, "the list has as many customers as the figure counts");
+    }
+    browser.screenshot("customers-left-zh").await;
+    browser.click("language-switch").await;
+    browser.wait_text("left-customers", "Fees or rates").await;
+    browser.screenshot("customers-left-en").await;
+    browser.click("language-switch").await;
+    browser.close().await;
+}

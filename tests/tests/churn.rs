@@ -88,6 +88,20 @@ async fn customers_who_leave_are_counted_on_their_day_stored_or_live() {
     let day = churn_shown(&boss, "from=2024-05-10&to=2024-05-10", june).await;
     assert_eq!(day, left_between(bj(2024, 5, 10, 0, 0), bj(2024, 5, 11, 0, 0)), "the 10th, to its last minute");
 
+    // The figure's drill-down: the customers who left in May, in the order they left.
+    let listed = get_at(&boss, "/api/customers?left_from=2024-05-01&left_to=2024-05-31", june).await;
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    let ids: Vec<String> = listed.body["items"].as_array().expect("items").iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+    let db = raw();
+    let mut stmt = db.prepare("SELECT id FROM customers WHERE left_at >= ?1 AND left_at < ?2 ORDER BY left_at, id").unwrap();
+    let want: Vec<String> = stmt.query_map([may.timestamp_millis(), june_start.timestamp_millis()], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+    assert_eq!(ids, want, "the list is the figure's customers");
+    assert!(ids.contains(&first) && ids.contains(&second) && !ids.contains(&third));
+    for (query, field) in [("left_from=2024-05-01", "left_to"), ("left_from=2024-05-31&left_to=2024-05-01", "left_to"), ("left_from=May&left_to=2024-05-31", "left_from")] {
+        let reply = boss.get(&format!("/api/customers?{query}")).await;
+        assert_eq!((reply.status, reply.field()), (422, Some(field)), "{query}: {:?}", reply.body);
+    }
+
     // The hourly job stores May; the figures stay.
     run(&boss, HOURLY, bj(2024, 6, 2, 1, 0)).await;
     assert_eq!(churn_shown(&boss, period, june).await, expected, "stored");

@@ -6,8 +6,9 @@
 ALTER TABLE customers ADD COLUMN left_at INTEGER;
 ALTER TABLE customers ADD COLUMN leave_reason TEXT;
 
--- The day's facts (db::stats::facts): the customers who left in a range.
-CREATE INDEX customers_by_left ON customers (left_at) WHERE left_at IS NOT NULL;
+-- The day's facts (db::stats::facts), and the list of the customers who left in a period (the
+-- dashboard's drill-down), a page at a time by (left_at, id).
+CREATE INDEX customers_by_left ON customers (left_at, id) WHERE left_at IS NOT NULL;
 
 CREATE TRIGGER customers_stats_on_insert AFTER INSERT ON customers
 WHEN NEW.left_at IS NOT NULL

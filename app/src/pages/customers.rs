@@ -17,6 +17,93 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
+    let query = use_query_map();
+    let left = move || query.with(|q| q.get("left_from").zip(q.get("left_to")));
+    view! {
+        {move || match left() {
+            Some((from, to)) => view! { <LeftList from=from to=to/> }.into_any(),
+            None => view! { <SearchPage/> }.into_any(),
+        }}
+    }
+}
+
+/// The dashboard's churn figure, drilled down: the customers who left in its period, in the
+/// order they left, with why; a page at a time.
+#[component]
+fn LeftList(from: String, to: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let rows = RwSignal::new(Vec::<domain::api::Customer>::new());
+    let next = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loading = RwSignal::new(true);
+    let (from, to) = (StoredValue::new(from), StoredValue::new(to));
+    let load = Callback::new(move |cursor: Option<String>| {
+        loading.set(true);
+        spawn_local(async move {
+            match api::customers_left(from.get_value(), to.get_value(), cursor).await {
+                Ok(page) => {
+                    rows.update(|r| r.extend(page.items));
+                    next.set(page.next_cursor);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    });
+    load.run(None);
+    view! {
+        <section class="page" aria-labelledby="page-title">
+            <div class="page-head">
+                <div>
+                    <p class="muted">{move || tr("看板 · 客户流失", "Dashboard · customers who left")}</p>
+                    <h1 id="page-title">{move || format!("{} {} – {}", tr("流失客户", "Customers who left"), from.get_value(), to.get_value())}</h1>
+                </div>
+                <A href="/dashboard" attr:class="button ghost">{move || tr("返回看板", "Back to the dashboard")}</A>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorPanel error=e retry=Callback::new(move |_| load.run(next.get_untracked()))/> })}
+            <Show when=move || !loading.get() && error.get().is_none() && rows.with(Vec::is_empty)>
+                <Empty title=Signal::derive(move || tr("这段时间没有客户流失", "No customer left in this period"))
+                    hint=Signal::derive(move || tr("在客户 360° 视图中记录客户流失。", "Record a customer's leaving on their 360° profile."))/>
+            </Show>
+            <Show when=move || rows.with(|r| !r.is_empty())>
+                <div class="table-wrap">
+                    <table class="cases" data-testid="left-customers">
+                        <thead><tr>
+                            <th scope="col">{move || i18n.get().t().customer_name}</th>
+                            <th scope="col">{move || tr("流失时间", "Left on")}</th>
+                            <th scope="col">{move || tr("流失原因", "Why they left")}</th>
+                            <th scope="col">{move || tr("客户层级", "Segment")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {move || rows.get().into_iter().map(|c| {
+                                let (segment, reason) = (c.segment, c.leave_reason);
+                                view! {
+                                    <tr data-testid="left-row">
+                                        <td><a href=format!("/customers/{}", c.id) data-testid="customer-link">{c.name.clone()}</a></td>
+                                        <td>{c.left_at.map(full).unwrap_or_default()}</td>
+                                        <td>{move || reason.map(|r| i18n.get().leave_reason(r)).unwrap_or_default()}</td>
+                                        <td>{move || i18n.get().segment(segment)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+            <Show when=move || loading.get()><Loading/></Show>
+            <Show when=move || next.with(Option::is_some) && !loading.get()>
+                <button type="button" class="button ghost" data-testid="left-more" on:click=move |_| load.run(next.get_untracked())>
+                    {move || tr("加载更多", "Load more")}
+                </button>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let query = use_query_map();

@@ -325,8 +325,12 @@ fn DashboardBody() -> impl IntoView {
                         })
                         href=Signal::derive(move || behind("received", "&kind=complaint"))/>
                     <Figure test_id="fig-churn" name=Signal::derive(move || tr("客户流失", "Customers who left"))
-                        value=Signal::derive(move || cur().customers_left.to_string())
-                        change=Signal::derive(move || relative(Some(f64::from(cur().customers_left)), Some(f64::from(prev().customers_left)), false))
+                        value=Signal::derive(move || if team_query().is_empty() { cur().customers_left.to_string() } else { "—".into() })
+                        change=Signal::derive(move || if team_query().is_empty() {
+                            relative(Some(f64::from(cur().customers_left)), Some(f64::from(prev().customers_left)), false)
+                        } else {
+                            Change { text: String::new(), better: None }
+                        })
                         note=Signal::derive(move || {
                             let lang = i18n.get();
                             if team_query().is_empty() {
@@ -335,7 +339,8 @@ fn DashboardBody() -> impl IntoView {
                             } else {
                                 lang.tr("全机构指标，不按团队统计", "The institution's figure, not a team's").to_string()
                             }
-                        })/>
+                        })
+                        href=Signal::derive(move || data.get().map(|d| format!("/customers?left_from={}&left_to={}", d.from, d.to)).unwrap_or_default())/>
                 </div>
                 <div class="charts">
                     <Columns test_id="chart-received" title=Signal::derive(move || tr("每日受理量", "Cases received per day").to_string()) marks=Signal::derive(received_marks)/>

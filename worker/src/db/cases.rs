@@ -769,11 +769,11 @@ pub fn count_from(result: &worker::D1Result) -> Result<u32, ApiError> {
     Ok(result.results::<Count>()?.first().map_or(0, |c| c.n))
 }
 
-fn encode_cursor(due: i64, id: &str) -> String {
+pub(crate) fn encode_cursor(due: i64, id: &str) -> String {
     format!("{due}.{id}")
 }
 
-fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
+pub(crate) fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
     let bad = || domain::api::FieldError::invalid("cursor", "cursor is not one this list gave out");
     let (due, id) = cursor.split_once('.').ok_or_else(bad)?;
     let due = due.parse().map_err(|_| bad())?;

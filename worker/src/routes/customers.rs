@@ -37,8 +37,27 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     json(201, &customer)
 }
 
+/// Customers a page shows when it asks who left in a period.
+const LEFT_PAGE: u32 = 50;
+
 pub async fn search(ctx: Ctx) -> Result<Response, ApiError> {
     let query = ctx.query()?;
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    // The dashboard's churn figure: the customers who left from one local date to another.
+    if let (Some(from), Some(to)) = (param("left_from"), param("left_to")) {
+        let (from, to) = (domain::api::report_date("left_from", from)?, domain::api::report_date("left_to", to)?);
+        if to < from {
+            return Err(domain::api::FieldError::invalid("left_to", "left_to is before left_from").into());
+        }
+        let zone = crate::rules::load(&ctx.db).await?.calendar.zone();
+        let range = (domain::stats::day_span(from, zone).0.timestamp_millis(), domain::stats::day_span(to, zone).1.timestamp_millis());
+        let after = param("cursor").map(cases::decode_cursor).transpose()?;
+        return json(200, &customers::left_between(&ctx.db, range, after, LEFT_PAGE).await?);
+    }
+    if param("left_from").is_some() != param("left_to").is_some() {
+        let field = if param("left_from").is_some() { "left_to" } else { "left_from" };
+        return Err(domain::api::FieldError::invalid(field, "left_from and left_to come together").into());
+    }
     let q = query.iter().find(|(k, _)| k == "q").map_or("", |(_, v)| v.as_str());
     if q.chars().count() > 100 {
         return Err(domain::api::FieldError::invalid("q", "q is longer than 100 characters").into());

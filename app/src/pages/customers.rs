@@ -344,7 +344,7 @@ fn Relationship(customer: domain::api::Customer) -> impl IntoView {
             <dd data-testid="customer-relationship" aria-live="polite">
                 {move || match left.get() {
                     Some((at, why)) => view! {
-                        <span class="badge worse" data-testid="customer-left">
+                        <span data-testid="customer-left">
                             {format!("{} {} · {}", tr("已流失", "Left on"), full(at), i18n.get().leave_reason(why))}
                         </span>
                         <button type="button" class="button ghost" data-testid="customer-returned" disabled=move || busy.get()

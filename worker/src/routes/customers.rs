@@ -58,7 +58,7 @@ pub async fn search(ctx: Ctx) -> Result<Response, ApiError> {
         let field = if param("left_from").is_some() { "left_to" } else { "left_from" };
         return Err(domain::api::FieldError::invalid(field, "left_from and left_to come together").into());
     }
-    let q = query.iter().find(|(k, _)| k == "q").map_or("", |(_, v)| v.as_str());
+    let q = param("q").unwrap_or("");
     if q.chars().count() > 100 {
         return Err(domain::api::FieldError::invalid("q", "q is longer than 100 characters").into());
     }
@@ -113,12 +113,11 @@ pub async fn reveal(mut ctx: Ctx) -> Result<Response, ApiError> {
 }
 
 /// Records that a customer has left the institution (churn, counted on the dashboard on its
-/// day) or is a customer again. The change and its audit event are one batch; a customer
-/// already so answers 409 and nothing is written.
+/// day) or is a customer again. The change, its audit event and the customer as it now is are
+/// one batch; an unknown customer answers 404 and one already so 409, and nothing is written.
 pub async fn relationship(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: RelationshipRequest = ctx.body().await?;
     let id = ctx.param(0).to_string();
-    customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
     let user = ctx.user()?;
     let now = ctx.now_ms();
     let (left, action) = match body.status {
@@ -130,8 +129,10 @@ pub async fn relationship(mut ctx: Ctx) -> Result<Response, ApiError> {
         .batch(vec![
             customers::set_relationship(&ctx.db, &id, left, now)?,
             audit::record(&ctx.db, now, Some(&user.id), action, "customer", Some(&id), Guard::PreviousChanged)?,
+            customers::get_statement(&ctx.db, &id)?,
         ])
         .await?;
+    let customer = results.get(2).map(customers::get_from).transpose()?.flatten().ok_or(ApiError::NotFound)?;
     if !crate::db::first_changed(&results) {
         let message = match body.status {
             RelationshipStatus::Left => "the customer is already recorded as left",
@@ -139,6 +140,5 @@ pub async fn relationship(mut ctx: Ctx) -> Result<Response, ApiError> {
         };
         return Err(ApiError::Conflict(message));
     }
-    let customer = customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
     json(200, &customer)
 }

@@ -142,9 +142,13 @@ pub async fn add_event(case_id: String, event: NewEvent) -> ApiResult<CaseDetail
     post(&format!("/api/cases/{}/events", js_sys::encode_uri_component(&case_id)), &event).await
 }
 
-/// The customers who left from one local date to another, a page at a time.
-pub async fn customers_left(from: String, to: String, cursor: Option<String>) -> ApiResult<Page<Customer>> {
+/// The customers who left from one local date to another (for one reason, if given), a page
+/// at a time.
+pub async fn customers_left(from: String, to: String, reason: Option<String>, cursor: Option<String>) -> ApiResult<Page<Customer>> {
     let mut pairs = vec![("left_from", from), ("left_to", to)];
+    if let Some(reason) = reason {
+        pairs.push(("reason", reason));
+    }
     if let Some(cursor) = cursor {
         pairs.push(("cursor", cursor));
     }

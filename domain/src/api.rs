@@ -443,6 +443,8 @@ pub struct CaseFilter {
     /// `csat=satisfied|unsatisfied`: with `date=answered`, the cases whose latest answer rated
     /// them 4–5, or 1–3.
     pub csat: Option<CsatFilter>,
+    /// `step=review|investigation|feedback`: with `date=step_due`, that step only.
+    pub step: Option<crate::case::Step>,
 }
 
 /// Which of a case's dates a drill-down range is on (`date=`). Each has its own index, in
@@ -457,16 +459,20 @@ pub enum DateField {
     ComplaintClosed,
     /// The case's latest survey answer (answers to general surveys ask about no case).
     Answered,
+    /// A complaint step's deadline: the steps complaints have left and their current ones. A
+    /// complaint is listed once for each of its steps due in the range.
+    StepDue,
 }
 
 impl DateField {
-    pub const ALL: [DateField; 6] = [
+    pub const ALL: [DateField; 7] = [
         DateField::Received,
         DateField::FirstResponseDue,
         DateField::ResolutionDue,
         DateField::RegulatoryDue,
         DateField::ComplaintClosed,
         DateField::Answered,
+        DateField::StepDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -477,12 +483,13 @@ impl DateField {
             DateField::RegulatoryDue => "regulatory_due",
             DateField::ComplaintClosed => "complaint_closed",
             DateField::Answered => "answered",
+            DateField::StepDue => "step_due",
         }
     }
 
     /// Whether the date is a clock's deadline, so `met=` can ask how it was decided.
     pub fn is_deadline(self) -> bool {
-        matches!(self, DateField::FirstResponseDue | DateField::ResolutionDue | DateField::RegulatoryDue)
+        matches!(self, DateField::FirstResponseDue | DateField::ResolutionDue | DateField::RegulatoryDue | DateField::StepDue)
     }
 }
 
@@ -611,7 +618,7 @@ impl CaseFilter {
                 "team" => return Err(FieldError::invalid("team", "team must be mine or a team's id")),
                 "date" => {
                     date = Some(DateField::ALL.into_iter().find(|f| f.as_str() == value).ok_or_else(|| {
-                        FieldError::invalid("date", "date must be received, first_response_due, resolution_due, regulatory_due, complaint_closed or answered")
+                        FieldError::invalid("date", "date must be received, first_response_due, resolution_due, regulatory_due, complaint_closed, answered or step_due")
                     })?)
                 }
                 "from" => from = Some(report_date("from", value)?),
@@ -631,6 +638,7 @@ impl CaseFilter {
                         FieldError::invalid("csat", "csat must be satisfied or unsatisfied")
                     })?)
                 }
+                "step" => filter.step = Some(value.parse().map_err(|_| FieldError::invalid("step", "step must be review, investigation or feedback"))?),
                 _ => {}
             }
         }
@@ -646,13 +654,16 @@ impl CaseFilter {
             return Err(FieldError::invalid("sla", "sla cannot be combined with a date range"));
         }
         if filter.met.is_some() && !filter.date.is_some_and(|d| d.field.is_deadline()) {
-            return Err(FieldError::invalid("met", "met needs date= to be a deadline (first_response_due, resolution_due or regulatory_due)"));
+            return Err(FieldError::invalid("met", "met needs date= to be a deadline (first_response_due, resolution_due, regulatory_due or step_due)"));
         }
         if filter.root_cause.is_some() && !filter.date.is_some_and(|d| d.field == DateField::ComplaintClosed) {
             return Err(FieldError::invalid("cause", "cause needs date=complaint_closed"));
         }
         if filter.csat.is_some() && !filter.date.is_some_and(|d| d.field == DateField::Answered) {
             return Err(FieldError::invalid("csat", "csat needs date=answered"));
+        }
+        if filter.step.is_some() && !filter.date.is_some_and(|d| d.field == DateField::StepDue) {
+            return Err(FieldError::invalid("step", "step needs date=step_due"));
         }
         Ok(filter)
     }
@@ -711,6 +722,9 @@ impl CaseFilter {
         }
         if let Some(c) = self.csat {
             q.push(("csat", c.as_str().to_string()));
+        }
+        if let Some(s) = self.step {
+            q.push(("step", s.as_str().to_string()));
         }
         q
     }
@@ -1494,6 +1508,7 @@ mod tests {
             met: None,
             root_cause: None,
             csat: None,
+            step: None,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
@@ -1545,6 +1560,12 @@ mod tests {
         assert_eq!((answered.date.map(|d| d.field), answered.csat), (Some(DateField::Answered), Some(CsatFilter::Unsatisfied)));
         let again = CaseFilter::from_query(answered.to_query().iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(again, answered, "the query it makes reads back as itself");
+        assert_eq!(field(&[("date", "step_due"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("step", "appeal")]), "step");
+        assert_eq!(field(&[("date", "regulatory_due"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("step", "review")]), "step", "step names a step's deadline");
+        let steps = CaseFilter::from_query([("date", "step_due"), ("from", "2024-12-01"), ("to", "2024-12-31"), ("step", "investigation"), ("met", "late")]).unwrap();
+        assert_eq!((steps.date.map(|d| d.field), steps.step, steps.met), (Some(DateField::StepDue), Some(crate::case::Step::Investigation), Some(Met::Late)));
+        let again = CaseFilter::from_query(steps.to_query().iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
+        assert_eq!(again, steps, "the query it makes reads back as itself");
     }
 
     #[test]

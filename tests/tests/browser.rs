@@ -794,5 +794,33 @@ async fn an_agent_records_that_a_customer_left_and_the_supervisor_finds_them_beh
     browser.wait_text("left-customers", "Fees or rates").await;
     browser.screenshot("customers-left-en").await;
     browser.click("language-switch").await;
+
+    // Back to the period it came from; a reason's bar opens those who left for that reason.
+    browser.click("back-to-dashboard").await;
+    browser.wait_text("fig-churn-value", &count.to_string()).await;
+    let period = format!("from={}&to={}", expected.body["from"].as_str().unwrap(), expected.body["to"].as_str().unwrap());
+    assert!(browser.client.current_url().await.unwrap().as_str().contains(&period), "the period drilled from");
+    browser.scroll_to("chart-churn").await;
+    let bar = Locator::Css("[data-testid='chart-churn'] a[href*='reason=fees_or_rates']");
+    browser.client.find(bar).await.expect("the reason's bar is a link").click().await.unwrap();
+    browser.wait_text("left-title", "费用或利率").await;
+    let fees = expected.body["current"]["leave_reasons"]["fees_or_rates"].as_u64().expect("one left for fees or rates");
+    let rows = wait_for("those who left for fees or rates", || async { browser.texts("left-row").await.filter(|r| !r.is_empty()) }).await;
+    assert!(rows.iter().all(|r| r.contains("费用或利率")), "{rows:?}");
+    assert_eq!(rows.len() as u64, fees.min(50), "as many as the bar counts");
+
+    // The complaint-step figure opens the late steps behind it: one row per step.
+    let steps = expected.body["current"]["steps"].as_object().expect("steps").values();
+    let late: u64 = steps.map(|c| c["decided"].as_u64().unwrap() - c["on_time"].as_u64().unwrap()).sum();
+    browser.goto("/dashboard").await;
+    browser.find("fig-steps-value").await;
+    browser.click("fig-steps").await;
+    browser.wait_text("drill-down", "投诉环节到期于").await;
+    let shown = wait_for("the late steps", || async {
+        let rows = browser.client.find_all(Locator::Css("[data-testid='case-row']")).await.ok()?;
+        (rows.len() as u64 == late.min(50)).then_some(rows.len())
+    }).await;
+    assert!(shown > 0, "the demo data has complaint steps that ran late in the last 30 days");
+    browser.screenshot("drill-down-steps-zh").await;
     browser.close().await;
 }

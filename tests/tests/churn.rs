@@ -97,7 +97,22 @@ async fn customers_who_leave_are_counted_on_their_day_stored_or_live() {
     let want: Vec<String> = stmt.query_map([may.timestamp_millis(), june_start.timestamp_millis()], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(ids, want, "the list is the figure's customers");
     assert!(ids.contains(&first) && ids.contains(&second) && !ids.contains(&third));
-    for (query, field) in [("left_from=2024-05-01", "left_to"), ("left_from=2024-05-31&left_to=2024-05-01", "left_to"), ("left_from=May&left_to=2024-05-31", "left_from")] {
+    // A reason's bar: those who left for it, as many as the figure's reasons say.
+    let fees = get_at(&boss, "/api/customers?left_from=2024-05-01&left_to=2024-05-31&reason=fees_or_rates", june).await;
+    let fees: Vec<&str> = fees.body["items"].as_array().expect("items").iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let want: Vec<&str> = want.iter().map(String::as_str).filter(|id| {
+        raw().query_row("SELECT leave_reason FROM customers WHERE id = ?1", [id], |r| r.get::<_, String>(0)).unwrap() == "fees_or_rates"
+    }).collect();
+    assert_eq!(fees, want, "the customers behind the reason's bar");
+    assert_eq!(fees.len() as i64, expected.1["fees_or_rates"].as_i64().unwrap());
+    assert!(fees.contains(&first.as_str()) && !fees.contains(&second.as_str()));
+    for (query, field) in [
+        ("left_from=2024-05-01", "left_to"),
+        ("left_from=2024-05-31&left_to=2024-05-01", "left_to"),
+        ("left_from=May&left_to=2024-05-31", "left_from"),
+        ("left_from=2024-05-01&left_to=2024-05-31&reason=weather", "reason"),
+        ("reason=service", "reason"),
+    ] {
         let reply = boss.get(&format!("/api/customers?{query}")).await;
         assert_eq!((reply.status, reply.field()), (422, Some(field)), "{query}: {:?}", reply.body);
     }

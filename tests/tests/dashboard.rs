@@ -282,6 +282,39 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
         let instants: Vec<i64> = listed.iter().map(|c| column_of(c, column)).collect();
         assert!(instants.windows(2).all(|w| w[0] <= w[1]), "{query}: in {column} order");
     }
+    // The complaint steps behind their figure: one row per step due in the period, left or
+    // current, in its deadline's order; the late and the on-time add up to the figure's steps.
+    let steps = |step: Option<&str>, key: &str| -> i64 {
+        let of = figures["steps"].as_object().unwrap().iter().filter(|(s, _)| step.map_or(true, |x| x == s.as_str()));
+        of.map(|(_, clock)| clock[key].as_i64().unwrap()).sum()
+    };
+    for (query, step) in [("date=step_due", None), ("date=step_due&step=review", Some("review")), ("date=step_due&step=investigation", Some("investigation"))] {
+        let late = drill_down(&boss, &format!("{query}&met=late&{team_period}"), january).await;
+        let on_time = drill_down(&boss, &format!("{query}&met=on_time&{team_period}"), january).await;
+        assert_eq!((late.len() as i64, on_time.len() as i64), (steps(step, "decided") - steps(step, "on_time"), steps(step, "on_time")), "{query}");
+    }
+    let late_steps: Vec<String> = drill_down(&boss, &format!("date=step_due&met=late&{team_period}"), january).await.iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+    let expected: Vec<String> = {
+        let (s, e, n) = (start.timestamp_millis(), end.timestamp_millis(), january.timestamp_millis());
+        let team = "c.merged_into IS NULL AND c.assignee_id IN (SELECT id FROM users WHERE team_id = 'team-retail-1')";
+        let db = raw();
+        let mut stmt = db.prepare(&format!(
+            "SELECT id FROM (SELECT s.due_at AS due, c.id FROM complaint_steps s JOIN cases c ON c.id = s.case_id
+               WHERE s.due_at >= ?1 AND s.due_at < ?2 AND s.ended_at > s.due_at AND {team}
+             UNION ALL SELECT c.step_due_at, c.id FROM cases c
+               WHERE c.step IS NOT NULL AND c.step_due_at >= ?1 AND c.step_due_at < ?2 AND c.step_due_at <= ?3 AND {team})
+             ORDER BY due, id"
+        )).unwrap();
+        let ids = stmt.query_map([s, e, n], |r| r.get(0)).unwrap();
+        ids.collect::<Result<_, _>>().unwrap()
+    };
+    assert_eq!(late_steps, expected, "the late steps, in their deadlines' order");
+    let every_team = drill_down(&boss, &format!("date=step_due&met=late&{period}"), january).await;
+    let mine: Vec<&str> = every_team.iter().filter(|c| c["customer_id"] == customer.as_str()).map(|c| c["subject"].as_str().unwrap()).collect();
+    assert_eq!(mine, ["看板投诉未审", "看板投诉环节"], "the review never left, then the investigation left a week late");
+    let bad = get_at(&boss, &format!("/api/cases?date=received&step=review&{period}"), january).await;
+    assert_eq!((bad.status, bad.field()), (422, Some("step")), "{:?}", bad.body);
+
     // This test's cases as the list shows them: the late first responses of 11 December are the
     // two mid-month cases not answered within the day.
     let eleventh_late = drill_down(&boss, "date=first_response_due&from=2024-12-11&to=2024-12-11&met=late", january).await;

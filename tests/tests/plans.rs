@@ -143,6 +143,10 @@ async fn open_every_list() {
         "date=regulatory_due&from=2024-12-01&to=2024-12-31&met=late".into(),
         "date=complaint_closed&from=2024-12-01&to=2024-12-31&cause=none".into(),
         "date=received&from=2000-01-01&to=2099-12-31&limit=1&cursor=0.a".into(),
+        "date=answered&from=2024-12-01&to=2024-12-31&csat=unsatisfied".into(),
+        "date=step_due&from=2024-12-01&to=2024-12-31&met=late&team=team-retail-1".into(),
+        "date=step_due&from=2024-12-01&to=2024-12-31&met=on_time&step=review".into(),
+        "date=step_due&from=2000-01-01&to=2099-12-31&limit=1&cursor=0.a".into(),
     ];
     for view in views {
         let reply = agent.get(&format!("/api/cases?{view}")).await;
@@ -154,6 +158,8 @@ async fn open_every_list() {
         format!("/api/cases/{case_id}"),
         format!("/api/customers?q={name}"),
         "/api/customers?q=1234".into(),
+        "/api/customers?left_from=2024-05-01&left_to=2024-05-31".into(),
+        "/api/customers?left_from=2024-05-01&left_to=2024-05-31&reason=service&cursor=0.a".into(),
         "/api/customers?q=someone%40example.cn".into(),
         "/api/canned-replies".into(),
         "/api/canned-replies?q=到账".into(),
@@ -201,7 +207,7 @@ async fn no_statement_the_worker_ran_scans_or_sorts_a_growing_table() {
     assert_eq!(reply.status, 200, "{:?}", reply.body);
     let statements: Vec<String> = serde_json::from_value(reply.body).expect("a list of SQL texts");
     assert!(statements.len() >= 30, "the worker noted only {} statements", statements.len());
-    assert!(statements.iter().any(|s| s.contains("ORDER BY sort_key, c.id")), "the queue's statement was not noted");
+    assert!(statements.iter().any(|s| s.contains("ORDER BY sort_key, sort_id")), "the queue's statement was not noted");
 
     let db = test_database();
     let mut report = String::new();

@@ -18,30 +18,31 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
-    let left = move || query.with(|q| q.get("left_from").zip(q.get("left_to")));
+    let left = move || query.with(|q| q.get("left_from").zip(q.get("left_to")).map(|(from, to)| (from, to, q.get("reason"))));
     view! {
         {move || match left() {
-            Some((from, to)) => view! { <LeftList from=from to=to/> }.into_any(),
+            Some((from, to, reason)) => view! { <LeftList from=from to=to reason=reason/> }.into_any(),
             None => view! { <SearchPage/> }.into_any(),
         }}
     }
 }
 
-/// The dashboard's churn figure, drilled down: the customers who left in its period, in the
-/// order they left, with why; a page at a time.
+/// The dashboard's churn figure, drilled down: the customers who left in its period (for one
+/// reason, from its chart), in the order they left, with why; a page at a time.
 #[component]
-fn LeftList(from: String, to: String) -> impl IntoView {
+fn LeftList(from: String, to: String, reason: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let rows = RwSignal::new(Vec::<domain::api::Customer>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let loading = RwSignal::new(true);
-    let (from, to) = (StoredValue::new(from), StoredValue::new(to));
+    let why = reason.as_deref().and_then(|r| r.parse::<LeaveReason>().ok());
+    let (from, to, reason) = (StoredValue::new(from), StoredValue::new(to), StoredValue::new(reason));
     let load = Callback::new(move |cursor: Option<String>| {
         loading.set(true);
         spawn_local(async move {
-            match api::customers_left(from.get_value(), to.get_value(), cursor).await {
+            match api::customers_left(from.get_value(), to.get_value(), reason.get_value(), cursor).await {
                 Ok(page) => {
                     rows.update(|r| r.extend(page.items));
                     next.set(page.next_cursor);
@@ -58,9 +59,15 @@ fn LeftList(from: String, to: String) -> impl IntoView {
             <div class="page-head">
                 <div>
                     <p class="muted">{move || tr("看板 · 客户流失", "Dashboard · customers who left")}</p>
-                    <h1 id="page-title">{move || format!("{} {} – {}", tr("流失客户", "Customers who left"), from.get_value(), to.get_value())}</h1>
+                    <h1 id="page-title" data-testid="left-title">{move || {
+                        let why = why.map(|r| format!(" · {}", i18n.get().leave_reason(r))).unwrap_or_default();
+                        format!("{} {} – {}{why}", tr("流失客户", "Customers who left"), from.get_value(), to.get_value())
+                    }}</h1>
                 </div>
-                <A href="/dashboard" attr:class="button ghost">{move || tr("返回看板", "Back to the dashboard")}</A>
+                // Back to the period drilled from (the churn figure is the institution's, so no team).
+                <A href=move || format!("/dashboard?from={}&to={}", from.get_value(), to.get_value()) attr:class="button ghost" attr:data-testid="back-to-dashboard">
+                    {move || tr("返回看板", "Back to the dashboard")}
+                </A>
             </div>
             {move || error.get().map(|e| view! { <ErrorPanel error=e retry=Callback::new(move |_| load.run(next.get_untracked()))/> })}
             <Show when=move || !loading.get() && error.get().is_none() && rows.with(Vec::is_empty)>

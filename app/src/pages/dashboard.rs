@@ -200,7 +200,8 @@ fn DashboardBody() -> impl IntoView {
                     lang.step(*s), lang.tr("中位数", "median"), minutes(lang, Some(median)), minutes(lang, c.step_percentile(*s, 90)),
                     lang.tr("及时", "on time"), clock.on_time, clock.decided
                 ),
-                href: None,
+                // The step's deadlines in the period: the steps this median and P90 come from.
+                href: Some(behind("step_due", &format!("&step={s}"))),
             })
         }).collect::<Vec<_>>()
     };
@@ -208,7 +209,8 @@ fn DashboardBody() -> impl IntoView {
         let lang = i18n.get();
         let mut marks: Vec<Mark> = cur().leave_reasons.into_iter().filter_map(|(r, n)| {
             let label = lang.leave_reason(r.parse().ok()?).to_string();
-            Some(Mark { tooltip: format!("{label} · {n}"), label, value: f64::from(n), href: None })
+            let href = data.get().map(|d| format!("/customers?left_from={}&left_to={}&reason={r}", d.from, d.to));
+            Some(Mark { tooltip: format!("{label} · {n}"), label, value: f64::from(n), href })
         }).collect();
         marks.sort_by(|a, b| b.value.total_cmp(&a.value));
         marks
@@ -289,7 +291,8 @@ fn DashboardBody() -> impl IntoView {
                         note=Signal::derive(move || {
                             let (lang, c) = (i18n.get(), cur());
                             Step::ALL.iter().map(|s| format!("{} {}", lang.step(*s), percent(c.step(*s).attainment()))).collect::<Vec<_>>().join(" · ")
-                        })/>
+                        })
+                        href=Signal::derive(move || behind("step_due", "&met=late"))/>
                     <Figure test_id="fig-follow-up" name=Signal::derive(move || tr("回访率", "Follow-up rate"))
                         value=Signal::derive(move || percent(cur().follow_up_rate(target()).map(|r| r.0)))
                         change=Signal::derive(move || points(cur().follow_up_rate(target()).map(|r| r.0), prev().follow_up_rate(target()).map(|r| r.0), true))

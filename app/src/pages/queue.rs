@@ -114,7 +114,7 @@ pub fn QueuePage() -> impl IntoView {
     // view's "open" (a figure counts closed cases too). Parameters that do not parse leave it out.
     let drill_down = Memo::new(move |_| {
         let q = query.read();
-        let pairs: Vec<(String, String)> = ["date", "from", "to", "met", "cause", "team", "assignee", "kind", "category", "channel", "status"]
+        let pairs: Vec<(String, String)> = ["date", "from", "to", "met", "cause", "csat", "step", "team", "assignee", "kind", "category", "channel", "status"]
             .into_iter()
             .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
             .collect();
@@ -324,12 +324,16 @@ fn describe(lang: Lang, f: &CaseFilter) -> String {
         DateField::RegulatoryDue => lang.tr("监管时限到期于", "Regulatory deadline"),
         DateField::ComplaintClosed => lang.tr("投诉结案于", "Complaints closed"),
         DateField::Answered => lang.tr("问卷回复于", "Survey answered"),
+        DateField::StepDue => lang.tr("投诉环节到期于", "Complaint steps due"),
     };
     let mut parts = vec![if range.from == range.to {
         format!("{date} {}", range.from)
     } else {
         format!("{date} {} {} {}", range.from, lang.tr("至", "to"), range.to)
     }];
+    if let Some(step) = f.step {
+        parts.push(lang.step(step).to_string());
+    }
     match f.met {
         Some(Met::OnTime) => parts.push(lang.tr("按时", "on time").to_string()),
         Some(Met::Late) => parts.push(lang.tr("超时", "late").to_string()),
@@ -357,6 +361,9 @@ fn describe(lang: Lang, f: &CaseFilter) -> String {
     if let Some(AssigneeFilter::User(id)) = &f.assignee {
         parts.push(format!("{} {id}", lang.tr("经办人", "assignee")));
     }
+    if range.field == DateField::StepDue {
+        parts.push(lang.tr("每个到期环节一行", "one row per step due").to_string());
+    }
     format!("{}{}", lang.tr("仪表盘明细：", "From the dashboard: "), parts.join(" · "))
 }
 
@@ -379,7 +386,7 @@ fn CaseTable(cases: RwSignal<Vec<Case>>, selected: RwSignal<usize>) -> impl Into
                 </tr>
             </thead>
             <tbody>
-                <For each=move || cases.get().into_iter().enumerate() key=|(_, c)| (c.id.clone(), c.version) let:item>
+                <For each=move || cases.get().into_iter().enumerate() key=|(i, c)| (*i, c.id.clone(), c.version) let:item>
                     {
                         let (index, case) = item;
                         let href = format!("/cases/{}", case.id);

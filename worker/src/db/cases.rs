@@ -495,13 +495,36 @@ pub fn close_pause(db: &D1Database, case_id: &str, at: i64) -> Result<D1Prepared
 ///
 /// A drill-down range (`date=`) names the index of its date instead (cases_by_created and the
 /// others of 0017_drill_down.sql, each (date, id)), and the list is in that date's order: the
-/// range bounds what it reads, the other conditions filter within it.
+/// range bounds what it reads, the other conditions filter within it. Complaint steps' deadlines
+/// are two parts: the steps complaints have left (complaint_steps_by_due) and their current
+/// ones (cases_by_step_due), both (deadline, case id) since 0022.
 struct Selection {
-    parts: Vec<(&'static str, String)>,
+    parts: Vec<Part>,
     args: Vec<JsValue>,
-    /// The column the list is ordered (and its cursor keyed) by, before the id.
-    order: &'static str,
 }
+
+/// One range of one index, and what filters within it.
+struct Part {
+    /// After FROM: `cases c` with the index it names, or a table joined to it.
+    from: String,
+    /// The conditions, after `WHERE 1 = 1`.
+    clause: String,
+    /// The column the list is ordered (and its cursor keyed) by, before the case's id.
+    order: &'static str,
+    /// The case's id as the index holds it after `order` (c.id, or the joined table's), so the
+    /// index's order is the list's with no sort.
+    id: &'static str,
+}
+
+impl Part {
+    fn cases(index: &str, clause: String, order: &'static str) -> Part {
+        Part { from: format!("cases c{index}"), clause, order, id: "c.id" }
+    }
+}
+
+/// In the text [`Selection::compound`] is given: each part's order column, and its case id.
+const ORDER: &str = "{order}";
+const ORDER_ID: &str = "{order_id}";
 
 /// The column of a drill-down date, the index that serves it, and how its clock is met.
 fn date_column(field: DateField) -> (&'static str, &'static str, Option<&'static str>) {
@@ -517,6 +540,8 @@ fn date_column(field: DateField) -> (&'static str, &'static str, Option<&'static
         DateField::RegulatoryDue => ("c.regulatory_due_at", " INDEXED BY cases_by_regulatory_due", Some("c.closed_at")),
         DateField::ComplaintClosed => ("c.closed_at", " INDEXED BY cases_by_kind_closed", None),
         DateField::Answered => ("c.answered_at", " INDEXED BY cases_by_answered", None),
+        // The complaint's current step: met by nothing yet (a step is met by being left).
+        DateField::StepDue => ("c.step_due_at", " INDEXED BY cases_by_step_due", None),
     }
 }
 
@@ -568,9 +593,12 @@ impl Selection {
             let (column, index, met_at) = date_column(range.field);
             let (start, end) = (day_span(range.from, zone).0, day_span(range.to, zone).1);
             let ms = |t: DateTime<Utc>| JsValue::from_f64(t.timestamp_millis() as f64);
+            sql.push_str(" AND c.merged_into IS NULL");
+            if range.field == DateField::StepDue {
+                return Ok(Selection::steps(sql, args, (ms(start), ms(end)), filter, now_ms));
+            }
             arg(&mut sql, &format!(" AND {column} >= ?"), ms(start));
             arg(&mut sql, &format!(" AND {column} < ?"), ms(end));
-            sql.push_str(" AND c.merged_into IS NULL");
             if range.field == DateField::ComplaintClosed {
                 sql.push_str(" AND c.kind = 'complaint'");
             }
@@ -590,35 +618,82 @@ impl Selection {
                 Some(CsatFilter::Unsatisfied) => sql.push_str(" AND c.answer_csat BETWEEN 1 AND 3"),
                 None => {}
             }
-            return Ok(Selection { parts: vec![(index, sql)], args, order: column });
+            return Ok(Selection { parts: vec![Part::cases(index, sql, column)], args });
         }
         let parts = match filter.sla {
-            None => vec![("", sql)],
+            None => vec![Part::cases("", sql, "c.sla_due_at")],
             Some(SlaFilter::Breached) => {
                 arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at <= ?", now_ms);
-                vec![("", sql)]
+                vec![Part::cases("", sql, "c.sla_due_at")]
             }
             Some(SlaFilter::DueSoon) => {
                 args.push(now_ms);
                 let now = args.len();
                 vec![
-                    (
+                    Part::cases(
                         " INDEXED BY cases_warned_by_due",
                         format!(" AND c.is_open = 1 AND c.sla_warned = 1 AND c.sla_due_at > ?{now} AND c.sla_due_soon_at <= ?{now}{sql}"),
+                        "c.sla_due_at",
                     ),
-                    (
+                    Part::cases(
                         " INDEXED BY cases_warning_unswept",
                         format!(" AND c.is_open = 1 AND c.sla_warned = 0 AND c.sla_due_soon_at <= ?{now} AND c.sla_due_at > ?{now}{sql}"),
+                        "c.sla_due_at",
                     ),
                 ]
             }
         };
-        Ok(Selection { parts, args, order: "c.sla_due_at" })
+        Ok(Selection { parts, args })
     }
 
-    /// Each part as `SELECT {columns} FROM cases c ... WHERE ...{more}`, joined by UNION ALL.
+    /// Complaint steps due in [start, end) (`sql` holds the filter's other conditions, `args`
+    /// theirs), as domain::stats counts them: a step left is met if left by its deadline; a
+    /// current step is late once its deadline passed, and never met.
+    fn steps(sql: String, mut args: Vec<JsValue>, (start, end): (JsValue, JsValue), filter: &CaseFilter, now: JsValue) -> Selection {
+        args.extend([start, end]);
+        let (start, end) = (args.len() - 1, args.len());
+        let mut step = String::new();
+        if let Some(s) = filter.step {
+            args.push(s.as_str().into());
+            step = format!(" = ?{}", args.len());
+        }
+        let left_met = match filter.met {
+            Some(Met::OnTime) => " AND s.ended_at <= s.due_at",
+            Some(Met::Late) => " AND s.ended_at > s.due_at",
+            None => "",
+        };
+        let left = Part {
+            from: "complaint_steps s INDEXED BY complaint_steps_by_due JOIN cases c ON c.id = s.case_id".into(),
+            clause: format!(
+                " AND s.due_at >= ?{start} AND s.due_at < ?{end}{}{left_met}{sql}",
+                if step.is_empty() { String::new() } else { format!(" AND s.step{step}") }
+            ),
+            order: "s.due_at",
+            id: "s.case_id",
+        };
+        let mut current_met = String::new();
+        if filter.met == Some(Met::Late) {
+            args.push(now);
+            current_met = format!(" AND c.step_due_at <= ?{}", args.len());
+        }
+        let current = Part::cases(
+            " INDEXED BY cases_by_step_due",
+            format!(
+                " AND c.step_due_at >= ?{start} AND c.step_due_at < ?{end} AND c.step IS NOT NULL{}{current_met}{sql}",
+                if step.is_empty() { String::new() } else { format!(" AND c.step{step}") }
+            ),
+            "c.step_due_at",
+        );
+        let parts = if filter.met == Some(Met::OnTime) { vec![left] } else { vec![left, current] };
+        Selection { parts, args }
+    }
+
+    /// Each part as `SELECT {columns} FROM ... WHERE 1 = 1...{more}`, joined by UNION ALL;
+    /// [`ORDER`] and [`ORDER_ID`] in `columns` or `more` name the part's order columns.
     fn compound(&self, columns: &str, joins: &str, more: &str) -> String {
-        let parts: Vec<String> = self.parts.iter().map(|(index, clause)| format!("{columns} FROM cases c{index} {joins} WHERE 1 = 1{clause}{more}")).collect();
+        let named = |text: &str, p: &Part| text.replace(ORDER, p.order).replace(ORDER_ID, p.id);
+        let parts: Vec<String> =
+            self.parts.iter().map(|p| format!("{} FROM {} {joins} WHERE 1 = 1{}{}", named(columns, p), p.from, p.clause, named(more, p))).collect();
         parts.join(" UNION ALL ")
     }
 }
@@ -644,17 +719,16 @@ async fn page_rows(
     limit: u32,
 ) -> Result<worker::D1Result, ApiError> {
     let mut selection = Selection::of(filter, viewer.user_id, viewer.now, viewer.zone)?;
-    let order = selection.order;
     let mut after = String::new();
     if let Some(cursor) = cursor {
         let (key, id) = decode_cursor(cursor)?;
         selection.args.push(JsValue::from_f64(key as f64));
         selection.args.push(id.into());
-        after = format!(" AND ({order}, c.id) > (?{}, ?{})", selection.args.len() - 1, selection.args.len());
+        after = format!(" AND ({ORDER}, {ORDER_ID}) > (?{}, ?{})", selection.args.len() - 1, selection.args.len());
     }
-    let mut sql = selection.compound(&format!("{columns}, {order} AS sort_key"), joins, &after);
+    let mut sql = selection.compound(&format!("{columns}, {ORDER} AS sort_key, {ORDER_ID} AS sort_id"), joins, &after);
     selection.args.push(JsValue::from(limit + 1));
-    sql.push_str(&format!(" ORDER BY sort_key, c.id LIMIT ?{}", selection.args.len()));
+    sql.push_str(&format!(" ORDER BY sort_key, sort_id LIMIT ?{}", selection.args.len()));
     Ok(crate::db::prepare(db, sql, &selection.args)?.all().await?)
 }
 

@@ -129,14 +129,26 @@ pub async fn search(db: &D1Database, q: &str) -> Result<Vec<Customer>, ApiError>
     rows.into_iter().map(Customer::try_from).collect()
 }
 
-/// Customers who left in [from, to), in the order they left, a page after `after` (left_at,
-/// id): customers_by_left's range, read in its order.
-pub async fn left_between(db: &D1Database, (from, to): (i64, i64), after: Option<(i64, String)>, limit: u32) -> Result<Page<Customer>, ApiError> {
+/// Customers who left in [from, to) (for `reason`, if given), in the order they left, a page
+/// after `after` (left_at, id): customers_by_left's range, read in its order (a reason filters
+/// within it: a day's leavings are a handful of rows).
+pub async fn left_between(
+    db: &D1Database,
+    (from, to): (i64, i64),
+    reason: Option<LeaveReason>,
+    after: Option<(i64, String)>,
+    limit: u32,
+) -> Result<Page<Customer>, ApiError> {
     let (after_at, after_id) = after.unwrap_or((from - 1, String::new()));
+    let why = if reason.is_some() { " AND leave_reason = ?6" } else { "" };
     let sql = format!(
-        "SELECT {COLUMNS} FROM customers WHERE left_at >= ?1 AND left_at < ?2 AND (left_at, id) > (?3, ?4) ORDER BY left_at, id LIMIT ?5"
+        "SELECT {COLUMNS} FROM customers WHERE left_at >= ?1 AND left_at < ?2 AND (left_at, id) > (?3, ?4){why} ORDER BY left_at, id LIMIT ?5"
     );
-    let rows: Vec<CustomerRow> = query!(db, &sql, from, to, after_at, after_id, limit + 1)?.all().await?.results()?;
+    let statement = match reason {
+        Some(reason) => query!(db, &sql, from, to, after_at, after_id, limit + 1, reason.as_str())?,
+        None => query!(db, &sql, from, to, after_at, after_id, limit + 1)?,
+    };
+    let rows: Vec<CustomerRow> = statement.all().await?.results()?;
     let more = rows.len() > limit as usize;
     let items: Vec<Customer> = rows.into_iter().take(limit as usize).map(Customer::try_from).collect::<Result<_, _>>()?;
     let next_cursor = if more { items.last().and_then(|c| Some(super::cases::encode_cursor(c.left_at?.timestamp_millis(), &c.id))) } else { None };

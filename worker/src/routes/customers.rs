@@ -2,6 +2,7 @@
 
 use domain::api::{CaseFilter, CustomerProfile, NewCustomer, Page, RelationshipRequest, RelationshipStatus, RevealRequest, Revealed};
 use domain::customer::mask_id_number;
+use domain::LeaveReason;
 use serde::Deserialize;
 use worker::Response;
 
@@ -51,8 +52,14 @@ pub async fn search(ctx: Ctx) -> Result<Response, ApiError> {
         }
         let zone = crate::rules::load(&ctx.db).await?.calendar.zone();
         let range = (domain::stats::day_span(from, zone).0.timestamp_millis(), domain::stats::day_span(to, zone).1.timestamp_millis());
+        let reason = param("reason")
+            .map(|r| r.parse::<LeaveReason>().map_err(|_| domain::api::FieldError::invalid("reason", "reason is not a reason for leaving")))
+            .transpose()?;
         let after = param("cursor").map(cases::decode_cursor).transpose()?;
-        return json(200, &customers::left_between(&ctx.db, range, after, LEFT_PAGE).await?);
+        return json(200, &customers::left_between(&ctx.db, range, reason, after, LEFT_PAGE).await?);
+    }
+    if param("reason").is_some() {
+        return Err(domain::api::FieldError::invalid("reason", "reason needs left_from and left_to").into());
     }
     if param("left_from").is_some() != param("left_to").is_some() {
         let field = if param("left_from").is_some() { "left_to" } else { "left_from" };

@@ -705,6 +705,10 @@ async fn a_supervisor_drills_from_the_dashboard_into_the_queue_exports_it_and_re
     let option = browser.client.find(Locator::Css("[data-testid='dash-team'] option[value='team-retail-1']")).await.expect("the team is offered");
     option.click().await.unwrap();
     browser.wait_text("fig-received-value", &received.to_string()).await;
+    // Every chart's marks open the cases behind them, e.g. a quarter's satisfaction its answers.
+    let quarter = browser.client.find(Locator::Css("[data-testid='chart-quarters'] a")).await.expect("a quarter's bar is a link");
+    let href = quarter.attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.contains("date=answered") && href.contains("team=team-retail-1"), "{href}");
 
     // The received figure opens the cases behind it, open or closed, in received order.
     browser.click("fig-received").await;

@@ -240,6 +240,8 @@ pub fn sql(now: DateTime<Utc>) -> String {
         .collect();
     created_times.sort();
     let agents: Vec<&(&str, &str, &str, &str, Option<&str>)> = STAFF.iter().filter(|s| s.3 == "agent").collect();
+    // Closed complaints, for their after-complaint surveys: (case, customer, closed, seq).
+    let mut answered: Vec<(String, String, DateTime<Utc>, usize)> = Vec::new();
     for (i, created_at) in created_times.into_iter().enumerate() {
         let seq = i + 1;
         let kind = weighted(&mut rng, &[(CaseKind::Inquiry, 60), (CaseKind::Complaint, 22), (CaseKind::FollowUp, 18)]);
@@ -360,6 +362,9 @@ pub fn sql(now: DateTime<Utc>) -> String {
             let identity = if resolved { "sms_code" } else { "not_verified" };
             out += &format!("UPDATE cases SET sensitive = 1, identity = {} WHERE id = {};\n", q(identity), q(&id));
         }
+        if let Some(closed) = resolved_at.filter(|_| complaint && status == Status::Closed) {
+            answered.push((id.clone(), customer.0.clone(), closed, seq));
+        }
         if complaint && status == Status::Closed {
             // A closed complaint carries what the regulator asks for.
             let outcome = weighted(&mut rng, &[("upheld", 40), ("partly_upheld", 25), ("not_upheld", 35)]);
@@ -390,6 +395,7 @@ pub fn sql(now: DateTime<Utc>) -> String {
         }
     }
     out += &surveys(now);
+    out += &survey_answers(now, &answered, &customers);
     // The SLA sweep looks at every open case once, as it does after any change to a case.
     out += "UPDATE cases SET next_check_at = updated_at WHERE is_open = 1;\n";
     // The follow-up planner looks at every customer from the time the demo data is loaded.
@@ -450,6 +456,58 @@ fn surveys(now: DateTime<Utc>) -> String {
             "INSERT INTO survey_schedules (id, name, template_id, schedule, trigger, active, next_run_at, created_at, updated_at, version) VALUES ({}, {}, {}, {}, {}, 1, {next}, {ms}, {ms}, 1);\n",
             q(id), q(name), q(template), q(&serde_json::to_string(&schedule).expect("a schedule serializes")), q(trigger)
         );
+    }
+    out
+}
+
+/// Answers to the surveys (after the templates and schedules they refer to), so the dashboard's
+/// satisfaction has figures: two in five closed complaints answered a day after closing, and
+/// one customer in four answered each of the last two quarterly surveys within three days.
+/// Scores come from the case's or customer's number, not the random stream, so the rest of the
+/// demo data stays as it was. Each answer has its invitation; no token opens it (the hash is
+/// not one a token gives).
+fn survey_answers(now: DateTime<Utc>, complaints: &[(String, String, DateTime<Utc>, usize)], customers: &[(String, DateTime<Utc>, Segment)]) -> String {
+    use chrono::{Datelike, Months, NaiveDate, TimeZone};
+    let zone = BusinessCalendar::china_default().zone();
+    let mut out = String::new();
+    let mut answer = |id: &str, schedule: &str, template: &str, customer: &str, case: Option<&str>, sent: DateTime<Utc>, at: DateTime<Utc>, csat: u8, nps: Option<u8>| {
+        let mut answers = vec![serde_json::json!({"question": "overall", "score": csat})];
+        if let Some(nps) = nps {
+            answers.push(serde_json::json!({"question": "recommend", "score": nps}));
+        }
+        let low = csat <= 2 || nps.is_some_and(|n| n <= 6);
+        out += &format!(
+            "INSERT INTO survey_invitations (id, token_hash, schedule_id, template_id, customer_id, case_id, channel, created_at, expires_at, answered_at) VALUES ({}, {}, {}, {}, {}, {}, 'sms', {}, {}, {});\n",
+            q(&format!("inv-{id}")), q(&format!("seed-{id}")), q(schedule), q(template), q(customer), opt(case),
+            sent.timestamp_millis(), (sent + Duration::days(14)).timestamp_millis(), at.timestamp_millis()
+        );
+        out += &format!(
+            "INSERT INTO survey_answers (id, invitation_id, schedule_id, customer_id, case_id, answers, csat, nps, low, created_at) VALUES ({}, {}, {}, {}, {}, {}, {csat}, {}, {}, {});\n",
+            q(&format!("ans-{id}")), q(&format!("inv-{id}")), q(schedule), q(customer), opt(case),
+            q(&serde_json::Value::Array(answers).to_string()), nps.map_or("NULL".into(), |n| n.to_string()), i32::from(low), at.timestamp_millis()
+        );
+    };
+    const CSAT: [u8; 10] = [5, 4, 4, 5, 3, 2, 5, 4, 1, 4];
+    for (case, customer, closed, seq) in complaints {
+        let (sent, at) = (*closed + Duration::hours(24), *closed + Duration::hours(24) + Duration::minutes((*seq as i64 * 37) % 600));
+        if seq % 5 < 2 && at < now {
+            answer(case, "sched-complaint", "tpl-complaint", customer, Some(case), sent, at, CSAT[seq % 10], None);
+        }
+    }
+    // The quarterly survey goes out on the 1st of each quarter at 10:00 in Beijing.
+    let today = now.with_timezone(&zone).date_naive();
+    let this_quarter = NaiveDate::from_ymd_opt(today.year(), (today.month() - 1) / 3 * 3 + 1, 1).expect("a quarter's first day");
+    for (q_index, first) in [this_quarter - Months::new(3), this_quarter].into_iter().enumerate() {
+        let Some(sent) = zone.from_local_datetime(&first.and_hms_opt(10, 0, 0).expect("10:00")).single().map(|t| t.with_timezone(&Utc)) else { continue };
+        for (n, (customer, created, _)) in customers.iter().enumerate().filter(|(n, _)| n % 4 == q_index) {
+            let at = sent + Duration::minutes(((n as i64) * 131) % (3 * 24 * 60));
+            if *created < sent && at < now {
+                // The later quarter a little better than the one before.
+                let csat = CSAT[(n + 3 * q_index) % 10].max(if q_index == 1 { 2 } else { 1 });
+                let nps = [10, 9, 8, 7, 9, 6, 10, 3, 8, 9][(n + q_index) % 10];
+                answer(&format!("q{q_index}-{customer}"), "sched-quarterly", "tpl-quarterly", customer, None, sent, at, csat, Some(nps));
+            }
+        }
     }
     out
 }

@@ -216,15 +216,19 @@ fn DashboardBody() -> impl IntoView {
         marks
     };
     let by_quarter = move || {
-        let mut quarters: BTreeMap<String, Tally> = BTreeMap::new();
+        // Each quarter's tally and its days within the period (the days come in order).
+        let mut quarters: BTreeMap<String, (Tally, NaiveDate, NaiveDate)> = BTreeMap::new();
         for d in data.get().map(|d| d.days).unwrap_or_default() {
-            quarters.entry(quarter(d.day)).or_default().add(&d.satisfaction());
+            let q = quarters.entry(quarter(d.day)).or_insert_with(|| (Tally::default(), d.day, d.day));
+            q.0.add(&d.satisfaction());
+            q.2 = d.day;
         }
-        quarters.into_iter().filter(|(_, t)| t.csat_answers + t.nps_answers > 0).map(|(q, t)| Mark {
+        quarters.into_iter().filter(|(_, (t, _, _))| t.csat_answers + t.nps_answers > 0).map(|(q, (t, first, last))| Mark {
             label: q.clone(),
             value: t.csat().map_or(0.0, |c| c * 100.0),
             tooltip: format!("{q} · CSAT {} ({}) · NPS {} ({})", percent(t.csat()), t.csat_answers, t.nps().map_or("—".into(), |n| format!("{n:.0}")), t.nps_answers),
-            href: None,
+            // The cases answered in the quarter's days of the period.
+            href: Some(format!("/queue?date=answered&from={first}&to={last}{}", team_query())),
         }).collect::<Vec<_>>()
     };
 

@@ -828,3 +828,40 @@ async fn an_agent_records_that_a_customer_left_and_the_supervisor_finds_them_beh
     browser.screenshot("drill-down-steps-zh").await;
     browser.close().await;
 }
+
+/// What the page's Content-Security-Policy refused so far (boot.js records each refusal).
+async fn csp_violations(browser: &Browser) -> Vec<String> {
+    let found = browser.client.execute("return globalThis.kefuCspViolations ?? [];", vec![]).await.expect("the refusals");
+    serde_json::from_value(found).expect("a list of refusals")
+}
+
+#[tokio::test]
+async fn every_screen_runs_under_the_strict_content_security_policy() {
+    let admin = Api::signed_in(ADMIN).await;
+    let complaint = admin.get("/api/cases?kind=complaint&limit=1").await.body["items"][0].clone();
+    let (case, customer) = (complaint["id"].as_str().expect("a demo complaint"), complaint["customer_id"].as_str().expect("its customer"));
+
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    // Every section, and the screens with charts and bars (their widths are styles).
+    for (path, ready) in [
+        ("/queue?view=open".to_string(), "case-table"),
+        (format!("/cases/{case}"), "timeline"),
+        ("/complaints".into(), "complaint-register"),
+        (format!("/customers/{customer}"), "customer-relationship"),
+        ("/dashboard".into(), "chart-categories"),
+        ("/reports".into(), "scorecards"),
+        ("/surveys".into(), "schedule-table"),
+        ("/surveys/sched-quarterly".into(), "results-trend"),
+        ("/settings".into(), "settings-page"),
+    ] {
+        browser.goto(&path).await;
+        browser.find(ready).await;
+        assert_eq!(csp_violations(&browser).await, Vec::<String>::new(), "{path}: the app needs nothing the policy refuses");
+    }
+    // The check sees a refusal: an inline style attribute is one.
+    browser.client.execute("document.body.setAttribute('style', 'color: red');", vec![]).await.unwrap();
+    let refused = wait_for("the refusal of an inline style", || async { Some(csp_violations(&browser).await).filter(|v| !v.is_empty()) }).await;
+    assert!(refused.iter().any(|r| r.starts_with("style-src")), "{refused:?}");
+    browser.close().await;
+}

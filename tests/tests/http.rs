@@ -348,6 +348,14 @@ async fn the_scheduled_endpoint_reaches_the_worker_and_the_app_falls_back_to_ind
 
     let page = api.http.get(api.url("/queue")).send().await.unwrap();
     assert_eq!(page.status(), 200);
+    // The app's page carries the strict policy: its own scripts and Wasm, nothing inline.
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    for wanted in ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval';", "style-src 'self';", "frame-ancestors 'none'"] {
+        assert!(csp.contains(wanted), "{wanted} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"), "{csp}");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
     assert!(page.text().await.unwrap().to_lowercase().contains("<!doctype html>"));
 
     let unknown = api.get("/api/no-such-route").await;

@@ -31,7 +31,10 @@ const NAME: &str = "kefu-app";
 /// The module wasm-split writes for the chunks' loaders, which the main module imports.
 const LINK: &str = "__wasm_split.js";
 /// Starts the app once its JS glue has loaded, with the main module beside it.
-const BOOT: &str = "import init from \"./kefu-app.js\";\n\ninit({ module_or_path: new URL(\"kefu-app_bg.wasm\", import.meta.url) });\n";
+const BOOT: &str = "import init from \"./kefu-app.js\";\n\n\
+// What the Content-Security-Policy refused on this page, for the browser tests to read.\n\
+addEventListener(\"securitypolicyviolation\", (e) => (globalThis.kefuCspViolations ??= []).push(`${e.effectiveDirective} ${e.blockedURI}`));\n\
+init({ module_or_path: new URL(\"kefu-app_bg.wasm\", import.meta.url) });\n";
 
 /// What `dev` watches: a change to any file under these rebuilds the app.
 const SOURCES: &[&str] = &["app/src", "app/index.html", "app/Cargo.toml", "domain/src", "style", "public"];

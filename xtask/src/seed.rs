@@ -469,21 +469,22 @@ fn surveys(now: DateTime<Utc>) -> String {
 fn survey_answers(now: DateTime<Utc>, complaints: &[(String, String, DateTime<Utc>, usize)], customers: &[(String, DateTime<Utc>, Segment)]) -> String {
     use chrono::{Datelike, Months, NaiveDate, TimeZone};
     let zone = BusinessCalendar::china_default().zone();
-    let mut out = String::new();
-    let mut answer = |id: &str, schedule: &str, template: &str, customer: &str, case: Option<&str>, sent: DateTime<Utc>, at: DateTime<Utc>, csat: u8, nps: Option<u8>| {
+    // The runs (and their unanswered invitations) go before the answers that refer to them.
+    let (mut runs, mut out) = (String::new(), String::new());
+    let mut answer = |id: &str, run: Option<&str>, schedule: &str, template: &str, customer: &str, case: Option<&str>, sent: DateTime<Utc>, at: DateTime<Utc>, csat: u8, nps: Option<u8>| {
         let mut answers = vec![serde_json::json!({"question": "overall", "score": csat})];
         if let Some(nps) = nps {
             answers.push(serde_json::json!({"question": "recommend", "score": nps}));
         }
         let low = csat <= 2 || nps.is_some_and(|n| n <= 6);
         out += &format!(
-            "INSERT INTO survey_invitations (id, token_hash, schedule_id, template_id, customer_id, case_id, channel, created_at, expires_at, answered_at) VALUES ({}, {}, {}, {}, {}, {}, 'sms', {}, {}, {});\n",
-            q(&format!("inv-{id}")), q(&format!("seed-{id}")), q(schedule), q(template), q(customer), opt(case),
+            "INSERT INTO survey_invitations (id, token_hash, run_id, schedule_id, template_id, customer_id, case_id, channel, created_at, expires_at, answered_at) VALUES ({}, {}, {}, {}, {}, {}, {}, 'sms', {}, {}, {});\n",
+            q(&format!("inv-{id}")), q(&format!("seed-{id}")), opt(run), q(schedule), q(template), q(customer), opt(case),
             sent.timestamp_millis(), (sent + Duration::days(14)).timestamp_millis(), at.timestamp_millis()
         );
         out += &format!(
-            "INSERT INTO survey_answers (id, invitation_id, schedule_id, customer_id, case_id, answers, csat, nps, low, created_at) VALUES ({}, {}, {}, {}, {}, {}, {csat}, {}, {}, {});\n",
-            q(&format!("ans-{id}")), q(&format!("inv-{id}")), q(schedule), q(customer), opt(case),
+            "INSERT INTO survey_answers (id, invitation_id, run_id, schedule_id, customer_id, case_id, answers, csat, nps, low, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {csat}, {}, {}, {});\n",
+            q(&format!("ans-{id}")), q(&format!("inv-{id}")), opt(run), q(schedule), q(customer), opt(case),
             q(&serde_json::Value::Array(answers).to_string()), nps.map_or("NULL".into(), |n| n.to_string()), i32::from(low), at.timestamp_millis()
         );
     };
@@ -491,25 +492,50 @@ fn survey_answers(now: DateTime<Utc>, complaints: &[(String, String, DateTime<Ut
     for (case, customer, closed, seq) in complaints {
         let (sent, at) = (*closed + Duration::hours(24), *closed + Duration::hours(24) + Duration::minutes((*seq as i64 * 37) % 600));
         if seq % 5 < 2 && at < now {
-            answer(case, "sched-complaint", "tpl-complaint", customer, Some(case), sent, at, CSAT[seq % 10], None);
+            answer(case, None, "sched-complaint", "tpl-complaint", customer, Some(case), sent, at, CSAT[seq % 10], None);
         }
     }
-    // The quarterly survey goes out on the 1st of each quarter at 10:00 in Beijing.
+    // The quarterly survey goes out on the 1st of each quarter at 10:00 in Beijing, as a run
+    // (survey_runs) whose results page reads its tallies: half the customers invited, half of
+    // those answered.
     let today = now.with_timezone(&zone).date_naive();
     let this_quarter = NaiveDate::from_ymd_opt(today.year(), (today.month() - 1) / 3 * 3 + 1, 1).expect("a quarter's first day");
     for (q_index, first) in [this_quarter - Months::new(3), this_quarter].into_iter().enumerate() {
         let Some(sent) = zone.from_local_datetime(&first.and_hms_opt(10, 0, 0).expect("10:00")).single().map(|t| t.with_timezone(&Utc)) else { continue };
-        for (n, (customer, created, _)) in customers.iter().enumerate().filter(|(n, _)| n % 4 == q_index) {
+        let run = format!("run-quarterly-{first}");
+        let mut tallies: std::collections::BTreeMap<(&str, u8), u32> = std::collections::BTreeMap::new();
+        let (mut invited, mut answers) = (0, 0);
+        let mut invitations = String::new();
+        for (n, (customer, _, _)) in customers.iter().enumerate().filter(|(n, (_, created, _))| n % 2 == q_index && *created < sent) {
             let at = sent + Duration::minutes(((n as i64) * 131) % (3 * 24 * 60));
-            if *created < sent && at < now {
-                // The later quarter a little better than the one before.
-                let csat = CSAT[(n + 3 * q_index) % 10].max(if q_index == 1 { 2 } else { 1 });
-                let nps = [10, 9, 8, 7, 9, 6, 10, 3, 8, 9][(n + q_index) % 10];
-                answer(&format!("q{q_index}-{customer}"), "sched-quarterly", "tpl-quarterly", customer, None, sent, at, csat, Some(nps));
+            invited += 1;
+            if n % 4 >= 2 || at >= now {
+                let id = format!("q{q_index}-{customer}");
+                invitations += &format!(
+                    "INSERT INTO survey_invitations (id, token_hash, run_id, schedule_id, template_id, customer_id, channel, created_at, expires_at) VALUES ({}, {}, {}, 'sched-quarterly', 'tpl-quarterly', {}, 'sms', {}, {});\n",
+                    q(&format!("inv-{id}")), q(&format!("seed-{id}")), q(&run), q(customer), sent.timestamp_millis(), (sent + Duration::days(14)).timestamp_millis()
+                );
+                continue;
             }
+            // The later quarter a little better than the one before.
+            let csat = CSAT[(n + 3 * q_index) % 10].max(if q_index == 1 { 2 } else { 1 });
+            let nps = [10, 9, 8, 7, 9, 6, 10, 3, 8, 9][(n / 2 + q_index) % 10];
+            answer(&format!("q{q_index}-{customer}"), Some(&run), "sched-quarterly", "tpl-quarterly", customer, None, sent, at, csat, Some(nps));
+            *tallies.entry(("overall", csat)).or_default() += 1;
+            *tallies.entry(("recommend", nps)).or_default() += 1;
+            answers += 1;
         }
+        let finished = sent + Duration::minutes(20);
+        runs += &format!(
+            "INSERT INTO survey_runs (id, schedule_id, template_id, scheduled_for, started_at, finished_at, invited, delivered, answered) VALUES ({}, 'sched-quarterly', 'tpl-quarterly', {}, {}, {}, {invited}, {invited}, {answers});\n",
+            q(&run), sent.timestamp_millis(), sent.timestamp_millis(), finished.timestamp_millis()
+        );
+        for ((question, value), n) in tallies {
+            runs += &format!("INSERT INTO survey_tallies (run_id, question, value, n) VALUES ({}, {}, {value}, {n});\n", q(&run), q(question));
+        }
+        runs += &invitations;
     }
-    out
+    runs + &out
 }
 
 #[cfg(test)]

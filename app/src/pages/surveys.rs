@@ -475,10 +475,10 @@ fn Period(p: PeriodResult) -> impl IntoView {
                             .filter(|(k, _)| !(kind == QuestionKind::Csat && *k == 0))
                             .map(|(k, n)| {
                                 let label = labels.get(k).cloned();
-                                let width = format!("width: {}%", n * 100 / total);
+                                let width = format!("{}%", n * 100 / total);
                                 view! { <div class="bar-row">
                                     <span class="bar-label">{move || label.as_ref().map_or(k.to_string(), |l| l.get(i18n.get().code()).to_string())}</span>
-                                    <span class="bar"><span class="bar-fill" style=width></span></span>
+                                    <span class="bar"><span class="bar-fill" style:width=width></span></span>
                                     <span class="bar-count">{*n}</span>
                                 </div> }
                             }).collect_view()}

@@ -41,7 +41,7 @@ impl ApiError {
             ApiError::Api { status: 404, .. } => t.error_not_found.into(),
             ApiError::Api { code, .. } if code == "identity_unverified" => t.identity_needed.into(),
             ApiError::Api { status: 409, .. } => t.error_conflict.into(),
-            ApiError::Api { status: 429, .. } => lang.tr("提交过于频繁，请稍后再试。", "Too many submissions; please try again later.").into(),
+            ApiError::Api { status: 429, .. } => lang.tr("尝试过于频繁，请稍后再试。", "Too many attempts; please try again later.").into(),
             ApiError::Api { status: 400 | 413 | 422, field, .. } => {
                 format!("{} {}", t.error_field, lang.field(field.as_deref().unwrap_or("")))
             }
@@ -111,7 +111,16 @@ pub async fn login(email: String, password: String) -> ApiResult<User> {
 }
 
 pub async fn logout() -> ApiResult<()> {
-    let response = mutation(Request::post("/api/auth/logout")).send().await.map_err(|_| ApiError::Network)?;
+    end_sessions("/api/auth/logout").await
+}
+
+/// Signs out on every browser and device.
+pub async fn logout_everywhere() -> ApiResult<()> {
+    end_sessions("/api/auth/logout-everywhere").await
+}
+
+async fn end_sessions(path: &str) -> ApiResult<()> {
+    let response = mutation(Request::post(path)).send().await.map_err(|_| ApiError::Network)?;
     if response.status() == 204 || response.status() == 401 { Ok(()) } else { decode(response).await }
 }
 

@@ -1,7 +1,8 @@
 //! The authorization matrix: every route the OpenAPI document lists, called by someone signed
 //! out, an agent, a supervisor and an admin, answers as the table below says — 401 signed out,
 //! 403 below the route's role, and otherwise past the check. A route the table does not name
-//! fails the test, so no route is added without deciding who may call it.
+//! fails the test, so no route is added without deciding who may call it. It signs the demo
+//! users out everywhere, so `cargo xtask test` runs it after the rest of the suite.
 
 use std::collections::BTreeSet;
 
@@ -28,6 +29,7 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("get", "/api/openapi.json", Anyone),
     ("post", "/api/auth/login", Anyone),
     ("post", "/api/auth/logout", Agent),
+    ("post", "/api/auth/logout-everywhere", Agent),
     ("get", "/api/me", Agent),
     ("post", "/api/customers", Agent),
     ("get", "/api/products", Agent),
@@ -79,7 +81,7 @@ const TABLE: &[(&str, &str, Rule)] = &[
 
 /// Calls a route as `api` would, with ids no record has. A state-changing call sends a body
 /// that is not JSON, so a caller who gets past the check is stopped by its first read and
-/// changes nothing (only signing out reads no body: it is called last).
+/// changes nothing (only signing out reads no body: those are called last).
 async fn call(api: &Api, method: &str, path: &str) -> Reply {
     let path = path.replace("{id}", "no-such-record").replace("{key}", "no_such_setting").replace("{token}", "no-such-token");
     let url = api.url(&path);
@@ -147,11 +149,24 @@ async fn every_route_answers_each_role_as_the_table_says() {
         (Some(Admin), Api::signed_in(ADMIN).await),
     ];
     let mut wrong = Vec::new();
-    let last = |(_, p, _): &&(&str, &str, Rule)| *p == "/api/auth/logout";
-    for (method, path, rule) in TABLE.iter().filter(|r| !last(r)).chain(TABLE.iter().filter(last)) {
+    // Signing out ends the caller's session: each of those is called with a session of its own.
+    let signs_out = |(_, p, _): &&(&str, &str, Rule)| p.starts_with("/api/auth/logout");
+    for (method, path, rule) in TABLE.iter().filter(|r| !signs_out(r)) {
         for (role, api) in &callers {
             let reply = call(api, method, path).await;
             if let Err(why) = answered_as_ruled(*rule, *role, &reply) {
+                wrong.push(format!("{method} {path} as {role:?}: {why}"));
+            }
+        }
+    }
+    for (method, path, rule) in TABLE.iter().filter(signs_out) {
+        for (role, email) in [(None, None), (Some(Agent), Some(AGENT)), (Some(Supervisor), Some(SUPERVISOR)), (Some(Admin), Some(ADMIN))] {
+            let api = match email {
+                Some(email) => Api::signed_in(email).await,
+                None => Api::anonymous(),
+            };
+            let reply = call(&api, method, path).await;
+            if let Err(why) = answered_as_ruled(*rule, role, &reply) {
                 wrong.push(format!("{method} {path} as {role:?}: {why}"));
             }
         }

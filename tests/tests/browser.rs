@@ -865,3 +865,17 @@ async fn every_screen_runs_under_the_strict_content_security_policy() {
     assert!(refused.iter().any(|r| r.starts_with("style-src")), "{refused:?}");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_supervisor_signs_out_everywhere_and_their_other_session_ends_too() {
+    let other = Api::signed_in(SUPERVISOR).await;
+    assert_eq!(other.get("/api/me").await.status, 200);
+    let browser = Browser::open().await;
+    browser.sign_in(SUPERVISOR).await;
+    browser.click("sign-out-everywhere").await;
+    browser.find("login-email").await;
+    assert_eq!(other.get("/api/me").await.status, 401, "the session on another device ended");
+    browser.goto("/queue").await;
+    browser.find("login-email").await;
+    browser.close().await;
+}

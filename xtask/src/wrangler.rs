@@ -13,6 +13,10 @@ use crate::setup::{self, Paths};
 use crate::{root, run, seed, step, DEMO_LOGINS, DEMO_PASSWORD, DEV_PORT};
 
 /// A `wrangler` command run from `worker/`, where wrangler.toml is.
+
+/// The tests run after the rest of the suite, one at a time (.config/nextest.toml's `after`).
+const AFTER: &str = "binary(plans) | binary(memory) | binary(access) | test(everywhere)";
+
 fn wrangler(paths: &Paths) -> Command {
     let mut cmd = paths.command(&paths.wrangler);
     cmd.current_dir(root().join("worker"));
@@ -211,14 +215,15 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
                 .env("KEFU_D1_FILE", &d1_file)
                 .status()
         };
-        // The plan test reads every statement the worker has run, and the memory test needs
-        // the worker to itself, so with no filter they run last, one after the other, after
-        // the rest of the suite (crons included) has been through the worker.
+        // The plan test reads every statement the worker has run, the memory test needs the
+        // worker to itself, and the authorization matrix and the sessions test sign demo users
+        // out everywhere, so with no filter they run last, one after the other, after the rest
+        // of the suite (crons included) has been through the worker.
         let passed = if filter.is_empty() {
             step("running the tests");
-            let rest = nextest(&["-E".into(), "not (binary(plans) | binary(memory))".into()])?.success();
+            let rest = nextest(&["-E".into(), format!("not ({AFTER})")])?.success();
             step("checking the query plan of every statement the suite ran, and the worker's memory");
-            nextest(&["-E".into(), "binary(plans) | binary(memory)".into()])?.success() && rest
+            nextest(&["-E".into(), AFTER.into()])?.success() && rest
         } else {
             step("running the tests");
             nextest(filter)?.success()

@@ -68,10 +68,10 @@ fn Sidebar() -> impl IntoView {
 fn TopBar() -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
-    let sign_out = move |_| {
+    let sign_out = move |everywhere: bool| {
         spawn_local(async move {
             // Whatever the server says, this browser no longer has a session to use.
-            let _ = api::logout().await;
+            let _ = if everywhere { api::logout_everywhere().await } else { api::logout().await };
             session.user.set(None);
         });
     };
@@ -86,8 +86,12 @@ fn TopBar() -> impl IntoView {
             <div class="topbar-actions">
                 <Bell/>
                 <LanguageSwitch/>
-                <button type="button" class="button ghost" data-testid="sign-out" on:click=sign_out>
+                <button type="button" class="button ghost" data-testid="sign-out" on:click=move |_| sign_out(false)>
                     {move || i18n.get().t().sign_out}
+                </button>
+                <button type="button" class="button ghost" data-testid="sign-out-everywhere" on:click=move |_| sign_out(true)
+                    title=move || i18n.get().tr("结束本账号在所有浏览器和设备上的登录", "End this account's sessions on every browser and device")>
+                    {move || i18n.get().tr("全部设备退出", "Sign out everywhere")}
                 </button>
             </div>
         </header>

@@ -1,7 +1,7 @@
-//! Fixed-window rate limits for anonymous requests.
+//! Fixed-window rate limits: anonymous requests, and failed sign-ins.
 
 use serde::Deserialize;
-use worker::D1Database;
+use worker::{D1Database, D1PreparedStatement};
 
 use crate::db::query;
 use crate::error::ApiError;
@@ -14,9 +14,23 @@ pub async fn check(db: &D1Database, keys: &[(&str, u32)], window_ms: i64, now: i
     struct Count {
         count: u32,
     }
+    let names: Vec<&str> = keys.iter().map(|(key, _)| *key).collect();
+    let results = db.batch(bump(db, &names, window_ms, now)?).await?;
+    for (i, (_, limit)) in keys.iter().enumerate() {
+        let count = results.get(i * 2 + 1).map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.first().map(|c| c.count)).unwrap_or(0);
+        if count > *limit {
+            return Err(ApiError::RateLimited(retry_after(window_ms, now)));
+        }
+    }
+    Ok(())
+}
+
+/// The statements that count one more for each key in the window containing `now` (two per
+/// key: the earlier windows deleted, then the count, which the second returns).
+pub fn bump(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let start = now - now.rem_euclid(window_ms);
     let mut batch = Vec::new();
-    for (key, _) in keys {
+    for key in keys {
         // Primary key (key, window_start).
         batch.push(query!(db, "DELETE FROM rate_limits WHERE key = ?1 AND window_start < ?2", *key, start)?);
         batch.push(query!(
@@ -27,13 +41,31 @@ pub async fn check(db: &D1Database, keys: &[(&str, u32)], window_ms: i64, now: i
             start
         )?);
     }
-    let results = db.batch(batch).await?;
-    for (i, (_, limit)) in keys.iter().enumerate() {
-        let count = results.get(i * 2 + 1).map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.first().map(|c| c.count)).unwrap_or(0);
-        if count > *limit {
-            let retry_after = ((start + window_ms - now) / 1000).max(1) as u32;
-            return Err(ApiError::RateLimited(retry_after));
-        }
+    Ok(batch)
+}
+
+/// How many times each key was counted in the window containing `now`, without counting.
+pub async fn counts(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<u32>, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        count: u32,
     }
-    Ok(())
+    let start = now - now.rem_euclid(window_ms);
+    let statements = keys
+        .iter()
+        .map(|key| Ok(query!(db, "SELECT count FROM rate_limits WHERE key = ?1 AND window_start = ?2", *key, start)?))
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let results = db.batch(statements).await?;
+    results.iter().map(|r| Ok(r.results::<Count>()?.first().map_or(0, |c| c.count))).collect()
+}
+
+/// Forgets a key's counts (a successful sign-in clears its account's failures).
+pub fn clear(db: &D1Database, key: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "DELETE FROM rate_limits WHERE key = ?1", key)?)
+}
+
+/// The seconds until the window containing `now` ends (at least one).
+pub fn retry_after(window_ms: i64, now: i64) -> u32 {
+    let start = now - now.rem_euclid(window_ms);
+    ((start + window_ms - now) / 1000).max(1) as u32
 }

@@ -6,35 +6,64 @@ use worker::Response;
 use crate::auth::{clear_cookie, is_https, session_token, set_cookie, SESSION_HOURS};
 use crate::ctx::{json, no_content, Ctx};
 use crate::db::events::Guard;
-use crate::db::{audit, sessions, users};
+use crate::db::{audit, limits, sessions, users};
 use crate::error::ApiError;
 use crate::ids::{new_token, token_hash, verify_password};
 
 /// Checked against when the e-mail is unknown, so both failures take the same time.
 const DECOY_HASH: &str = "pbkdf2_sha256$100000$6b6566752d6465636f792d73616c7421$0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Failed sign-ins one account may have in a window before it is locked until the window ends.
+const FAILURES_PER_ACCOUNT: u32 = 5;
+/// Failed sign-ins one client address may have in a window (a desk's shared address signs
+/// many people in; a script guessing across accounts makes far more).
+const FAILURES_PER_ADDRESS: u32 = 20;
+/// The window the failures are counted in, and so the longest a lockout lasts.
+const LOCKOUT_MS: i64 = 15 * 60_000;
+
+/// The rate-limit keys of an account (by e-mail, whether or not it exists, so a lockout says
+/// nothing about which e-mails do) and of the client's address. Hashes: neither is stored.
+fn failure_keys(email: &str, address: &str) -> [String; 2] {
+    [token_hash(&format!("sign_in:account:{}", email.to_lowercase())), token_hash(&format!("sign_in:address:{address}"))]
+}
+
 pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: LoginRequest = ctx.body().await?;
-    let found = users::by_email(&ctx.db, body.email.trim()).await?;
+    let now = ctx.now_ms();
+    let email = body.email.trim();
+    let address = ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_default();
+    let [account_key, address_key] = failure_keys(email, &address);
+    // Locked out: refused before the password is even checked (checking is the costly part).
+    let failures = limits::counts(&ctx.db, &[&account_key, &address_key], LOCKOUT_MS, now).await?;
+    if failures[0] >= FAILURES_PER_ACCOUNT || failures[1] >= FAILURES_PER_ADDRESS {
+        return Err(ApiError::RateLimited(limits::retry_after(LOCKOUT_MS, now)));
+    }
+    let found = users::by_email(&ctx.db, email).await?;
     let hash = found.as_ref().map_or(DECOY_HASH, |c| c.password_hash.as_str());
     let password_ok = verify_password(&body.password, hash).await?;
-    let now = ctx.now_ms();
     let user = match found {
         Some(c) if password_ok && c.active => c.user,
         other => {
             let user_id = other.as_ref().map(|c| c.user.id.as_str());
-            audit::record(&ctx.db, now, user_id, "sign_in_failed", "user", user_id, Guard::None)?.run().await?;
+            let mut batch = vec![audit::record(&ctx.db, now, user_id, "sign_in_failed", "user", user_id, Guard::None)?];
+            batch.extend(limits::bump(&ctx.db, &[&account_key, &address_key], LOCKOUT_MS, now)?);
+            ctx.db.batch(batch).await?;
             return Err(ApiError::InvalidCredentials);
         }
     };
     let token = new_token()?;
     let expires = now + SESSION_HOURS * 3_600_000;
-    ctx.db
-        .batch(vec![
-            sessions::insert(&ctx.db, &token_hash(&token), &user.id, now, expires)?,
-            audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id), Guard::None)?,
-        ])
-        .await?;
+    let mut batch = vec![
+        sessions::insert(&ctx.db, &token_hash(&token), &user.id, now, expires)?,
+        audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id), Guard::None)?,
+        limits::clear(&ctx.db, &account_key)?,
+    ];
+    // A new session on every sign-in: the one the browser held before (if any) ends, so a
+    // session fixed before sign-in is never the signed-in one.
+    if let Some(old) = session_token(&ctx.req)? {
+        batch.push(sessions::delete(&ctx.db, &token_hash(&old))?);
+    }
+    ctx.db.batch(batch).await?;
     let mut response = json(200, &LoginResponse { user })?;
     response.headers_mut().set("Set-Cookie", &set_cookie(&token, is_https(&ctx.req)))?;
     Ok(response)
@@ -50,6 +79,23 @@ pub async fn logout(ctx: Ctx) -> Result<Response, ApiError> {
             ])
             .await?;
     }
+    signed_out(&ctx)
+}
+
+/// Signs the user out on every browser and device: a lost phone, a shared desk.
+pub async fn logout_everywhere(ctx: Ctx) -> Result<Response, ApiError> {
+    let user = ctx.user()?;
+    ctx.db
+        .batch(vec![
+            sessions::delete_all(&ctx.db, &user.id)?,
+            audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), "signed_out_everywhere", "user", Some(&user.id), Guard::None)?,
+        ])
+        .await?;
+    signed_out(&ctx)
+}
+
+/// 204, and the browser forgets its session.
+fn signed_out(ctx: &Ctx) -> Result<Response, ApiError> {
     let mut response = no_content()?;
     response.headers_mut().set("Set-Cookie", &clear_cookie(is_https(&ctx.req)))?;
     Ok(response)

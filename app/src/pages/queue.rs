@@ -110,15 +110,12 @@ pub fn QueuePage() -> impl IntoView {
             ..CaseFilter::default()
         }
     });
-    // A drill-down from the dashboard: the whole filter comes from the address, without the
-    // view's "open" (a figure counts closed cases too). Parameters that do not parse leave it out.
+    // A drill-down from the dashboard: the whole filter comes from the address, read by the
+    // same parser as the API's (every parameter but the page's own `view`, whose "open" a
+    // figure does not have: it counts closed cases too). An address that does not parse leaves it out.
     let drill_down = Memo::new(move |_| {
         let q = query.read();
-        let pairs: Vec<(String, String)> = ["date", "from", "to", "met", "cause", "csat", "step", "team", "assignee", "kind", "category", "channel", "status"]
-            .into_iter()
-            .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
-            .collect();
-        CaseFilter::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).ok().filter(|f| f.date.is_some())
+        CaseFilter::from_query(q.latest_values().filter(|(k, _)| *k != "view").map(|(k, v)| (k.as_ref(), v))).ok().filter(|f| f.date.is_some())
     });
     // What the page lists: the drill-down's filter, or the view narrowed by the filters above.
     let current = move || -> CaseFilter {

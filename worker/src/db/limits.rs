@@ -6,18 +6,30 @@ use worker::{D1Database, D1PreparedStatement};
 use crate::db::query;
 use crate::error::ApiError;
 
+/// A key's count in one window, as the statements below return it.
+#[derive(Deserialize)]
+struct Count {
+    count: u32,
+}
+
+/// The count one of the statements below returned (0 when the key has none in the window).
+fn count_of(result: &worker::D1Result) -> Result<u32, ApiError> {
+    Ok(result.results::<Count>()?.first().map_or(0, |c| c.count))
+}
+
+/// The start of the fixed window containing `now`.
+fn window_start(window_ms: i64, now: i64) -> i64 {
+    now - now.rem_euclid(window_ms)
+}
+
 /// Counts one request against each key in the window containing `now`, and answers 429 with
 /// the seconds until the window ends when any key is over its limit. Keys are hashes, never
 /// addresses. Earlier windows of the same keys are deleted in the same batch.
 pub async fn check(db: &D1Database, keys: &[(&str, u32)], window_ms: i64, now: i64) -> Result<(), ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        count: u32,
-    }
     let names: Vec<&str> = keys.iter().map(|(key, _)| *key).collect();
     let results = db.batch(bump(db, &names, window_ms, now)?).await?;
     for (i, (_, limit)) in keys.iter().enumerate() {
-        let count = results.get(i * 2 + 1).map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.first().map(|c| c.count)).unwrap_or(0);
+        let count = results.get(i * 2 + 1).map(count_of).transpose()?.unwrap_or(0);
         if count > *limit {
             return Err(ApiError::RateLimited(retry_after(window_ms, now)));
         }
@@ -28,7 +40,7 @@ pub async fn check(db: &D1Database, keys: &[(&str, u32)], window_ms: i64, now: i
 /// The statements that count one more for each key in the window containing `now` (two per
 /// key: the earlier windows deleted, then the count, which the second returns).
 pub fn bump(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<D1PreparedStatement>, ApiError> {
-    let start = now - now.rem_euclid(window_ms);
+    let start = window_start(window_ms, now);
     let mut batch = Vec::new();
     for key in keys {
         // Primary key (key, window_start).
@@ -46,17 +58,13 @@ pub fn bump(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<
 
 /// How many times each key was counted in the window containing `now`, without counting.
 pub async fn counts(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<u32>, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        count: u32,
-    }
-    let start = now - now.rem_euclid(window_ms);
+    let start = window_start(window_ms, now);
     let statements = keys
         .iter()
         .map(|key| Ok(query!(db, "SELECT count FROM rate_limits WHERE key = ?1 AND window_start = ?2", *key, start)?))
         .collect::<Result<Vec<_>, ApiError>>()?;
     let results = db.batch(statements).await?;
-    results.iter().map(|r| Ok(r.results::<Count>()?.first().map_or(0, |c| c.count))).collect()
+    results.iter().map(count_of).collect()
 }
 
 /// Forgets a key's counts (a successful sign-in clears its account's failures).
@@ -66,6 +74,5 @@ pub fn clear(db: &D1Database, key: &str) -> Result<D1PreparedStatement, ApiError
 
 /// The seconds until the window containing `now` ends (at least one).
 pub fn retry_after(window_ms: i64, now: i64) -> u32 {
-    let start = now - now.rem_euclid(window_ms);
-    ((start + window_ms - now) / 1000).max(1) as u32
+    ((window_start(window_ms, now) + window_ms - now) / 1000).max(1) as u32
 }

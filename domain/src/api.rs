@@ -21,8 +21,10 @@ use crate::user::Role;
 
 mod dashboard;
 mod surveys;
+mod users;
 pub use dashboard::*;
 pub use surveys::*;
+pub use users::*;
 
 /// Longest case subject, in characters.
 pub const SUBJECT_MAX: usize = 200;
@@ -54,7 +56,8 @@ pub struct ErrorDetail {
 #[error("{field}: {message}")]
 pub struct FieldError {
     pub field: String,
-    /// `missing_field` for an empty required value, `invalid_field` otherwise.
+    /// `missing_field` for an empty required value, a weak password's weakness
+    /// (`password_too_short`, ...), `invalid_field` otherwise.
     pub code: &'static str,
     pub message: String,
 }
@@ -82,7 +85,7 @@ pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result
     optional_text(field, value, max)
 }
 
-fn optional_text(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
+pub(crate) fn optional_text(field: &'static str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.chars().count() > max {
         return Err(FieldError::invalid(field, format!("{field} is longer than {max} characters")));
     }
@@ -159,16 +162,20 @@ impl Validate for NewCustomer {
             }
         }
         if let Some(email) = &self.email {
-            optional_text("email", email, EMAIL_MAX)?;
-            let valid = email
-                .split_once('@')
-                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-            if !valid || email.chars().any(char::is_whitespace) {
-                return Err(FieldError::invalid("email", "email is not an e-mail address"));
-            }
+            check_email("email", email)?;
         }
         Ok(())
     }
+}
+
+/// An e-mail address: something before the `@`, a dot after it, no spaces.
+pub(crate) fn check_email(field: &'static str, email: &str) -> Result<(), FieldError> {
+    optional_text(field, email, EMAIL_MAX)?;
+    let valid = email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    if !valid || email.chars().any(char::is_whitespace) {
+        return Err(FieldError::invalid(field, format!("{field} is not an e-mail address")));
+    }
+    Ok(())
 }
 
 /// A customer as lists show them: contact details masked.

@@ -13,6 +13,7 @@ pub mod export;
 pub mod follow_up;
 pub mod lifecycle;
 pub mod metrics;
+pub mod password;
 pub mod regulatory;
 pub mod routing;
 pub mod sla;

@@ -65,8 +65,12 @@ impl Api {
     }
 
     pub async fn signed_in(email: &str) -> Self {
+        Api::signed_in_with(email, DEMO_PASSWORD).await
+    }
+
+    pub async fn signed_in_with(email: &str, password: &str) -> Self {
         let api = Api::anonymous();
-        let reply = api.post("/api/auth/login", &serde_json::json!({"email": email, "password": DEMO_PASSWORD})).await;
+        let reply = api.post("/api/auth/login", &serde_json::json!({"email": email, "password": password})).await;
         assert_eq!(reply.status, 200, "sign-in as {email}: {:?}", reply.body);
         api
     }
@@ -89,6 +93,11 @@ impl Api {
     /// A POST as the app sends it: JSON with the CSRF header.
     pub async fn post(&self, path: &str, body: &Value) -> Reply {
         self.send(self.http.post(self.url(path)).header("X-Requested-With", "kefu").json(body)).await
+    }
+
+    /// A PUT as the app sends it.
+    pub async fn put(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.http.put(self.url(path)).header("X-Requested-With", "kefu").json(body)).await
     }
 
     /// A POST of raw bytes as JSON, for bodies that are not valid JSON.
@@ -115,6 +124,13 @@ impl Api {
         assert_eq!(reply.status, 200, "{:?}", reply.body);
         reply.body["items"].as_array().expect("items").clone()
     }
+}
+
+/// The test database (`wrangler dev`'s local D1 file), read-only: for checking what the API
+/// says against the rows themselves.
+pub fn database() -> rusqlite::Connection {
+    let file = std::env::var("KEFU_D1_FILE").expect("KEFU_D1_FILE is set by `cargo xtask test`");
+    rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the test database")
 }
 
 /// Parses an RFC 3339 time from a JSON field.

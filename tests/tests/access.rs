@@ -31,6 +31,11 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("post", "/api/auth/logout", Agent),
     ("post", "/api/auth/logout-everywhere", Agent),
     ("get", "/api/me", Agent),
+    ("post", "/api/me/password", Agent),
+    ("get", "/api/users", Admin),
+    ("post", "/api/users", Admin),
+    ("put", "/api/users/{id}", Admin),
+    ("post", "/api/users/{id}/reset-password", Admin),
     ("post", "/api/customers", Agent),
     ("get", "/api/products", Agent),
     ("get", "/api/customers", Agent),
@@ -77,6 +82,8 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("get", "/api/survey-schedules/{id}/results", Admin),
     ("get", "/api/public/surveys/{token}", Anyone),
     ("post", "/api/public/surveys/{token}", Anyone),
+    ("get", "/api/public/password-links/{token}", Anyone),
+    ("post", "/api/public/password-links/{token}", Anyone),
 ];
 
 /// Calls a route as `api` would, with ids no record has. A state-changing call sends a body

@@ -10,8 +10,7 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 
 fn raw() -> Connection {
-    let file = std::env::var("KEFU_D1_FILE").expect("KEFU_D1_FILE is set by `cargo xtask test`");
-    Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the test database")
+    kefu_tests::database()
 }
 
 /// The figures of a period [start, end) counted straight from the cases and answers, by the

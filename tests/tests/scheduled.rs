@@ -309,7 +309,6 @@ async fn due_soon_lists_exactly_the_cases_between_warning_and_deadline_whether_o
 /// What the sweep remembered of each case (`sla_warned`, 0015_due_soon.sql), read from the test
 /// database: which part of the due-soon view it is read from.
 fn warned(ids: &[String]) -> Vec<i64> {
-    let file = std::env::var("KEFU_D1_FILE").expect("KEFU_D1_FILE is set by `cargo xtask test`");
-    let db = rusqlite::Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("the test database");
+    let db = kefu_tests::database();
     ids.iter().map(|id| db.query_row("SELECT sla_warned FROM cases WHERE id = ?1", [id], |r| r.get(0)).expect("the case's row")).collect()
 }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod limits;
 pub mod meter;
 pub mod outbox;
+pub mod password_links;
 pub mod sessions;
 pub mod surveys;
 pub mod settings;

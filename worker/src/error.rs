@@ -24,10 +24,12 @@ pub enum ApiError {
     NotFound,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
-    #[error("this survey link has been used or has expired")]
+    #[error("this link has been used or has expired")]
     Gone,
     #[error("someone else changed this case; reload it and try again")]
     VersionConflict,
+    #[error("an active admin must remain: another admin has to be made one first")]
+    LastAdmin,
     /// The thing is already in the state asked for (e.g. a customer already recorded as left).
     #[error("{0}")]
     Conflict(&'static str),
@@ -55,7 +57,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::Csrf => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::VersionConflict | ApiError::Conflict(_) => 409,
+            ApiError::VersionConflict | ApiError::Conflict(_) | ApiError::LastAdmin => 409,
             ApiError::Gone => 410,
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
@@ -77,6 +79,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::VersionConflict => "version_conflict",
             ApiError::Conflict(_) => "conflict",
+            ApiError::LastAdmin => "last_admin",
             ApiError::Gone => "gone",
             ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",
             ApiError::Transition(domain::lifecycle::TransitionError::Missing(_)) => "missing_field",

@@ -70,6 +70,14 @@ async fn pbkdf2(password: &str, salt: &[u8], rounds: u32) -> Result<Vec<u8>, Api
     Ok(Uint8Array::new(&bits).to_vec())
 }
 
+/// The stored form of a new password: PBKDF2-SHA256 with a fresh 128-bit salt, in the
+/// `pbkdf2_sha256$rounds$salt$hash` form [`verify_password`] and the demo seed use.
+pub async fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = random_bytes::<16>()?;
+    let hash = pbkdf2(password, &salt, PBKDF2_ROUNDS).await?;
+    Ok(format!("pbkdf2_sha256${PBKDF2_ROUNDS}${}${}", hex(&salt), hex(&hash)))
+}
+
 /// Whether `password` matches a stored hash. A malformed stored hash matches nothing.
 pub async fn verify_password(password: &str, stored: &str) -> Result<bool, ApiError> {
     let mut parts = stored.split('$');

@@ -12,6 +12,7 @@ mod reports;
 mod settings;
 mod surveys;
 mod teams;
+mod users;
 
 use domain::Role;
 use worker::{Method, Response};
@@ -75,6 +76,13 @@ pub enum Endpoint {
     Dashboard,
     ComplaintReturn,
     Scorecards,
+    ListUsers,
+    InviteUser,
+    UpdateUser,
+    ResetPassword,
+    ChangeOwnPassword,
+    OpenPasswordLink,
+    UsePasswordLink,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -88,6 +96,11 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/auth/logout", endpoint: Endpoint::Logout, access: AGENT, summary: "Sign out: ends the session" },
     Route { method: Method::Post, path: "/api/auth/logout-everywhere", endpoint: Endpoint::LogoutEverywhere, access: AGENT, summary: "Sign out on every browser and device: ends all of the user's sessions" },
     Route { method: Method::Get, path: "/api/me", endpoint: Endpoint::Me, access: AGENT, summary: "The signed-in user" },
+    Route { method: Method::Post, path: "/api/me/password", endpoint: Endpoint::ChangeOwnPassword, access: AGENT, summary: "Change one's own password ({\"current_password\", \"new_password\"}) → 204; every other session ends. The new one: 12–128 characters, not a well-known password, not containing one's name or e-mail name, 5 different characters at least (422 with code password_too_short|password_common|password_personal|password_repetitive|...). A wrong current password (422 wrong_password) counts towards the sign-in lockout" },
+    Route { method: Method::Get, path: "/api/users", endpoint: Endpoint::ListUsers, access: ADMIN, summary: "Every staff account by name: role, team, status (active|awaiting_password|deactivated), last sign-in, version" },
+    Route { method: Method::Post, path: "/api/users", endpoint: Endpoint::InviteUser, access: ADMIN, summary: "Invite someone ({\"name\", \"email\", \"role\", \"team_id\"}) → 201 the account, awaiting a password; an e-mail with a link to set it (72 h) goes through the outbox. 422 email_taken" },
+    Route { method: Method::Put, path: "/api/users/{id}", endpoint: Endpoint::UpdateUser, access: ADMIN, summary: "Change an account ({\"name\", \"role\", \"team_id\", \"active\", \"version\"}); deactivating ends its sessions. 409 last_admin when no active admin would remain; 422 own_account for one's own role or active" },
+    Route { method: Method::Post, path: "/api/users/{id}/reset-password", endpoint: Endpoint::ResetPassword, access: ADMIN, summary: "Reset an account's password: it stops working, every session ends, and a link to set a new one (24 h) is e-mailed → 200 the account" },
     Route { method: Method::Post, path: "/api/customers", endpoint: Endpoint::CreateCustomer, access: AGENT, summary: "Create a customer" },
     Route { method: Method::Get, path: "/api/products", endpoint: Endpoint::ListProducts, access: AGENT, summary: "The products the institution offers ({\"items\": [{\"code\", \"name_zh\", \"name_en\", \"kind\"}]})" },
     Route { method: Method::Get, path: "/api/customers", endpoint: Endpoint::SearchCustomers, access: AGENT, summary: "Search customers by name prefix, phone (last digits) or e-mail: ?q=; or those who left from one local date to another: ?left_from=&left_to=&reason=&cursor= (50 a page, in the order they left; reason= one reason for leaving)" },
@@ -134,6 +147,8 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/survey-schedules/{id}/results", endpoint: Endpoint::SurveyResults, access: ADMIN, summary: "A schedule's last runs, newest first: response rate, CSAT, NPS, counts per question, answers with a low score or a comment" },
     Route { method: Method::Get, path: "/api/public/surveys/{token}", endpoint: Endpoint::OpenSurvey, access: Access::Anyone, summary: "The survey a link opens; records nothing. 404 unknown, 410 used or expired" },
     Route { method: Method::Post, path: "/api/public/surveys/{token}", endpoint: Endpoint::AnswerSurvey, access: Access::Anyone, summary: "Answer the survey ({\"answers\": [{\"question\", \"score\"|\"choices\"|\"text\"}]}) → 201; 410 when already answered or expired" },
+    Route { method: Method::Get, path: "/api/public/password-links/{token}", endpoint: Endpoint::OpenPasswordLink, access: Access::Anyone, summary: "Whom an invitation or reset link is for ({\"name\", \"email\", \"purpose\": \"invite\"|\"reset\", \"expires_at\"}); records nothing. 404 unknown, 410 used, expired or deactivated" },
+    Route { method: Method::Post, path: "/api/public/password-links/{token}", endpoint: Endpoint::UsePasswordLink, access: Access::Anyone, summary: "Set the password from the link ({\"password\"}, the policy of POST /api/me/password) → 204; the link is used up. 410 used or expired" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -144,6 +159,13 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::Logout => auth::logout(ctx).await,
         Endpoint::LogoutEverywhere => auth::logout_everywhere(ctx).await,
         Endpoint::Me => auth::me(ctx),
+        Endpoint::ChangeOwnPassword => users::change_own(ctx).await,
+        Endpoint::ListUsers => users::list(ctx).await,
+        Endpoint::InviteUser => users::invite(ctx).await,
+        Endpoint::UpdateUser => users::update(ctx).await,
+        Endpoint::ResetPassword => users::reset_password(ctx).await,
+        Endpoint::OpenPasswordLink => users::open_link(ctx).await,
+        Endpoint::UsePasswordLink => users::use_link(ctx).await,
         Endpoint::CreateCustomer => customers::create(ctx).await,
         Endpoint::SearchCustomers => customers::search(ctx).await,
         Endpoint::ListProducts => customers::products(ctx).await,

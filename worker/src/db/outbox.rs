@@ -355,3 +355,29 @@ pub async fn by_status(db: &D1Database, status: &str, limit: u32) -> Result<Vec<
 pub fn retry(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(db, "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2, last_error = NULL WHERE id = ?1 AND status = 'dead'", id, now)?)
 }
+
+/// An e-mail to one member of staff that is about no case (an invitation, a password link),
+/// delivered to their address on the users table by the next run.
+pub struct StaffEmail<'a> {
+    pub id: &'a str,
+    pub dedupe_key: &'a str,
+    pub recipient_id: &'a str,
+    pub kind: &'static str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+pub fn insert_staff_email(db: &D1Database, m: &StaffEmail, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO outbox (id, dedupe_key, channel, recipient_id, kind, subject, body, status, attempts, next_attempt_at, created_at)
+         VALUES (?1, ?2, 'email', ?3, ?4, ?5, ?6, 'pending', 0, ?7, ?7)",
+        m.id,
+        m.dedupe_key,
+        m.recipient_id,
+        m.kind,
+        m.subject,
+        m.body,
+        now
+    )?)
+}

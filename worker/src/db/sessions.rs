@@ -34,6 +34,12 @@ pub fn delete_all(db: &D1Database, user_id: &str) -> Result<D1PreparedStatement,
     Ok(query!(db, "DELETE FROM sessions WHERE user_id = ?1", user_id)?)
 }
 
+/// Ends every session of a user but one (sessions_by_user): a changed password signs out
+/// every other browser, and keeps the one that changed it.
+pub fn delete_others(db: &D1Database, user_id: &str, keep: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "DELETE FROM sessions WHERE user_id = ?1 AND id <> ?2", user_id, keep)?)
+}
+
 /// A session unused this long has ended, whatever its expiry: a desk left signed in.
 pub const IDLE_MS: i64 = 30 * 60_000;
 /// How often a session in use records that it is: at most one write a minute per session,

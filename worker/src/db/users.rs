@@ -1,6 +1,6 @@
 //! Staff accounts.
 
-use domain::api::User;
+use domain::api::{Account, AccountStatus, AccountUpdate, Invitation, User};
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
 
@@ -161,4 +161,106 @@ pub struct MemberRow {
 /// past period), by name. Staff are a few hundred at most: the users table whole.
 pub fn handlers(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(db, "SELECT id, name, team_id, active FROM users WHERE role IN ('agent', 'supervisor') ORDER BY name, id"))
+}
+
+#[derive(Deserialize)]
+struct AccountRow {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    team_id: Option<String>,
+    active: i64,
+    awaiting_password: i64,
+    last_sign_in_at: Option<i64>,
+    version: i64,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "SELECT id, name, email, role, team_id, active, password_hash = '' AS awaiting_password, last_sign_in_at, version FROM users";
+
+fn account(r: AccountRow) -> Result<Account, ApiError> {
+    let status = match (r.active != 0, r.awaiting_password != 0) {
+        (false, _) => AccountStatus::Deactivated,
+        (true, true) => AccountStatus::AwaitingPassword,
+        (true, false) => AccountStatus::Active,
+    };
+    Ok(Account {
+        role: parse("users.role", &r.role)?,
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        team_id: r.team_id,
+        status,
+        last_sign_in_at: r.last_sign_in_at.and_then(chrono::DateTime::from_timestamp_millis),
+        version: r.version,
+    })
+}
+
+/// Every account, active or not, by name: the user management screen. Staff are a few
+/// hundred at most, so this reads the users table whole.
+pub async fn accounts(db: &D1Database) -> Result<Vec<Account>, ApiError> {
+    let rows: Vec<AccountRow> = query!(db, &format!("{ACCOUNT_COLUMNS} ORDER BY name, id")).all().await?.results()?;
+    rows.into_iter().map(account).collect()
+}
+
+/// One account by id (primary key).
+pub async fn account_by_id(db: &D1Database, id: &str) -> Result<Option<Account>, ApiError> {
+    let row: Option<AccountRow> = query!(db, &format!("{ACCOUNT_COLUMNS} WHERE id = ?1"), id)?.first(None).await?;
+    row.map(account).transpose()
+}
+
+/// The insert of an invited account: active, with no password until the invitation's link
+/// sets one.
+pub fn invite(db: &D1Database, id: &str, invitation: &Invitation, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO users (id, email, name, role, team_id, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, '', 1, ?6)",
+        id,
+        invitation.email.trim(),
+        invitation.name.trim(),
+        invitation.role.as_str(),
+        invitation.team_id,
+        now
+    )?)
+}
+
+/// The update of an account if it is still at the version the admin saw, and only if an
+/// active admin remains afterwards: the check and the change are one statement, so two admins
+/// demoting each other at once cannot leave none.
+pub fn update(db: &D1Database, id: &str, u: &AccountUpdate) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "UPDATE users SET name = ?2, role = ?3, team_id = ?4, active = ?5, version = version + 1
+         WHERE id = ?1 AND version = ?6
+           AND (?3 = 'admin' AND ?5 = 1 OR role <> 'admin' OR active = 0
+                OR EXISTS (SELECT 1 FROM users o WHERE o.role = 'admin' AND o.active = 1 AND o.id <> ?1))",
+        id,
+        u.name.trim(),
+        u.role.as_str(),
+        u.team_id,
+        i32::from(u.active),
+        u.version
+    )?)
+}
+
+/// Ends the sessions of an account the statement before deactivated (sessions_by_user).
+pub fn end_sessions_if_inactive(db: &D1Database, id: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "DELETE FROM sessions WHERE user_id = ?1 AND (SELECT active FROM users WHERE id = ?1) = 0", id)?)
+}
+
+/// Sets a new password hash; with `after_change`, only if the statement before changed a row
+/// (the link that allows it was taken by this request).
+pub fn set_password(db: &D1Database, id: &str, hash: &str, after_change: bool) -> Result<D1PreparedStatement, ApiError> {
+    let sql = if after_change {
+        "UPDATE users SET password_hash = ?2, version = version + 1 WHERE id = ?1 AND active = 1 AND changes() = 1"
+    } else {
+        "UPDATE users SET password_hash = ?2, version = version + 1 WHERE id = ?1 AND active = 1"
+    };
+    Ok(query!(db, sql, id, hash)?)
+}
+
+/// Records a successful sign-in.
+pub fn signed_in(db: &D1Database, id: &str, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "UPDATE users SET last_sign_in_at = ?2 WHERE id = ?1", id, now)?)
 }

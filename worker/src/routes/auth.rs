@@ -14,17 +14,22 @@ use crate::ids::{new_token, token_hash, verify_password};
 const DECOY_HASH: &str = "pbkdf2_sha256$100000$6b6566752d6465636f792d73616c7421$0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Failed sign-ins one account may have in a window before it is locked until the window ends.
-const FAILURES_PER_ACCOUNT: u32 = 5;
+pub(crate) const FAILURES_PER_ACCOUNT: u32 = 5;
 /// Failed sign-ins one client address may have in a window (a desk's shared address signs
 /// many people in; a script guessing across accounts makes far more).
 const FAILURES_PER_ADDRESS: u32 = 20;
 /// The window the failures are counted in, and so the longest a lockout lasts.
-const LOCKOUT_MS: i64 = 15 * 60_000;
+pub(crate) const LOCKOUT_MS: i64 = 15 * 60_000;
 
 /// The rate-limit keys of an account (by e-mail, whether or not it exists, so a lockout says
 /// nothing about which e-mails do) and of the client's address. Hashes: neither is stored.
 fn failure_keys(email: &str, address: &str) -> [String; 2] {
-    [token_hash(&format!("sign_in:account:{}", email.to_lowercase())), token_hash(&format!("sign_in:address:{address}"))]
+    [account_failure_key(email), token_hash(&format!("sign_in:address:{address}"))]
+}
+
+/// The rate-limit key of an account's failed sign-ins (and wrong current passwords).
+pub(crate) fn account_failure_key(email: &str) -> String {
+    token_hash(&format!("sign_in:account:{}", email.to_lowercase()))
 }
 
 pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -56,6 +61,7 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     let mut batch = vec![
         sessions::insert(&ctx.db, &token_hash(&token), &user.id, now, expires)?,
         audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id), Guard::None)?,
+        users::signed_in(&ctx.db, &user.id, now)?,
         limits::clear(&ctx.db, &account_key)?,
     ];
     // A new session on every sign-in: the one the browser held before (if any) ends, so a

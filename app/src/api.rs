@@ -40,6 +40,16 @@ impl ApiError {
             ApiError::Api { status: 403, .. } => t.error_forbidden.into(),
             ApiError::Api { status: 404, .. } => t.error_not_found.into(),
             ApiError::Api { code, .. } if code == "identity_unverified" => t.identity_needed.into(),
+            ApiError::Api { code, .. } if code.starts_with("password_") => password_weakness(lang, code).into(),
+            ApiError::Api { code, .. } if code == "wrong_password" => lang.tr("当前密码不正确。", "The current password is wrong.").into(),
+            ApiError::Api { code, .. } if code == "email_taken" => lang.tr("该邮箱已有账户。", "This e-mail address already has an account.").into(),
+            ApiError::Api { code, .. } if code == "own_account" => {
+                lang.tr("不能更改自己的角色或停用自己，请由另一位管理员操作。", "You cannot change your own role or deactivate yourself; another admin can.").into()
+            }
+            ApiError::Api { code, .. } if code == "last_admin" => {
+                lang.tr("必须保留至少一位启用的管理员：请先将另一人设为管理员。", "An active admin must remain: make someone else an admin first.").into()
+            }
+            ApiError::Api { status: 410, .. } => lang.tr("此链接已使用或已过期。", "This link has been used or has expired.").into(),
             ApiError::Api { status: 409, .. } => t.error_conflict.into(),
             ApiError::Api { status: 429, .. } => lang.tr("尝试过于频繁，请稍后再试。", "Too many attempts; please try again later.").into(),
             ApiError::Api { status: 400 | 413 | 422, field, .. } => {
@@ -47,6 +57,18 @@ impl ApiError {
             }
             ApiError::Api { .. } => t.error_server.into(),
         }
+    }
+}
+
+/// What is wrong with a new password, by the policy's code (domain::password::Weakness).
+fn password_weakness(lang: Lang, code: &str) -> &'static str {
+    match code {
+        "password_too_short" => lang.tr("密码至少需要 12 个字符。", "The password needs at least 12 characters."),
+        "password_too_long" => lang.tr("密码最多 128 个字符。", "The password can have at most 128 characters."),
+        "password_common" => lang.tr("这是常见密码，很容易被猜到，请换一个。", "This is a well-known password that is easy to guess; choose another."),
+        "password_personal" => lang.tr("密码不能包含您的姓名或邮箱名。", "The password must not contain your name or e-mail name."),
+        "password_repetitive" => lang.tr("密码至少需要 5 个不同的字符。", "The password needs at least 5 different characters."),
+        _ => lang.tr("密码包含不允许的字符。", "The password contains characters that are not allowed."),
     }
 }
 
@@ -300,9 +322,7 @@ pub async fn notifications() -> ApiResult<domain::api::Inbox> {
 }
 
 pub async fn mark_read(request: domain::api::MarkRead) -> ApiResult<()> {
-    let request = mutation(Request::post("/api/notifications/read")).json(&request).map_err(|_| ApiError::Network)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    if response.status() == 204 { Ok(()) } else { decode(response).await }
+    post_no_content("/api/notifications/read", &request).await
 }
 
 pub async fn job_runs() -> ApiResult<Vec<domain::api::JobRun>> {
@@ -361,4 +381,39 @@ pub async fn patch_survey_schedule(id: String, patch: domain::api::SurveySchedul
 
 pub async fn survey_results(id: String) -> ApiResult<domain::api::SurveyResults> {
     get(&format!("/api/survey-schedules/{id}/results")).await
+}
+
+pub async fn accounts() -> ApiResult<Vec<domain::api::Account>> {
+    get("/api/users").await
+}
+
+pub async fn invite_user(invitation: domain::api::Invitation) -> ApiResult<domain::api::Account> {
+    post("/api/users", &invitation).await
+}
+
+pub async fn update_user(id: String, update: domain::api::AccountUpdate) -> ApiResult<domain::api::Account> {
+    put(&format!("/api/users/{}", js_sys::encode_uri_component(&id)), &update).await
+}
+
+pub async fn reset_password(id: String) -> ApiResult<domain::api::Account> {
+    post(&format!("/api/users/{}/reset-password", js_sys::encode_uri_component(&id)), &serde_json::json!({})).await
+}
+
+/// A POST that answers 204 on success.
+async fn post_no_content<B: Serialize>(url: &str, body: &B) -> ApiResult<()> {
+    let request = mutation(Request::post(url)).json(body).map_err(|_| ApiError::Network)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    if response.status() == 204 { Ok(()) } else { decode(response).await }
+}
+
+pub async fn change_password(change: domain::api::PasswordChange) -> ApiResult<()> {
+    post_no_content("/api/me/password", &change).await
+}
+
+pub async fn password_link(token: String) -> ApiResult<domain::api::PasswordLink> {
+    get(&format!("/api/public/password-links/{}", js_sys::encode_uri_component(&token))).await
+}
+
+pub async fn set_password(token: String, password: String) -> ApiResult<()> {
+    post_no_content(&format!("/api/public/password-links/{}", js_sys::encode_uri_component(&token)), &domain::api::PasswordSet { password }).await
 }

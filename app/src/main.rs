@@ -21,6 +21,7 @@ use pages::login::LoginPage;
 use pages::new_case::NewCasePage;
 use pages::not_built::{NotBuilt, Section};
 use pages::not_found::NotFound;
+use pages::password::{AccountPage, SetPasswordPage};
 use pages::queue::QueuePage;
 use pages::reports::ReportsPage;
 use pages::settings::SettingsPage;
@@ -58,6 +59,8 @@ lazy_screen! {
     NewCaseScreen => NewCasePage,
     DashboardScreen => DashboardPage,
     ReportsScreen => ReportsPage,
+    SetPasswordScreen => SetPasswordPage,
+    AccountScreen => AccountPage,
 }
 
 fn main() {
@@ -80,6 +83,7 @@ fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/contact") view={Lazy::<ContactScreen>::new()}/>
                 <Route path=path!("/s/:token") view={Lazy::<SurveyScreen>::new()}/>
+                <Route path=path!("/password/:token") view={Lazy::<SetPasswordScreen>::new()}/>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/queue"/> }/>
                     <Route path=path!("queue") view=QueuePage/>
@@ -94,6 +98,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("dashboard") view={Lazy::<DashboardScreen>::new()}/>
                     <Route path=path!("reports") view={Lazy::<ReportsScreen>::new()}/>
                     <Route path=path!("settings") view={Lazy::<SettingsScreen>::new()}/>
+                    <Route path=path!("account") view={Lazy::<AccountScreen>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -9,6 +9,7 @@ pub mod login;
 pub mod new_case;
 pub mod not_built;
 pub mod not_found;
+pub mod password;
 pub mod queue;
 pub mod reports;
 pub mod settings;

@@ -853,7 +853,9 @@ async fn every_screen_runs_under_the_strict_content_security_policy() {
         ("/reports".into(), "scorecards"),
         ("/surveys".into(), "schedule-table"),
         ("/surveys/sched-quarterly".into(), "results-trend"),
-        ("/settings".into(), "settings-page"),
+        ("/settings".into(), "users-list"),
+        ("/account".into(), "change-password"),
+        ("/password/0123456789abcdef0123456789abcdef".into(), "password-link-gone"),
     ] {
         browser.goto(&path).await;
         browser.find(ready).await;
@@ -877,5 +879,72 @@ async fn a_supervisor_signs_out_everywhere_and_their_other_session_ends_too() {
     assert_eq!(other.get("/api/me").await.status, 401, "the session on another device ended");
     browser.goto("/queue").await;
     browser.find("login-email").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_colleague_who_sets_a_password_signs_in_and_changes_it() {
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    browser.goto("/settings").await;
+    browser.find("users-list").await;
+    let email = format!("{}@bank.example", unique("colleague"));
+    browser.fill("invite-name", "钱 同事").await;
+    browser.fill("invite-email", &email).await;
+    browser.find("invite-role").await.select_by_value("supervisor").await.unwrap();
+    browser.find("invite-team").await.select_by_value("team-retail-1").await.unwrap();
+    browser.click("invite-submit").await;
+    assert!(browser.wait_text("invite-sent", &email).await.contains(&email));
+    let row = wait_for("the invited account in the list", || async {
+        let form = browser.client.find(Locator::Css(&format!("[data-testid='user-form'][data-email='{email}']"))).await.ok()?;
+        let status = form.find(Locator::Css("[data-testid='user-status']")).await.ok()?.text().await.ok()?;
+        (status == "待设置密码").then_some(form)
+    })
+    .await;
+    browser.scroll_to("users-section").await;
+    browser.screenshot("settings-users-zh").await;
+    assert_eq!(row.find(Locator::Css("[data-testid='user-role']")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("supervisor"));
+
+    // The link from the e-mail (as the outbox holds it), opened signed out.
+    let admin = Api::signed_in(ADMIN).await;
+    let id = admin.get("/api/users").await.body.as_array().unwrap().iter().find(|a| a["email"] == email.as_str()).unwrap()["id"].as_str().unwrap().to_string();
+    let body: String = kefu_tests::database()
+        .query_row("SELECT body FROM outbox WHERE recipient_id = ?1 ORDER BY rowid DESC LIMIT 1", [&id], |r| r.get(0))
+        .unwrap();
+    let link = body.split_whitespace().find(|w| w.contains("/password/")).unwrap().to_string();
+    let path = &link[link.find("/password/").unwrap()..];
+    browser.click("sign-out").await;
+    browser.find("login-email").await;
+    browser.goto(path).await;
+    browser.find("set-password").await;
+    browser.fill("new-password", "Password2026!").await;
+    browser.fill("repeat-password", "Password2026!").await;
+    browser.click("set-password-submit").await;
+    browser.wait_text("password-error", "常见密码").await;
+    browser.screenshot("set-password-zh").await;
+    browser.fill("new-password", "晨光-柜台-2026-春").await;
+    browser.fill("repeat-password", "晨光-柜台-2026-秋").await;
+    browser.click("set-password-submit").await;
+    browser.wait_text("password-error", "不一致").await;
+    browser.fill("repeat-password", "晨光-柜台-2026-春").await;
+    browser.click("set-password-submit").await;
+    browser.find("password-set").await;
+
+    browser.click("go-sign-in").await;
+    browser.fill("login-email", &email).await;
+    browser.fill("login-password", "晨光-柜台-2026-春").await;
+    browser.click("login-submit").await;
+    assert_eq!(browser.text("current-role").await, "客服主管");
+    browser.click("account-link").await;
+    browser.find("change-password").await;
+    browser.fill("current-password", "晨光-柜台-2026-春").await;
+    browser.fill("new-password", "夕阳-窗口-2027-冬").await;
+    browser.fill("repeat-password", "夕阳-窗口-2027-冬").await;
+    browser.click("change-password-submit").await;
+    browser.find("password-changed").await;
+    browser.click("language-switch").await;
+    browser.wait_text("password-changed", "Password changed").await;
+    browser.screenshot("account-en").await;
+    assert_eq!(Api::anonymous().post("/api/auth/login", &serde_json::json!({"email": email, "password": "夕阳-窗口-2027-冬"})).await.status, 200);
     browser.close().await;
 }

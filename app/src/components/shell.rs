@@ -79,7 +79,8 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <div class="topbar-user" data-testid="current-user">
                 {move || session.user.get().map(|u| view! {
-                    <span class="user-name">{u.name}</span>
+                    <a class="user-name" href="/account" data-testid="account-link"
+                        title=move || i18n.get().tr("我的账户：修改密码", "My account: change password")>{u.name}</a>
                     <span class="user-role" data-testid="current-role">{move || i18n.get().role(u.role)}</span>
                 })}
             </div>

@@ -1,5 +1,5 @@
 //! Settings (admin): the business calendar, SLA policies, the regulatory regime, follow-up rules
-//! and classifier phrases. Each section saves on its own through the API, which checks it with
+//! and classifier phrases; teams, users, canned replies and the scheduled jobs. Each section saves on its own through the API, which checks it with
 //! the domain's rules; a change applies to the next case at once.
 
 use chrono::{NaiveDate, NaiveTime};
@@ -22,6 +22,7 @@ use crate::session::use_session;
 
 mod canned;
 mod jobs;
+mod users;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -58,6 +59,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <FollowUpForm settings/>
                                 <PhraseForm settings/>
                                 <TeamsSection/>
+                                <users::UsersSection/>
                                 <canned::CannedSection/>
                                 <jobs::JobsSection/>
                             </div>

@@ -417,3 +417,12 @@ pub async fn password_link(token: String) -> ApiResult<domain::api::PasswordLink
 pub async fn set_password(token: String, password: String) -> ApiResult<()> {
     post_no_content(&format!("/api/public/password-links/{}", js_sys::encode_uri_component(&token)), &domain::api::PasswordSet { password }).await
 }
+
+/// One page of the audit search; `filters` are the query's pairs (empty ones are no filter).
+pub async fn audit(filters: Vec<(&'static str, String)>, cursor: Option<String>) -> ApiResult<Page<domain::api::AuditEntry>> {
+    let mut pairs: Vec<(&str, String)> = filters.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    if let Some(cursor) = cursor {
+        pairs.push(("cursor", cursor));
+    }
+    get(&format!("/api/audit{}", query_string(&pairs))).await
+}

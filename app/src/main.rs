@@ -12,6 +12,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use components::shell::Shell;
+use pages::audit::AuditPage;
 use pages::case::CasePage;
 use pages::complaints::ComplaintsPage;
 use pages::contact::ContactPage;
@@ -61,6 +62,7 @@ lazy_screen! {
     ReportsScreen => ReportsPage,
     SetPasswordScreen => SetPasswordPage,
     AccountScreen => AccountPage,
+    AuditScreen => AuditPage,
 }
 
 fn main() {
@@ -99,6 +101,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("reports") view={Lazy::<ReportsScreen>::new()}/>
                     <Route path=path!("settings") view={Lazy::<SettingsScreen>::new()}/>
                     <Route path=path!("account") view={Lazy::<AccountScreen>::new()}/>
+                    <Route path=path!("audit") view={Lazy::<AuditScreen>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

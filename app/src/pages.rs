@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod audit;
 pub mod case;
 pub mod complaints;
 pub mod contact;

@@ -19,9 +19,11 @@ use crate::customer::{LeaveReason, Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
 
+mod audit;
 mod dashboard;
 mod surveys;
 mod users;
+pub use audit::*;
 pub use dashboard::*;
 pub use surveys::*;
 pub use users::*;

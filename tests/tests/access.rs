@@ -33,6 +33,7 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("get", "/api/me", Agent),
     ("post", "/api/me/password", Agent),
     ("get", "/api/users", Admin),
+    ("get", "/api/audit", Admin),
     ("post", "/api/users", Admin),
     ("put", "/api/users/{id}", Admin),
     ("post", "/api/users/{id}/reset-password", Admin),

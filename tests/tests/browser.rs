@@ -855,6 +855,7 @@ async fn every_screen_runs_under_the_strict_content_security_policy() {
         ("/surveys/sched-quarterly".into(), "results-trend"),
         ("/settings".into(), "users-list"),
         ("/account".into(), "change-password"),
+        ("/audit".into(), "audit-table"),
         ("/password/0123456789abcdef0123456789abcdef".into(), "password-link-gone"),
     ] {
         browser.goto(&path).await;
@@ -891,8 +892,9 @@ async fn an_admin_invites_a_colleague_who_sets_a_password_signs_in_and_changes_i
     let email = format!("{}@bank.example", unique("colleague"));
     browser.fill("invite-name", "钱 同事").await;
     browser.fill("invite-email", &email).await;
-    browser.find("invite-role").await.select_by_value("supervisor").await.unwrap();
-    browser.find("invite-team").await.select_by_value("team-retail-1").await.unwrap();
+    // An agent of no team: routing and escalation keep to the demo teams other tests rely on.
+    browser.find("invite-role").await.select_by_value("agent").await.unwrap();
+    browser.find("invite-team").await.select_by_value("").await.unwrap();
     browser.click("invite-submit").await;
     assert!(browser.wait_text("invite-sent", &email).await.contains(&email));
     let row = wait_for("the invited account in the list", || async {
@@ -903,7 +905,12 @@ async fn an_admin_invites_a_colleague_who_sets_a_password_signs_in_and_changes_i
     .await;
     browser.scroll_to("users-section").await;
     browser.screenshot("settings-users-zh").await;
-    assert_eq!(row.find(Locator::Css("[data-testid='user-role']")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("supervisor"));
+    assert_eq!(row.find(Locator::Css("[data-testid='user-role']")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("agent"));
+    // The account's audit trail, from its row.
+    row.find(Locator::Css("[data-testid='user-audit']")).await.unwrap().click().await.unwrap();
+    let actions = browser.wait_text("audit-table", "邀请用户").await;
+    assert!(actions.contains("王敏"), "who invited them: {actions}");
+    browser.screenshot("audit-zh").await;
 
     // The link from the e-mail (as the outbox holds it), opened signed out.
     let admin = Api::signed_in(ADMIN).await;
@@ -934,7 +941,7 @@ async fn an_admin_invites_a_colleague_who_sets_a_password_signs_in_and_changes_i
     browser.fill("login-email", &email).await;
     browser.fill("login-password", "晨光-柜台-2026-春").await;
     browser.click("login-submit").await;
-    assert_eq!(browser.text("current-role").await, "客服主管");
+    assert_eq!(browser.text("current-role").await, "客服人员");
     browser.click("account-link").await;
     browser.find("change-password").await;
     browser.fill("current-password", "晨光-柜台-2026-春").await;

@@ -194,6 +194,15 @@ async fn open_every_list() {
         "/api/teams".into(),
         "/api/survey-templates".into(),
         format!("/api/survey-schedules/{schedule}/results"),
+        "/api/users".into(),
+        // The audit search, by each index it picks, with dates and a cursor.
+        "/api/audit".into(),
+        "/api/audit?actor=user-admin".into(),
+        "/api/audit?action=signed_in&from=2026-01-01&to=2026-12-31".into(),
+        "/api/audit?entity=user&entity_id=user-agent".into(),
+        "/api/audit?entity=customer&actor=user-agent&cursor=1764000000000.5".into(),
+        "/api/audit?entity=setting&to=2026-12-31".into(),
+        "/api/audit?from=2026-01-01&cursor=1764000000000.5".into(),
     ] {
         let reply = admin.get(&path).await;
         assert_eq!(reply.status, 200, "{path}: {:?}", reply.body);

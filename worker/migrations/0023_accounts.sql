@@ -17,7 +17,9 @@ CREATE TABLE password_links (
 -- A new link ends the person's earlier unused ones.
 CREATE INDEX password_links_open ON password_links (user_id) WHERE used_at IS NULL;
 
--- The audit search (GET /api/audit): newest first overall, by who acted, by what was done.
--- The id is the order events were written in.
-CREATE INDEX audit_events_by_actor ON audit_events (actor_id, id);
-CREATE INDEX audit_events_by_action ON audit_events (action, id);
+-- The audit search (GET /api/audit), newest first: by who acted, by what was done, or all of
+-- it (each index ends in the row id, so (at, id) order is the index's own). By record it is
+-- audit_events_by_entity (0001).
+CREATE INDEX audit_events_by_actor ON audit_events (actor_id, at);
+CREATE INDEX audit_events_by_action ON audit_events (action, at);
+CREATE INDEX audit_events_by_at ON audit_events (at);

@@ -1,5 +1,6 @@
 //! Every `/api` route, and the handler each one calls.
 
+mod audit;
 mod auth;
 mod canned;
 pub mod cases;
@@ -83,6 +84,7 @@ pub enum Endpoint {
     ChangeOwnPassword,
     OpenPasswordLink,
     UsePasswordLink,
+    AuditSearch,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -129,6 +131,7 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/public/cases", endpoint: Endpoint::PublicCreateCase, access: Access::Anyone, summary: "The public web form: file an inquiry or complaint without an account; answers with the reference. Rate-limited per address and per contact (429)" },
     Route { method: Method::Get, path: "/api/notifications", endpoint: Endpoint::Notifications, access: AGENT, summary: "The bell: unread count and the latest in-app notifications (SLA reminders, breaches, escalations)" },
     Route { method: Method::Post, path: "/api/notifications/read", endpoint: Endpoint::MarkNotificationsRead, access: AGENT, summary: "Mark notifications read ({\"ids\": [...]}, or {} for all); 204" },
+    Route { method: Method::Get, path: "/api/audit", endpoint: Endpoint::AuditSearch, access: ADMIN, summary: "Search the audit trail, newest first: ?actor=<user id> &action=<action> &entity=<user|customer|setting|team|export|...> &entity_id= (with entity) &from= &to= (local dates, both included) &limit= &cursor=; each event with its actor's name and, for events about staff, theirs. Events are never changed or deleted; they are kept at least 3 years" },
     Route { method: Method::Get, path: "/api/jobs", endpoint: Endpoint::JobRuns, access: ADMIN, summary: "The latest cron job runs: when, which cron and job, what each did, any error" },
     Route { method: Method::Get, path: "/api/outbox", endpoint: Endpoint::OutboxList, access: ADMIN, summary: "E-mail and SMS in the outbox: ?status=dead (dead letters, default) or pending" },
     Route { method: Method::Post, path: "/api/outbox/{id}/retry", endpoint: Endpoint::OutboxRetry, access: ADMIN, summary: "Send a dead letter again from its first attempt; 204, 404 when it is not a dead letter" },
@@ -166,6 +169,7 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::ResetPassword => users::reset_password(ctx).await,
         Endpoint::OpenPasswordLink => users::open_link(ctx).await,
         Endpoint::UsePasswordLink => users::use_link(ctx).await,
+        Endpoint::AuditSearch => audit::search(ctx).await,
         Endpoint::CreateCustomer => customers::create(ctx).await,
         Endpoint::SearchCustomers => customers::search(ctx).await,
         Endpoint::ListProducts => customers::products(ctx).await,

@@ -7,12 +7,15 @@
 //! - `setup`: only the set-up both of them start with.
 //! - `build`: set up, then build the app into `app/dist` (release, as served), for a deploy.
 //! - `seed --out FILE`: write the demo data as SQL.
+//! - `first-admin --email E --name N [--url U]`: the SQL for a deployment's first admin, and
+//!   the link that sets their password.
 //! - `bench [--quick]`: generate a bank-sized dataset, measure the worker on it, write
 //!   BENCHMARKS.md (built in release with the `bench` feature, which brings SQLite).
 
 mod app;
 #[cfg(feature = "bench")]
 mod bench;
+mod first_admin;
 mod seed;
 mod setup;
 mod wrangler;
@@ -39,9 +42,10 @@ fn main() -> ExitCode {
         Some("setup") => setup::all(false).map(|_| ExitCode::SUCCESS),
         Some("build") => setup::all(false).and_then(|paths| app::build(&paths)).map(|()| ExitCode::SUCCESS),
         Some("seed") => seed_command(&args[1..]),
+        Some("first-admin") => first_admin::command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [filter] | setup | build | seed --out FILE | bench [--quick]>");
+            eprintln!("usage: cargo xtask <dev | test [filter] | setup | build | seed --out FILE | first-admin --email E --name N | bench [--quick]>");
             return ExitCode::from(2);
         }
     };

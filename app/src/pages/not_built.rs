@@ -16,10 +16,11 @@ pub enum Section {
     Dashboard,
     Reports,
     Settings,
+    Audit,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Queue,
         Section::Complaints,
         Section::Customers,
@@ -28,6 +29,7 @@ impl Section {
         Section::Dashboard,
         Section::Reports,
         Section::Settings,
+        Section::Audit,
     ];
 
     pub fn href(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Section {
             Section::Dashboard => "/dashboard",
             Section::Reports => "/reports",
             Section::Settings => "/settings",
+            Section::Audit => "/audit",
         }
     }
 
@@ -53,15 +56,16 @@ impl Section {
             Section::Dashboard => t.nav_dashboard,
             Section::Reports => t.nav_reports,
             Section::Settings => t.nav_settings,
+            Section::Audit => t.nav_audit,
         }
     }
 
-    /// Supervisors watch the dashboard and keep the complaint register; survey schedules and
-    /// settings are the admin's.
+    /// Supervisors watch the dashboard and keep the complaint register; survey schedules,
+    /// settings and the audit trail are the admin's.
     pub fn min_role(self) -> Role {
         match self {
             Section::Dashboard | Section::Reports | Section::Complaints => Role::Supervisor,
-            Section::Surveys | Section::Settings => Role::Admin,
+            Section::Surveys | Section::Settings | Section::Audit => Role::Admin,
             _ => Role::Agent,
         }
     }
@@ -76,6 +80,7 @@ impl Section {
             Section::Dashboard => "nav-dashboard",
             Section::Reports => "nav-reports",
             Section::Settings => "nav-settings",
+            Section::Audit => "nav-audit",
         }
     }
 }

@@ -691,6 +691,9 @@ pub async fn export(ctx: Ctx) -> Result<Response, ApiError> {
     let user_id = ctx.user()?.id.clone();
     let viewer = cases::Viewer { user_id: &user_id, now: ctx.now, zone: Some(zone) };
     let (first, next) = cases::export_page(&ctx.db, &filter, &viewer, None, EXPORT_PAGE).await?;
+    // Who took which cases out of Kefu: the filter as asked (ids and codes, no personal data).
+    let asked: String = ctx.req.url()?.query().unwrap_or_default().chars().take(500).collect();
+    crate::db::audit::record(&ctx.db, ctx.now_ms(), Some(&user_id), "cases_exported", "export", Some(&asked), Guard::None)?.run().await?;
     let head = format!("{BOM}{}{}", domain::export::csv([header(language)]), export_csv(&first, zone, ctx.now));
     let filename = format!("kefu-cases-{}.csv", ctx.now.with_timezone(&zone).format("%Y%m%d-%H%M"));
     let state = Export { db: ctx.db, filter, user_id, now: ctx.now, zone, pending: Some(head), next };

@@ -215,6 +215,7 @@ fn AccountForm(account: Account, teams: StoredValue<Vec<TeamView>>) -> impl Into
                         AccountStatus::Deactivated => tr("已停用", "Deactivated"),
                     }}
                 </span>
+                <a href=format!("/audit?entity=user&entity_id={key}") data-testid="user-audit">{move || tr("操作记录", "Audit trail")}</a>
                 <span class="muted">{move || match last_sign_in {
                     Some(at) => format!("{} {}", tr("最近登录", "Last signed in"), full(at)),
                     None => tr("从未登录", "Never signed in").to_string(),

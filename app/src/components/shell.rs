@@ -99,6 +99,21 @@ fn TopBar() -> impl IntoView {
     }
 }
 
+/// The head of a page the public opens without signing in: Kefu's mark and the language switch.
+#[component]
+pub fn PublicHead() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="page-head">
+            <div class="brand public-brand">
+                <span class="brand-mark" aria-hidden="true">"客"</span>
+                <span class="brand-name">{move || i18n.get().t().brand}</span>
+            </div>
+            <LanguageSwitch/>
+        </div>
+    }
+}
+
 /// The button that switches between Chinese and English, labelled in the other language.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {

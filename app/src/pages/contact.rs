@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-use crate::components::shell::LanguageSwitch;
+use crate::components::shell::PublicHead;
 use crate::components::time::full;
 use crate::i18n::{use_i18n, Lang};
 
@@ -49,13 +49,7 @@ pub fn ContactPage() -> impl IntoView {
     let invalid = move |field: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field()) == Some(field)).to_string();
     view! {
         <main class="public-page" id="main" lang=move || i18n.get().code()>
-            <div class="page-head">
-                <div class="brand public-brand">
-                    <span class="brand-mark" aria-hidden="true">"客"</span>
-                    <span class="brand-name">{move || i18n.get().t().brand}</span>
-                </div>
-                <LanguageSwitch/>
-            </div>
+            <PublicHead/>
             <h1>{move || tr("在线咨询与投诉", "Ask us or make a complaint")}</h1>
             {move || match receipt.get() {
                 Some(r) => {

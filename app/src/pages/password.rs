@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::components::feedback::Loading;
-use crate::components::shell::LanguageSwitch;
+use crate::components::shell::PublicHead;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
@@ -54,13 +54,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let link = LocalResource::new(move || api::password_link(token()));
     view! {
         <main class="public-page" id="main" lang=move || i18n.get().code()>
-            <div class="page-head">
-                <div class="brand public-brand">
-                    <span class="brand-mark" aria-hidden="true">"客"</span>
-                    <span class="brand-name">{move || i18n.get().t().brand}</span>
-                </div>
-                <LanguageSwitch/>
-            </div>
+            <PublicHead/>
             <Transition fallback=|| view! { <Loading/> }>
                 {move || Suspend::new(async move {
                     match link.await {

@@ -44,7 +44,9 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::RateLimited(limits::retry_after(LOCKOUT_MS, now)));
     }
     let found = users::by_email(&ctx.db, email).await?;
-    let hash = found.as_ref().map_or(DECOY_HASH, |c| c.password_hash.as_str());
+    // An account awaiting its password (invited or reset) has none to check: the decoy takes
+    // the same time, so the answer's timing does not tell such an account apart.
+    let hash = found.as_ref().map(|c| c.password_hash.as_str()).filter(|h| !h.is_empty()).unwrap_or(DECOY_HASH);
     let password_ok = verify_password(&body.password, hash).await?;
     let user = match found {
         Some(c) if password_ok && c.active => c.user,

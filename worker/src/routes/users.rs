@@ -33,8 +33,8 @@ async fn check_team(ctx: &Ctx, team_id: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-/// The statements that send a person a new link to set their password (ending any earlier
-/// one), and the token's hash for the dedupe key.
+/// The statements that send a person a new link to set their password, ending any earlier one:
+/// the link (its token's hash) and the e-mail that carries the token.
 fn password_link_batch(ctx: &Ctx, user_id: &str, name: &str, actor: &str, purpose: LinkPurpose) -> Result<Vec<worker::D1PreparedStatement>, ApiError> {
     let now = ctx.now_ms();
     let token = new_token()?;

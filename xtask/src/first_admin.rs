@@ -6,6 +6,8 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use domain::api::{Invitation, Validate};
+use domain::Role;
 use sha2::{Digest, Sha256};
 
 /// How long the link works, as an invitation from the app does.
@@ -52,11 +54,10 @@ pub fn command(args: &[String]) -> Result<ExitCode> {
     let (Some(email), Some(name)) = (email, name) else {
         bail!("usage: cargo xtask first-admin --email ADDRESS --name NAME [--url PUBLIC_URL] [--out FILE]");
     };
-    if !email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.')) || email.chars().any(char::is_whitespace) {
-        bail!("--email is not an e-mail address");
-    }
-    if name.trim().is_empty() || name.chars().count() > 100 {
-        bail!("--name needs 1 to 100 characters");
+    // The checks an invitation from Settings → Users passes.
+    let invitation = Invitation { name: name.clone(), email: email.clone(), role: Role::Admin, team_id: None };
+    if let Err(e) = invitation.validate() {
+        bail!("--{}: {}", e.field, e.message);
     }
     let token = random_hex::<16>()?;
     std::fs::write(&out, sql(&random_hex::<10>()?, email.trim(), name.trim(), &token, chrono::Utc::now().timestamp_millis()))?;

@@ -4,10 +4,10 @@
 use domain::api::{Account, AuditEntry, AUDIT_ACTIONS};
 use domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::feedback::{Empty, ErrorPanel, Loading};
+use crate::components::paged::Paged;
 use crate::components::time::full;
 use crate::i18n::{use_i18n, Lang};
 use crate::session::use_session;
@@ -56,10 +56,7 @@ fn AuditSearch() -> impl IntoView {
     let entity_id = RwSignal::new(initial("entity_id"));
     let from = RwSignal::new(initial("from"));
     let to = RwSignal::new(initial("to"));
-    let items = RwSignal::new(Vec::<AuditEntry>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let error = RwSignal::new(None::<ApiError>);
+    let list = Paged::<AuditEntry>::new();
     let people = LocalResource::new(api::accounts);
     let filters = move || {
         vec![
@@ -73,20 +70,7 @@ fn AuditSearch() -> impl IntoView {
     };
     let fetch = move |more: bool| {
         let f = filters();
-        let cursor = if more { next.get_untracked() } else { None };
-        loading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::audit(f, cursor).await;
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    next.set(page.next_cursor);
-                    if more { items.update(|i| i.extend(page.items)) } else { items.set(page.items) }
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        list.load(more, move |cursor| api::audit(f, cursor));
     };
     Effect::new(move |_| {
         let _ = filters();
@@ -123,17 +107,17 @@ fn AuditSearch() -> impl IntoView {
             <label for="audit-to">{move || tr("至", "to")}</label>
             <input id="audit-to" type="date" data-testid="audit-to" bind:value=to/>
         </div>
-        {move || match (error.get(), loading.get() && items.with(Vec::is_empty)) {
+        {move || match (list.error.get(), list.first_loading()) {
             (Some(e), _) => view! { <ErrorPanel error=e retry=Callback::new(move |_| fetch(false))/> }.into_any(),
             (None, true) => view! { <Loading/> }.into_any(),
-            (None, false) if items.with(Vec::is_empty) => view! {
+            (None, false) if list.items.with(Vec::is_empty) => view! {
                 <Empty title=Signal::derive(move || tr("没有符合条件的记录", "No event matches"))
                     hint=Signal::derive(move || tr("放宽筛选条件再试。", "Widen the filters and try again."))/>
             }.into_any(),
-            (None, false) => view! { <Trail items/> }.into_any(),
+            (None, false) => view! { <Trail items=list.items/> }.into_any(),
         }}
-        <Show when=move || next.get().is_some()>
-            <button type="button" class="button" data-testid="audit-more" disabled=move || loading.get() on:click=move |_| fetch(true)>
+        <Show when=move || list.next.get().is_some()>
+            <button type="button" class="button" data-testid="audit-more" disabled=move || list.loading.get() on:click=move |_| fetch(true)>
                 {move || i18n.get().t().load_more}
             </button>
         </Show>

@@ -7,10 +7,10 @@ use domain::api::{ComplaintEntry, ComplaintFilter};
 use domain::case::CATEGORIES;
 use domain::lifecycle::Outcome;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::feedback::{Empty, ErrorPanel, Loading};
+use crate::components::paged::Paged;
 use crate::components::time::full;
 use crate::i18n::use_i18n;
 
@@ -33,10 +33,7 @@ pub fn ComplaintsPage() -> impl IntoView {
     let outcome = RwSignal::new(initial("outcome"));
     let from = RwSignal::new(initial("from"));
     let to = RwSignal::new(initial("to"));
-    let items = RwSignal::new(Vec::<ComplaintEntry>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(true);
-    let error = RwSignal::new(None::<ApiError>);
+    let list = Paged::<ComplaintEntry>::new();
     let filter = move || ComplaintFilter {
         open: match status.get().as_str() {
             "open" => Some(true),
@@ -51,20 +48,7 @@ pub fn ComplaintsPage() -> impl IntoView {
     };
     let fetch = move |more: bool| {
         let f = filter();
-        let cursor = if more { next.get_untracked() } else { None };
-        loading.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let result = api::complaints(f, cursor).await;
-            loading.set(false);
-            match result {
-                Ok(page) => {
-                    next.set(page.next_cursor);
-                    if more { items.update(|i| i.extend(page.items)) } else { items.set(page.items) }
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        list.load(more, move |cursor| api::complaints(f, cursor));
     };
     // Reload from the first page whenever a filter changes.
     Effect::new(move |_| {
@@ -104,17 +88,17 @@ pub fn ComplaintsPage() -> impl IntoView {
                 <label for="register-to">{move || tr("至", "to")}</label>
                 <input id="register-to" type="date" data-testid="register-to" bind:value=to/>
             </div>
-            {move || match (error.get(), loading.get() && items.with(Vec::is_empty)) {
+            {move || match (list.error.get(), list.first_loading()) {
                 (Some(e), _) => view! { <ErrorPanel error=e retry=Callback::new(move |_| fetch(false))/> }.into_any(),
                 (None, true) => view! { <Loading/> }.into_any(),
-                (None, false) if items.with(Vec::is_empty) => view! {
+                (None, false) if list.items.with(Vec::is_empty) => view! {
                     <Empty title=Signal::derive(move || tr("没有符合条件的投诉", "No complaint matches"))
                         hint=Signal::derive(move || tr("放宽筛选条件再试。", "Widen the filters and try again."))/>
                 }.into_any(),
-                (None, false) => view! { <Register items/> }.into_any(),
+                (None, false) => view! { <Register items=list.items/> }.into_any(),
             }}
-            <Show when=move || next.get().is_some()>
-                <button type="button" class="button" data-testid="register-more" disabled=move || loading.get() on:click=move |_| fetch(true)>
+            <Show when=move || list.next.get().is_some()>
+                <button type="button" class="button" data-testid="register-more" disabled=move || list.loading.get() on:click=move |_| fetch(true)>
                     {move || i18n.get().t().load_more}
                 </button>
             </Show>

@@ -911,6 +911,15 @@ async fn an_admin_invites_a_colleague_who_sets_a_password_signs_in_and_changes_i
     let actions = browser.wait_text("audit-table", "邀请用户").await;
     assert!(actions.contains("王敏"), "who invited them: {actions}");
     browser.screenshot("audit-zh").await;
+    browser.click("language-switch").await;
+    browser.wait_text("audit-table", "Invited a user").await;
+    browser.screenshot("audit-en").await;
+    browser.goto("/settings").await;
+    browser.wait_text("users-section", "Invite someone").await;
+    browser.scroll_to("users-section").await;
+    browser.screenshot("settings-users-en").await;
+    browser.click("language-switch").await;
+    browser.wait_text("users-section", "邀请新用户").await;
 
     // The link from the e-mail (as the outbox holds it), opened signed out.
     let admin = Api::signed_in(ADMIN).await;

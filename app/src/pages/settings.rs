@@ -101,13 +101,20 @@ fn local_error(field: &str) -> ApiError {
 }
 
 #[component]
-fn SaveBar(status: RwSignal<Saved>, test_id: &'static str, #[prop(optional)] local_message: Option<Signal<Option<&'static str>>>) -> impl IntoView {
+fn SaveBar(
+    status: RwSignal<Saved>,
+    test_id: &'static str,
+    #[prop(optional)] local_message: Option<Signal<Option<&'static str>>>,
+    /// What the button does, when it is more than saving (e.g. sending an invitation).
+    #[prop(optional)]
+    label: Option<Signal<&'static str>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.get().t();
     view! {
         <div class="actions">
             <button type="submit" class="button primary" data-testid=test_id disabled=move || matches!(status.get(), Saved::Saving)>
-                {move || if matches!(status.get(), Saved::Saving) { t().saving } else { t().set_save }}
+                {move || if matches!(status.get(), Saved::Saving) { t().saving } else { label.map_or(t().set_save, |l| l.get()) }}
             </button>
             <span role="status" aria-live="polite">
                 {move || match status.get() {

@@ -140,7 +140,7 @@ fn InviteForm(teams: StoredValue<Vec<TeamView>>, sent_to: RwSignal<Option<String
                     <TeamSelect id="invite-team".into() value=team teams test_id="invite-team"/>
                 </div>
             </div>
-            <SaveBar status test_id="invite-submit"/>
+            <SaveBar status test_id="invite-submit" label=Signal::derive(move || tr("发送邀请", "Send invitation"))/>
             {move || sent_to.get().map(|to| view! {
                 <p class="ok" role="status" data-testid="invite-sent">{format!("{} {to}", tr("邀请邮件已发往", "Invitation e-mailed to"))}</p>
             })}

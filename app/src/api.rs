@@ -49,6 +49,16 @@ impl ApiError {
             ApiError::Api { code, .. } if code == "last_admin" => {
                 lang.tr("必须保留至少一位启用的管理员：请先将另一人设为管理员。", "An active admin must remain: make someone else an admin first.").into()
             }
+            ApiError::Api { code, .. } if code == "open_cases" => {
+                lang.tr("该客户仍有未结案件：结案后才能删除其个人数据。", "The customer still has open cases: close them before erasing their data.").into()
+            }
+            ApiError::Api { code, .. } if code == "record_retention" => lang
+                .tr(
+                    "投诉结案后三年内须完整保留其档案，期满后才能删除该客户的个人数据。",
+                    "A complaint's file is kept whole for three years after it closed; the customer's data can be erased after that.",
+                )
+                .into(),
+            ApiError::Api { code, .. } if code == "already_erased" => lang.tr("该客户的个人数据已删除。", "The customer's personal data has already been erased.").into(),
             ApiError::Api { status: 410, .. } => lang.tr("此链接已使用或已过期。", "This link has been used or has expired.").into(),
             ApiError::Api { status: 409, .. } => t.error_conflict.into(),
             ApiError::Api { status: 429, .. } => lang.tr("尝试过于频繁，请稍后再试。", "Too many attempts; please try again later.").into(),
@@ -266,6 +276,16 @@ pub async fn relationship(customer_id: String, left: Option<domain::LeaveReason>
     use domain::api::{RelationshipRequest, RelationshipStatus};
     let status = if left.is_some() { RelationshipStatus::Left } else { RelationshipStatus::Active };
     post(&format!("/api/customers/{}/relationship", js_sys::encode_uri_component(&customer_id)), &RelationshipRequest { status, reason: left }).await
+}
+
+/// Where a customer's personal-data export downloads from (a plain link: the session cookie
+/// goes with it, and the server audits it).
+pub fn customer_export_url(customer_id: &str) -> String {
+    format!("/api/customers/{}/export", js_sys::encode_uri_component(customer_id))
+}
+
+pub async fn erase_customer(customer_id: String) -> ApiResult<domain::api::Customer> {
+    post(&format!("/api/customers/{}/erase", js_sys::encode_uri_component(&customer_id)), &()).await
 }
 
 pub async fn reveal(customer_id: String, field: RevealField) -> ApiResult<Revealed> {

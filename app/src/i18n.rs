@@ -40,6 +40,12 @@ impl Lang {
         self.pick(zh, en)
     }
 
+    /// A customer's name or a case's subject, or what stands for it once the customer's personal
+    /// data is erased (the only way either is empty).
+    pub fn or_erased(self, text: &str) -> String {
+        if text.is_empty() { self.pick("（已删除）", "(erased)").to_string() } else { text.to_string() }
+    }
+
     fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Zh => zh,

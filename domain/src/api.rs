@@ -21,10 +21,12 @@ use crate::user::Role;
 
 mod audit;
 mod dashboard;
+mod privacy;
 mod surveys;
 mod users;
 pub use audit::*;
 pub use dashboard::*;
+pub use privacy::*;
 pub use surveys::*;
 pub use users::*;
 
@@ -196,6 +198,10 @@ pub struct Customer {
     pub left_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub leave_reason: Option<LeaveReason>,
+    /// When the customer's personal data was erased; their name is then empty and their
+    /// contact details gone, while their cases stay as anonymised shells.
+    #[serde(default)]
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 /// A product the institution offers (`GET /api/products`).

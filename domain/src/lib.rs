@@ -14,6 +14,7 @@ pub mod follow_up;
 pub mod lifecycle;
 pub mod metrics;
 pub mod password;
+pub mod privacy;
 pub mod regulatory;
 pub mod routing;
 pub mod sla;

@@ -58,6 +58,8 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("get", "/api/complaints", Supervisor),
     ("post", "/api/customers/{id}/relationship", Agent),
     ("post", "/api/customers/{id}/reveal", Agent),
+    ("get", "/api/customers/{id}/export", Supervisor),
+    ("post", "/api/customers/{id}/erase", Admin),
     ("get", "/api/staff", Agent),
     ("get", "/api/canned-replies", Agent),
     ("post", "/api/canned-replies", Admin),

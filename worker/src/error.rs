@@ -33,6 +33,9 @@ pub enum ApiError {
     /// The thing is already in the state asked for (e.g. a customer already recorded as left).
     #[error("{0}")]
     Conflict(&'static str),
+    /// A customer's personal data that the law still holds (domain::privacy).
+    #[error(transparent)]
+    Held(#[from] domain::privacy::ErasureHold),
     #[error(transparent)]
     Transition(#[from] domain::lifecycle::TransitionError),
     #[error("the request body is larger than {0} bytes")]
@@ -57,7 +60,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::Csrf => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::VersionConflict | ApiError::Conflict(_) | ApiError::LastAdmin => 409,
+            ApiError::VersionConflict | ApiError::Conflict(_) | ApiError::LastAdmin | ApiError::Held(_) => 409,
             ApiError::Gone => 410,
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
@@ -80,6 +83,7 @@ impl ApiError {
             ApiError::VersionConflict => "version_conflict",
             ApiError::Conflict(_) => "conflict",
             ApiError::LastAdmin => "last_admin",
+            ApiError::Held(hold) => hold.code(),
             ApiError::Gone => "gone",
             ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",
             ApiError::Transition(domain::lifecycle::TransitionError::Missing(_)) => "missing_field",

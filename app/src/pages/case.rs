@@ -144,13 +144,13 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
             <div class="page-head">
                 <div>
                     <p class="mono muted" data-testid="case-reference">{c.reference.clone()}</p>
-                    <h1 id="page-title" data-testid="case-subject">{c.subject.clone()}</h1>
+                    <h1 id="page-title" data-testid="case-subject">{let s = c.subject.clone(); move || i18n.get().or_erased(&s)}</h1>
                 </div>
                 <SlaBadge case=c.clone()/>
             </div>
             {c.sensitive.then(|| view! { <FraudWarning case=c.clone() seen=seen.clone() on_change/> })}
             <dl class="facts">
-                <div><dt>{move || t().customer}</dt><dd data-testid="case-customer"><a href=format!("/customers/{}", c.customer_id) data-testid="case-customer-link">{c.customer_name.clone()}</a></dd></div>
+                <div><dt>{move || t().customer}</dt><dd data-testid="case-customer"><a href=format!("/customers/{}", c.customer_id) data-testid="case-customer-link">{let n = c.customer_name.clone(); move || i18n.get().or_erased(&n)}</a></dd></div>
                 <div><dt>{move || t().kind}</dt><dd data-testid="case-kind">{move || i18n.get().kind(kind)}</dd></div>
                 <div><dt>{move || t().status}</dt><dd data-testid="case-status">{move || i18n.get().status(status)}</dd></div>
                 <div><dt>{move || t().channel}</dt><dd>{move || i18n.get().channel(channel)}</dd></div>

@@ -147,7 +147,7 @@ fn Register(items: RwSignal<Vec<ComplaintEntry>>) -> impl IntoView {
                                 <tr data-testid="register-row" data-reference=c.reference.clone()>
                                     <td class="mono"><a href=format!("/cases/{}", c.id)>{c.reference.clone()}</a></td>
                                     <td>{full(c.created_at)}</td>
-                                    <td>{c.customer_name.clone()}</td>
+                                    <td>{let n = c.customer_name.clone(); move || i18n.get().or_erased(&n)}</td>
                                     <td>{move || i18n.get().category(&category)}</td>
                                     <td>{move || match (step, merged) {
                                         (Some(s), _) => i18n.get().step(s),

@@ -88,7 +88,10 @@ fn LeftList(from: String, to: String, reason: Option<String>) -> impl IntoView {
                                 let (segment, reason) = (c.segment, c.leave_reason);
                                 view! {
                                     <tr data-testid="left-row">
-                                        <td><a href=format!("/customers/{}", c.id) data-testid="customer-link">{c.name.clone()}</a></td>
+                                        <td><a href=format!("/customers/{}", c.id) data-testid="customer-link">{
+                                                let name = c.name.clone();
+                                                move || i18n.get().or_erased(&name)
+                                            }</a></td>
                                         <td>{c.left_at.map(full).unwrap_or_default()}</td>
                                         <td>{move || reason.map(|r| i18n.get().leave_reason(r)).unwrap_or_default()}</td>
                                         <td>{move || i18n.get().segment(segment)}</td>
@@ -197,11 +200,12 @@ pub fn CustomerPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let profile = LocalResource::new(move || api::customer(id()));
+    let reload = Callback::new(move |_| profile.refetch());
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(p) => view! { <Profile profile=p/> }.into_any(),
+                    Ok(p) => view! { <Profile profile=p reload=reload/> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e retry=Callback::new(move |_| profile.refetch())/> }.into_any(),
                 }
             })}
@@ -210,7 +214,7 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 #[component]
-fn Profile(profile: CustomerProfile) -> impl IntoView {
+fn Profile(profile: CustomerProfile, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let c = profile.customer.clone();
@@ -223,7 +227,10 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
             <div class="page-head">
                 <div>
                     <p class="muted">{move || tr("客户 360° 视图", "Customer 360°")}</p>
-                    <h1 id="page-title" data-testid="customer-title">{c.name.clone()}</h1>
+                    <h1 id="page-title" data-testid="customer-title">{
+                        let name = c.name.clone();
+                        move || i18n.get().or_erased(&name)
+                    }</h1>
                 </div>
                 <A href="/customers" attr:class="button ghost">{move || tr("返回客户搜索", "Back to customer search")}</A>
             </div>
@@ -302,14 +309,88 @@ fn Profile(profile: CustomerProfile) -> impl IntoView {
                                         <time class="muted" datetime=case.created_at.to_rfc3339()>{full(case.created_at)}</time>
                                         {status.is_open().then(|| view! { <SlaBadge case=case.clone()/> })}
                                     </div>
-                                    <p class="event-body">{case.subject.clone()}</p>
+                                    <p class="event-body">{
+                                        let subject = case.subject.clone();
+                                        move || i18n.get().or_erased(&subject)
+                                    }</p>
                                 </li>
                             }
                         }).collect_view()}
                     </ol>
                 }.into_any()
             }}
+            <PersonalData customer=c.clone() reload=reload/>
         </section>
+    }
+}
+
+/// The customer's rights over their personal data: a supervisor exports it whole (a
+/// subject-access request, audited); an admin erases it where the law allows, after saying what
+/// that does (the server refuses while a case is open or a complaint's file must be kept).
+#[component]
+fn PersonalData(customer: domain::api::Customer, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let session = crate::session::use_session();
+    let role = move |r: domain::Role| session.user.get().is_some_and(|u| u.role.includes(r));
+    let id = StoredValue::new(customer.id.clone());
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let erase = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::erase_customer(id.get_value()).await {
+                Ok(_) => reload.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h2>{move || tr("个人数据", "Personal data")}</h2>
+        {match customer.erased_at {
+            Some(at) => view! {
+                <p class="notice" data-testid="customer-erased" role="status">
+                    {move || format!("{} {}{}", tr("此客户的个人数据已于", "This customer's personal data was erased on"), full(at),
+                        tr("删除；其案件保留为匿名记录，报表不受影响。", "; their cases remain as anonymised records, so reports are unchanged."))}
+                </p>
+            }.into_any(),
+            None => view! {
+                <div class="actions" data-testid="personal-data">
+                    <Show when=move || role(domain::Role::Supervisor)>
+                        <a class="button ghost" data-testid="export-personal-data" href=api::customer_export_url(&id.get_value()) download="">
+                            {move || tr("导出个人数据（JSON）", "Export personal data (JSON)")}
+                        </a>
+                    </Show>
+                    <Show when=move || role(domain::Role::Admin) && !confirming.get()>
+                        <button type="button" class="button danger" data-testid="erase-customer" on:click=move |_| confirming.set(true)>
+                            {move || tr("删除个人数据…", "Erase personal data…")}
+                        </button>
+                    </Show>
+                </div>
+                <p class="hint">{move || tr("导出与删除均记入审计日志。", "Exports and erasures are recorded in the audit trail.")}</p>
+                <Show when=move || confirming.get()>
+                    <div class="confirm" role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what" data-testid="erase-confirm">
+                        <p id="erase-title"><strong>{move || tr("删除该客户的个人数据？", "Erase this customer's personal data?")}</strong></p>
+                        <p id="erase-what">{move || tr(
+                            "姓名、联系方式、证件号、案件内容、调查意见和发给客户的消息将被永久清除，无法恢复。案件本身保留为匿名记录，报表不变。",
+                            "Their name, contact details, ID number, what was written on their cases, survey comments and messages to them are removed for good. The cases stay as anonymised records; reports do not change.",
+                        )}</p>
+                        <div class="actions">
+                            <button type="button" class="button danger" data-testid="erase-confirm-button" disabled=move || busy.get() on:click=erase>
+                                {move || tr("永久删除", "Erase for good")}
+                            </button>
+                            <button type="button" class="button ghost" on:click=move |_| { confirming.set(false); error.set(None); }>
+                                {move || tr("取消", "Cancel")}
+                            </button>
+                        </div>
+                    </div>
+                </Show>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="erase-error">{e.message(i18n.get())}</p> })}
+            }.into_any(),
+        }}
     }
 }
 

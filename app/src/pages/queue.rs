@@ -401,8 +401,8 @@ fn CaseTable(cases: RwSignal<Vec<Case>>, selected: RwSignal<usize>) -> impl Into
                                 aria-selected=move || is_selected().to_string()
                                 on:click=open>
                                 <td class="mono"><a href=href data-testid="case-link">{case.reference.clone()}</a></td>
-                                <td class="subject">{case.subject.clone()}</td>
-                                <td>{case.customer_name.clone()}</td>
+                                <td class="subject">{let s = case.subject.clone(); move || i18n.get().or_erased(&s)}</td>
+                                <td>{let n = case.customer_name.clone(); move || i18n.get().or_erased(&n)}</td>
                                 <td>{move || i18n.get().kind(kind)}</td>
                                 <td>{move || i18n.get().status(status)}</td>
                                 <td>{

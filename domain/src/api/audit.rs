@@ -28,6 +28,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
     ("customer_revealed_id_number", "查看完整证件号", "Revealed an ID number"),
     ("customer_left", "记录客户流失", "Recorded a customer leaving"),
     ("customer_returned", "记录客户回归", "Recorded a customer returning"),
+    ("customer_data_exported", "导出客户个人数据", "Exported a customer's personal data"),
+    ("customer_erased", "删除客户个人数据", "Erased a customer's personal data"),
     ("cases_exported", "导出工单", "Exported cases"),
     ("setting_changed", "修改设置", "Changed a setting"),
     ("team_changed", "修改团队", "Changed a team"),

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 /// Most customers a search returns.
 const SEARCH_LIMIT: u32 = 20;
 
-const COLUMNS: &str = "id, name, phone, email, segment, lifecycle, created_at, left_at, leave_reason";
+const COLUMNS: &str = "id, name, phone, email, segment, lifecycle, created_at, left_at, leave_reason, erased_at";
 
 #[derive(Deserialize)]
 struct CustomerRow {
@@ -26,6 +26,7 @@ struct CustomerRow {
     created_at: i64,
     left_at: Option<i64>,
     leave_reason: Option<String>,
+    erased_at: Option<i64>,
 }
 
 impl TryFrom<CustomerRow> for Customer {
@@ -41,6 +42,7 @@ impl TryFrom<CustomerRow> for Customer {
             created_at: time(r.created_at),
             left_at: r.left_at.map(time),
             leave_reason: r.leave_reason.as_deref().map(|reason| parse("customers.leave_reason", reason)).transpose()?,
+            erased_at: r.erased_at.map(time),
         })
     }
 }
@@ -121,8 +123,8 @@ pub async fn search(db: &D1Database, q: &str) -> Result<Vec<Customer>, ApiError>
             .take(SEARCH_LIMIT as usize)
             .collect()
     } else {
-        // customers_by_name, as a range scan for the prefix.
-        let sql = format!("SELECT {COLUMNS} FROM customers WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT ?3");
+        // customers_by_name, as a range scan for the prefix (an erased customer's name is empty).
+        let sql = format!("SELECT {COLUMNS} FROM customers WHERE name >= ?1 AND name < ?2 AND name <> '' ORDER BY name LIMIT ?3");
         let upper = format!("{q}\u{10FFFF}");
         query!(db, &sql, q, upper, SEARCH_LIMIT)?.all().await?.results()?
     };
@@ -169,16 +171,21 @@ pub async fn products(db: &D1Database) -> Result<Vec<domain::api::Product>, ApiE
 }
 
 pub async fn holdings(db: &D1Database, customer_id: &str) -> Result<Vec<Holding>, ApiError> {
+    holdings_from(&holdings_statement(db, customer_id)?.all().await?)
+}
+
+fn holdings_statement(db: &D1Database, customer_id: &str) -> Result<D1PreparedStatement, ApiError> {
     // Primary key of customer_products starts with customer_id.
-    let rows: Vec<HoldingRow> = query!(
+    Ok(query!(
         db,
         "SELECT p.code, p.name_zh, p.name_en, cp.since FROM customer_products cp
          JOIN products p ON p.code = cp.product_code WHERE cp.customer_id = ?1 ORDER BY cp.since",
         customer_id
-    )?
-    .all()
-    .await?
-    .results()?;
+    )?)
+}
+
+fn holdings_from(result: &worker::D1Result) -> Result<Vec<Holding>, ApiError> {
+    let rows: Vec<HoldingRow> = result.results()?;
     Ok(rows
         .into_iter()
         .map(|r| Holding { code: r.code, name_zh: r.name_zh, name_en: r.name_en, since: time(r.since) })
@@ -272,4 +279,296 @@ pub async fn due_for_planning(db: &D1Database, now: i64, limit: u32) -> Result<V
 
 pub fn set_next_plan(db: &D1Database, id: &str, at: Option<i64>) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(db, "UPDATE customers SET next_plan_at = ?2 WHERE id = ?1", id, at)?)
+}
+
+/// What stands in for a message's text once its customer's data is erased.
+const ERASED_TEXT: &str = "（已删除）/ (erased)";
+
+/// The statements that erase a customer's personal data at `now`, for one batch: first the
+/// customer's own row — changed only while nothing holds it (no open case, no complaint closed
+/// after `cutoff`: domain::privacy) — then, only if that happened, everything that names them:
+/// their holdings, their cases' subjects, descriptions and timelines (kept as shells: kind,
+/// channel, category, dates, SLA, outcome), their survey comments and free-text answers (scores
+/// stay, so results stay), the messages about them, and their unanswered survey links.
+/// `audit` goes second so its guard sees the customer's change.
+pub fn erase(db: &D1Database, id: &str, now: i64, cutoff: i64, audit: D1PreparedStatement) -> Result<Vec<D1PreparedStatement>, ApiError> {
+    // Each statement after the first runs only if the customer is now erased (primary key).
+    const ERASED: &str = "EXISTS (SELECT 1 FROM customers WHERE id = ?1 AND erased_at IS NOT NULL)";
+    Ok(vec![
+        // cases_by_customer for both holds.
+        query!(
+            db,
+            "UPDATE customers SET name = '', phone = NULL, phone_last4 = NULL, email = NULL, gender = NULL, birth_year = NULL,
+               occupation = NULL, income_band = NULL, risk_tolerance = NULL, id_number = NULL, consent_contact = 0,
+               next_plan_at = NULL, erased_at = ?2
+             WHERE id = ?1 AND erased_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM cases WHERE customer_id = ?1 AND is_open = 1)
+               AND NOT EXISTS (SELECT 1 FROM cases WHERE customer_id = ?1 AND kind = 'complaint' AND COALESCE(closed_at, resolved_at) > ?3)",
+            id,
+            now,
+            cutoff
+        )?,
+        audit,
+        // customer_products' primary key.
+        query!(db, &format!("DELETE FROM customer_products WHERE customer_id = ?1 AND {ERASED}"), id)?,
+        // cases_by_customer.
+        query!(db, &format!("UPDATE cases SET subject = '', description = '', prevention = NULL WHERE customer_id = ?1 AND {ERASED}"), id)?,
+        // case_events_by_case, for each of cases_by_customer's cases.
+        query!(
+            db,
+            &format!("UPDATE case_events SET body = '' WHERE case_id IN (SELECT id FROM cases WHERE customer_id = ?1) AND body <> '' AND {ERASED}"),
+            id
+        )?,
+        // survey_answers_by_customer.
+        query!(
+            db,
+            &format!(
+                "UPDATE survey_answers SET comment = NULL,
+                   answers = (SELECT json_group_array(json_remove(a.value, '$.text')) FROM json_each(survey_answers.answers) AS a)
+                 WHERE customer_id = ?1 AND {ERASED}"
+            ),
+            id
+        )?,
+        // Messages not yet sent are not sent at all (outbox_by_invitation, outbox_by_case) ...
+        query!(
+            db,
+            &format!("DELETE FROM outbox WHERE invitation_id IN (SELECT id FROM survey_invitations WHERE customer_id = ?1) AND status = 'pending' AND {ERASED}"),
+            id
+        )?,
+        query!(
+            db,
+            &format!("DELETE FROM outbox WHERE case_id IN (SELECT id FROM cases WHERE customer_id = ?1) AND status = 'pending' AND {ERASED}"),
+            id
+        )?,
+        // ... and those sent keep their place (the bell, delivery counts) without their text.
+        query!(
+            db,
+            &format!(
+                "UPDATE outbox SET address = NULL, subject = ?2, body = ?2
+                 WHERE invitation_id IN (SELECT id FROM survey_invitations WHERE customer_id = ?1) AND {ERASED}"
+            ),
+            id,
+            ERASED_TEXT
+        )?,
+        query!(
+            db,
+            &format!("UPDATE outbox SET address = NULL, subject = ?2, body = ?2 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = ?1) AND {ERASED}"),
+            id,
+            ERASED_TEXT
+        )?,
+        // survey_invitations_by_customer: a link not yet answered stops working.
+        query!(
+            db,
+            &format!("UPDATE survey_invitations SET expires_at = ?2 WHERE customer_id = ?1 AND answered_at IS NULL AND expires_at > ?2 AND {ERASED}"),
+            id,
+            now
+        )?,
+    ])
+}
+
+#[derive(Deserialize)]
+struct HoldRow {
+    erased_at: Option<i64>,
+    open_cases: u32,
+    last_complaint_closed: Option<i64>,
+}
+
+/// What decides whether a customer's data may be erased (cases_by_customer), for explaining a
+/// refused erasure; `None` for an unknown customer.
+pub async fn erasure_facts(db: &D1Database, id: &str) -> Result<Option<domain::privacy::ErasureFacts>, ApiError> {
+    let row: Option<HoldRow> = query!(
+        db,
+        "SELECT c.erased_at,
+           (SELECT COUNT(*) FROM cases WHERE customer_id = ?1 AND is_open = 1) AS open_cases,
+           (SELECT MAX(COALESCE(closed_at, resolved_at)) FROM cases WHERE customer_id = ?1 AND kind = 'complaint' AND is_open = 0) AS last_complaint_closed
+         FROM customers c WHERE c.id = ?1",
+        id
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| domain::privacy::ErasureFacts {
+        erased: r.erased_at.is_some(),
+        open_cases: r.open_cases,
+        last_complaint_closed: r.last_complaint_closed.map(time),
+    }))
+}
+
+#[derive(Deserialize)]
+struct RecordRow {
+    id: String,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    id_number: Option<String>,
+    gender: Option<String>,
+    birth_year: Option<i64>,
+    occupation: Option<String>,
+    income_band: Option<String>,
+    segment: String,
+    lifecycle: String,
+    risk_tolerance: Option<String>,
+    consent_contact: i64,
+    language: String,
+    created_at: i64,
+    left_at: Option<i64>,
+    leave_reason: Option<String>,
+    erased_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ExportCaseRow {
+    id: String,
+    seq: i64,
+    kind: String,
+    channel: String,
+    category: String,
+    status: String,
+    subject: String,
+    description: String,
+    created_at: i64,
+    resolved_at: Option<i64>,
+    closed_at: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ExportEventRow {
+    id: String,
+    case_id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    body: String,
+    created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct ExportSurveyRow {
+    created_at: i64,
+    csat: Option<u8>,
+    nps: Option<u8>,
+    comment: Option<String>,
+    answers: String,
+}
+
+#[derive(Deserialize)]
+struct ExportMessageRow {
+    channel: String,
+    address: Option<String>,
+    subject: String,
+    body: String,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+/// Everything Kefu holds about a customer, read in one batch with `audit` (so no export goes
+/// unrecorded); `None` for an unknown customer.
+pub async fn export(db: &D1Database, id: &str, now: i64, audit: D1PreparedStatement) -> Result<Option<domain::api::CustomerExport>, ApiError> {
+    use domain::api::{CustomerExport, ExportedCase, ExportedEvent, ExportedMessage, ExportedSurvey, PersonalRecord};
+    let results = db
+        .batch(vec![
+            audit,
+            // Primary key.
+            query!(
+                db,
+                "SELECT id, name, phone, email, id_number, gender, birth_year, occupation, income_band, segment, lifecycle,
+                   risk_tolerance, consent_contact, language, created_at, left_at, leave_reason, erased_at
+                 FROM customers WHERE id = ?1",
+                id
+            )?,
+            holdings_statement(db, id)?,
+            // cases_by_customer, then case_events_by_case for each (a customer's cases are few:
+            // they are put in order below, not by a sort in the query).
+            query!(
+                db,
+                "SELECT id, seq, kind, channel, category, status, subject, description, created_at, resolved_at, closed_at
+                 FROM cases WHERE customer_id = ?1",
+                id
+            )?,
+            query!(db, "SELECT e.id, e.case_id, e.type, e.body, e.created_at FROM cases c JOIN case_events e ON e.case_id = c.id WHERE c.customer_id = ?1", id)?,
+            // survey_answers_by_customer.
+            query!(db, "SELECT created_at, csat, nps, comment, answers FROM survey_answers WHERE customer_id = ?1 ORDER BY created_at", id)?,
+            // survey_invitations_by_customer, then outbox_by_invitation (ordered below).
+            query!(
+                db,
+                "SELECT o.channel, o.address, o.subject, o.body, o.created_at, o.sent_at
+                 FROM survey_invitations i JOIN outbox o ON o.invitation_id = i.id WHERE i.customer_id = ?1",
+                id
+            )?,
+        ])
+        .await?;
+    let part = |i: usize| results.get(i).ok_or(ApiError::Internal("export batch answered short".into()));
+    let Some(r) = part(1)?.results::<RecordRow>()?.into_iter().next() else {
+        return Ok(None);
+    };
+    let mut rows: Vec<ExportEventRow> = part(4)?.results()?;
+    rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let mut events: std::collections::HashMap<String, Vec<ExportedEvent>> = std::collections::HashMap::new();
+    for e in rows {
+        events.entry(e.case_id).or_default().push(ExportedEvent { kind: e.kind, body: e.body, created_at: time(e.created_at) });
+    }
+    let mut case_rows: Vec<ExportCaseRow> = part(3)?.results()?;
+    case_rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let cases = case_rows
+        .into_iter()
+        .map(|c| ExportedCase {
+            events: events.remove(&c.id).unwrap_or_default(),
+            reference: domain::case::reference(c.seq),
+            kind: c.kind,
+            channel: c.channel,
+            category: c.category,
+            status: c.status,
+            subject: c.subject,
+            description: c.description,
+            created_at: time(c.created_at),
+            resolved_at: c.resolved_at.map(time),
+            closed_at: c.closed_at.map(time),
+        })
+        .collect();
+    let surveys = part(5)?
+        .results::<ExportSurveyRow>()?
+        .into_iter()
+        .map(|s| {
+            let answers = serde_json::from_str(&s.answers).map_err(|_| ApiError::Internal("unreadable survey_answers.answers".into()))?;
+            Ok(ExportedSurvey { answered_at: time(s.created_at), csat: s.csat, nps: s.nps, comment: s.comment, answers })
+        })
+        .collect::<Result<_, ApiError>>()?;
+    let mut message_rows: Vec<ExportMessageRow> = part(6)?.results()?;
+    message_rows.sort_by_key(|m| m.created_at);
+    let messages = message_rows
+        .into_iter()
+        .map(|m| ExportedMessage {
+            channel: m.channel,
+            address: m.address,
+            subject: m.subject,
+            body: m.body,
+            created_at: time(m.created_at),
+            sent_at: m.sent_at.map(time),
+        })
+        .collect();
+    Ok(Some(CustomerExport {
+        exported_at: time(now),
+        customer: PersonalRecord {
+            id: r.id,
+            name: r.name,
+            phone: r.phone,
+            email: r.email,
+            id_number: r.id_number,
+            gender: r.gender,
+            birth_year: r.birth_year,
+            occupation: r.occupation,
+            income_band: r.income_band,
+            segment: r.segment,
+            lifecycle: r.lifecycle,
+            risk_tolerance: r.risk_tolerance,
+            consent_contact: r.consent_contact != 0,
+            language: r.language,
+            created_at: time(r.created_at),
+            left_at: r.left_at.map(time),
+            leave_reason: r.leave_reason,
+            erased_at: r.erased_at.map(time),
+        },
+        products: holdings_from(part(2)?)?,
+        cases,
+        surveys,
+        messages,
+    }))
 }

@@ -92,6 +92,9 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let Some(customer) = customers::get_from(customer)? else {
         return Err(FieldError::invalid("customer_id", "customer_id names no customer").into());
     };
+    if customer.erased_at.is_some() {
+        return Err(FieldError::invalid("customer_id", "the customer's personal data has been erased; create the customer anew").into());
+    }
     let rules = rules::from_settings(rules::settings_from(&settings::all_from(stored)?));
     let staffing = if keep.is_none() { Some(Staffing::from(read.get(2..).unwrap_or_default())?) } else { None };
     let how = Registration { segment: customer.segment, by: Some(&user.id), keep, follow_up_key: None };

@@ -149,3 +149,38 @@ pub async fn relationship(mut ctx: Ctx) -> Result<Response, ApiError> {
     }
     json(200, &customer)
 }
+
+/// A customer's personal data, whole and unmasked, as a JSON file to hand them (a
+/// subject-access request). The export is an audit event written in the same batch as the reads.
+pub async fn export(ctx: Ctx) -> Result<Response, ApiError> {
+    let id = ctx.param(0).to_string();
+    customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
+    let user = ctx.user()?;
+    let now = ctx.now_ms();
+    let audit = audit::record(&ctx.db, now, Some(&user.id), "customer_data_exported", "customer", Some(&id), Guard::None)?;
+    let export = customers::export(&ctx.db, &id, now, audit).await?.ok_or(ApiError::NotFound)?;
+    let response = json(200, &export)?;
+    let headers = response.headers().clone();
+    headers.set("Content-Disposition", &format!("attachment; filename=\"kefu-customer-{id}.json\""))?;
+    Ok(response.with_headers(headers))
+}
+
+/// Erases a customer's personal data where the law allows (domain::privacy): their record keeps
+/// its id, segment and dates; their cases stay as anonymised shells, so reports count the same.
+/// The erasure, its audit event and every blanking are one batch, and the holds are checked in
+/// the batch's first statement, so a case opened meanwhile stops it. 409 names the hold.
+pub async fn erase(ctx: Ctx) -> Result<Response, ApiError> {
+    let id = ctx.param(0).to_string();
+    let user = ctx.user()?;
+    let now = ctx.now_ms();
+    let cutoff = domain::privacy::complaint_hold_cutoff(ctx.now).timestamp_millis();
+    let audit = audit::record(&ctx.db, now, Some(&user.id), "customer_erased", "customer", Some(&id), Guard::PreviousChanged)?;
+    let results = ctx.db.batch(customers::erase(&ctx.db, &id, now, cutoff, audit)?).await?;
+    if !crate::db::first_changed(&results) {
+        let facts = customers::erasure_facts(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
+        let hold = domain::privacy::erasure_hold(&facts, ctx.now).ok_or(ApiError::Conflict("the customer changed meanwhile; try again"))?;
+        return Err(hold.into());
+    }
+    let customer = customers::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?;
+    json(200, &customer)
+}

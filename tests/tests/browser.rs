@@ -478,6 +478,55 @@ async fn an_agent_opens_the_customer_360_reveals_the_phone_and_escalates_the_cas
 }
 
 #[tokio::test]
+async fn an_admin_erases_a_customers_data_once_their_case_is_closed_and_the_case_stays_as_a_shell() {
+    let api = Api::signed_in(AGENT).await;
+    let name = unique("删除客户");
+    let (case, customer) = inquiry_for(&api, &name).await;
+    let browser = Browser::open().await;
+    browser.resize(1280, 720).await;
+    browser.sign_in(ADMIN).await;
+    browser.goto(&format!("/customers/{customer}")).await;
+    assert_eq!(browser.text("customer-title").await, name);
+    let export = browser.find("export-personal-data").await.attr("href").await.unwrap().unwrap_or_default();
+    assert_eq!(export, format!("/api/customers/{customer}/export"));
+
+    // Asked to confirm, and refused while the case is open: the reason is said.
+    browser.click("erase-customer").await;
+    browser.wait_text("erase-confirm", "永久清除").await;
+    browser.click("erase-confirm-button").await;
+    browser.wait_text("erase-error", "未结案件").await;
+    assert_eq!(browser.text("customer-title").await, name, "nothing was erased");
+    browser.scroll_to("erase-confirm").await;
+    browser.screenshot("customer-erase-held-zh").await;
+
+    // Once the case is closed, the same button erases.
+    let replied = api.post(&format!("/api/cases/{case}/events"), &serde_json::json!({"type": "reply", "body": "已答复", "version": 1})).await;
+    assert_eq!(replied.body["status"], "responded", "{:?}", replied.body);
+    for (body, version) in [(serde_json::json!({"to": "resolved", "resolution": "已说明年费"}), 2), (serde_json::json!({"to": "closed"}), 3)] {
+        let mut body = body;
+        body["version"] = serde_json::json!(version);
+        let moved = api.post(&format!("/api/cases/{case}/transition"), &body).await;
+        assert_eq!(moved.status, 200, "{:?}", moved.body);
+    }
+    browser.click("erase-confirm-button").await;
+    browser.wait_text("customer-erased", "个人数据已于").await;
+    assert_eq!(browser.text("customer-title").await, "（已删除）");
+    assert_eq!(browser.text("customer-phone").await, "—");
+    browser.scroll_to("customer-erased").await;
+    browser.screenshot("customer-erased-zh").await;
+
+    browser.click("language-switch").await;
+    browser.wait_text("customer-erased", "personal data was erased on").await;
+    assert_eq!(browser.text("customer-title").await, "(erased)");
+    browser.screenshot("customer-erased-en").await;
+    browser.goto(&format!("/cases/{case}")).await;
+    browser.wait_text("case-subject", "(erased)").await;
+    assert_eq!(browser.text("case-customer-link").await, "(erased)");
+    browser.click("language-switch").await;
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn a_customer_files_a_complaint_from_the_web_form_without_signing_in() {
     let browser = Browser::open().await;
     browser.goto("/login").await;

@@ -234,6 +234,12 @@ fn Profile(profile: CustomerProfile, reload: Callback<()>) -> impl IntoView {
                 </div>
                 <A href="/customers" attr:class="button ghost">{move || tr("返回客户搜索", "Back to customer search")}</A>
             </div>
+            {c.erased_at.map(|at| view! {
+                <p class="notice" data-testid="customer-erased" role="status">
+                    {move || format!("{} {}{}", tr("此客户的个人数据已于", "This customer's personal data was erased on"), full(at),
+                        tr("删除；其案件保留为匿名记录，报表不受影响。", "; their cases remain as anonymised records, so reports are unchanged."))}
+                </p>
+            })}
             <dl class="facts">
                 <div><dt>{move || tr("客户层级", "Segment")}</dt><dd data-testid="customer-segment">{move || i18n.get().segment(segment)}</dd></div>
                 <div><dt>{move || tr("客户类型", "Lifecycle")}</dt><dd>{move || i18n.get().lifecycle(lifecycle)}</dd></div>
@@ -348,50 +354,40 @@ fn PersonalData(customer: domain::api::Customer, reload: Callback<()>) -> impl I
             busy.set(false);
         });
     };
-    view! {
+    customer.erased_at.is_none().then(|| view! {
         <h2>{move || tr("个人数据", "Personal data")}</h2>
-        {match customer.erased_at {
-            Some(at) => view! {
-                <p class="notice" data-testid="customer-erased" role="status">
-                    {move || format!("{} {}{}", tr("此客户的个人数据已于", "This customer's personal data was erased on"), full(at),
-                        tr("删除；其案件保留为匿名记录，报表不受影响。", "; their cases remain as anonymised records, so reports are unchanged."))}
-                </p>
-            }.into_any(),
-            None => view! {
-                <div class="actions" data-testid="personal-data">
-                    <Show when=move || role(domain::Role::Supervisor)>
-                        <a class="button ghost" data-testid="export-personal-data" href=api::customer_export_url(&id.get_value()) download="">
-                            {move || tr("导出个人数据（JSON）", "Export personal data (JSON)")}
-                        </a>
-                    </Show>
-                    <Show when=move || role(domain::Role::Admin) && !confirming.get()>
-                        <button type="button" class="button danger" data-testid="erase-customer" on:click=move |_| confirming.set(true)>
-                            {move || tr("删除个人数据…", "Erase personal data…")}
-                        </button>
-                    </Show>
+        <div class="actions" data-testid="personal-data">
+            <Show when=move || role(domain::Role::Supervisor)>
+                <a class="button ghost" data-testid="export-personal-data" href=api::customer_export_url(&id.get_value()) download="">
+                    {move || tr("导出个人数据（JSON）", "Export personal data (JSON)")}
+                </a>
+            </Show>
+            <Show when=move || role(domain::Role::Admin) && !confirming.get()>
+                <button type="button" class="button danger" data-testid="erase-customer" on:click=move |_| confirming.set(true)>
+                    {move || tr("删除个人数据…", "Erase personal data…")}
+                </button>
+            </Show>
+        </div>
+        <p class="hint">{move || tr("导出与删除均记入审计日志。", "Exports and erasures are recorded in the audit trail.")}</p>
+        <Show when=move || confirming.get()>
+            <div class="confirm" role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what" data-testid="erase-confirm">
+                <p id="erase-title"><strong>{move || tr("删除该客户的个人数据？", "Erase this customer's personal data?")}</strong></p>
+                <p id="erase-what">{move || tr(
+                    "姓名、联系方式、证件号、案件内容、调查意见和发给客户的消息将被永久清除，无法恢复。案件本身保留为匿名记录，报表不变。",
+                    "Their name, contact details, ID number, what was written on their cases, survey comments and messages to them are removed for good. The cases stay as anonymised records; reports do not change.",
+                )}</p>
+                <div class="actions">
+                    <button type="button" class="button danger" data-testid="erase-confirm-button" disabled=move || busy.get() on:click=erase>
+                        {move || tr("永久删除", "Erase for good")}
+                    </button>
+                    <button type="button" class="button ghost" on:click=move |_| { confirming.set(false); error.set(None); }>
+                        {move || tr("取消", "Cancel")}
+                    </button>
                 </div>
-                <p class="hint">{move || tr("导出与删除均记入审计日志。", "Exports and erasures are recorded in the audit trail.")}</p>
-                <Show when=move || confirming.get()>
-                    <div class="confirm" role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what" data-testid="erase-confirm">
-                        <p id="erase-title"><strong>{move || tr("删除该客户的个人数据？", "Erase this customer's personal data?")}</strong></p>
-                        <p id="erase-what">{move || tr(
-                            "姓名、联系方式、证件号、案件内容、调查意见和发给客户的消息将被永久清除，无法恢复。案件本身保留为匿名记录，报表不变。",
-                            "Their name, contact details, ID number, what was written on their cases, survey comments and messages to them are removed for good. The cases stay as anonymised records; reports do not change.",
-                        )}</p>
-                        <div class="actions">
-                            <button type="button" class="button danger" data-testid="erase-confirm-button" disabled=move || busy.get() on:click=erase>
-                                {move || tr("永久删除", "Erase for good")}
-                            </button>
-                            <button type="button" class="button ghost" on:click=move |_| { confirming.set(false); error.set(None); }>
-                                {move || tr("取消", "Cancel")}
-                            </button>
-                        </div>
-                    </div>
-                </Show>
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="erase-error">{e.message(i18n.get())}</p> })}
-            }.into_any(),
-        }}
-    }
+            </div>
+        </Show>
+        {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="erase-error">{e.message(i18n.get())}</p> })}
+    })
 }
 
 /// Whether the customer is still the institution's, and the control that records that they

@@ -312,3 +312,56 @@ fn warned(ids: &[String]) -> Vec<i64> {
     let db = kefu_tests::database();
     ids.iter().map(|id| db.query_row("SELECT sla_warned FROM cases WHERE id = ?1", [id], |r| r.get(0)).expect("the case's row")).collect()
 }
+
+#[tokio::test]
+async fn overlapping_and_repeated_runs_of_both_crons_do_each_thing_once() {
+    let stub = Stub::start().await;
+    let agent = Api::signed_in(AGENT).await;
+    // Friday 5 September 2025, 10:00: breached at Saturday 10:00, so the e-mails go at once.
+    let case = case_at(&agent, "inquiry", bj(2025, 9, 5, 10, 0)).await;
+    let id = case["id"].as_str().unwrap().to_string();
+    let breach = bj(2025, 9, 6, 10, 0);
+    // Four sweeps of the same instant at once, as when a slow run overlaps the next, or
+    // Cloudflare delivers a trigger twice.
+    tokio::join!(cron(&agent, breach), cron(&agent, breach), cron(&agent, breach), cron(&agent, breach));
+    let ours = || -> Vec<(String, Option<String>, String, String)> {
+        let db = kefu_tests::database();
+        let mut rows = db.prepare("SELECT id, recipient_id, channel, status FROM outbox WHERE case_id = ?1 AND kind = 'sla_breached'").unwrap();
+        rows.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    // A run sends 25 messages at most: runs go on (overlapping too) until none of ours waits.
+    for _ in 0..20 {
+        if ours().iter().all(|(_, _, _, status)| status != "pending") {
+            break;
+        }
+        let later = breach + chrono::Duration::minutes(5);
+        tokio::join!(cron(&agent, later), cron(&agent, later));
+    }
+    let messages = ours();
+    let mut recipients: Vec<(Option<String>, String)> = messages.iter().map(|(_, r, c, _)| (r.clone(), c.clone())).collect();
+    recipients.sort();
+    let before = recipients.len();
+    recipients.dedup();
+    assert_eq!(recipients.len(), before, "one breach alert per person and channel: {messages:?}");
+    let emails: Vec<&String> = messages.iter().filter(|(_, _, c, _)| c == "email").map(|(m, _, _, _)| m).collect();
+    assert_eq!(emails.len(), 2, "the assignee's and the supervisor's e-mails: {messages:?}");
+    assert!(messages.iter().all(|(_, _, _, status)| status == "sent"), "{messages:?}");
+    let received = stub.received.lock().unwrap().clone();
+    for m in &emails {
+        assert_eq!(received.iter().filter(|(k, _, _)| k == *m).count(), 1, "{m} delivered exactly once");
+    }
+    // The same instant again, later: nothing new, nothing sent again.
+    cron(&agent, breach).await;
+    assert_eq!(ours().len(), messages.len());
+    assert_eq!(stub.received.lock().unwrap().len(), received.len(), "nothing sent again");
+
+    // Three follow-up planners at once, for a customer registered the Monday before.
+    let customer = post_at(&agent, "/api/customers", &json!({"name": unique("并发回访"), "phone": "13500003333"}), bj(2025, 9, 1, 10, 0)).await;
+    assert_eq!(customer.status, 201);
+    let customer = customer.body["id"].as_str().unwrap();
+    let due = bj(2025, 9, 8, 10, 0);
+    tokio::join!(hourly(&agent, due), hourly(&agent, due), hourly(&agent, due));
+    hourly(&agent, due).await;
+    let cases = agent.cases_of(customer).await;
+    assert_eq!(cases.len(), 1, "exactly one first follow-up: {cases:?}");
+}

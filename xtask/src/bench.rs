@@ -11,6 +11,7 @@ mod api;
 mod bundle;
 mod data;
 mod dispatch;
+mod load;
 mod provider;
 mod report;
 mod stats;
@@ -38,6 +39,7 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         _ => bail!("usage: cargo xtask bench [--quick]"),
     };
     let paths = setup::all(false)?;
+    setup::wrk()?;
     crate::app::build(&paths)?;
     let now = bench_now();
     let work = root().join("target").join("kefu-bench").join(size.name);
@@ -79,6 +81,9 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         server.restart(&paths)?;
         report.stats = stats::catch_up(&server, &file, now)?;
         report.api = Some(api::measure(&mut server, &paths, &file, size)?);
+        server.restart(&paths)?;
+        let seconds = if size.name == data::FULL.name { load::SECONDS } else { 15 };
+        report.load = Some(load::measure(&server, &file, &work, seconds)?);
         Ok(())
     })();
     server.stop();

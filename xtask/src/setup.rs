@@ -145,6 +145,29 @@ fn chromium() -> Result<()> {
         return Ok(());
     }
     step("installing chromium and chromium-driver from Debian's packages");
+    apt_install(&["chromium", "chromium-driver"])?;
+    if !std::path::Path::new("/usr/bin/chromedriver").exists() {
+        bail!("chromium-driver did not install /usr/bin/chromedriver");
+    }
+    Ok(())
+}
+
+/// The version of Debian's `wrk` the load test is measured with.
+#[cfg(feature = "bench")]
+const WRK: &str = "4.1.0-3+b2";
+
+/// Debian's `wrk`, for the load test in `cargo xtask bench`, at the pinned version.
+#[cfg(feature = "bench")]
+pub fn wrk() -> Result<()> {
+    let installed = Command::new("dpkg-query").args(["-W", "-f=${Version}", "wrk"]).output().map(|o| String::from_utf8_lossy(&o.stdout).to_string());
+    if installed.is_ok_and(|v| v == WRK) {
+        return Ok(());
+    }
+    step(&format!("installing wrk {WRK} from Debian's packages"));
+    apt_install(&[&format!("wrk={WRK}")])
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
     let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = sudo.to_vec();
@@ -155,11 +178,9 @@ fn chromium() -> Result<()> {
         run(&mut cmd)
     };
     apt(&["update", "-q"])?;
-    apt(&["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"])?;
-    if !std::path::Path::new("/usr/bin/chromedriver").exists() {
-        bail!("chromium-driver did not install /usr/bin/chromedriver");
-    }
-    Ok(())
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend_from_slice(packages);
+    apt(&install)
 }
 
 fn is_root() -> bool {

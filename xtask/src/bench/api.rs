@@ -24,7 +24,7 @@ use super::Server;
 
 /// The sign-in the calls are made as: a generated agent with a few hundred open cases.
 const AGENT_ID: &str = "bench-agent-001";
-const AGENT_EMAIL: &str = "agent001@bench.kefu";
+pub(super) const AGENT_EMAIL: &str = "agent001@bench.kefu";
 /// The demo supervisor (the dataset keeps the demo staff), for the dashboard.
 const SUPERVISOR_EMAIL: &str = "supervisor@demo.kefu";
 const CONCURRENCY: [usize; 2] = [1, 8];
@@ -159,7 +159,7 @@ impl Http {
     }
 }
 
-fn sign_in(port: u16, email: &str) -> Result<String> {
+pub(super) fn sign_in(port: u16, email: &str) -> Result<String> {
     let http = Http::new(port, String::new());
     let mut reply = http
         .agent
@@ -223,6 +223,19 @@ fn calls(db: &Connection) -> Result<Vec<Call>> {
         Call { name: "create case", shape: Shape::CreateCase(customers.clone()), supervisor: false },
         Call { name: "add reply", shape: Shape::Reply(replied.iter().map(|id| Mutex::new((id.clone(), versions[id]))).collect()), supervisor: false },
     ])
+}
+
+/// Every path the agent's reads ask for (the queue's views, counts, case pages, customer search
+/// and profiles), for the load test to send in turn.
+pub(super) fn workspace_paths(db: &Connection) -> Result<Vec<String>> {
+    Ok(calls(db)?
+        .into_iter()
+        .filter(|c| !c.supervisor)
+        .flat_map(|c| match c.shape {
+            Shape::Get(paths) => paths,
+            _ => Vec::new(),
+        })
+        .collect())
 }
 
 /// Each call is measured on a fresh workerd (`restart`), as health is: locally, workerd's heap

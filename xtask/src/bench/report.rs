@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::data::Size;
-use super::{api, bundle, dispatch};
+use super::{api, bundle, dispatch, load};
 use super::sweep::{Run, Scenario};
 use crate::root;
 
@@ -39,6 +39,8 @@ pub struct Report {
     machine: Machine,
     dataset: Dataset,
     pub api: Option<api::Results>,
+    /// wrk at 32 connections for 60 s over the agent workspace's reads.
+    pub load: Option<load::Load>,
     pub sweep: Vec<Scenario>,
     pub dispatch: Vec<dispatch::Scenario>,
     pub bundle: Option<bundle::Bundle>,
@@ -85,6 +87,7 @@ impl Report {
                 generated_s: (generated.as_secs_f64() * 10.0).round() / 10.0,
             },
             api: None,
+            load: None,
             sweep: Vec::new(),
             dispatch: Vec::new(),
             bundle: None,
@@ -112,6 +115,7 @@ impl Report {
             d.cases, d.open, d.events, d.customers, d.agents, d.generated_s
         );
         self.api_table(&mut out);
+        self.load_table(&mut out);
         let _ = writeln!(out, "## SLA sweep (`*/5 * * * *`)\n");
         let _ = writeln!(
             out,
@@ -238,6 +242,27 @@ impl Report {
             out,
             "\n{}\n",
             if missed.is_empty() { "Every call meets the budget.".to_string() } else { format!("Missed by: {}.", missed.join(", ")) }
+        );
+    }
+
+    fn load_table(&self, out: &mut String) {
+        let Some(l) = &self.load else { return };
+        let _ = writeln!(out, "## Load test
+");
+        let _ = writeln!(
+            out,
+            "`wrk` (Debian's package) keeps {} connections busy for {:.0} s against the local worker, signed in as the agent above, \
+             each request the next of the workspace's {} reads (the queue's views, counts, case pages, customer search and \
+             profiles, with the dataset's ids). One workerd process on this machine serves them all; on Cloudflare each \
+             request may land on its own isolate.\n",
+            l.connections, l.seconds, l.paths
+        );
+        let _ = writeln!(out, "| requests | per second | p50 | p90 | p99 | max | errors |");
+        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} ms | {} ms | {} ms | {} ms | {} |\n",
+            l.requests, l.per_second, l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms, l.errors
         );
     }
 

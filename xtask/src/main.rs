@@ -9,10 +9,13 @@
 //! - `seed --out FILE`: write the demo data as SQL.
 //! - `first-admin --email E --name N [--url U]`: the SQL for a deployment's first admin, and
 //!   the link that sets their password.
+//! - `backup --out FILE` / `restore --from FILE`: the local database as SQL
+//!   (`wrangler d1 export`), and back into an empty one, keeping what was there.
 //! - `bench [--quick]`: generate a bank-sized dataset, measure the worker on it, write
 //!   BENCHMARKS.md (built in release with the `bench` feature, which brings SQLite).
 
 mod app;
+mod backup;
 #[cfg(feature = "bench")]
 mod bench;
 mod first_admin;
@@ -43,9 +46,11 @@ fn main() -> ExitCode {
         Some("build") => setup::all(false).and_then(|paths| app::build(&paths)).map(|()| ExitCode::SUCCESS),
         Some("seed") => seed_command(&args[1..]),
         Some("first-admin") => first_admin::command(&args[1..]),
+        Some("backup") => backup::backup(&args[1..]),
+        Some("restore") => backup::restore(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [filter] | setup | build | seed --out FILE | first-admin --email E --name N | bench [--quick]>");
+            eprintln!("usage: cargo xtask <dev | test [filter] | setup | build | seed --out FILE | first-admin --email E --name N | backup --out FILE | restore --from FILE | bench [--quick]>");
             return ExitCode::from(2);
         }
     };

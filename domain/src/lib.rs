@@ -11,6 +11,7 @@ pub mod classify;
 pub mod customer;
 pub mod export;
 pub mod follow_up;
+pub mod knowledge;
 pub mod lifecycle;
 pub mod metrics;
 pub mod password;

@@ -31,6 +31,14 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}{}{nanos:09}{n}", std::process::id())
 }
 
+/// `text` percent-encoded for a URL path segment or query value (every byte but ASCII letters,
+/// digits and `-_.~`).
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// An HTTP client that keeps its session cookie, like a browser tab.
 pub struct Api {
     pub http: reqwest::Client,

@@ -1,7 +1,7 @@
 //! The agent workspace's hand-overs, canned replies, customer reveals, complaint register and
 //! the public web form, over HTTP with the role rules.
 
-use kefu_tests::{unique, Api, ADMIN, AGENT, SUPERVISOR};
+use kefu_tests::{unique, urlencode, Api, ADMIN, AGENT, SUPERVISOR};
 use serde_json::{json, Value};
 
 async fn my_inquiry(api: &Api) -> Value {
@@ -107,12 +107,6 @@ async fn admins_write_canned_replies_and_agents_search_them() {
     assert_eq!(gone.body["items"].as_array().unwrap().len(), 0, "a retired reply is not offered");
     let kept = admin.get(&format!("/api/canned-replies?all=1&q={}", urlencode(&title))).await;
     assert_eq!(kept.body["items"].as_array().unwrap().len(), 1, "admins still see it");
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 #[tokio::test]

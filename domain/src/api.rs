@@ -21,11 +21,13 @@ use crate::user::Role;
 
 mod audit;
 mod dashboard;
+mod knowledge;
 mod privacy;
 mod surveys;
 mod users;
 pub use audit::*;
 pub use dashboard::*;
+pub use knowledge::*;
 pub use privacy::*;
 pub use surveys::*;
 pub use users::*;
@@ -337,6 +339,10 @@ pub struct PublicCaseRequest {
     pub email: Option<String>,
     pub subject: String,
     pub description: String,
+    /// The knowledge-base articles the form suggested before it was sent (none when it
+    /// suggested nothing): recorded as a question the articles did not answer.
+    #[serde(default)]
+    pub suggested_articles: Vec<String>,
 }
 
 impl Validate for PublicCaseRequest {
@@ -352,7 +358,11 @@ impl Validate for PublicCaseRequest {
         let email = self.email.clone().filter(|e| !e.trim().is_empty());
         NewCustomer { name: self.name.clone(), phone, email, segment: None }.validate()?;
         check_text("subject", &self.subject, SUBJECT_MAX)?;
-        check_text("description", &self.description, TEXT_MAX)
+        check_text("description", &self.description, TEXT_MAX)?;
+        if self.suggested_articles.len() > 10 || self.suggested_articles.iter().any(|id| id.is_empty() || id.len() > 64) {
+            return Err(FieldError::invalid("suggested_articles", "suggested_articles lists at most 10 article ids"));
+        }
+        Ok(())
     }
 }
 
@@ -1619,6 +1629,7 @@ mod tests {
             email: None,
             subject: "转账未到账".into(),
             description: "昨天的转账至今未到账".into(),
+            suggested_articles: vec![],
         };
         assert_eq!(form.validate(), Ok(()));
         let field = |f: PublicCaseRequest| f.validate().unwrap_err().field;
@@ -1626,6 +1637,7 @@ mod tests {
         assert_eq!(field(PublicCaseRequest { phone: None, email: Some("not-an-address".into()), ..form.clone() }), "email");
         assert_eq!(field(PublicCaseRequest { kind: CaseKind::FollowUp, ..form.clone() }), "kind");
         assert_eq!(field(PublicCaseRequest { name: "".into(), ..form.clone() }), "name");
+        assert_eq!(field(PublicCaseRequest { suggested_articles: vec![String::new()], ..form.clone() }), "suggested_articles");
         assert_eq!(field(PublicCaseRequest { description: "x".repeat(TEXT_MAX + 1), ..form }), "description");
     }
 }

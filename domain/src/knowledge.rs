@@ -69,6 +69,109 @@ pub fn query_terms(query: &str) -> Vec<String> {
     terms(query).into_iter().filter(|t| seen.insert(t.clone())).collect()
 }
 
+/// Words too common to tell articles apart: English function words, and the Chinese pairs and
+/// lone characters every question is made of ("怎么", "我的", "吗"). A search drops them.
+const STOP: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "is", "are", "be", "do", "does", "did", "how",
+    "what", "when", "where", "why", "which", "who", "i", "my", "me", "you", "your", "we", "our", "it", "its", "this",
+    "that", "can", "with", "from", "at", "by", "as", "if", "will", "would", "should", "could", "please", "have", "has",
+    "我的", "我们", "你们", "怎么", "什么", "如何", "请问", "为什", "是否", "一下", "可以", "能否", "的", "了", "吗",
+    "呢", "是", "我", "你", "在", "有", "和", "要", "么",
+];
+
+/// The terms a search matches on: [`query_terms`] without the [`STOP`] words. A search of only
+/// stop words matches nothing.
+pub fn search_terms(query: &str) -> Vec<String> {
+    query_terms(query).into_iter().filter(|t| !STOP.contains(&t.as_str())).collect()
+}
+
+/// How much of an article a term is: titles and tags weigh [`TITLE_WEIGHT`] times the body.
+pub const TITLE_WEIGHT: i64 = 3;
+
+/// An article's terms with their weights, for the index: each term of its titles and tags
+/// counts [`TITLE_WEIGHT`], of its bodies 1, summed over every occurrence.
+pub fn article_terms(titles: &[&str], bodies: &[&str]) -> Vec<(String, i64)> {
+    let mut weights = std::collections::BTreeMap::<String, i64>::new();
+    for (texts, weight) in [(titles, TITLE_WEIGHT), (bodies, 1)] {
+        for term in texts.iter().flat_map(|t| terms(t)) {
+            *weights.entry(term).or_default() += weight;
+        }
+    }
+    weights.into_iter().collect()
+}
+
+/// One row of the index: `term` occurs in `article` with `weight`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posting {
+    pub term: String,
+    pub article: String,
+    pub weight: i64,
+}
+
+/// The articles matching a search, best first (ties by id, so the order is stable): BM25's term
+/// weighting over the index rows of the search's terms among `articles` published ones. A term
+/// in few articles counts for more than one in many; repeats count with diminishing returns.
+pub fn rank(postings: &[Posting], articles: usize) -> Vec<(String, f64)> {
+    const K1: f64 = 1.2;
+    let n = articles.max(1) as f64;
+    let mut frequency = std::collections::BTreeMap::<&str, usize>::new();
+    for p in postings {
+        *frequency.entry(p.term.as_str()).or_default() += 1;
+    }
+    let mut scores = std::collections::BTreeMap::<&str, f64>::new();
+    for p in postings {
+        let df = frequency[p.term.as_str()] as f64;
+        let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let tf = p.weight.max(0) as f64;
+        *scores.entry(p.article.as_str()).or_default() += idf * tf * (K1 + 1.0) / (tf + K1);
+    }
+    let mut ranked: Vec<(String, f64)> = scores.into_iter().filter(|(_, s)| *s > 0.0).map(|(a, s)| (a.to_string(), s)).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked
+}
+
+/// The start of an article's body for a result list: at most `max` characters, cut at the last
+/// sentence end or space before it when there is one in its second half, with "…" when cut.
+pub fn excerpt(body: &str, max: usize) -> String {
+    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max).collect();
+    let end = cut
+        .char_indices()
+        .filter(|(i, c)| *i >= cut.len() / 2 && matches!(c, '。' | '！' | '？' | '；' | '.' | ' ' | '，' | ','))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(cut.len());
+    format!("{}…", cut[..end].trim_end())
+}
+
+/// A search as the admins' list of missed searches keeps it: trimmed to 100 characters, and any
+/// run of 6 or more digits (a phone, card or ID number typed into the search) masked.
+pub fn record_text(query: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.chars().count() >= 6 {
+            out.extend(std::iter::repeat_n('*', digits.chars().count()));
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for c in query.trim().chars().take(100) {
+        if narrow(c).is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +212,49 @@ mod tests {
     fn a_search_keeps_each_term_once_in_the_order_typed() {
         assert_eq!(query_terms("年费 年费 fee Fee"), ["年费", "fee"]);
         assert!(query_terms("？！。，").is_empty());
+    }
+
+    fn postings(corpus: &[(&str, &str)], query: &str) -> Vec<Posting> {
+        let wanted = search_terms(query);
+        corpus
+            .iter()
+            .flat_map(|(id, text)| article_terms(&[], &[text]).into_iter().map(move |(term, weight)| Posting { term, article: id.to_string(), weight }))
+            .filter(|p| wanted.contains(&p.term))
+            .collect()
+    }
+
+    #[test]
+    fn the_article_sharing_the_rarer_terms_ranks_first() {
+        let corpus = [
+            ("fee", "信用卡年费标准：金卡每年200元，刷卡满6次免次年年费。"),
+            ("lost", "信用卡挂失：拨打客服热线或在手机银行挂失，挂失后补办新卡。"),
+            ("limit", "信用卡额度调整：在手机银行申请提高临时额度。"),
+        ];
+        let ranked = rank(&postings(&corpus, "我的信用卡年费怎么收？"), corpus.len());
+        assert_eq!(ranked[0].0, "fee");
+        let ranked = rank(&postings(&corpus, "卡丢了要挂失"), corpus.len());
+        assert_eq!(ranked[0].0, "lost");
+        assert!(rank(&postings(&corpus, "怎么办？我的"), corpus.len()).is_empty(), "stop words alone match nothing");
+    }
+
+    #[test]
+    fn titles_weigh_more_than_bodies() {
+        let weights = article_terms(&["Annual fee"], &["The fee is waived."]);
+        assert!(weights.contains(&("fee".to_string(), TITLE_WEIGHT + 1)));
+        assert!(weights.contains(&("waived".to_string(), 1)));
+    }
+
+    #[test]
+    fn excerpts_end_at_a_sentence_when_they_can() {
+        assert_eq!(excerpt("短文。", 10), "短文。");
+        assert_eq!(excerpt("第一句话说明年费。第二句话说明怎样免除年费和其他费用", 12), "第一句话说明年费。…");
+        assert_eq!(excerpt("one  two\nthree", 100), "one two three");
+    }
+
+    #[test]
+    fn numbers_typed_into_a_search_are_not_kept() {
+        assert_eq!(record_text(" 卡号6222021234567890怎么挂失 "), "卡号****************怎么挂失");
+        assert_eq!(record_text("2024年 年费 200元"), "2024年 年费 200元");
+        assert_eq!(record_text("１３８１２３４５６７８"), "***********");
     }
 }

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod customers;
 pub mod events;
 pub mod jobs;
+pub mod knowledge;
 pub mod limits;
 pub mod meter;
 pub mod outbox;

@@ -6,6 +6,7 @@ mod canned;
 pub mod cases;
 mod customers;
 mod dashboard;
+mod knowledge;
 mod meta;
 mod ops;
 mod public;
@@ -87,6 +88,17 @@ pub enum Endpoint {
     OpenPasswordLink,
     UsePasswordLink,
     AuditSearch,
+    ListArticles,
+    GetArticle,
+    CreateArticle,
+    UpdateArticle,
+    SuggestArticlesForCase,
+    KnowledgeInsights,
+    DismissMissedSearch,
+    PublicListArticles,
+    PublicGetArticle,
+    PublicSuggestArticles,
+    PublicDeflection,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -156,6 +168,17 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Post, path: "/api/public/surveys/{token}", endpoint: Endpoint::AnswerSurvey, access: Access::Anyone, summary: "Answer the survey ({\"answers\": [{\"question\", \"score\"|\"choices\"|\"text\"}]}) → 201; 410 when already answered or expired" },
     Route { method: Method::Get, path: "/api/public/password-links/{token}", endpoint: Endpoint::OpenPasswordLink, access: Access::Anyone, summary: "Whom an invitation or reset link is for ({\"name\", \"email\", \"purpose\": \"invite\"|\"reset\", \"expires_at\"}); records nothing. 404 unknown, 410 used, expired or deactivated" },
     Route { method: Method::Post, path: "/api/public/password-links/{token}", endpoint: Endpoint::UsePasswordLink, access: Access::Anyone, summary: "Set the password from the link ({\"password\"}, the policy of POST /api/me/password) → 204; the link is used up. 410 used or expired" },
+    Route { method: Method::Get, path: "/api/articles", endpoint: Endpoint::ListArticles, access: AGENT, summary: "Knowledge-base articles, newest change first (agents: published ones; supervisors and admins: drafts too), or a search of the published ones, best match first: ?q= (Chinese matched by pairs of characters, English by words; at most 100 characters; a search that finds nothing is counted for the insights) &category=; each with a 160-character excerpt" },
+    Route { method: Method::Get, path: "/api/articles/{id}", endpoint: Endpoint::GetArticle, access: AGENT, summary: "An article in full (a draft: supervisors and admins only)" },
+    Route { method: Method::Post, path: "/api/articles", endpoint: Endpoint::CreateArticle, access: SUPERVISOR, summary: "Write an article ({\"category\", \"tags\", \"title\": {\"zh\", \"en\"}, \"body\": {\"zh\", \"en\"}, \"status\": \"draft\"|\"published\"}); one language may be left empty. Published articles are in the FAQ and its search at once" },
+    Route { method: Method::Put, path: "/api/articles/{id}", endpoint: Endpoint::UpdateArticle, access: SUPERVISOR, summary: "Edit, publish or unpublish an article (the same fields and \"version\")" },
+    Route { method: Method::Get, path: "/api/cases/{id}/suggested-articles", endpoint: Endpoint::SuggestArticlesForCase, access: AGENT, summary: "The three published articles most related to the case's subject and description" },
+    Route { method: Method::Get, path: "/api/knowledge/insights", endpoint: Endpoint::KnowledgeInsights, access: SUPERVISOR, summary: "What the knowledge base did: the most read articles, the searches that found nothing (most recent first, until dismissed), and in the last 30 days how many customers a suggested article answered and how many sent the web form anyway" },
+    Route { method: Method::Post, path: "/api/knowledge/missed-searches/{id}/dismiss", endpoint: Endpoint::DismissMissedSearch, access: SUPERVISOR, summary: "Take a missed search off the list (it comes back if searched again) → 204; audited" },
+    Route { method: Method::Get, path: "/api/public/articles", endpoint: Endpoint::PublicListArticles, access: Access::Anyone, summary: "The public FAQ: published articles, or a search of them: ?q= &category= (as GET /api/articles)" },
+    Route { method: Method::Get, path: "/api/public/articles/{id}", endpoint: Endpoint::PublicGetArticle, access: Access::Anyone, summary: "A published article; each read counts as a view. 404 unknown or a draft" },
+    Route { method: Method::Post, path: "/api/public/articles/suggest", endpoint: Endpoint::PublicSuggestArticles, access: Access::Anyone, summary: "The three published articles most related to what a customer has typed into the web form ({\"text\"}); records nothing. The form then sends their ids as \"suggested_articles\" with POST /api/public/cases" },
+    Route { method: Method::Post, path: "/api/public/deflections", endpoint: Endpoint::PublicDeflection, access: Access::Anyone, summary: "A suggested article answered the customer's question ({\"article_id\"}) → 204; counted for the insights. Rate-limited per address (429)" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -222,5 +245,16 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::OpenSurvey => surveys::open(ctx).await,
         Endpoint::AnswerSurvey => surveys::answer(ctx).await,
         Endpoint::Dashboard => dashboard::get(ctx).await,
+        Endpoint::ListArticles => knowledge::list(ctx).await,
+        Endpoint::GetArticle => knowledge::get(ctx).await,
+        Endpoint::CreateArticle => knowledge::create(ctx).await,
+        Endpoint::UpdateArticle => knowledge::update(ctx).await,
+        Endpoint::SuggestArticlesForCase => knowledge::for_case(ctx).await,
+        Endpoint::KnowledgeInsights => knowledge::insights(ctx).await,
+        Endpoint::DismissMissedSearch => knowledge::dismiss(ctx).await,
+        Endpoint::PublicListArticles => knowledge::public_list(ctx).await,
+        Endpoint::PublicGetArticle => knowledge::public_get(ctx).await,
+        Endpoint::PublicSuggestArticles => knowledge::suggest(ctx).await,
+        Endpoint::PublicDeflection => knowledge::deflected(ctx).await,
     }
 }

@@ -40,6 +40,28 @@ const CANNED_REPLIES: &[(&str, &str)] = &[
     ("Acknowledgement (English)", "Dear {customer_name}, we have received your request ({reference}) and will reply within the promised time. — {agent_name}"),
 ];
 
+/// The demo FAQ: (category, tags, Chinese title, Chinese body, English title, English body).
+const ARTICLES: &[(&str, &[&str], &str, &str, &str, &str)] = &[
+    ("cards", &["年费", "annual fee"], "信用卡年费怎么收？", "金卡首年免年费，次年起年费200元；当年刷卡满6次（不限金额）即免次年年费。白金卡年费以卡片权益说明为准。年费在每年开卡月的账单中收取。",
+     "How is the credit card annual fee charged?", "Gold cards are free in the first year; from the second year the fee is 200 yuan, waived when the card is used 6 times in the year (any amount). Platinum fees follow the card's benefit terms. The fee is billed in the month the card was opened."),
+    ("cards", &["挂失", "lost card"], "银行卡丢失如何挂失？", "请立即拨打客服热线 95500 或在手机银行“卡片管理—挂失”办理临时挂失，挂失即时生效。正式挂失和补办新卡须本人携带身份证到网点办理，补卡工本费10元。",
+     "How do I report a lost card?", "Call 95500 at once or use Cards → Report lost in the mobile app: the temporary block takes effect immediately. To make it permanent and get a new card, visit a branch with your ID card; a replacement costs 10 yuan."),
+    ("payments", &["转账", "到账"], "跨行转账多久到账？", "普通跨行转账一般2小时内到账，实时到账服务即时到账；遇法定节假日或系统维护可能顺延。超过24小时未到账，请携带转账凭证联系我们核查。",
+     "How long does an interbank transfer take?", "An ordinary interbank transfer arrives within 2 hours; an instant transfer at once. Public holidays or maintenance can delay it. If it has not arrived after 24 hours, contact us with the transfer receipt and we will trace it."),
+    ("digital", &["密码", "手机银行"], "忘记手机银行登录密码怎么办？", "在登录页点击“忘记密码”，通过短信验证码和人脸识别验证身份后即可重置。连续输错5次密码将锁定24小时，可通过重置密码解锁。",
+     "I forgot my mobile banking password", "Tap Forgot password on the sign-in screen and verify yourself with an SMS code and face recognition to set a new one. Five wrong passwords in a row lock the account for 24 hours; resetting the password unlocks it."),
+    ("deposits", &["大额取现", "预约"], "大额取现需要预约吗？", "单笔取现5万元以上需至少提前一个工作日预约，可在本行网站“网点预约”或致电客服预约。取现时请本人携带身份证和银行卡到预约网点办理。",
+     "Do I need to book a large cash withdrawal?", "Withdrawals of 50,000 yuan or more need booking at least one business day ahead, on our website's branch appointments or by phone. Bring your ID card and bank card to the branch you booked."),
+    ("account", &["开户", "身份证"], "个人开户需要带什么？", "本人携带有效身份证件原件到网点办理，部分网点可通过“网点预约”提前预约以减少等候。未成年人开户须监护人陪同并携带户口簿。",
+     "What do I need to open an account?", "Bring your original valid ID to a branch; booking an appointment online shortens the wait. Minors need a guardian and the household register."),
+    ("loans", &["提前还款", "房贷"], "房贷可以提前还款吗？", "可以。贷款满一年后可申请部分或全部提前还款，需提前15个工作日通过手机银行或网点申请。提前还款是否收取违约金以合同约定为准。",
+     "Can I repay my mortgage early?", "Yes. After the first year you can repay part or all of it early; apply 15 business days ahead in the mobile app or at a branch. Whether a fee applies depends on your contract."),
+    ("wealth", &["理财", "赎回"], "理财产品赎回多久到账？", "开放式理财产品赎回资金一般T+1个工作日到账，具体以产品说明书为准。封闭期内的产品不能赎回。",
+     "When does money from a wealth product redemption arrive?", "Redemptions of open-ended products usually arrive on the next business day (T+1); see the product's prospectus. Products in a lock-up period cannot be redeemed."),
+    ("other", &["投诉", "时限"], "投诉多久能得到答复？", "我们收到投诉后会在1个工作日内联系您，一般在15日内给出处理结果；情况复杂的，经告知可延长，最长不超过30日。您也可以通过网页表单提交投诉。",
+     "How soon will my complaint be answered?", "We contact you within one business day of receiving a complaint and normally give our decision within 15 days; complex cases may take up to 30 days, and we tell you if so. You can also file a complaint with the web form."),
+];
+
 /// (id, e-mail, name, role, team)
 pub(crate) const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
     ("user-admin", "admin@demo.kefu", "王敏", "admin", None),
@@ -182,6 +204,26 @@ pub fn sql(now: DateTime<Utc>) -> String {
             "INSERT INTO canned_replies (id, title, body, active, updated_at, version) VALUES ({}, {}, {}, 1, {}, 1);\n",
             q(&format!("canned-{n:02}")), q(title), q(body), ms(start)
         );
+    }
+    for (n, (category, tags, title_zh, body_zh, title_en, body_en)) in ARTICLES.iter().enumerate() {
+        let id = format!("article-{n:02}");
+        let article = domain::api::ArticleInput {
+            category: category.to_string(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            title: domain::questionnaire::Text::new(title_zh, title_en),
+            body: domain::questionnaire::Text::new(body_zh, body_en),
+            status: domain::api::ArticleStatus::Published,
+            version: None,
+        };
+        let tags = serde_json::to_string(&article.tags).expect("tags as JSON");
+        out += &format!(
+            "INSERT INTO articles (id, category, tags, title_zh, body_zh, title_en, body_en, status, views, author_id, created_at, updated_at, published_at, version) \
+             VALUES ({}, {}, {}, {}, {}, {}, {}, 'published', {}, 'user-supervisor', {}, {}, {}, 1);\n",
+            q(&id), q(category), q(&tags), q(title_zh), q(body_zh), q(title_en), q(body_en), (n * 97 + 41) % 380 + 12, ms(start), ms(start), ms(start)
+        );
+        for (term, weight) in article.index_terms() {
+            out += &format!("INSERT INTO article_terms (term, article_id, weight) VALUES ({}, {}, {weight});\n", q(&term), q(&id));
+        }
     }
     for (code, zh, en, kind) in PRODUCTS {
         out += &format!("INSERT INTO products (code, name_zh, name_en, kind) VALUES ({}, {}, {}, {});\n", q(code), q(zh), q(en), q(kind));

@@ -34,6 +34,7 @@ pub fn ContactPage() -> impl IntoView {
             email: optional(email),
             subject: subject.get_untracked(),
             description: description.get_untracked(),
+            suggested_articles: vec![],
         };
         sending.set(true);
         error.set(None);

@@ -1,4 +1,5 @@
 //! What customers use without an account: the web form for inquiries and complaints.
+//! (The FAQ they search is in `knowledge`.)
 
 use domain::api::{NewCase, NewCustomer, PublicCaseReceipt, PublicCaseRequest};
 use domain::Channel;
@@ -6,7 +7,7 @@ use worker::Response;
 
 use crate::ctx::{json, Ctx};
 use crate::db::events::Guard;
-use crate::db::{audit, customers, limits};
+use crate::db::{audit, customers, knowledge, limits};
 use crate::error::ApiError;
 use crate::ids::{new_id, token_hash};
 use crate::routes::cases;
@@ -57,6 +58,10 @@ pub async fn create_case(mut ctx: Ctx) -> Result<Response, ApiError> {
     let how = cases::Registration { segment: customer.segment, by: None, keep: None, follow_up_key: None };
     let rules = crate::rules::load(&ctx.db).await?;
     let (id, _) = cases::register(&ctx.db, ctx.now, &case, how, &rules).await?;
+    if !form.suggested_articles.is_empty() {
+        // The form suggested articles and the customer sent it anyway.
+        knowledge::record_deflection(&ctx.db, ctx.now_ms(), "submitted", None, Some(&id), form.suggested_articles.len()).await?;
+    }
     let stored = crate::db::cases::get(&ctx.db, &id, ctx.now).await?.ok_or(ApiError::Internal("case vanished after insert".into()))?.case;
     json(201, &PublicCaseReceipt { reference: stored.reference, kind: stored.kind, first_response_due_at: stored.first_response_due_at })
 }

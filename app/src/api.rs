@@ -446,3 +446,56 @@ pub async fn audit(filters: Vec<(&'static str, String)>, cursor: Option<String>)
     }
     get(&format!("/api/audit{}", query_string(&pairs))).await
 }
+
+/// The knowledge base's articles (`q` empty: all the user may see, newest change first).
+pub async fn articles(q: String, category: String) -> ApiResult<Vec<domain::api::ArticleHit>> {
+    let pairs: Vec<(&str, String)> = [("q", q), ("category", category)].into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    let page: Page<domain::api::ArticleHit> = get(&format!("/api/articles{}", query_string(&pairs))).await?;
+    Ok(page.items)
+}
+
+pub async fn article(id: String) -> ApiResult<domain::api::Article> {
+    get(&format!("/api/articles/{}", js_sys::encode_uri_component(&id))).await
+}
+
+pub async fn create_article(input: domain::api::ArticleInput) -> ApiResult<domain::api::Article> {
+    post("/api/articles", &input).await
+}
+
+pub async fn update_article(id: String, input: domain::api::ArticleInput) -> ApiResult<domain::api::Article> {
+    put(&format!("/api/articles/{}", js_sys::encode_uri_component(&id)), &input).await
+}
+
+pub async fn case_articles(case_id: String) -> ApiResult<Vec<domain::api::ArticleHit>> {
+    let page: Page<domain::api::ArticleHit> = get(&format!("/api/cases/{}/suggested-articles", js_sys::encode_uri_component(&case_id))).await?;
+    Ok(page.items)
+}
+
+pub async fn knowledge_insights() -> ApiResult<domain::api::KnowledgeInsights> {
+    get("/api/knowledge/insights").await
+}
+
+pub async fn dismiss_missed_search(id: String) -> ApiResult<()> {
+    post_no_content(&format!("/api/knowledge/missed-searches/{}/dismiss", js_sys::encode_uri_component(&id)), &serde_json::json!({})).await
+}
+
+/// The public FAQ, or a search of it.
+pub async fn public_articles(q: String, category: String) -> ApiResult<Vec<domain::api::ArticleHit>> {
+    let pairs: Vec<(&str, String)> = [("q", q), ("category", category)].into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+    let page: Page<domain::api::ArticleHit> = get(&format!("/api/public/articles{}", query_string(&pairs))).await?;
+    Ok(page.items)
+}
+
+pub async fn public_article(id: String) -> ApiResult<domain::api::PublicArticle> {
+    get(&format!("/api/public/articles/{}", js_sys::encode_uri_component(&id))).await
+}
+
+/// The articles related to what a customer has typed into the web form.
+pub async fn suggest_articles(text: String) -> ApiResult<Vec<domain::api::ArticleHit>> {
+    let page: Page<domain::api::ArticleHit> = post("/api/public/articles/suggest", &domain::api::SuggestRequest { text }).await?;
+    Ok(page.items)
+}
+
+pub async fn article_answered(article_id: String) -> ApiResult<()> {
+    post_no_content("/api/public/deflections", &domain::api::DeflectionRequest { article_id }).await
+}

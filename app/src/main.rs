@@ -18,6 +18,8 @@ use pages::complaints::ComplaintsPage;
 use pages::contact::ContactPage;
 use pages::customers::{CustomerPage, CustomersPage};
 use pages::dashboard::DashboardPage;
+use pages::faq::{FaqArticlePage, FaqPage};
+use pages::knowledge::{ArticlePage, KnowledgePage};
 use pages::login::LoginPage;
 use pages::new_case::NewCasePage;
 use pages::not_built::{NotBuilt, Section};
@@ -63,6 +65,10 @@ lazy_screen! {
     SetPasswordScreen => SetPasswordPage,
     AccountScreen => AccountPage,
     AuditScreen => AuditPage,
+    FaqScreen => FaqPage,
+    FaqArticleScreen => FaqArticlePage,
+    KnowledgeScreen => KnowledgePage,
+    ArticleScreen => ArticlePage,
 }
 
 fn main() {
@@ -84,6 +90,8 @@ fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/contact") view={Lazy::<ContactScreen>::new()}/>
+                <Route path=path!("/faq") view={Lazy::<FaqScreen>::new()}/>
+                <Route path=path!("/faq/:id") view={Lazy::<FaqArticleScreen>::new()}/>
                 <Route path=path!("/s/:token") view={Lazy::<SurveyScreen>::new()}/>
                 <Route path=path!("/password/:token") view={Lazy::<SetPasswordScreen>::new()}/>
                 <ParentRoute path=path!("") view=Shell>
@@ -94,6 +102,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("complaints") view={Lazy::<ComplaintsScreen>::new()}/>
                     <Route path=path!("customers") view={Lazy::<CustomersScreen>::new()}/>
                     <Route path=path!("customers/:id") view={Lazy::<CustomerScreen>::new()}/>
+                    <Route path=path!("knowledge") view={Lazy::<KnowledgeScreen>::new()}/>
+                    <Route path=path!("knowledge/:id") view={Lazy::<ArticleScreen>::new()}/>
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
                     <Route path=path!("surveys") view={Lazy::<SurveysScreen>::new()}/>
                     <Route path=path!("surveys/:id") view={Lazy::<SurveyResultsScreen>::new()}/>

@@ -6,6 +6,8 @@ pub mod complaints;
 pub mod contact;
 pub mod customers;
 pub mod dashboard;
+pub mod faq;
+pub mod knowledge;
 pub mod login;
 pub mod new_case;
 pub mod not_built;

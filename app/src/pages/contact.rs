@@ -1,7 +1,12 @@
 //! The public web form: a customer files an inquiry or complaint without an account and gets a
 //! reference number. Nothing is stored when the form is invalid; the server rate-limits it.
+//! While they describe an inquiry, related FAQ articles are suggested; that one answered them,
+//! or that they sent the form anyway, is recorded. A complaint is never met with suggestions:
+//! nothing may stand between a customer and their right to complain.
 
-use domain::api::{PublicCaseReceipt, PublicCaseRequest};
+use std::time::Duration;
+
+use domain::api::{ArticleHit, PublicCaseReceipt, PublicCaseRequest};
 use domain::CaseKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +15,10 @@ use crate::api::{self, ApiError};
 use crate::components::shell::PublicHead;
 use crate::components::time::full;
 use crate::i18n::{use_i18n, Lang};
+use crate::pages::faq::in_lang;
+
+/// How long typing must pause before the form looks for related articles.
+const SUGGEST_AFTER: Duration = Duration::from_millis(400);
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
@@ -24,6 +33,43 @@ pub fn ContactPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let sending = RwSignal::new(false);
     let receipt = RwSignal::new(None::<PublicCaseReceipt>);
+    let suggestions = RwSignal::new(Vec::<ArticleHit>::new());
+    let answered = RwSignal::new(None::<ArticleHit>);
+    // Each keystroke starts a new wait; only the latest one asks, and only its answer is shown.
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let text = format!("{}\n{}", subject.get(), description.get());
+        let inquiry = kind.get() == CaseKind::Inquiry.as_str();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        if !inquiry || text.trim().chars().count() < 4 {
+            suggestions.set(Vec::new());
+            return;
+        }
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                spawn_local(async move {
+                    // Suggestions are a help: when they fail, the form works without them.
+                    if let Ok(items) = api::suggest_articles(text).await {
+                        if generation.get_value() == mine {
+                            suggestions.set(items);
+                        }
+                    }
+                });
+            },
+            SUGGEST_AFTER,
+        );
+    });
+    let solved = move |article: ArticleHit| {
+        let id = article.id.clone();
+        answered.set(Some(article));
+        spawn_local(async move {
+            let _ = api::article_answered(id).await;
+        });
+    };
     let optional = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -34,7 +80,7 @@ pub fn ContactPage() -> impl IntoView {
             email: optional(email),
             subject: subject.get_untracked(),
             description: description.get_untracked(),
-            suggested_articles: vec![],
+            suggested_articles: suggestions.get_untracked().into_iter().map(|a| a.id).collect(),
         };
         sending.set(true);
         error.set(None);
@@ -52,8 +98,22 @@ pub fn ContactPage() -> impl IntoView {
         <main class="public-page" id="main" lang=move || i18n.get().code()>
             <PublicHead/>
             <h1>{move || tr("在线咨询与投诉", "Ask us or make a complaint")}</h1>
-            {move || match receipt.get() {
-                Some(r) => {
+            <p class="muted">{move || tr("常见问题或许已有答案：", "Your answer may already be in our FAQ: ")}<a href="/faq" data-testid="contact-faq">{move || tr("查看常见问题", "Frequently asked questions")}</a></p>
+            {move || match (receipt.get(), answered.get()) {
+                (None, Some(article)) => {
+                    let title = article.title.clone();
+                    view! {
+                        <section class="receipt" role="status" data-testid="answered">
+                            <p>{move || tr("很高兴这篇文章解答了您的问题：", "We are glad this article answered your question:")}</p>
+                            <p><a href=format!("/faq/{}", article.id)>{move || in_lang(&title, i18n.get())}</a></p>
+                            <p class="muted">{move || tr("无需再提交表单。", "You do not need to send the form.")}</p>
+                            <button type="button" class="button" data-testid="answered-back" on:click=move |_| answered.set(None)>
+                                {move || tr("仍要提交表单", "Send the form anyway")}
+                            </button>
+                        </section>
+                    }.into_any()
+                }
+                (Some(r), _) => {
                     let kind = r.kind;
                     view! {
                         <section class="receipt" role="status" data-testid="receipt">
@@ -64,7 +124,7 @@ pub fn ContactPage() -> impl IntoView {
                         </section>
                     }.into_any()
                 }
-                None => view! {
+                (None, None) => view! {
                     <form class="form card" on:submit=submit novalidate data-testid="contact-form">
                         <fieldset class="field">
                             <legend>{move || tr("您想要", "You want to")}</legend>
@@ -98,6 +158,29 @@ pub fn ContactPage() -> impl IntoView {
                             <label for="contact-description">{move || tr("详细说明", "Details")}</label>
                             <textarea id="contact-description" rows="6" data-testid="contact-description" aria-invalid=invalid("description") bind:value=description></textarea>
                         </div>
+                        <Show when=move || !suggestions.with(Vec::is_empty)>
+                            <aside class="suggestions" aria-live="polite" data-testid="suggestions">
+                                <p class="suggestions-title">{move || tr("这些文章或许能解答您的问题：", "These articles may answer your question:")}</p>
+                                <ul class="plain-list">
+                                    <For each=move || suggestions.get() key=|a| a.id.clone() let:article>
+                                        <li class="suggestion" data-testid="suggestion">
+                                            <a href=format!("/faq/{}", article.id) target="_blank" rel="noopener">{
+                                                let title = article.title.clone();
+                                                move || in_lang(&title, i18n.get())
+                                            }</a>
+                                            <p class="muted">{
+                                                let excerpt = article.excerpt.clone();
+                                                move || in_lang(&excerpt, i18n.get())
+                                            }</p>
+                                            <button type="button" class="button small" data-testid="suggestion-solved" on:click={
+                                                let article = article.clone();
+                                                move |_| solved(article.clone())
+                                            }>{move || tr("这解决了我的问题", "This answers my question")}</button>
+                                        </li>
+                                    </For>
+                                </ul>
+                            </aside>
+                        </Show>
                         {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="contact-error">{contact_error(&e, i18n.get())}</p> })}
                         <button type="submit" class="button primary" data-testid="contact-submit" disabled=move || sending.get()>
                             {move || if sending.get() { i18n.get().t().saving } else { tr("提交", "Send") }}

@@ -11,6 +11,7 @@ pub enum Section {
     Queue,
     Complaints,
     Customers,
+    Knowledge,
     FollowUps,
     Surveys,
     Dashboard,
@@ -20,10 +21,11 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 10] = [
         Section::Queue,
         Section::Complaints,
         Section::Customers,
+        Section::Knowledge,
         Section::FollowUps,
         Section::Surveys,
         Section::Dashboard,
@@ -37,6 +39,7 @@ impl Section {
             Section::Queue => "/queue",
             Section::Complaints => "/complaints",
             Section::Customers => "/customers",
+            Section::Knowledge => "/knowledge",
             Section::FollowUps => "/follow-ups",
             Section::Surveys => "/surveys",
             Section::Dashboard => "/dashboard",
@@ -51,6 +54,7 @@ impl Section {
             Section::Queue => t.nav_queue,
             Section::Complaints => t.nav_complaints,
             Section::Customers => t.nav_customers,
+            Section::Knowledge => t.nav_knowledge,
             Section::FollowUps => t.nav_follow_ups,
             Section::Surveys => t.nav_surveys,
             Section::Dashboard => t.nav_dashboard,
@@ -75,6 +79,7 @@ impl Section {
             Section::Queue => "nav-queue",
             Section::Complaints => "nav-complaints",
             Section::Customers => "nav-customers",
+            Section::Knowledge => "nav-knowledge",
             Section::FollowUps => "nav-follow-ups",
             Section::Surveys => "nav-surveys",
             Section::Dashboard => "nav-dashboard",

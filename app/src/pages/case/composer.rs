@@ -1,4 +1,5 @@
-//! The case page's writing tools: the composer with canned replies, and the hand-over card.
+//! The case page's writing tools: the composer with canned replies and knowledge-base articles,
+//! the suggested articles, and the hand-over card.
 
 use domain::api::{AssignRequest, Case, EscalateRequest, NewEvent};
 use domain::case::CallOutcome;
@@ -63,7 +64,8 @@ pub fn Composer(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
                         </select>
                     </div>
                 </Show>
-                <CannedPicker case/>
+                <CannedPicker case=case.clone()/>
+                <KnowledgePicker case_id=case.id.clone()/>
             </div>
             <div class="field">
                 <label for="event-body">{move || t().event_body}</label>
@@ -103,16 +105,8 @@ fn CannedPicker(case: Case) -> impl IntoView {
     let choose = move |template: String| {
         let agent = session.user.get_untracked().map(|u| u.name).unwrap_or_default();
         let values = domain::canned::Values { customer_name: &customer.get_value(), agent_name: &agent, reference: &reference.get_value() };
-        let text = domain::canned::fill(&template, values);
-        bench.draft.update(|d| {
-            if !d.trim().is_empty() {
-                d.push('\n');
-            }
-            d.push_str(&text);
-        });
-        bench.kind.set(EventType::Reply.as_str().to_string());
+        add_to_draft(bench, &domain::canned::fill(&template, values));
         open.set(false);
-        focus("event-body");
     };
     view! {
         <div class="canned">
@@ -157,6 +151,135 @@ fn CannedPicker(case: Case) -> impl IntoView {
                 </div>
             </Show>
         </div>
+    }
+}
+
+/// Adds `text` to the draft as a reply and puts the cursor there.
+fn add_to_draft(bench: Workbench, text: &str) {
+    bench.draft.update(|d| {
+        if !d.trim().is_empty() {
+            d.push('\n');
+        }
+        d.push_str(text);
+    });
+    bench.kind.set(EventType::Reply.as_str().to_string());
+    focus("event-body");
+}
+
+/// The knowledge base from the composer: opened, it suggests the articles most related to the
+/// case; a search finds others. Each can go into the reply as a link to the public FAQ or as
+/// its excerpt with the link.
+#[component]
+fn KnowledgePicker(case_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let searched = RwSignal::new(String::new());
+    let case_id = StoredValue::new(case_id);
+    let found = LocalResource::new(move || async move {
+        let q = searched.get();
+        match (open.get(), q.trim().is_empty()) {
+            (false, _) => Ok(None),
+            (true, true) => api::case_articles(case_id.get_value()).await.map(Some),
+            (true, false) => api::articles(q, String::new()).await.map(Some),
+        }
+    });
+    let search = move || searched.set(typed.get_untracked());
+    view! {
+        <div class="canned">
+            <button type="button" class="button ghost" data-testid="kb-open" aria-expanded=move || open.get().to_string()
+                aria-controls="kb-panel" on:click=move |_| {
+                    open.update(|o| *o = !*o);
+                    focus("kb-picker-search");
+                }>
+                {move || tr("插入知识库文章", "Insert from the knowledge base")}
+            </button>
+            <Show when=move || open.get()>
+                <div class="canned-panel" id="kb-panel" data-testid="kb-panel">
+                    <div class="inline-search">
+                        <label class="visually-hidden" for="kb-picker-search">{move || tr("搜索知识库", "Search the knowledge base")}</label>
+                        <input id="kb-picker-search" type="search" data-testid="kb-picker-search" bind:value=typed
+                            placeholder=move || tr("输入关键词后按回车", "Type words and press Enter")
+                            on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); search(); }/>
+                        <button type="button" class="button" data-testid="kb-picker-go" on:click=move |_| search()>{move || tr("搜索", "Search")}</button>
+                    </div>
+                    <p class="hint">{move || if searched.get().trim().is_empty() { tr("与本工单相关的文章：", "Articles related to this case:") } else { tr("搜索结果：", "Results:") }}</p>
+                    {move || match found.get() {
+                        None | Some(Ok(None)) => view! { <Loading/> }.into_any(),
+                        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.message(i18n.get())}</p> }.into_any(),
+                        Some(Ok(Some(items))) if items.is_empty() => view! {
+                            <p class="muted" data-testid="kb-empty">{move || tr("没有找到相关文章", "No article found")}</p>
+                        }.into_any(),
+                        Some(Ok(Some(items))) => view! {
+                            <ul class="canned-list">
+                                {items.into_iter().map(|a| view! { <li><ArticleToInsert article=a on_insert=Callback::new(move |_| open.set(false))/></li> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// One article with the two ways to put it into the reply.
+#[component]
+pub fn ArticleToInsert(article: domain::api::ArticleHit, #[prop(optional)] on_insert: Option<Callback<()>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let bench = expect_context::<Workbench>();
+    let link = format!("{}/faq/{}", window().location().origin().unwrap_or_default(), article.id);
+    let (title, excerpt) = (article.title.clone(), article.excerpt.clone());
+    let title_for_link = title.clone();
+    let insert = move |text: String| {
+        add_to_draft(bench, &text);
+        if let Some(done) = on_insert {
+            done.run(());
+        }
+    };
+    let link_text = {
+        let link = link.clone();
+        move || format!("{}：{link}", crate::pages::faq::in_lang(&title_for_link, i18n.0.get_untracked()))
+    };
+    let excerpt_text = {
+        let (title, excerpt) = (title.clone(), excerpt.clone());
+        move || {
+            let lang = i18n.0.get_untracked();
+            format!("{}\n{}\n{link}", crate::pages::faq::in_lang(&title, lang), crate::pages::faq::in_lang(&excerpt, lang))
+        }
+    };
+    view! {
+        <div class="kb-item" data-testid="kb-item">
+            <strong>{move || crate::pages::faq::in_lang(&title, i18n.get())}</strong>
+            <span class="muted">{move || crate::pages::faq::in_lang(&excerpt, i18n.get())}</span>
+            <span class="actions">
+                <button type="button" class="button small" data-testid="kb-insert-link" on:click=move |_| insert(link_text())>{move || tr("插入链接", "Insert link")}</button>
+                <button type="button" class="button small" data-testid="kb-insert-excerpt" on:click=move |_| insert(excerpt_text())>{move || tr("插入摘要", "Insert excerpt")}</button>
+            </span>
+        </div>
+    }
+}
+
+/// The articles most related to an inquiry, shown as the agent opens it.
+#[component]
+pub fn SuggestedArticles(case_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let found = LocalResource::new(move || api::case_articles(case_id.clone()));
+    view! {
+        {move || match found.get() {
+            Some(Ok(items)) if !items.is_empty() => view! {
+                <section class="card" aria-labelledby="suggested-title" data-testid="suggested-articles">
+                    <h2 id="suggested-title">{move || tr("可能有用的知识库文章", "Knowledge-base articles that may answer this")}</h2>
+                    <ul class="plain-list">
+                        {items.into_iter().map(|a| view! { <li><ArticleToInsert article=a/></li> }).collect_view()}
+                    </ul>
+                </section>
+            }.into_any(),
+            // Suggestions are a help, not the case: nothing found or failing, they stay out of the way.
+            _ => ().into_any(),
+        }}
     }
 }
 

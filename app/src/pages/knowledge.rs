@@ -268,7 +268,8 @@ fn Editor(article: Option<Article>, on_saved: Callback<()>) -> impl IntoView {
     let title_en = field(|a| a.title.en.clone(), String::new());
     let body_en = field(|a| a.body.en.clone(), String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
+    // A new article's page opens saying it was saved.
+    let saved = RwSignal::new(query.with_untracked(|m| m.get("saved").is_some()));
     let saving = RwSignal::new(false);
     let existing = StoredValue::new(existing);
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -295,7 +296,7 @@ fn Editor(article: Option<Article>, on_saved: Callback<()>) -> impl IntoView {
                 Ok(a) => {
                     saved.set(true);
                     if existing.get_value().is_none() {
-                        navigate(&format!("/knowledge/{}", a.id), leptos_router::NavigateOptions { replace: true, ..Default::default() });
+                        navigate(&format!("/knowledge/{}?saved=1", a.id), leptos_router::NavigateOptions { replace: true, ..Default::default() });
                     } else {
                         on_saved.run(());
                     }

@@ -1,0 +1,114 @@
+//! Browser tests of self-service in headless Chromium: a customer finds an answer in the FAQ or
+//! on the web form without an account, and an agent puts an article into a reply.
+
+use kefu_tests::browser::{wait_for, Browser};
+use kefu_tests::{unique, Api, AGENT};
+
+#[tokio::test]
+async fn a_customer_finds_an_answer_in_the_faq() {
+    let browser = Browser::open().await;
+    browser.goto("/contact").await;
+    browser.click("contact-faq").await;
+    browser.fill("faq-search", "我的信用卡年费怎么收").await;
+    browser.click("faq-search-submit").await;
+    let first = browser.nth("faq-item", 0).await.text().await.unwrap();
+    assert!(first.contains("信用卡年费怎么收"), "the fee article is listed first: {first}");
+    browser.screenshot("faq-search-zh").await;
+    browser.nth("faq-item", 0).await.find(fantoccini::Locator::Css("a")).await.unwrap().click().await.unwrap();
+    let body = browser.text("faq-body").await;
+    assert!(body.contains("刷卡满6次"), "the answer: {body}");
+    browser.screenshot("faq-article-zh").await;
+    browser.click("language-switch").await;
+    browser.wait_text("faq-body", "waived when the card is used 6 times").await;
+    browser.screenshot("faq-article-en").await;
+
+    // A search that finds nothing says so and offers the web form.
+    browser.goto(&format!("/faq?q={}", unique("zzqq"))).await;
+    browser.find("empty").await;
+    browser.find("faq-ask").await;
+    browser.screenshot("faq-empty-en").await;
+    browser.click("language-switch").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_web_form_suggests_an_article_that_answers_the_inquiry() {
+    let browser = Browser::open().await;
+    browser.goto("/contact").await;
+    browser.fill("contact-subject", "银行卡丢了").await;
+    browser.fill("contact-description", "我的银行卡丢了，怎么挂失？").await;
+    browser.wait_text("suggestions", "银行卡丢失如何挂失").await;
+    browser.screenshot("contact-suggestions-zh").await;
+    browser.click("suggestion-solved").await;
+    browser.wait_text("answered", "银行卡丢失如何挂失").await;
+
+    // A complaint is never met with suggestions.
+    browser.click("answered-back").await;
+    browser.click("contact-complaint").await;
+    wait_for("the suggestions to go for a complaint", || async { (!browser.has("suggestions").await).then_some(()) }).await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_agent_inserts_a_suggested_article_into_the_reply() {
+    let api = Api::signed_in(AGENT).await;
+    let customer = api.new_customer(&unique("年费客户")).await;
+    let case = api
+        .post("/api/cases", &serde_json::json!({"kind": "inquiry", "channel": "phone", "customer_id": customer,
+            "subject": "信用卡年费", "description": "客户询问信用卡年费怎么收，能否免年费"}))
+        .await;
+    assert_eq!(case.status, 201, "{:?}", case.body);
+    let id = case.body["id"].as_str().unwrap().to_string();
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.goto(&format!("/cases/{id}")).await;
+    browser.wait_text("suggested-articles", "信用卡年费怎么收").await;
+    browser.scroll_to("suggested-articles").await;
+    browser.screenshot("case-suggested-articles-zh").await;
+    browser.nth("kb-insert-excerpt", 0).await.click().await.unwrap();
+    let draft = wait_for("the excerpt in the draft", || async {
+        let value = browser.find("event-body").await.prop("value").await.ok()??;
+        value.contains("/faq/").then_some(value)
+    })
+    .await;
+    assert!(draft.contains("信用卡年费怎么收") && draft.contains("200元"), "title, excerpt and link: {draft}");
+
+    // A search from the composer finds another article.
+    browser.click("kb-open").await;
+    browser.fill("kb-picker-search", "挂失").await;
+    browser.click("kb-picker-go").await;
+    browser.wait_text("kb-panel", "银行卡丢失如何挂失").await;
+    browser.screenshot("composer-knowledge-zh").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_supervisor_writes_and_publishes_an_article_customers_can_then_find() {
+    let word = unique("网点停车");
+    let browser = Browser::open().await;
+    browser.sign_in(kefu_tests::SUPERVISOR).await;
+    browser.click("nav-knowledge").await;
+    browser.find("kb-insights").await;
+    browser.screenshot("knowledge-zh").await;
+    browser.click("article-new").await;
+    browser.find("article-category").await.select_by_value("other").await.unwrap();
+    browser.fill("article-title-zh", &format!("{word}怎么收费")).await;
+    // A title without a body is refused, naming the body.
+    browser.click("article-published").await;
+    browser.click("article-save").await;
+    browser.wait_text("article-error", "正文").await;
+    browser.fill("article-body-zh", "网点停车场对办理业务的客户免费开放两小时。").await;
+    browser.click("article-save").await;
+    browser.find("article-saved").await;
+    browser.screenshot("article-editor-zh").await;
+
+    let public = Api::anonymous();
+    let found = public.get(&format!("/api/public/articles?q={}", kefu_tests::urlencode(&word))).await;
+    assert_eq!(found.body["items"][0]["title"]["zh"].as_str(), Some(format!("{word}怎么收费").as_str()), "{:?}", found.body);
+    browser.click("language-switch").await;
+    browser.goto("/knowledge").await;
+    browser.find("kb-insights").await;
+    browser.screenshot("knowledge-en").await;
+    browser.click("language-switch").await;
+    browser.close().await;
+}

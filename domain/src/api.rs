@@ -19,12 +19,14 @@ use crate::customer::{LeaveReason, Lifecycle, Segment};
 use crate::sla::{CaseDeadlines, SlaState};
 use crate::user::Role;
 
+mod appointments;
 mod audit;
 mod dashboard;
 mod knowledge;
 mod privacy;
 mod surveys;
 mod users;
+pub use appointments::*;
 pub use audit::*;
 pub use dashboard::*;
 pub use knowledge::*;

@@ -194,6 +194,16 @@ impl BusinessCalendar {
         self.local_date(from).iter_days().take(HORIZON_DAYS as usize).flat_map(move |d| self.open_on(d))
     }
 
+    /// Whether the institution works on a local date (its branches open then).
+    pub fn works_on(&self, day: NaiveDate) -> bool {
+        !self.shifts_on(day).is_empty()
+    }
+
+    /// A local date and wall-clock time in the institution's zone, as an instant.
+    pub fn at(&self, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+        self.instant(day.and_time(time))
+    }
+
     pub fn is_open(&self, t: DateTime<Utc>) -> bool {
         self.open_on(self.local_date(t)).any(|(s, e)| s <= t && t < e)
     }

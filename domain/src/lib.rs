@@ -4,6 +4,7 @@
 //! (in the browser), the worker (on Cloudflare) and the native tests all get the same answers.
 
 pub mod api;
+pub mod appointment;
 pub mod calendar;
 pub mod canned;
 pub mod case;

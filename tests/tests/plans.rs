@@ -13,7 +13,7 @@ use kefu_tests::{Api, ADMIN, AGENT, SUPERVISOR};
 use rusqlite::{Connection, OpenFlags};
 
 /// Tables whose size is set by configuration, not by the business: a scan reads tens of rows.
-const SMALL: &[&str] = &["settings", "teams", "users", "products", "survey_templates", "survey_schedules", "canned_replies", "articles"];
+const SMALL: &[&str] = &["settings", "teams", "users", "products", "survey_templates", "survey_schedules", "canned_replies", "articles", "branches", "services", "branch_services"];
 
 /// Partial indexes whose range up to now holds only the rows that came into it since the last
 /// SLA sweep (it runs every 5 minutes and moves them out): sorting what such a range yields sorts

@@ -11,7 +11,7 @@ use worker::{D1Database, Env};
 use crate::db::jobs;
 use crate::error::ApiError;
 use crate::config::var;
-use crate::jobs::{deliver, dispatch, planning, stats, sweep};
+use crate::jobs::{deliver, dispatch, planning, reminders, stats, sweep};
 
 /// The crons `wrangler.toml` declares.
 pub const EVERY_FIVE_MINUTES: &str = "*/5 * * * *";
@@ -31,10 +31,13 @@ pub async fn run(cron: &str, now: DateTime<Utc>, env: &Env) -> Result<(), ApiErr
             let escalate_after = var(env, "ESCALATE_AFTER_MINUTES").and_then(|v| v.parse().ok()).unwrap_or(ESCALATE_AFTER_MINUTES);
             let swept = logged(&db, cron, "sla_sweep", now, sweep::run(&db, now, Duration::minutes(escalate_after))).await?;
             let provider = var(env, "NOTIFY_URL").map(|url| deliver::Provider { url, secret: var(env, "NOTIFY_SECRET").unwrap_or_default() });
-            let zone = crate::rules::load(&db).await?.calendar.zone();
+            let calendar = crate::rules::load(&db).await?.calendar;
+            let zone = calendar.zone();
+            let institution = crate::config::institution(env).zh;
+            let reminded = logged(&db, cron, "appointment_reminders", now, reminders::run(&db, now, &calendar, &institution)).await?;
             // Survey runs the hourly cron started continue every five minutes until done.
             let dispatched = survey_dispatch(&db, cron, now, zone, env).await?;
-            let used = [&swept, &dispatched].iter().map(|c| c.get("queries").copied().unwrap_or(0)).sum::<i64>();
+            let used = [&swept, &reminded, &dispatched].iter().map(|c| c.get("queries").copied().unwrap_or(0)).sum::<i64>();
             let left = QUERY_BUDGET - used - deliver::DIRECT_QUERIES;
             let batches = (left.max(0) / deliver::QUERIES_PER_BATCH).min(i64::from(deliver::BATCHES)) as u32;
             logged(&db, cron, "deliver", now, deliver::run(&db, now, zone, provider.as_ref(), batches)).await?;

@@ -1,6 +1,7 @@
 //! D1 access, one module per table. Each module keeps a private row struct whose fields are the
 //! column names, and turns rows into domain types. Every list query names the index it uses.
 
+pub mod appointments;
 pub mod audit;
 pub mod canned;
 pub mod cases;

@@ -30,6 +30,8 @@ pub enum ApiError {
     VersionConflict,
     #[error("an active admin must remain: another admin has to be made one first")]
     LastAdmin,
+    #[error("this time is fully booked; choose another")]
+    SlotFull,
     /// The thing is already in the state asked for (e.g. a customer already recorded as left).
     #[error("{0}")]
     Conflict(&'static str),
@@ -60,7 +62,7 @@ impl ApiError {
             ApiError::Forbidden | ApiError::Csrf => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
-            ApiError::VersionConflict | ApiError::Conflict(_) | ApiError::LastAdmin | ApiError::Held(_) => 409,
+            ApiError::VersionConflict | ApiError::Conflict(_) | ApiError::LastAdmin | ApiError::SlotFull | ApiError::Held(_) => 409,
             ApiError::Gone => 410,
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
@@ -83,6 +85,7 @@ impl ApiError {
             ApiError::VersionConflict => "version_conflict",
             ApiError::Conflict(_) => "conflict",
             ApiError::LastAdmin => "last_admin",
+            ApiError::SlotFull => "slot_full",
             ApiError::Held(hold) => hold.code(),
             ApiError::Gone => "gone",
             ApiError::Transition(domain::lifecycle::TransitionError::Forbidden { .. }) => "forbidden",

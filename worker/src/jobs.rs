@@ -4,5 +4,6 @@
 pub mod deliver;
 pub mod dispatch;
 pub mod planning;
+pub mod reminders;
 pub mod stats;
 pub mod sweep;

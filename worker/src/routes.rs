@@ -1,5 +1,6 @@
 //! Every `/api` route, and the handler each one calls.
 
+mod appointments;
 mod audit;
 mod auth;
 mod canned;
@@ -99,6 +100,16 @@ pub enum Endpoint {
     PublicGetArticle,
     PublicSuggestArticles,
     PublicDeflection,
+    PublicBranches,
+    PublicSlots,
+    PublicBook,
+    PublicGetAppointment,
+    PublicReschedule,
+    PublicCancel,
+    BookAppointment,
+    ListAppointments,
+    CheckInAppointment,
+    NoShowAppointment,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -179,6 +190,16 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/public/articles/{id}", endpoint: Endpoint::PublicGetArticle, access: Access::Anyone, summary: "A published article; each read counts as a view. 404 unknown or a draft" },
     Route { method: Method::Post, path: "/api/public/articles/suggest", endpoint: Endpoint::PublicSuggestArticles, access: Access::Anyone, summary: "The three published articles most related to what a customer has typed into the web form ({\"text\"}); records nothing. The form then sends their ids as \"suggested_articles\" with POST /api/public/cases" },
     Route { method: Method::Post, path: "/api/public/deflections", endpoint: Endpoint::PublicDeflection, access: Access::Anyone, summary: "A suggested article answered the customer's question ({\"article_id\"}) → 204; counted for the insights. Rate-limited per address (429)" },
+    Route { method: Method::Get, path: "/api/public/branches", endpoint: Endpoint::PublicBranches, access: Access::Anyone, summary: "Branches that take appointments: name, address, phone, opening and closing time (\"09:00\") on the institution's working days (the business calendar), and the services booked there (code, name, minutes, capacity per slot, what to bring)" },
+    Route { method: Method::Get, path: "/api/public/slots", endpoint: Endpoint::PublicSlots, access: Access::Anyone, summary: "A day's slots of a service at a branch with the places left: ?branch= &service= &date= (a local date, today to 30 days ahead); slots less than 30 minutes away are left out" },
+    Route { method: Method::Post, path: "/api/public/appointments", endpoint: Endpoint::PublicBook, access: Access::Anyone, summary: "Book a slot without an account ({\"branch_id\", \"service\", \"start\", \"name\", \"phone\", \"email\"}; a phone or an e-mail) → 201 {\"appointment\": {reference, ...}, \"manage_path\"}: the link that reschedules or cancels it, also sent with the confirmation. 409 slot_full when the slot has no place left (never over capacity, however many book at once). Rate-limited per address and per contact (429)" },
+    Route { method: Method::Get, path: "/api/public/appointments/{token}", endpoint: Endpoint::PublicGetAppointment, access: Access::Anyone, summary: "The appointment a manage link opens; 404 unknown" },
+    Route { method: Method::Post, path: "/api/public/appointments/{token}/reschedule", endpoint: Endpoint::PublicReschedule, access: Access::Anyone, summary: "Move the appointment to another slot of its service and branch ({\"start\"}); a new confirmation is sent. 409 slot_full; 410 once cancelled, checked in or started" },
+    Route { method: Method::Post, path: "/api/public/appointments/{token}/cancel", endpoint: Endpoint::PublicCancel, access: Access::Anyone, summary: "Cancel the appointment; its place is freed and the cancellation confirmed. 410 once cancelled, checked in or started" },
+    Route { method: Method::Post, path: "/api/appointments", endpoint: Endpoint::BookAppointment, access: AGENT, summary: "Book for a customer on file ({\"branch_id\", \"service\", \"start\", \"customer_id\", \"case_id\"}); the confirmation with the manage link goes to the customer's e-mail or phone. 409 slot_full" },
+    Route { method: Method::Get, path: "/api/appointments", endpoint: Endpoint::ListAppointments, access: AGENT, summary: "Look appointments up: ?reference= (as the customer reads it; spaces and dashes ignored), ?branch=&date= (a branch's day, in time order), or ?customer_id= (newest first); the customer's phone masked" },
+    Route { method: Method::Post, path: "/api/appointments/{id}/check-in", endpoint: Endpoint::CheckInAppointment, access: AGENT, summary: "The customer is at the counter: record that their ID document was checked against the booking ({\"id_document_checked\": true, \"version\"}); audited with who checked. 409 when no longer booked" },
+    Route { method: Method::Post, path: "/api/appointments/{id}/no-show", endpoint: Endpoint::NoShowAppointment, access: AGENT, summary: "Record that the customer did not come ({\"version\"}), once the appointment's time has come; audited" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -256,5 +277,15 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::PublicGetArticle => knowledge::public_get(ctx).await,
         Endpoint::PublicSuggestArticles => knowledge::suggest(ctx).await,
         Endpoint::PublicDeflection => knowledge::deflected(ctx).await,
+        Endpoint::PublicBranches => appointments::branches(ctx).await,
+        Endpoint::PublicSlots => appointments::day_slots(ctx).await,
+        Endpoint::PublicBook => appointments::public_book(ctx).await,
+        Endpoint::PublicGetAppointment => appointments::public_get(ctx).await,
+        Endpoint::PublicReschedule => appointments::public_reschedule(ctx).await,
+        Endpoint::PublicCancel => appointments::public_cancel(ctx).await,
+        Endpoint::BookAppointment => appointments::staff_book(ctx).await,
+        Endpoint::ListAppointments => appointments::list(ctx).await,
+        Endpoint::CheckInAppointment => appointments::check_in(ctx).await,
+        Endpoint::NoShowAppointment => appointments::no_show(ctx).await,
     }
 }

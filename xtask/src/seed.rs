@@ -62,6 +62,17 @@ const ARTICLES: &[(&str, &[&str], &str, &str, &str, &str)] = &[
      "How soon will my complaint be answered?", "We contact you within one business day of receiving a complaint and normally give our decision within 15 days; complex cases may take up to 30 days, and we tell you if so. You can also file a complaint with the web form."),
 ];
 
+/// Branches taking appointments: (id, Chinese name, English name, Chinese address, English
+/// address, phone, opens, closes, services offered).
+const BRANCHES: &[(&str, &str, &str, &str, &str, &str, &str, &str, &[&str])] = &[
+    ("branch-chaoyang", "朝阳门支行", "Chaoyangmen Branch", "北京市东城区朝阳门北大街8号", "8 Chaoyangmen North Street, Dongcheng, Beijing", "010-6552 0001", "09:00", "17:00",
+     &["large_cash_withdrawal", "account_opening", "card_replacement", "personal_details"]),
+    ("branch-zhongguancun", "中关村支行", "Zhongguancun Branch", "北京市海淀区中关村大街27号", "27 Zhongguancun Street, Haidian, Beijing", "010-6251 0002", "09:00", "17:00",
+     &["large_cash_withdrawal", "account_opening", "card_replacement"]),
+    ("branch-lujiazui", "陆家嘴支行", "Lujiazui Branch", "上海市浦东新区陆家嘴环路1000号", "1000 Lujiazui Ring Road, Pudong, Shanghai", "021-5879 0003", "09:30", "16:30",
+     &["large_cash_withdrawal", "account_opening", "card_replacement", "personal_details"]),
+];
+
 /// (id, e-mail, name, role, team)
 pub(crate) const STAFF: &[(&str, &str, &str, &str, Option<&str>)] = &[
     ("user-admin", "admin@demo.kefu", "王敏", "admin", None),
@@ -223,6 +234,15 @@ pub fn sql(now: DateTime<Utc>) -> String {
         );
         for (term, weight) in article.index_terms() {
             out += &format!("INSERT INTO article_terms (term, article_id, weight) VALUES ({}, {}, {weight});\n", q(&term), q(&id));
+        }
+    }
+    for (id, name_zh, name_en, address_zh, address_en, phone, opens, closes, services) in BRANCHES {
+        out += &format!(
+            "INSERT INTO branches (id, name_zh, name_en, address_zh, address_en, phone, opens, closes) VALUES ({}, {}, {}, {}, {}, {}, {}, {});\n",
+            q(id), q(name_zh), q(name_en), q(address_zh), q(address_en), q(phone), q(opens), q(closes)
+        );
+        for service in *services {
+            out += &format!("INSERT INTO branch_services (branch_id, service) VALUES ({}, {});\n", q(id), q(service));
         }
     }
     for (code, zh, en, kind) in PRODUCTS {

@@ -204,6 +204,20 @@ pub async fn details(db: &D1Database, id: &str) -> Result<Option<Details>, ApiEr
     Ok(query!(db, "SELECT id_number, risk_tolerance, consent_contact FROM customers WHERE id = ?1", id)?.first(None).await?)
 }
 
+/// How to reach a customer: their name and contact details in full (for a message sent to them
+/// that no person reads on the way), and whether their data was erased.
+#[derive(Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub erased_at: Option<i64>,
+}
+
+pub async fn contact(db: &D1Database, id: &str) -> Result<Option<Contact>, ApiError> {
+    Ok(query!(db, "SELECT name, phone, email, erased_at FROM customers WHERE id = ?1", id)?.first(None).await?)
+}
+
 /// One personal detail in full, for a reveal that the caller audits in the same batch.
 pub fn reveal(db: &D1Database, id: &str, field: domain::api::RevealField) -> Result<D1PreparedStatement, ApiError> {
     // The column comes from a closed enum, never from the request's text.

@@ -59,6 +59,7 @@ impl ApiError {
                 )
                 .into(),
             ApiError::Api { code, .. } if code == "already_erased" => lang.tr("该客户的个人数据已删除。", "The customer's personal data has already been erased.").into(),
+            ApiError::Api { code, .. } if code == "slot_full" => lang.tr("该时段已约满，请选择其他时间。", "This time is fully booked; choose another.").into(),
             ApiError::Api { status: 410, .. } => lang.tr("此链接已使用或已过期。", "This link has been used or has expired.").into(),
             ApiError::Api { status: 409, .. } => t.error_conflict.into(),
             ApiError::Api { status: 429, .. } => lang.tr("尝试过于频繁，请稍后再试。", "Too many attempts; please try again later.").into(),
@@ -498,4 +499,48 @@ pub async fn suggest_articles(text: String) -> ApiResult<Vec<domain::api::Articl
 
 pub async fn article_answered(article_id: String) -> ApiResult<()> {
     post_no_content("/api/public/deflections", &domain::api::DeflectionRequest { article_id }).await
+}
+
+/// Branches that take appointments, with their services.
+pub async fn branches() -> ApiResult<Vec<domain::api::Branch>> {
+    let page: Page<domain::api::Branch> = get("/api/public/branches").await?;
+    Ok(page.items)
+}
+
+pub async fn slots(branch: String, service: String, date: String) -> ApiResult<domain::api::DaySlots> {
+    get(&format!("/api/public/slots{}", query_string(&[("branch", branch), ("service", service), ("date", date)]))).await
+}
+
+pub async fn book(request: domain::api::BookingRequest) -> ApiResult<domain::api::BookingReceipt> {
+    post("/api/public/appointments", &request).await
+}
+
+pub async fn managed_appointment(token: String) -> ApiResult<domain::api::PublicAppointment> {
+    get(&format!("/api/public/appointments/{}", js_sys::encode_uri_component(&token))).await
+}
+
+pub async fn reschedule(token: String, start: chrono::DateTime<chrono::Utc>) -> ApiResult<domain::api::PublicAppointment> {
+    post(&format!("/api/public/appointments/{}/reschedule", js_sys::encode_uri_component(&token)), &domain::api::RescheduleRequest { start }).await
+}
+
+pub async fn cancel_appointment(token: String) -> ApiResult<domain::api::PublicAppointment> {
+    post(&format!("/api/public/appointments/{}/cancel", js_sys::encode_uri_component(&token)), &serde_json::json!({})).await
+}
+
+pub async fn book_for_customer(request: domain::api::StaffBookingRequest) -> ApiResult<domain::api::Appointment> {
+    post("/api/appointments", &request).await
+}
+
+/// Appointments by `?reference=`, `?branch=&date=` or `?customer_id=`.
+pub async fn appointments(pairs: Vec<(&'static str, String)>) -> ApiResult<Vec<domain::api::Appointment>> {
+    let page: Page<domain::api::Appointment> = get(&format!("/api/appointments{}", query_string(&pairs))).await?;
+    Ok(page.items)
+}
+
+pub async fn check_in(id: String, version: i64) -> ApiResult<domain::api::Appointment> {
+    post(&format!("/api/appointments/{}/check-in", js_sys::encode_uri_component(&id)), &domain::api::CheckInRequest { id_document_checked: true, version }).await
+}
+
+pub async fn no_show(id: String, version: i64) -> ApiResult<domain::api::Appointment> {
+    post(&format!("/api/appointments/{}/no-show", js_sys::encode_uri_component(&id)), &domain::api::NoShowRequest { version }).await
 }

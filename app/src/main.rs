@@ -12,6 +12,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
 use components::shell::Shell;
+use pages::appointments::{BookPage, DeskPage, ManageAppointmentPage};
 use pages::audit::AuditPage;
 use pages::case::CasePage;
 use pages::complaints::ComplaintsPage;
@@ -69,6 +70,9 @@ lazy_screen! {
     FaqArticleScreen => FaqArticlePage,
     KnowledgeScreen => KnowledgePage,
     ArticleScreen => ArticlePage,
+    BookScreen => BookPage,
+    ManageAppointmentScreen => ManageAppointmentPage,
+    DeskScreen => DeskPage,
 }
 
 fn main() {
@@ -92,6 +96,8 @@ fn App() -> impl IntoView {
                 <Route path=path!("/contact") view={Lazy::<ContactScreen>::new()}/>
                 <Route path=path!("/faq") view={Lazy::<FaqScreen>::new()}/>
                 <Route path=path!("/faq/:id") view={Lazy::<FaqArticleScreen>::new()}/>
+                <Route path=path!("/book") view={Lazy::<BookScreen>::new()}/>
+                <Route path=path!("/appointments/:token") view={Lazy::<ManageAppointmentScreen>::new()}/>
                 <Route path=path!("/s/:token") view={Lazy::<SurveyScreen>::new()}/>
                 <Route path=path!("/password/:token") view={Lazy::<SetPasswordScreen>::new()}/>
                 <ParentRoute path=path!("") view=Shell>
@@ -104,6 +110,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("customers/:id") view={Lazy::<CustomerScreen>::new()}/>
                     <Route path=path!("knowledge") view={Lazy::<KnowledgeScreen>::new()}/>
                     <Route path=path!("knowledge/:id") view={Lazy::<ArticleScreen>::new()}/>
+                    <Route path=path!("appointments") view={Lazy::<DeskScreen>::new()}/>
                     <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
                     <Route path=path!("surveys") view={Lazy::<SurveysScreen>::new()}/>
                     <Route path=path!("surveys/:id") view={Lazy::<SurveyResultsScreen>::new()}/>

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod appointments;
 pub mod audit;
 pub mod case;
 pub mod complaints;

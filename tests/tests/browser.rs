@@ -106,7 +106,7 @@ async fn a_rarely_used_screen_is_fetched_when_first_opened_not_with_the_app() {
 #[tokio::test]
 async fn each_role_sees_the_sections_it_may_use() {
     let table = [
-        (AGENT, "客服人员", vec!["nav-queue", "nav-customers", "nav-knowledge", "nav-follow-ups"], vec!["nav-complaints", "nav-dashboard", "nav-surveys", "nav-settings"]),
+        (AGENT, "客服人员", vec!["nav-queue", "nav-customers", "nav-knowledge", "nav-appointments", "nav-follow-ups"], vec!["nav-complaints", "nav-dashboard", "nav-surveys", "nav-settings"]),
         (SUPERVISOR, "客服主管", vec!["nav-queue", "nav-complaints", "nav-dashboard"], vec!["nav-surveys", "nav-settings"]),
         (ADMIN, "系统管理员", vec!["nav-queue", "nav-dashboard", "nav-surveys", "nav-settings"], vec![]),
     ];

@@ -112,3 +112,99 @@ async fn a_supervisor_writes_and_publishes_an_article_customers_can_then_find() 
     browser.click("language-switch").await;
     browser.close().await;
 }
+
+/// The next working day (Monday to Friday) after today in Beijing, as the date input takes it.
+fn next_working_day() -> String {
+    use chrono::Datelike;
+    let mut day = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    loop {
+        day = day.succ_opt().unwrap();
+        if day.weekday().num_days_from_monday() < 5 {
+            return day.format("%Y-%m-%d").to_string();
+        }
+    }
+}
+
+/// Sets the slot picker's date, as choosing it in the date control does.
+async fn choose_date(browser: &Browser, date: &str) {
+    let input = browser.find("slot-date").await;
+    let args = vec![serde_json::to_value(input).unwrap(), serde_json::json!(date)];
+    browser
+        .client
+        .execute("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", args)
+        .await
+        .expect("set the date");
+}
+
+#[tokio::test]
+async fn a_customer_books_reschedules_and_cancels_a_branch_appointment() {
+    let browser = Browser::open().await;
+    browser.goto("/faq").await;
+    browser.click("faq-book").await;
+    browser.find("book-branch").await.select_by_value("branch-zhongguancun").await.unwrap();
+    browser.find("book-service").await.select_by_value("card_replacement").await.unwrap();
+    let day = next_working_day();
+    choose_date(&browser, &day).await;
+    browser.nth("slot", 2).await.click().await.unwrap();
+    browser.fill("book-name", &unique("预约客户")).await;
+    browser.fill("book-phone", "13800002222").await;
+    browser.screenshot("book-zh").await;
+    browser.click("book-submit").await;
+    let reference = browser.text("appointment-reference").await;
+    assert!(reference.starts_with("YY"), "{reference}");
+    let booked_time = browser.text("appointment-time").await;
+    assert!(booked_time.starts_with(&format!("{day} 09:40")), "the third 20-minute slot: {booked_time}");
+    browser.screenshot("book-receipt-zh").await;
+
+    // The link in the confirmation: move to another slot, then cancel.
+    browser.click("manage-link").await;
+    browser.wait_text("appointment-status", "已预约").await;
+    browser.click("reschedule-open").await;
+    choose_date(&browser, &day).await;
+    browser.nth("slot", 5).await.click().await.unwrap();
+    browser.click("reschedule-submit").await;
+    browser.find("manage-done").await;
+    browser.wait_text("appointment-time", &format!("{day} 10:40")).await;
+    browser.click("language-switch").await;
+    browser.screenshot("manage-appointment-en").await;
+    browser.click("cancel-open").await;
+    browser.click("cancel-submit").await;
+    browser.wait_text("appointment-status", "Cancelled").await;
+    browser.find("manage-closed").await;
+    browser.screenshot("manage-cancelled-en").await;
+    browser.click("language-switch").await;
+
+    let agent = Api::signed_in(AGENT).await;
+    let found = agent.get(&format!("/api/appointments?reference={reference}")).await;
+    assert_eq!(found.body["items"][0]["status"], "cancelled", "{:?}", found.body);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn branch_staff_check_a_customer_in_after_checking_their_id() {
+    let api = Api::anonymous();
+    let day = next_working_day();
+    let slots = api.get(&format!("/api/public/slots?branch=branch-lujiazui&service=account_opening&date={day}")).await;
+    let start = slots.body["slots"].as_array().and_then(|s| s.iter().find(|s| s["left"].as_i64() > Some(0))).expect("a free slot")["start"].clone();
+    let name = unique("到店客户");
+    let booked = api
+        .send(api.http.post(api.url("/api/public/appointments")).header("X-Requested-With", "kefu").header("CF-Connecting-IP", "203.0.113.60")
+            .json(&serde_json::json!({"branch_id": "branch-lujiazui", "service": "account_opening", "start": start, "name": name, "phone": "13600003333"})))
+        .await;
+    assert_eq!(booked.status, 201, "{:?}", booked.body);
+    let reference = booked.body["appointment"]["reference"].as_str().unwrap().to_string();
+
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.click("nav-appointments").await;
+    browser.fill("desk-reference", &reference.to_lowercase()).await;
+    browser.click("desk-look-up").await;
+    assert_eq!(browser.text("desk-name").await, name);
+    assert!(!browser.find("desk-check-in").await.is_enabled().await.unwrap(), "check-in waits for the ID check");
+    browser.find("desk-other-day").await;
+    browser.click("desk-id-checked").await;
+    browser.click("desk-check-in").await;
+    browser.wait_text("appointment-status", "已到店").await;
+    browser.screenshot("desk-checked-in-zh").await;
+    browser.close().await;
+}

@@ -31,6 +31,11 @@ pub fn from_local(text: &str) -> Option<DateTime<Utc>> {
     local.and_local_timezone(zone()).single().map(|t| t.with_timezone(&Utc))
 }
 
+/// "18:47", in the institution's zone.
+pub fn clock(t: DateTime<Utc>) -> String {
+    t.with_timezone(&zone()).format("%H:%M").to_string()
+}
+
 /// "2026-11-24 18:47", in the institution's zone.
 pub fn full(t: DateTime<Utc>) -> String {
     t.with_timezone(&zone()).format("%Y-%m-%d %H:%M").to_string()

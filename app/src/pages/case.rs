@@ -18,6 +18,7 @@ use crate::session::use_session;
 
 mod composer;
 use composer::{Composer, HandOver, SuggestedArticles};
+use crate::pages::appointments::BookForCustomer;
 
 /// What outlives a reload of the case: the composer's draft, and the events the user had seen
 /// when their save met someone else's change (a 409), so the page can show what changed.
@@ -230,6 +231,7 @@ fn CaseView(case: CaseDetail, on_change: Callback<()>) -> impl IntoView {
             {c.status.is_open().then(|| view! { <HandOver case=c.clone() seen=seen.clone() on_change/> })}
             <ConflictBanner case=case.clone()/>
             {(c.kind == CaseKind::Inquiry && c.status.is_open()).then(|| view! { <SuggestedArticles case_id=c.id.clone()/> })}
+            {(c.status.is_open() && !c.customer_name.is_empty()).then(|| view! { <BookForCustomer customer_id=c.customer_id.clone() case_id=c.id.clone()/> })}
             <Composer case=c.clone() seen on_change/>
         </section>
     }

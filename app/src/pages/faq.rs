@@ -90,7 +90,8 @@ pub fn FaqPage() -> impl IntoView {
                     }.into_any()
                 }
             }}
-            <p class="faq-more">{move || tr("没有找到答案？", "Did not find your answer?")}" "<a href="/contact" data-testid="faq-contact">{move || tr("在线咨询或投诉", "Ask us or make a complaint")}</a></p>
+            <p class="faq-more">{move || tr("没有找到答案？", "Did not find your answer?")}" "<a href="/contact" data-testid="faq-contact">{move || tr("在线咨询或投诉", "Ask us or make a complaint")}</a>
+                " · "<a href="/book" data-testid="faq-book">{move || tr("预约网点办理业务", "Book a branch appointment")}</a></p>
         </main>
     }
 }

@@ -12,6 +12,7 @@ pub enum Section {
     Complaints,
     Customers,
     Knowledge,
+    Appointments,
     FollowUps,
     Surveys,
     Dashboard,
@@ -21,11 +22,12 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 10] = [
+    pub const ALL: [Section; 11] = [
         Section::Queue,
         Section::Complaints,
         Section::Customers,
         Section::Knowledge,
+        Section::Appointments,
         Section::FollowUps,
         Section::Surveys,
         Section::Dashboard,
@@ -40,6 +42,7 @@ impl Section {
             Section::Complaints => "/complaints",
             Section::Customers => "/customers",
             Section::Knowledge => "/knowledge",
+            Section::Appointments => "/appointments",
             Section::FollowUps => "/follow-ups",
             Section::Surveys => "/surveys",
             Section::Dashboard => "/dashboard",
@@ -55,6 +58,7 @@ impl Section {
             Section::Complaints => t.nav_complaints,
             Section::Customers => t.nav_customers,
             Section::Knowledge => t.nav_knowledge,
+            Section::Appointments => t.nav_appointments,
             Section::FollowUps => t.nav_follow_ups,
             Section::Surveys => t.nav_surveys,
             Section::Dashboard => t.nav_dashboard,
@@ -80,6 +84,7 @@ impl Section {
             Section::Complaints => "nav-complaints",
             Section::Customers => "nav-customers",
             Section::Knowledge => "nav-knowledge",
+            Section::Appointments => "nav-appointments",
             Section::FollowUps => "nav-follow-ups",
             Section::Surveys => "nav-surveys",
             Section::Dashboard => "nav-dashboard",

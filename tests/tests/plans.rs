@@ -122,6 +122,8 @@ async fn open_every_list() {
     let customer = agent.get(&format!("/api/customers/{customer_id}")).await.body;
     let views = [
         "assignee=me&status=open".to_string(),
+        // An agent's whole history, open and closed (GET /api/cases?assignee= alone).
+        "assignee=me".into(),
         "team=mine&status=open".into(),
         "assignee=none&status=open".into(),
         "sla=due_soon".into(),

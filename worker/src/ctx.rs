@@ -37,6 +37,11 @@ impl Ctx {
         self.now.timestamp_millis()
     }
 
+    /// The client's address as Cloudflare reports it (empty when there is none, locally).
+    pub fn client_address(&self) -> Result<String, ApiError> {
+        Ok(self.req.headers().get("cf-connecting-ip")?.unwrap_or_default())
+    }
+
     /// Query parameters as decoded pairs.
     pub fn query(&self) -> Result<Vec<(String, String)>, ApiError> {
         Ok(self.req.url()?.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())

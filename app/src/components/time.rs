@@ -17,7 +17,12 @@ pub fn now_utc() -> DateTime<Utc> {
 
 /// Today's date in the institution's zone.
 pub fn today() -> chrono::NaiveDate {
-    now_utc().with_timezone(&zone()).date_naive()
+    date_of(now_utc())
+}
+
+/// The date of an instant in the institution's zone.
+pub fn date_of(t: DateTime<Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&zone()).date_naive()
 }
 
 /// "11-24 18:47", in the institution's zone.

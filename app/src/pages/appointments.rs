@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiError};
 use crate::components::feedback::{Empty, ErrorPanel, Loading};
 use crate::components::shell::PublicHead;
-use crate::components::time::{clock, full, today};
+use crate::components::time::{clock, date_of, full, today};
 use crate::i18n::{use_i18n, Lang};
 use crate::pages::faq::in_lang;
 
@@ -455,7 +455,7 @@ pub fn DeskPage() -> impl IntoView {
                     let booked = a.public.status == AppointmentStatus::Booked;
                     let started = a.public.start <= crate::components::time::now_utc();
                     // The counter works today's bookings; another day's is said plainly before anyone checks it in.
-                    let other_day = (a.public.start + Duration::hours(8)).date_naive() != today();
+                    let other_day = date_of(a.public.start) != today();
                     let (for_check, for_missed) = (a.clone(), a.clone());
                     view! {
                         <section class="card" data-testid="desk-appointment">

@@ -321,17 +321,14 @@ pub async fn of_customer(db: &D1Database, customer: &str) -> Result<Vec<Appointm
     rows.into_iter().map(|r| Stored::try_from(r).map(|s| s.appointment)).collect()
 }
 
-#[derive(Deserialize)]
-pub struct DueReminder {
-    pub id: String,
-}
-
-/// Booked appointments whose reminder is due, oldest first (appointments_to_remind).
-pub async fn due_reminders(db: &D1Database, now: i64, limit: u32) -> Result<Vec<DueReminder>, ApiError> {
-    Ok(query!(db, "SELECT id FROM appointments WHERE remind_at IS NOT NULL AND remind_at <= ?1 ORDER BY remind_at LIMIT ?2", now, limit)?
+/// Booked appointments whose reminder is due, oldest first (appointments_to_remind), with
+/// what the reminder says.
+pub async fn due_reminders(db: &D1Database, now: i64, limit: u32) -> Result<Vec<Stored>, ApiError> {
+    let rows: Vec<Row> = query!(db, format!("{SELECT} WHERE a.remind_at IS NOT NULL AND a.remind_at <= ?1 ORDER BY a.remind_at LIMIT ?2"), now, limit)?
         .all()
         .await?
-        .results()?)
+        .results()?;
+    rows.into_iter().map(Stored::try_from).collect()
 }
 
 /// Takes an appointment's due reminder for this run: empties its reminder time if it is still

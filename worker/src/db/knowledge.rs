@@ -159,13 +159,22 @@ pub fn insert(db: &D1Database, id: &str, a: &ArticleInput, author: &str, now: i6
             now,
             published_at
         )?,
-        query!(
-            db,
-            "INSERT INTO article_terms (term, article_id, weight) SELECT json_extract(value, '$[0]'), ?1, json_extract(value, '$[1]') FROM json_each(?2)",
-            id,
-            terms
-        )?,
+        // The article was just written at version 1.
+        index(db, id, 1, &terms)?,
     ])
+}
+
+/// The insert of an article's index rows (`terms`, a JSON list of [term, weight]), only while
+/// the article is at `version`.
+fn index(db: &D1Database, id: &str, version: i64, terms: &str) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(
+        db,
+        "INSERT INTO article_terms (term, article_id, weight) SELECT json_extract(value, '$[0]'), ?1, json_extract(value, '$[1]') FROM json_each(?3)
+         WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?1 AND version = ?2)",
+        id,
+        version,
+        terms
+    )?)
 }
 
 /// The statements that save an article still at `version` and replace its index rows; the
@@ -181,14 +190,7 @@ pub fn update(db: &D1Database, id: &str, version: i64, a: &ArticleInput, now: i6
             id,
             version
         )?,
-        query!(
-            db,
-            "INSERT INTO article_terms (term, article_id, weight) SELECT json_extract(value, '$[0]'), ?1, json_extract(value, '$[1]') FROM json_each(?3)
-             WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?1 AND version = ?2)",
-            id,
-            version,
-            terms
-        )?,
+        index(db, id, version, &terms)?,
         query!(
             db,
             "UPDATE articles SET category = ?3, tags = ?4, title_zh = ?5, body_zh = ?6, title_en = ?7, body_en = ?8, status = ?9, updated_at = ?10,

@@ -72,6 +72,18 @@ pub fn clear(db: &D1Database, key: &str) -> Result<D1PreparedStatement, ApiError
     Ok(query!(db, "DELETE FROM rate_limits WHERE key = ?1", key)?)
 }
 
+/// The key counting one client address's requests for `purpose` (a hash, never the address).
+pub fn address_key(purpose: &str, address: &str) -> String {
+    crate::ids::token_hash(&format!("{purpose}:address:{address}"))
+}
+
+/// The key counting requests for `purpose` about one contact: the e-mail address (any case) if
+/// given, else the phone number's digits.
+pub fn contact_key(purpose: &str, phone: Option<&str>, email: Option<&str>) -> String {
+    let contact = email.map(str::to_lowercase).or_else(|| phone.map(|p| p.chars().filter(char::is_ascii_digit).collect())).unwrap_or_default();
+    crate::ids::token_hash(&format!("{purpose}:contact:{contact}"))
+}
+
 /// The seconds until the window containing `now` ends (at least one).
 pub fn retry_after(window_ms: i64, now: i64) -> u32 {
     ((window_start(window_ms, now) + window_ms - now) / 1000).max(1) as u32

@@ -79,8 +79,9 @@ pub async fn day_slots(ctx: Ctx) -> Result<Response, ApiError> {
     json(200, &DaySlots { branch_id: branch.id, service: service.code, date, open: !starts.is_empty(), slots: items })
 }
 
-/// Who books, and for whom.
+/// Who books, and for whom; `start` already checked against the `calendar`.
 struct Booking<'a> {
+    calendar: &'a BusinessCalendar,
     branch: &'a Branch,
     service: &'a BranchService,
     start: DateTime<Utc>,
@@ -95,8 +96,7 @@ struct Booking<'a> {
 /// Books a slot: the appointment (only if the slot has a place left: 409 slot_full), the
 /// confirmation with the manage link to the customer, and the audit event, in one batch.
 async fn book(ctx: &Ctx, b: Booking<'_>) -> Result<(Stored, String), ApiError> {
-    let calendar = crate::rules::load(&ctx.db).await?.calendar;
-    check_start(&calendar, b.branch, b.service, b.start, ctx.now)?;
+    let calendar = b.calendar;
     let id = new_id()?;
     let token = new_token()?;
     let reference = reference(random_bytes::<8>()?);
@@ -116,7 +116,7 @@ async fn book(ctx: &Ctx, b: Booking<'_>) -> Result<(Stored, String), ApiError> {
         email: b.email,
         case_id: b.case_id,
         booked_by: b.booked_by,
-        remind_at: remind_at(&calendar, b.start, ctx.now).map(|t| t.timestamp_millis()),
+        remind_at: remind_at(calendar, b.start, ctx.now).map(|t| t.timestamp_millis()),
     };
     let manage_path = format!("/appointments/{token}");
     let mut batch = vec![db::insert(&ctx.db, &new, now)?];
@@ -136,7 +136,7 @@ async fn book(ctx: &Ctx, b: Booking<'_>) -> Result<(Stored, String), ApiError> {
             end,
         };
         let link = format!("{}{manage_path}", crate::config::public_url(&ctx.env));
-        let (subject, body) = message("appointment_confirmed", &public, &calendar, &crate::config::institution(&ctx.env).zh, Some(&link));
+        let (subject, body) = message("appointment_confirmed", &public, calendar, &crate::config::institution(&ctx.env).zh, Some(&link));
         let message = Message { id: &new_id()?, dedupe_key: &format!("appointment:{id}:confirmed:1"), channel, address: &to, kind: "appointment_confirmed", subject: &subject, body: &body };
         batch.push(db::insert_message(&ctx.db, &message, now)?);
     }
@@ -158,14 +158,12 @@ pub async fn public_book(mut ctx: Ctx) -> Result<Response, ApiError> {
     let calendar = crate::rules::load(&ctx.db).await?.calendar;
     check_start(&calendar, &branch, &service, form.start, ctx.now)?;
 
-    let client = ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_default();
-    let address_key = token_hash(&format!("appointment:address:{client}"));
-    let contact = email.map(str::to_lowercase).or_else(|| phone.map(|p| p.chars().filter(char::is_ascii_digit).collect())).unwrap_or_default();
-    let contact_key = token_hash(&format!("appointment:contact:{contact}"));
+    let address_key = limits::address_key("appointment", &ctx.client_address()?);
+    let contact_key = limits::contact_key("appointment", phone, email);
     limits::check(&ctx.db, &[(&address_key, PER_ADDRESS_PER_HOUR), (&contact_key, PER_CONTACT_PER_HOUR)], HOUR_MS, ctx.now_ms()).await?;
 
     let customer = customers::find_contact(&ctx.db, &form.name, phone, email).await?.map(|c| c.id);
-    let booking = Booking { branch: &branch, service: &service, start: form.start, customer_id: customer.as_deref(), name: &form.name, phone, email, case_id: None, booked_by: None };
+    let booking = Booking { calendar: &calendar, branch: &branch, service: &service, start: form.start, customer_id: customer.as_deref(), name: &form.name, phone, email, case_id: None, booked_by: None };
     let (stored, manage_path) = book(&ctx, booking).await?;
     json(201, &BookingReceipt { appointment: stored.appointment.public, manage_path })
 }
@@ -182,8 +180,11 @@ pub async fn staff_book(mut ctx: Ctx) -> Result<Response, ApiError> {
         }
     }
     let (branch, service) = offer(&ctx, "branch_id", &body.branch_id, &body.service).await?;
+    let calendar = crate::rules::load(&ctx.db).await?.calendar;
+    check_start(&calendar, &branch, &service, body.start, ctx.now)?;
     let user = ctx.user()?.id.clone();
     let booking = Booking {
+        calendar: &calendar,
         branch: &branch,
         service: &service,
         start: body.start,

@@ -36,7 +36,7 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: LoginRequest = ctx.body().await?;
     let now = ctx.now_ms();
     let email = body.email.trim();
-    let address = ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_default();
+    let address = ctx.client_address()?;
     let [account_key, address_key] = failure_keys(email, &address);
     // Locked out: refused before the password is even checked (checking is the costly part).
     let failures = limits::counts(&ctx.db, &[&account_key, &address_key], LOCKOUT_MS, now).await?;

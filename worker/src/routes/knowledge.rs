@@ -177,17 +177,11 @@ pub async fn dismiss(ctx: Ctx) -> Result<Response, ApiError> {
     no_content()
 }
 
-/// The client's address, hashed with `purpose`, as a rate-limit key.
-fn address_key(ctx: &Ctx, purpose: &str) -> Result<String, ApiError> {
-    let address = ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_default();
-    Ok(token_hash(&format!("{purpose}:address:{address}")))
-}
-
 /// `GET /api/public/articles`: the FAQ, or a search of it.
 pub async fn public_list(ctx: Ctx) -> Result<Response, ApiError> {
     let (q, category) = search_params(&ctx)?;
     let record = !q.is_empty()
-        && match limits::check(&ctx.db, &[(&address_key(&ctx, "faq_miss")?, MISSES_PER_ADDRESS_PER_HOUR)], HOUR_MS, ctx.now_ms()).await {
+        && match limits::check(&ctx.db, &[(&limits::address_key("faq_miss", &ctx.client_address()?), MISSES_PER_ADDRESS_PER_HOUR)], HOUR_MS, ctx.now_ms()).await {
             Ok(()) => true,
             Err(ApiError::RateLimited(_)) => false,
             Err(e) => return Err(e),
@@ -221,7 +215,7 @@ pub async fn deflected(mut ctx: Ctx) -> Result<Response, ApiError> {
     if article.is_none() {
         return Err(FieldError::invalid("article_id", "no published article has this id").into());
     }
-    limits::check(&ctx.db, &[(&address_key(&ctx, "deflection")?, DEFLECTIONS_PER_ADDRESS_PER_HOUR)], HOUR_MS, ctx.now_ms()).await?;
+    limits::check(&ctx.db, &[(&limits::address_key("deflection", &ctx.client_address()?), DEFLECTIONS_PER_ADDRESS_PER_HOUR)], HOUR_MS, ctx.now_ms()).await?;
     knowledge::record_deflection(&ctx.db, ctx.now_ms(), "answered", Some(&body.article_id), None, 1).await?;
     no_content()
 }

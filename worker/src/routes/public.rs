@@ -9,7 +9,7 @@ use crate::ctx::{json, Ctx};
 use crate::db::events::Guard;
 use crate::db::{audit, customers, knowledge, limits};
 use crate::error::ApiError;
-use crate::ids::{new_id, token_hash};
+use crate::ids::new_id;
 use crate::routes::cases;
 
 /// Forms one client address may send per hour: a branch's or an office's shared address
@@ -27,10 +27,8 @@ pub async fn create_case(mut ctx: Ctx) -> Result<Response, ApiError> {
     let phone = form.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let email = form.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
 
-    let address = ctx.req.headers().get("cf-connecting-ip")?.unwrap_or_default();
-    let address_key = token_hash(&format!("web_form:address:{address}"));
-    let contact = email.map(str::to_lowercase).or_else(|| phone.map(|p| p.chars().filter(char::is_ascii_digit).collect())).unwrap_or_default();
-    let contact_key = token_hash(&format!("web_form:contact:{contact}"));
+    let address_key = limits::address_key("web_form", &ctx.client_address()?);
+    let contact_key = limits::contact_key("web_form", phone, email);
     limits::check(&ctx.db, &[(&address_key, PER_ADDRESS_PER_HOUR), (&contact_key, PER_CONTACT_PER_HOUR)], HOUR_MS, ctx.now_ms()).await?;
 
     let customer = match customers::find_contact(&ctx.db, &form.name, phone, email).await? {

@@ -24,6 +24,12 @@ pub async fn post_at(api: &Api, path: &str, body: &Value, at: DateTime<Utc>) -> 
     api.send(request).await
 }
 
+/// A PUT handled as if at `at`.
+pub async fn put_at(api: &Api, path: &str, body: &Value, at: DateTime<Utc>) -> Reply {
+    let request = api.http.put(api.url(path)).header("X-Requested-With", "kefu").header("X-Kefu-Test-Now", at.timestamp_millis().to_string()).json(body);
+    api.send(request).await
+}
+
 /// Runs the five-minute cron as of `at`.
 pub async fn cron(api: &Api, at: DateTime<Utc>) {
     run(api, FIVE_MINUTES, at).await

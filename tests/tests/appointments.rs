@@ -3,8 +3,8 @@
 //! before through `/__scheduled`. Each test works in its own past month through the test clock.
 
 use chrono::{DateTime, Utc};
-use kefu_tests::cron::{bj, cron, get_at, Stub};
-use kefu_tests::{unique, Api, Reply, AGENT};
+use kefu_tests::cron::{bj, cron, get_at, post_at, put_at, Stub};
+use kefu_tests::{unique, Api, Reply, ADMIN, AGENT};
 use serde_json::{json, Value};
 
 const BRANCH: &str = "branch-chaoyang";
@@ -212,4 +212,130 @@ async fn the_reminder_goes_through_the_outbox_the_day_before_once() {
     cron(&api, bj(2023, 3, 21, 10, 5)).await;
     assert_eq!(reminders(&email).len(), 1, "sent once");
     assert!(reminders(&other).is_empty(), "a cancelled appointment is not reminded");
+}
+
+/// The slots' start times ("10:40") a day shows for a service at a branch, as of `at`.
+async fn slot_times(api: &Api, branch: &str, service: &str, date: &str, at: DateTime<Utc>) -> Reply {
+    get_at(api, &format!("/api/public/slots?branch={branch}&service={service}&date={date}"), at).await
+}
+
+fn times(day: &Reply) -> Vec<(String, i64)> {
+    let local = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    day.body["slots"].as_array().unwrap().iter().map(|s| (kefu_tests::time(&s["start"]).with_timezone(&local).format("%H:%M").to_string(), s["left"].as_i64().unwrap())).collect()
+}
+
+#[tokio::test]
+async fn admins_open_a_branch_with_its_own_hours_and_services_and_change_them_without_losing_bookings() {
+    let admin = Api::signed_in(ADMIN).await;
+    let agent = Api::signed_in(AGENT).await;
+    let anyone = Api::anonymous();
+    let now = bj(2021, 10, 11, 9, 0); // a Monday
+    let db = kefu_tests::database();
+    let audited = |action: &str, id: &str| -> i64 {
+        db.query_row("SELECT COUNT(*) FROM audit_events WHERE action = ?1 AND entity_id = ?2", [action, id], |r| r.get(0)).unwrap()
+    };
+
+    // A service of its own: 40 minutes, one customer a slot.
+    let code = format!("safe_box_{}", unique("").chars().rev().take(10).collect::<String>());
+    let service = json!({"code": code, "name": {"zh": "保管箱开箱", "en": "Opening a safe deposit box"}, "minutes": 40, "capacity": 1,
+                         "bring": {"zh": "本人身份证原件、保管箱钥匙", "en": "Your original ID card and the box's key"}});
+    for (field, bad) in [("code", json!("Safe Box")), ("minutes", json!(500)), ("capacity", json!(0))] {
+        let mut wrong = service.clone();
+        wrong[field] = bad;
+        let refused = post_at(&admin, "/api/services", &wrong, now).await;
+        assert_eq!((refused.status, refused.field()), (422, Some(field)), "{:?}", refused.body);
+    }
+    let created = post_at(&admin, "/api/services", &service, now).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!((created.body["version"].as_i64(), created.body["active"].as_bool()), (Some(1), Some(true)));
+    let taken = post_at(&admin, "/api/services", &service, now).await;
+    assert_eq!((taken.status, taken.field()), (422, Some("code")), "a code is one service's");
+    assert_eq!(audited("service_created", &code), 1);
+    assert_eq!(agent.get("/api/services").await.status, 403);
+
+    // A branch open 10:00-12:00 that offers it; refused input names its field and stores nothing.
+    let branches_before: i64 = db.query_row("SELECT COUNT(*) FROM branches", [], |r| r.get(0)).unwrap();
+    let branch = json!({"name": {"zh": unique("西单支行"), "en": "Xidan Branch"}, "address": {"zh": "北京市西城区西单北大街1号", "en": "1 Xidan North Street, Beijing"},
+                        "phone": "010-6600 0000", "opens": "10:00", "closes": "12:00", "services": [code]});
+    for (field, bad) in [("closes", json!("09:30")), ("opens", json!("10")), ("services", json!(["no_such_service"]))] {
+        let mut wrong = branch.clone();
+        wrong[field] = bad;
+        let refused = post_at(&admin, "/api/branches", &wrong, now).await;
+        assert_eq!((refused.status, refused.field()), (422, Some(field)), "{:?}", refused.body);
+    }
+    let mut no_english = branch.clone();
+    no_english["name"]["en"] = json!(" ");
+    assert_eq!(post_at(&admin, "/api/branches", &no_english, now).await.field(), Some("name.en"));
+    assert_eq!(db.query_row("SELECT COUNT(*) FROM branches", [], |r| r.get::<_, i64>(0)).unwrap(), branches_before, "nothing refused was stored");
+    let opened = post_at(&admin, "/api/branches", &branch, now).await;
+    assert_eq!(opened.status, 201, "{:?}", opened.body);
+    let id = opened.body["id"].as_str().unwrap().to_string();
+    assert_eq!((&opened.body["services"], &opened.body["upcoming"], &opened.body["version"]), (&json!([code]), &json!(0), &json!(1)));
+    assert_eq!(audited("branch_created", &id), 1);
+
+    // Customers see it with the service, and its slots follow its own hours.
+    let public = get_at(&anyone, "/api/public/branches", now).await;
+    let listed = public.body["items"].as_array().unwrap().iter().find(|b| b["id"] == id.as_str()).cloned().expect("the new branch is offered");
+    assert_eq!((&listed["opens"], &listed["services"][0]["code"], &listed["services"][0]["minutes"]), (&json!("10:00"), &json!(code), &json!(40)));
+    let day = slot_times(&anyone, &id, &code, "2021-10-13", now).await;
+    assert_eq!(times(&day), [("10:00".into(), 1), ("10:40".into(), 1), ("11:20".into(), 1)], "{:?}", day.body);
+    let form = json!({"branch_id": id, "service": code, "start": bj(2021, 10, 13, 10, 40), "name": unique("开箱客户"), "email": format!("{}@example.com", unique("box"))});
+    let receipt = post(&anyone, "/api/public/appointments", &form, now, "203.0.113.51").await;
+    assert_eq!(receipt.status, 201, "{:?}", receipt.body);
+    let reference = receipt.body["appointment"]["reference"].as_str().unwrap().to_string();
+
+    // Closing an hour earlier takes the later slots away; the booking stays, and is counted.
+    let mut shorter = branch.clone();
+    shorter["closes"] = json!("11:00");
+    shorter["version"] = json!(1);
+    let changed = put_at(&admin, &format!("/api/branches/{id}"), &shorter, now).await;
+    assert_eq!(changed.status, 200, "{:?}", changed.body);
+    assert_eq!((&changed.body["closes"], &changed.body["version"], &changed.body["upcoming"]), (&json!("11:00"), &json!(2), &json!(1)));
+    let day = slot_times(&anyone, &id, &code, "2021-10-13", now).await;
+    assert_eq!(times(&day), [("10:00".into(), 1)], "{:?}", day.body);
+    let kept = get_at(&agent, &format!("/api/appointments?reference={reference}"), now).await;
+    assert_eq!(kept.body["items"][0]["status"], "booked", "{:?}", kept.body);
+
+    // Someone saving over a newer version is told so, and changes nothing: not even the
+    // services it would have taken away.
+    let mut stale = branch.clone();
+    stale["services"] = json!([]);
+    stale["version"] = json!(1);
+    let conflict = put_at(&admin, &format!("/api/branches/{id}"), &stale, now).await;
+    assert_eq!(conflict.status, 409, "{:?}", conflict.body);
+    let offered: i64 = db.query_row("SELECT COUNT(*) FROM branch_services WHERE branch_id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(offered, 1, "a refused update leaves the branch's services");
+    assert_eq!(audited("branch_updated", &id), 1);
+
+    // Two customers a slot from now on; then the service retired: offered nowhere, its booking kept.
+    let mut wider = service.clone();
+    wider["code"] = Value::Null;
+    wider["capacity"] = json!(2);
+    wider["version"] = json!(1);
+    let wider = put_at(&admin, &format!("/api/services/{code}"), &wider, now).await;
+    assert_eq!((wider.status, wider.body["capacity"].as_i64()), (200, Some(2)), "{:?}", wider.body);
+    assert_eq!(times(&slot_times(&anyone, &id, &code, "2021-10-14", now).await), [("10:00".into(), 2)]);
+    let mut retired = service.clone();
+    retired["active"] = json!(false);
+    retired["version"] = json!(1);
+    assert_eq!(put_at(&admin, &format!("/api/services/{code}"), &retired, now).await.status, 409, "version 1 is no longer current");
+    retired["version"] = json!(2);
+    let retired = put_at(&admin, &format!("/api/services/{code}"), &retired, now).await;
+    assert_eq!((retired.status, retired.body["active"].as_bool()), (200, Some(false)), "{:?}", retired.body);
+    let public = get_at(&anyone, "/api/public/branches", now).await;
+    let listed = public.body["items"].as_array().unwrap().iter().find(|b| b["id"] == id.as_str()).cloned().unwrap();
+    assert_eq!(listed["services"], json!([]), "a retired service is not offered");
+    assert_eq!(slot_times(&anyone, &id, &code, "2021-10-14", now).await.field(), Some("service"));
+    assert_eq!(audited("service_updated", &code), 2);
+
+    // A branch taken out of service takes no bookings; the admin list still shows it.
+    let mut closed = shorter.clone();
+    closed["active"] = json!(false);
+    closed["version"] = json!(2);
+    assert_eq!(put_at(&admin, &format!("/api/branches/{id}"), &closed, now).await.status, 200);
+    let public = get_at(&anyone, "/api/public/branches", now).await;
+    assert!(!public.body["items"].as_array().unwrap().iter().any(|b| b["id"] == id.as_str()), "an inactive branch is not offered");
+    let all = get_at(&admin, "/api/branches", now).await;
+    let kept = all.body["items"].as_array().unwrap().iter().find(|b| b["id"] == id.as_str()).cloned().expect("admins still see it");
+    assert_eq!((&kept["active"], &kept["upcoming"], &kept["version"]), (&json!(false), &json!(1), &json!(3)));
 }

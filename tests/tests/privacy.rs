@@ -6,7 +6,7 @@
 //! uses, so the complaint return for its day holds only what this test put there.
 
 use chrono::Duration;
-use kefu_tests::cron::{bj, get_at, post_at};
+use kefu_tests::cron::{bj, cron, get_at, post_at, Stub};
 use kefu_tests::{database, unique, Api, ADMIN, AGENT, SUPERVISOR};
 use serde_json::{json, Value};
 
@@ -197,4 +197,85 @@ async fn a_customers_data_is_exported_whole_and_erased_only_where_the_law_allows
     assert_eq!((new_case.status, new_case.field()), (422, Some("customer_id")));
     let again = post_at(&admin, &format!("/api/customers/{customer}/erase"), &json!({}), later).await;
     assert_eq!((again.status, again.code()), (409, Some("already_erased")));
+}
+
+/// An appointment's status as stored, and whether it still names anyone.
+fn appointment_row(reference: &str) -> (String, String, Option<String>, Option<String>, Option<i64>) {
+    database()
+        .query_row("SELECT status, name, phone, email, remind_at FROM appointments WHERE reference = ?1", [reference], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+}
+
+/// Runs the cron with the stand-in provider listening, so the confirmation is delivered (in the
+/// `cron` test group: `delivered` in the name).
+#[tokio::test]
+async fn a_customers_branch_appointments_are_exported_and_erased_once_delivered() {
+    let stub = Stub::start().await;
+    let agent = Api::signed_in(AGENT).await;
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let admin = Api::signed_in(ADMIN).await;
+    let anyone = Api::anonymous();
+    let t0 = bj(2021, 9, 6, 9, 0); // a Monday in a month no other test uses
+    let name = unique("预约隐私");
+    let digits: String = unique("").chars().rev().take(8).collect();
+    let phone = format!("137{digits}");
+    let email = format!("{}@example.cn", unique("appt-privacy"));
+    let created = post_at(&agent, "/api/customers", &json!({"name": name, "phone": phone, "email": email}), t0).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let customer = created.body["id"].as_str().unwrap().to_string();
+
+    // One appointment that morning, confirmed, delivered and checked in; one for Wednesday,
+    // booked later that morning (its confirmation still waiting to go out).
+    let book = |service: &str, start| json!({"branch_id": "branch-chaoyang", "service": service, "start": start, "customer_id": customer});
+    let first = post_at(&agent, "/api/appointments", &book("card_replacement", bj(2021, 9, 6, 10, 0)), t0).await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let past = first.body["reference"].as_str().unwrap().to_string();
+    cron(&agent, t0 + Duration::minutes(5)).await;
+    let delivered = stub.received.lock().unwrap().iter().any(|(_, _, m)| m["kind"] == "appointment_confirmed" && m["body"].as_str().is_some_and(|b| b.contains(&past)));
+    assert!(delivered, "the first confirmation was delivered");
+    let checked = post_at(&agent, &format!("/api/appointments/{}/check-in", first.body["id"].as_str().unwrap()), &json!({"id_document_checked": true, "version": 1}), bj(2021, 9, 6, 10, 0)).await;
+    assert_eq!(checked.status, 200, "{:?}", checked.body);
+    let second = post_at(&agent, "/api/appointments", &book("account_opening", bj(2021, 9, 8, 13, 30)), bj(2021, 9, 6, 11, 0)).await;
+    assert_eq!(second.status, 201, "{:?}", second.body);
+    let coming = second.body["reference"].as_str().unwrap().to_string();
+
+    // The export holds both, with the contact details they were booked under, and the messages.
+    let export = boss.get(&format!("/api/customers/{customer}/export")).await;
+    assert_eq!(export.status, 200, "{:?}", export.body);
+    let appointments = export.body["appointments"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str, &str, &str)> = appointments
+        .iter()
+        .map(|a| (a["reference"].as_str().unwrap(), a["status"].as_str().unwrap(), a["name"].as_str().unwrap(), a["phone"].as_str().unwrap(), a["email"].as_str().unwrap()))
+        .collect();
+    assert_eq!(seen, [(past.as_str(), "checked_in", name.as_str(), phone.as_str(), email.as_str()), (coming.as_str(), "booked", name.as_str(), phone.as_str(), email.as_str())]);
+    assert_eq!(appointments[0]["service"]["en"], "Replacing a bank card");
+    let messages: Vec<(bool, bool)> = export.body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"].as_str().is_some_and(|b| b.contains(&past) || b.contains(&coming)))
+        .map(|m| (m["body"].as_str().unwrap().contains(&past), m["sent_at"].is_string()))
+        .collect();
+    assert_eq!(messages, [(true, true), (false, false)], "the delivered confirmation, then the waiting one");
+
+    // Erased: neither names them, the one to come is cancelled and its place freed, its
+    // confirmation never goes out; the branch's history keeps both.
+    let erased = post_at(&admin, &format!("/api/customers/{customer}/erase"), &json!({}), bj(2021, 9, 6, 12, 0)).await;
+    assert_eq!(erased.status, 200, "{:?}", erased.body);
+    assert_eq!(appointment_row(&past), ("checked_in".into(), String::new(), None, None, None));
+    assert_eq!(appointment_row(&coming), ("cancelled".into(), String::new(), None, None, None));
+    for needle in [&name, &phone, &email] {
+        assert_eq!(occurrences(needle), Vec::<String>::new(), "{needle} is still stored");
+    }
+    let waiting: i64 = database()
+        .query_row("SELECT COUNT(*) FROM outbox o JOIN appointments a ON a.id = o.appointment_id WHERE a.customer_id = ?1 AND o.status = 'pending'", [&customer], |r| r.get(0))
+        .unwrap();
+    assert_eq!(waiting, 0);
+    let day = get_at(&anyone, "/api/public/slots?branch=branch-chaoyang&service=account_opening&date=2021-09-08", bj(2021, 9, 6, 12, 0)).await;
+    let slot = day.body["slots"].as_array().unwrap().iter().find(|s| kefu_tests::time(&s["start"]) == bj(2021, 9, 8, 13, 30)).cloned().expect("the 13:30 slot");
+    assert_eq!(slot["left"], 3, "the cancelled booking's place is free again");
+    let looked_up = get_at(&agent, &format!("/api/appointments?reference={past}"), bj(2021, 9, 6, 12, 0)).await;
+    assert_eq!((looked_up.body["items"][0]["status"].as_str(), looked_up.body["items"][0]["name"].as_str()), (Some("checked_in"), Some("")));
 }

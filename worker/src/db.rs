@@ -3,6 +3,7 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod branches;
 pub mod canned;
 pub mod cases;
 pub mod customers;

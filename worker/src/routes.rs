@@ -3,6 +3,7 @@
 mod appointments;
 mod audit;
 mod auth;
+mod branches;
 mod canned;
 pub mod cases;
 mod customers;
@@ -110,6 +111,12 @@ pub enum Endpoint {
     ListAppointments,
     CheckInAppointment,
     NoShowAppointment,
+    ListBranches,
+    CreateBranch,
+    UpdateBranch,
+    ListServices,
+    CreateService,
+    UpdateService,
 }
 
 const AGENT: Access = Access::Role(Role::Agent);
@@ -200,6 +207,12 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/appointments", endpoint: Endpoint::ListAppointments, access: AGENT, summary: "Look appointments up: ?reference= (as the customer reads it; spaces and dashes ignored), ?branch=&date= (a branch's day, in time order), or ?customer_id= (newest first); the customer's phone masked" },
     Route { method: Method::Post, path: "/api/appointments/{id}/check-in", endpoint: Endpoint::CheckInAppointment, access: AGENT, summary: "The customer is at the counter: record that their ID document was checked against the booking ({\"id_document_checked\": true, \"version\"}); audited with who checked. 409 when no longer booked" },
     Route { method: Method::Post, path: "/api/appointments/{id}/no-show", endpoint: Endpoint::NoShowAppointment, access: AGENT, summary: "Record that the customer did not come ({\"version\"}), once the appointment's time has come; audited" },
+    Route { method: Method::Get, path: "/api/branches", endpoint: Endpoint::ListBranches, access: ADMIN, summary: "Every branch by id, active or not: name and address in both languages, phone, opening and closing time, the codes of the services it offers, how many booked appointments it has still to come, version" },
+    Route { method: Method::Post, path: "/api/branches", endpoint: Endpoint::CreateBranch, access: ADMIN, summary: "Open a branch for appointments ({\"name\": {\"zh\", \"en\"}, \"address\", \"phone\", \"opens\", \"closes\" (\"09:00\"), \"services\" (codes), \"active\"}) → 201; audited" },
+    Route { method: Method::Put, path: "/api/branches/{id}", endpoint: Endpoint::UpdateBranch, access: ADMIN, summary: "Change a branch ({\"name\", \"address\", \"phone\", \"opens\", \"closes\", \"services\", \"active\", \"version\"}); an inactive branch takes no new bookings. Appointments already booked stay. 409 when changed since read; audited" },
+    Route { method: Method::Get, path: "/api/services", endpoint: Endpoint::ListServices, access: ADMIN, summary: "Every appointment service by code, retired or not: name, minutes, capacity per slot, what to bring, version" },
+    Route { method: Method::Post, path: "/api/services", endpoint: Endpoint::CreateService, access: ADMIN, summary: "A new appointment service ({\"code\" (a-z, 0-9, _), \"name\": {\"zh\", \"en\"}, \"minutes\" (5-480), \"capacity\" (1-50), \"bring\", \"active\"}) → 201; 422 code when taken; audited" },
+    Route { method: Method::Put, path: "/api/services/{code}", endpoint: Endpoint::UpdateService, access: ADMIN, summary: "Change a service ({\"name\", \"minutes\", \"capacity\", \"bring\", \"active\", \"version\"}; the code stays); a retired service is offered nowhere. Appointments already booked stay. 409 when changed since read; audited" },
 ];
 
 pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
@@ -277,6 +290,12 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::PublicGetArticle => knowledge::public_get(ctx).await,
         Endpoint::PublicSuggestArticles => knowledge::suggest(ctx).await,
         Endpoint::PublicDeflection => knowledge::deflected(ctx).await,
+        Endpoint::ListBranches => branches::list(ctx).await,
+        Endpoint::CreateBranch => branches::create(ctx).await,
+        Endpoint::UpdateBranch => branches::update(ctx).await,
+        Endpoint::ListServices => branches::services(ctx).await,
+        Endpoint::CreateService => branches::create_service(ctx).await,
+        Endpoint::UpdateService => branches::update_service(ctx).await,
         Endpoint::PublicBranches => appointments::branches(ctx).await,
         Endpoint::PublicSlots => appointments::day_slots(ctx).await,
         Endpoint::PublicBook => appointments::public_book(ctx).await,

@@ -373,8 +373,8 @@ fn PersonalData(customer: domain::api::Customer, reload: Callback<()>) -> impl I
             <div class="confirm" role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what" data-testid="erase-confirm">
                 <p id="erase-title"><strong>{move || tr("删除该客户的个人数据？", "Erase this customer's personal data?")}</strong></p>
                 <p id="erase-what">{move || tr(
-                    "姓名、联系方式、证件号、案件内容、调查意见和发给客户的消息将被永久清除，无法恢复。案件本身保留为匿名记录，报表不变。",
-                    "Their name, contact details, ID number, what was written on their cases, survey comments and messages to them are removed for good. The cases stay as anonymised records; reports do not change.",
+                    "姓名、联系方式、证件号、案件内容、调查意见、网点预约上的姓名与联系方式和发给客户的消息将被永久清除，无法恢复；尚未到期的预约将被取消。案件与预约本身保留为匿名记录，报表不变。",
+                    "Their name, contact details, ID number, what was written on their cases, survey comments, the names and contact details on their branch appointments and messages to them are removed for good; appointments still to come are cancelled. Cases and appointments stay as anonymised records; reports do not change.",
                 )}</p>
                 <div class="actions">
                     <button type="button" class="button danger" data-testid="erase-confirm-button" disabled=move || busy.get() on:click=erase>

@@ -1,10 +1,10 @@
 //! Branch appointments: what customers book from the public page or agents book for them, and
 //! what staff at the branch look up, check in and mark as not come.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{check_email, check_text, FieldError, NewCustomer, Validate};
+use super::{check_email, check_text, optional_text, FieldError, NewCustomer, Validate};
 use crate::case::string_enum;
 use crate::questionnaire::Text;
 
@@ -191,5 +191,200 @@ pub struct NoShowRequest {
 impl Validate for NoShowRequest {
     fn validate(&self) -> Result<(), FieldError> {
         Ok(())
+    }
+}
+
+/// A branch as admins keep it (`GET /api/branches`): active or not, with the codes of the
+/// services it offers and how many of its bookings are still to come.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchRecord {
+    pub id: String,
+    pub name: Text,
+    pub address: Text,
+    pub phone: String,
+    pub opens: String,
+    pub closes: String,
+    pub services: Vec<String>,
+    pub active: bool,
+    /// Booked appointments from now on: they stay booked whatever is changed here.
+    pub upcoming: i64,
+    pub version: i64,
+}
+
+/// `POST /api/branches` (no version) and `PUT /api/branches/{id}` (the version read).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchInput {
+    pub name: Text,
+    pub address: Text,
+    #[serde(default)]
+    pub phone: String,
+    /// Local opening and closing time, "HH:MM", on the business calendar's working days.
+    pub opens: String,
+    pub closes: String,
+    /// The codes of the services booked here.
+    #[serde(default)]
+    pub services: Vec<String>,
+    #[serde(default = "super::yes")]
+    pub active: bool,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// A time of day as branches keep it ("09:00").
+pub fn parse_hhmm(field: &'static str, value: &str) -> Result<NaiveTime, FieldError> {
+    let valid = value.len() == 5 && value.as_bytes()[2] == b':';
+    valid.then(|| NaiveTime::parse_from_str(value, "%H:%M").ok()).flatten().ok_or_else(|| FieldError::invalid(field, format!("{field} must be a time like 09:00")))
+}
+
+/// Both languages of a required text.
+fn check_both(zh: &'static str, en: &'static str, text: &Text, max: usize) -> Result<(), FieldError> {
+    check_text(zh, &text.zh, max)?;
+    check_text(en, &text.en, max)
+}
+
+impl Validate for BranchInput {
+    fn validate(&self) -> Result<(), FieldError> {
+        check_both("name.zh", "name.en", &self.name, 100)?;
+        check_both("address.zh", "address.en", &self.address, 200)?;
+        optional_text("phone", &self.phone, 40)?;
+        let opens = parse_hhmm("opens", &self.opens)?;
+        if parse_hhmm("closes", &self.closes)? <= opens {
+            return Err(FieldError::invalid("closes", "closes must be later than opens"));
+        }
+        if self.services.len() > 50 {
+            return Err(FieldError::invalid("services", "a branch offers at most 50 services"));
+        }
+        for (i, code) in self.services.iter().enumerate() {
+            check_text("services", code, 40)?;
+            if self.services[..i].contains(code) {
+                return Err(FieldError::invalid("services", format!("{code} is listed twice")));
+            }
+        }
+        if self.version.is_some_and(|v| v < 0) {
+            return Err(FieldError::invalid("version", "version can't be negative"));
+        }
+        Ok(())
+    }
+}
+
+/// A service as admins keep it (`GET /api/services`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRecord {
+    pub code: String,
+    pub name: Text,
+    pub minutes: i64,
+    pub capacity: i64,
+    pub bring: Text,
+    /// A retired service is no longer offered for booking; its appointments stay.
+    pub active: bool,
+    pub version: i64,
+}
+
+/// `POST /api/services` (with a new `code`, no version) and `PUT /api/services/{code}` (the
+/// version read; the code cannot change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInput {
+    #[serde(default)]
+    pub code: Option<String>,
+    pub name: Text,
+    pub minutes: i64,
+    pub capacity: i64,
+    #[serde(default)]
+    pub bring: Text,
+    #[serde(default = "super::yes")]
+    pub active: bool,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// The longest appointment a service may take, and the most customers one slot may take.
+pub const SERVICE_MINUTES: std::ops::RangeInclusive<i64> = 5..=480;
+pub const SERVICE_CAPACITY: std::ops::RangeInclusive<i64> = 1..=50;
+
+impl Validate for ServiceInput {
+    fn validate(&self) -> Result<(), FieldError> {
+        if let Some(code) = &self.code {
+            let valid = (2..=40).contains(&code.len())
+                && code.starts_with(|c: char| c.is_ascii_lowercase())
+                && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(FieldError::invalid("code", "code must be 2 to 40 lower-case letters, digits and _, starting with a letter"));
+            }
+        }
+        check_both("name.zh", "name.en", &self.name, 100)?;
+        if !SERVICE_MINUTES.contains(&self.minutes) {
+            return Err(FieldError::invalid("minutes", "minutes must be from 5 to 480"));
+        }
+        if !SERVICE_CAPACITY.contains(&self.capacity) {
+            return Err(FieldError::invalid("capacity", "capacity must be from 1 to 50"));
+        }
+        optional_text("bring.zh", &self.bring.zh, 300)?;
+        optional_text("bring.en", &self.bring.en, 300)?;
+        if self.version.is_some_and(|v| v < 0) {
+            return Err(FieldError::invalid("version", "version can't be negative"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn branch() -> BranchInput {
+        BranchInput {
+            name: Text::new("西单支行", "Xidan Branch"),
+            address: Text::new("北京市西城区西单北大街1号", "1 Xidan North Street, Beijing"),
+            phone: "010-6600 0000".into(),
+            opens: "09:00".into(),
+            closes: "17:00".into(),
+            services: vec!["account_opening".into(), "card_replacement".into()],
+            active: true,
+            version: None,
+        }
+    }
+
+    fn service() -> ServiceInput {
+        ServiceInput { code: Some("safe_box".into()), name: Text::new("保管箱开箱", "Opening a safe deposit box"), minutes: 30, capacity: 1, bring: Text::default(), active: true, version: None }
+    }
+
+    fn field(e: Result<(), FieldError>) -> String {
+        e.expect_err("refused").field
+    }
+
+    #[test]
+    fn a_branch_needs_both_languages_and_hours_that_open_before_they_close() {
+        assert_eq!(branch().validate(), Ok(()));
+        assert_eq!(field(BranchInput { name: Text::new("西单支行", " "), ..branch() }.validate()), "name.en");
+        assert_eq!(field(BranchInput { address: Text::new("", "1 Xidan"), ..branch() }.validate()), "address.zh");
+        assert_eq!(field(BranchInput { opens: "9:00".into(), ..branch() }.validate()), "opens");
+        assert_eq!(field(BranchInput { opens: "24:00".into(), ..branch() }.validate()), "opens");
+        assert_eq!(field(BranchInput { closes: "09:00".into(), ..branch() }.validate()), "closes");
+        assert_eq!(field(BranchInput { closes: "08:30".into(), ..branch() }.validate()), "closes");
+    }
+
+    #[test]
+    fn a_branch_lists_each_service_once() {
+        let twice = BranchInput { services: vec!["account_opening".into(), "account_opening".into()], ..branch() };
+        assert_eq!(field(twice.validate()), "services");
+        assert_eq!(field(BranchInput { services: vec![String::new()], ..branch() }.validate()), "services");
+        assert_eq!(BranchInput { services: Vec::new(), ..branch() }.validate(), Ok(()));
+    }
+
+    #[test]
+    fn a_service_has_a_plain_code_a_sensible_length_and_room_for_someone() {
+        assert_eq!(service().validate(), Ok(()));
+        for bad in ["", "x", "Safe_box", "1box", "safe-box", "保管箱", &"a".repeat(41)] {
+            assert_eq!(field(ServiceInput { code: Some(bad.into()), ..service() }.validate()), "code", "{bad:?}");
+        }
+        assert_eq!(ServiceInput { code: None, ..service() }.validate(), Ok(()));
+        assert_eq!(field(ServiceInput { minutes: 4, ..service() }.validate()), "minutes");
+        assert_eq!(field(ServiceInput { minutes: 481, ..service() }.validate()), "minutes");
+        assert_eq!(field(ServiceInput { capacity: 0, ..service() }.validate()), "capacity");
+        assert_eq!(field(ServiceInput { capacity: 51, ..service() }.validate()), "capacity");
+        assert_eq!(field(ServiceInput { name: Text::new("", "Safe box"), ..service() }.validate()), "name.zh");
+        assert_eq!(field(ServiceInput { bring: Text::new(&"证".repeat(301), ""), ..service() }.validate()), "bring.zh");
     }
 }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::Holding;
 
 /// Everything Kefu holds about one customer, unmasked: their record, the products they hold,
-/// each case with its timeline, their survey answers and the messages sent to them.
+/// each case with its timeline, their survey answers, their branch appointments and the
+/// messages sent to them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerExport {
     pub exported_at: DateTime<Utc>,
@@ -15,6 +16,7 @@ pub struct CustomerExport {
     pub products: Vec<Holding>,
     pub cases: Vec<ExportedCase>,
     pub surveys: Vec<ExportedSurvey>,
+    pub appointments: Vec<ExportedAppointment>,
     pub messages: Vec<ExportedMessage>,
 }
 
@@ -75,7 +77,25 @@ pub struct ExportedSurvey {
     pub answers: Vec<crate::questionnaire::Answer>,
 }
 
-/// A message sent (or waiting to be sent) to them: survey invitations.
+/// A branch appointment booked by them or for them, with the contact details it was booked
+/// under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedAppointment {
+    pub reference: String,
+    pub branch: crate::questionnaire::Text,
+    pub service: crate::questionnaire::Text,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub status: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub booked_at: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+/// A message sent (or waiting to be sent) to them: survey invitations, and the confirmations
+/// and reminders of their appointments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportedMessage {
     pub channel: String,

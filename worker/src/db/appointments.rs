@@ -33,8 +33,8 @@ struct OfferRow {
     bring_en: String,
 }
 
-/// The active branches with their services, by id (branches, branch_services and services
-/// are configuration: tens of rows).
+/// The active branches with their active services, by id (branches, branch_services and
+/// services are configuration: tens of rows).
 pub async fn branches(db: &D1Database) -> Result<Vec<Branch>, ApiError> {
     let results = db
         .batch(vec![
@@ -42,7 +42,7 @@ pub async fn branches(db: &D1Database) -> Result<Vec<Branch>, ApiError> {
             query!(
                 db,
                 "SELECT o.branch_id, s.code, s.name_zh, s.name_en, s.minutes, s.capacity, s.bring_zh, s.bring_en
-                 FROM branch_services o JOIN services s ON s.code = o.service LIMIT ?1",
+                 FROM branch_services o JOIN services s ON s.code = o.service WHERE s.active = 1 LIMIT ?1",
                 5000
             )?,
         ])
@@ -342,6 +342,7 @@ pub fn take_reminder(db: &D1Database, id: &str) -> Result<D1PreparedStatement, A
 /// five-minute cron), written only if the statement before it changed a row.
 pub struct Message<'a> {
     pub id: &'a str,
+    pub appointment_id: &'a str,
     pub dedupe_key: &'a str,
     pub channel: &'static str,
     pub address: &'a str,
@@ -353,8 +354,8 @@ pub struct Message<'a> {
 pub fn insert_message(db: &D1Database, m: &Message, now: i64) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(
         db,
-        "INSERT INTO outbox (id, dedupe_key, channel, address, kind, subject, body, status, attempts, next_attempt_at, created_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8 WHERE changes() = 1",
+        "INSERT INTO outbox (id, dedupe_key, channel, address, kind, subject, body, status, attempts, next_attempt_at, created_at, appointment_id)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8, ?9 WHERE changes() = 1",
         m.id,
         m.dedupe_key,
         m.channel,
@@ -362,6 +363,7 @@ pub fn insert_message(db: &D1Database, m: &Message, now: i64) -> Result<D1Prepar
         m.kind,
         m.subject,
         m.body,
-        now
+        now,
+        m.appointment_id
     )?)
 }

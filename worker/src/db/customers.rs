@@ -370,6 +370,32 @@ pub fn erase(db: &D1Database, id: &str, now: i64, cutoff: i64, audit: D1Prepared
             id,
             ERASED_TEXT
         )?,
+        // appointments_by_customer: their messages not yet sent are not sent (outbox_by_appointment) ...
+        query!(
+            db,
+            &format!("DELETE FROM outbox WHERE appointment_id IN (SELECT id FROM appointments WHERE customer_id = ?1) AND status = 'pending' AND {ERASED}"),
+            id
+        )?,
+        // ... those sent keep their place without their text ...
+        query!(
+            db,
+            &format!("UPDATE outbox SET address = NULL, subject = ?2, body = ?2 WHERE appointment_id IN (SELECT id FROM appointments WHERE customer_id = ?1) AND {ERASED}"),
+            id,
+            ERASED_TEXT
+        )?,
+        // ... and the appointments keep their place in the branches' history without the name
+        // and contact details; one still to come is cancelled (no one could be checked in
+        // against it), its place freed and its reminder dropped.
+        query!(
+            db,
+            &format!(
+                "UPDATE appointments SET name = '', phone = NULL, email = NULL, remind_at = NULL,
+                   status = CASE WHEN status = 'booked' AND start_at > ?2 THEN 'cancelled' ELSE status END, updated_at = ?2, version = version + 1
+                 WHERE customer_id = ?1 AND {ERASED}"
+            ),
+            id,
+            now
+        )?,
         // survey_invitations_by_customer: a link not yet answered stops working.
         query!(
             db,
@@ -473,10 +499,28 @@ struct ExportMessageRow {
     sent_at: Option<i64>,
 }
 
+#[derive(Deserialize)]
+struct ExportAppointmentRow {
+    reference: String,
+    branch_zh: String,
+    branch_en: String,
+    service_zh: String,
+    service_en: String,
+    start_at: i64,
+    end_at: i64,
+    status: String,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    created_at: i64,
+    checked_in_at: Option<i64>,
+}
+
 /// Everything Kefu holds about a customer, read in one batch with `audit` (so no export goes
 /// unrecorded); `None` for an unknown customer.
 pub async fn export(db: &D1Database, id: &str, now: i64, audit: D1PreparedStatement) -> Result<Option<domain::api::CustomerExport>, ApiError> {
-    use domain::api::{CustomerExport, ExportedCase, ExportedEvent, ExportedMessage, ExportedSurvey, PersonalRecord};
+    use domain::api::{CustomerExport, ExportedAppointment, ExportedCase, ExportedEvent, ExportedMessage, ExportedSurvey, PersonalRecord};
+    use domain::questionnaire::Text;
     let results = db
         .batch(vec![
             audit,
@@ -505,6 +549,20 @@ pub async fn export(db: &D1Database, id: &str, now: i64, audit: D1PreparedStatem
                 db,
                 "SELECT o.channel, o.address, o.subject, o.body, o.created_at, o.sent_at
                  FROM survey_invitations i JOIN outbox o ON o.invitation_id = i.id WHERE i.customer_id = ?1",
+                id
+            )?,
+            // appointments_by_customer (put in order below), then outbox_by_appointment.
+            query!(
+                db,
+                "SELECT a.reference, b.name_zh AS branch_zh, b.name_en AS branch_en, s.name_zh AS service_zh, s.name_en AS service_en, a.start_at,
+                   a.end_at, a.status, a.name, a.phone, a.email, a.created_at, a.checked_in_at
+                 FROM appointments a JOIN branches b ON b.id = a.branch_id JOIN services s ON s.code = a.service WHERE a.customer_id = ?1",
+                id
+            )?,
+            query!(
+                db,
+                "SELECT o.channel, o.address, o.subject, o.body, o.created_at, o.sent_at
+                 FROM appointments a JOIN outbox o ON o.appointment_id = a.id WHERE a.customer_id = ?1",
                 id
             )?,
         ])
@@ -545,7 +603,26 @@ pub async fn export(db: &D1Database, id: &str, now: i64, audit: D1PreparedStatem
             Ok(ExportedSurvey { answered_at: time(s.created_at), csat: s.csat, nps: s.nps, comment: s.comment, answers })
         })
         .collect::<Result<_, ApiError>>()?;
+    let mut appointment_rows: Vec<ExportAppointmentRow> = part(7)?.results()?;
+    appointment_rows.sort_by_key(|a| a.start_at);
+    let appointments = appointment_rows
+        .into_iter()
+        .map(|a| ExportedAppointment {
+            reference: a.reference,
+            branch: Text { zh: a.branch_zh, en: a.branch_en },
+            service: Text { zh: a.service_zh, en: a.service_en },
+            start: time(a.start_at),
+            end: time(a.end_at),
+            status: a.status,
+            name: a.name,
+            phone: a.phone,
+            email: a.email,
+            booked_at: time(a.created_at),
+            checked_in_at: a.checked_in_at.map(time),
+        })
+        .collect();
     let mut message_rows: Vec<ExportMessageRow> = part(6)?.results()?;
+    message_rows.extend(part(8)?.results::<ExportMessageRow>()?);
     message_rows.sort_by_key(|m| m.created_at);
     let messages = message_rows
         .into_iter()
@@ -583,6 +660,7 @@ pub async fn export(db: &D1Database, id: &str, now: i64, audit: D1PreparedStatem
         products: holdings_from(part(2)?)?,
         cases,
         surveys,
+        appointments,
         messages,
     }))
 }

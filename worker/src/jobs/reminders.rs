@@ -30,7 +30,7 @@ pub async fn run(db_: &D1Database, now: DateTime<Utc>, calendar: &BusinessCalend
             let (subject, body) = message("appointment_reminder", &a.public, calendar, institution, None);
             let key = format!("appointment:{}:reminder:{}", a.id, a.public.start.timestamp_millis());
             messages.push(batch.len());
-            batch.push(db::insert_message(db_, &Message { id: &new_id()?, dedupe_key: &key, channel, address: &to, kind: "appointment_reminder", subject: &subject, body: &body }, now.timestamp_millis())?);
+            batch.push(db::insert_message(db_, &Message { id: &new_id()?, appointment_id: &a.id, dedupe_key: &key, channel, address: &to, kind: "appointment_reminder", subject: &subject, body: &body }, now.timestamp_millis())?);
         }
     }
     // D1 counts each statement against an invocation's queries: the read, then the batch's.

@@ -137,7 +137,7 @@ async fn book(ctx: &Ctx, b: Booking<'_>) -> Result<(Stored, String), ApiError> {
         };
         let link = format!("{}{manage_path}", crate::config::public_url(&ctx.env));
         let (subject, body) = message("appointment_confirmed", &public, calendar, &crate::config::institution(&ctx.env).zh, Some(&link));
-        let message = Message { id: &new_id()?, dedupe_key: &format!("appointment:{id}:confirmed:1"), channel, address: &to, kind: "appointment_confirmed", subject: &subject, body: &body };
+        let message = Message { id: &new_id()?, appointment_id: &id, dedupe_key: &format!("appointment:{id}:confirmed:1"), channel, address: &to, kind: "appointment_confirmed", subject: &subject, body: &body };
         batch.push(db::insert_message(&ctx.db, &message, now)?);
     }
     batch.push(audit::record(&ctx.db, now, b.booked_by, "appointment_booked", "appointment", Some(&id), Guard::PreviousChanged)?);
@@ -237,7 +237,7 @@ pub async fn public_reschedule(mut ctx: Ctx) -> Result<Response, ApiError> {
         let link = format!("{}/appointments/{}", crate::config::public_url(&ctx.env), ctx.param(0));
         let (subject, body_text) = message("appointment_confirmed", &moved, &calendar, &crate::config::institution(&ctx.env).zh, Some(&link));
         let key = format!("appointment:{id}:confirmed:{}", stored.appointment.version + 1);
-        let message = Message { id: &new_id()?, dedupe_key: &key, channel, address: &to, kind: "appointment_confirmed", subject: &subject, body: &body_text };
+        let message = Message { id: &new_id()?, appointment_id: &id, dedupe_key: &key, channel, address: &to, kind: "appointment_confirmed", subject: &subject, body: &body_text };
         batch.push(db::insert_message(&ctx.db, &message, now)?);
     }
     batch.push(audit::record(&ctx.db, now, None, "appointment_rescheduled", "appointment", Some(&id), Guard::PreviousChanged)?);
@@ -262,7 +262,7 @@ pub async fn public_cancel(ctx: Ctx) -> Result<Response, ApiError> {
     let mut batch = vec![db::cancel(&ctx.db, &id, now)?];
     if let Some((channel, to)) = address(stored.phone.as_deref(), stored.email.as_deref()) {
         let (subject, body) = message("appointment_cancelled", &stored.appointment.public, &calendar, &crate::config::institution(&ctx.env).zh, None);
-        let message = Message { id: &new_id()?, dedupe_key: &format!("appointment:{id}:cancelled"), channel, address: &to, kind: "appointment_cancelled", subject: &subject, body: &body };
+        let message = Message { id: &new_id()?, appointment_id: &id, dedupe_key: &format!("appointment:{id}:cancelled"), channel, address: &to, kind: "appointment_cancelled", subject: &subject, body: &body };
         batch.push(db::insert_message(&ctx.db, &message, now)?);
     }
     batch.push(audit::record(&ctx.db, now, None, "appointment_cancelled", "appointment", Some(&id), Guard::PreviousChanged)?);

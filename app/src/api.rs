@@ -268,6 +268,34 @@ pub async fn update_canned_reply(id: String, input: CannedReplyInput) -> ApiResu
     put(&format!("/api/canned-replies/{}", js_sys::encode_uri_component(&id)), &input).await
 }
 
+/// Every branch as admins keep it.
+pub async fn branch_records() -> ApiResult<Vec<domain::api::BranchRecord>> {
+    let page: Page<domain::api::BranchRecord> = get("/api/branches").await?;
+    Ok(page.items)
+}
+
+pub async fn create_branch(input: domain::api::BranchInput) -> ApiResult<domain::api::BranchRecord> {
+    post("/api/branches", &input).await
+}
+
+pub async fn update_branch(id: String, input: domain::api::BranchInput) -> ApiResult<domain::api::BranchRecord> {
+    put(&format!("/api/branches/{}", js_sys::encode_uri_component(&id)), &input).await
+}
+
+/// Every appointment service, retired ones too.
+pub async fn service_records() -> ApiResult<Vec<domain::api::ServiceRecord>> {
+    let page: Page<domain::api::ServiceRecord> = get("/api/services").await?;
+    Ok(page.items)
+}
+
+pub async fn create_service(input: domain::api::ServiceInput) -> ApiResult<domain::api::ServiceRecord> {
+    post("/api/services", &input).await
+}
+
+pub async fn update_service(code: String, input: domain::api::ServiceInput) -> ApiResult<domain::api::ServiceRecord> {
+    put(&format!("/api/services/{}", js_sys::encode_uri_component(&code)), &input).await
+}
+
 pub async fn customer(id: String) -> ApiResult<CustomerProfile> {
     get(&format!("/api/customers/{}", js_sys::encode_uri_component(&id))).await
 }

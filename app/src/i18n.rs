@@ -334,6 +334,17 @@ impl Lang {
             "method" => t.identity,
             "max_attempts" => t.set_max_attempts,
             "target_percent" => t.set_target_pct,
+            "name.zh" => self.tr("中文名称", "Chinese name"),
+            "name.en" => self.tr("英文名称", "English name"),
+            "address.zh" => self.tr("中文地址", "Chinese address"),
+            "address.en" => self.tr("英文地址", "English address"),
+            "opens" => self.tr("开门时间", "Opens"),
+            "closes" => self.tr("关门时间", "Closes"),
+            "services" => self.tr("预约业务", "Services"),
+            "code" => self.tr("业务代码", "Code"),
+            "minutes" => self.tr("每次时长", "Minutes each"),
+            "capacity" => self.tr("每时段人数", "Customers per slot"),
+            "bring.zh" | "bring.en" => self.tr("所需材料", "What to bring"),
             _ => t.unknown_field,
         }
     }

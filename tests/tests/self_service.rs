@@ -2,7 +2,7 @@
 //! on the web form without an account, and an agent puts an article into a reply.
 
 use kefu_tests::browser::{wait_for, Browser};
-use kefu_tests::{unique, Api, AGENT};
+use kefu_tests::{unique, Api, ADMIN, AGENT};
 
 #[tokio::test]
 async fn a_customer_finds_an_answer_in_the_faq() {
@@ -210,5 +210,60 @@ async fn branch_staff_check_a_customer_in_after_checking_their_id() {
     browser.click("desk-check-in").await;
     browser.wait_text("appointment-status", "已到店").await;
     browser.screenshot("desk-checked-in-zh").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn an_admin_opens_a_branch_with_a_new_service_that_customers_can_then_book() {
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    browser.goto("/settings").await;
+    browser.scroll_to("branches-section").await;
+
+    // A new service, then a branch offering it.
+    let code = format!("safe_box_{}", unique("").chars().rev().take(8).collect::<String>());
+    browser.fill("service-new-code", &code).await;
+    browser.fill("service-new-name-zh", "保管箱开箱").await;
+    browser.fill("service-new-name-en", "Opening a safe deposit box").await;
+    browser.fill("service-new-minutes", "40").await;
+    browser.fill("service-new-capacity", "1").await;
+    browser.fill("service-new-bring-zh", "本人身份证原件、保管箱钥匙").await;
+    browser.click("service-new-save").await;
+    browser.wait_text("service-list", &code).await;
+
+    let name = unique("西单支行");
+    browser.fill("branch-new-name-zh", &name).await;
+    browser.fill("branch-new-name-en", "Xidan Branch").await;
+    browser.fill("branch-new-address-zh", "北京市西城区西单北大街1号").await;
+    browser.fill("branch-new-address-en", "1 Xidan North Street, Beijing").await;
+    browser.fill("branch-new-opens", "10:00").await;
+    browser.fill("branch-new-closes", "09:30").await;
+    browser.click(&format!("branch-new-offers-{code}")).await;
+    browser.click("branch-new-save").await;
+    // Closing before opening is refused, naming the field, and the form keeps what was typed.
+    let error = browser.wait_text("save-error", "关门时间").await;
+    assert!(error.contains("关门时间"), "{error}");
+    browser.fill("branch-new-closes", "12:00").await;
+    browser.screenshot("settings-branch-new-zh").await;
+    browser.click("branch-new-save").await;
+    browser.wait_text("branch-list", &name).await;
+    let listed = browser.texts("branch-record").await.unwrap_or_default();
+    assert!(listed.iter().any(|b| b.contains(&name) && b.contains("10:00–12:00") && b.contains("1 项业务")), "{listed:?}");
+    // An existing branch opens to its form.
+    browser.nth("branch-record", 0).await.find(fantoccini::Locator::Css("button")).await.unwrap().click().await.unwrap();
+    browser.find("branch-form").await;
+    browser.scroll_to("branch-list").await;
+    browser.screenshot("settings-branches-zh").await;
+    browser.click("language-switch").await;
+    browser.wait_text("branches-section", "Branches and appointment services").await;
+    browser.scroll_to("branch-list").await;
+    browser.screenshot("settings-branches-en").await;
+    browser.click("language-switch").await;
+
+    // On the booking page the branch offers the service, at its own hours.
+    browser.goto("/book").await;
+    let branch = browser.find("book-branch").await;
+    wait_for("the new branch among the choices", || async { branch.clone().select_by_label(&name).await.ok() }).await;
+    browser.find("book-service").await.select_by_value(&code).await.expect("the new service at the new branch");
     browser.close().await;
 }

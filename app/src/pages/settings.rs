@@ -20,6 +20,7 @@ use crate::components::feedback::{ErrorPanel, Loading};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
+mod branches;
 mod canned;
 mod jobs;
 mod users;
@@ -61,6 +62,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <TeamsSection/>
                                 <users::UsersSection/>
                                 <canned::CannedSection/>
+                                <branches::BranchesSection/>
                                 <jobs::JobsSection/>
                             </div>
                         }.into_any()

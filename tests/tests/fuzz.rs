@@ -110,13 +110,22 @@ fn fingerprint() -> Vec<(String, i64, i64, i64)> {
         ("customers", false), ("customer_products", false), ("cases", true), ("case_events", false), ("case_pauses", false),
         ("complaint_steps", false), ("audit_events", false), ("outbox", false), ("settings", true), ("teams", true),
         ("users", true), ("password_links", false), ("canned_replies", true), ("survey_templates", true),
-        ("survey_schedules", true), ("survey_invitations", false), ("survey_answers", false),
+        ("survey_schedules", true), ("survey_invitations", false), ("survey_answers", false), ("articles", true),
+        ("article_terms", false), ("missed_searches", false), ("deflections", false), ("branches", true), ("services", true),
+        ("branch_services", false), ("appointments", true),
     ];
+    // Tables without a rowid: what their rows hold, summed, in its place.
+    let without_rowid = |table: &str| match table {
+        "article_terms" => Some("COALESCE(SUM(length(term) + weight), 0)"),
+        "branch_services" => Some("COALESCE(SUM(length(branch_id) * 64 + length(service)), 0)"),
+        _ => None,
+    };
     tables
         .iter()
         .map(|(table, versioned)| {
             let versions = if *versioned { "COALESCE(SUM(version), 0)" } else { "0" };
-            let sql = format!("SELECT COUNT(*), COALESCE(MAX(rowid), 0), {versions} FROM {table}");
+            let last = without_rowid(table).unwrap_or("COALESCE(MAX(rowid), 0)");
+            let sql = format!("SELECT COUNT(*), {last}, {versions} FROM {table}");
             let (n, last, v) = db.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
             (table.to_string(), n, last, v)
         })

@@ -312,6 +312,38 @@ async fn the_queue_filters_and_pages_by_deadline() {
 }
 
 #[tokio::test]
+async fn a_teams_whole_list_merges_its_members_cases_in_deadline_order() {
+    let api = Api::signed_in(SUPERVISOR).await;
+    let members: Vec<String> = kefu_tests::database()
+        .prepare("SELECT id FROM users WHERE team_id = 'team-retail-1'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(members.len() > 2, "the demo team has several members");
+    let view = "/api/cases?team=team-retail-1";
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    // Three pages of 100: every case a member's, in (deadline, id) order across members and pages.
+    for _ in 0..3 {
+        let page = api.get(&format!("{view}&limit=100{cursor}")).await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        seen.extend(page.body["items"].as_array().unwrap().iter().cloned());
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert!(seen.len() > 100, "the demo team has more than a page of cases: {}", seen.len());
+    assert!(seen.iter().all(|c| members.iter().any(|m| c["assignee_id"] == m.as_str())), "only the team's");
+    let keys: Vec<_> = seen.iter().map(|c| (time(&c["sla_due_at"]), c["id"].as_str().unwrap().to_string())).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "deadline order, then id, none twice");
+    let assignees: std::collections::BTreeSet<&str> = seen.iter().map(|c| c["assignee_id"].as_str().unwrap()).collect();
+    assert!(assignees.len() > 1, "merged across members: {assignees:?}");
+}
+
+#[tokio::test]
 async fn customers_are_found_by_name_phone_or_email_with_contacts_masked() {
     let api = Api::signed_in(AGENT).await;
     let name = unique("测试客户");

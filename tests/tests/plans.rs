@@ -125,6 +125,11 @@ async fn open_every_list() {
         // An agent's whole history, open and closed (GET /api/cases?assignee= alone).
         "assignee=me".into(),
         "team=mine&status=open".into(),
+        // A team's whole history (the dashboard's drill-down to the queue's "all"): each member's
+        // range of cases_assignee_by_due, merged.
+        "team=mine".into(),
+        "team=team-retail-1".into(),
+        format!("team=team-retail-1&cursor={cursor}"),
         "assignee=none&status=open".into(),
         "sla=due_soon".into(),
         "sla=breached".into(),

@@ -546,8 +546,9 @@ fn date_column(field: DateField) -> (&'static str, &'static str, Option<&'static
 }
 
 impl Selection {
-    /// `zone` is the institution's, which a drill-down range's local days need.
-    fn of(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>, zone: Option<Tz>) -> Result<Selection, ApiError> {
+    /// `zone` is the institution's, which a drill-down range's local days need; `members` the
+    /// team's, when the list reads them one by one (see [`by_members`]).
+    fn of(filter: &CaseFilter, user_id: &str, now: DateTime<Utc>, zone: Option<Tz>, members: Option<&[String]>) -> Result<Selection, ApiError> {
         let mut sql = String::new();
         let mut args: Vec<JsValue> = Vec::new();
         let mut arg = |sql: &mut String, clause: &str, value: JsValue| {
@@ -560,14 +561,14 @@ impl Selection {
             Some(AssigneeFilter::Nobody) => sql.push_str(" AND c.assignee_id IS NULL"),
             None => {}
         }
-        if filter.my_team {
+        if filter.my_team && members.is_none() {
             arg(
                 &mut sql,
                 " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = (SELECT u.team_id FROM users u WHERE u.id = ?))",
                 user_id.into(),
             );
         }
-        if let Some(team) = &filter.team_id {
+        if let Some(team) = filter.team_id.as_ref().filter(|_| members.is_none()) {
             arg(&mut sql, " AND c.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = ?)", team.as_str().into());
         }
         if let Some(kind) = filter.kind {
@@ -620,13 +621,24 @@ impl Selection {
             }
             return Ok(Selection { parts: vec![Part::cases(index, sql, column)], args });
         }
-        let parts = match filter.sla {
-            None => vec![Part::cases("", sql, "c.sla_due_at")],
-            Some(SlaFilter::Breached) => {
+        let parts = match (filter.sla, members) {
+            // A team's cases whatever their state: each member's range of cases_assignee_by_due,
+            // merged in deadline order (the members' ranges under one IN would need a sort).
+            (None, Some(ids)) => {
+                let ids = if ids.is_empty() { &[String::new()][..] } else { ids };
+                ids.iter()
+                    .map(|id| {
+                        args.push(id.as_str().into());
+                        Part::cases(" INDEXED BY cases_assignee_by_due", format!(" AND c.assignee_id = ?{}{sql}", args.len()), "c.sla_due_at")
+                    })
+                    .collect()
+            }
+            (None, None) => vec![Part::cases("", sql, "c.sla_due_at")],
+            (Some(SlaFilter::Breached), _) => {
                 arg(&mut sql, " AND c.is_open = 1 AND c.sla_due_at <= ?", now_ms);
                 vec![Part::cases("", sql, "c.sla_due_at")]
             }
-            Some(SlaFilter::DueSoon) => {
+            (Some(SlaFilter::DueSoon), _) => {
                 args.push(now_ms);
                 let now = args.len();
                 vec![
@@ -706,6 +718,39 @@ pub struct Viewer<'a> {
     pub zone: Option<Tz>,
 }
 
+/// Whether a list of a team's cases names nothing else that picks an index (no state, kind,
+/// channel, category, assignee, customer, SLA state or date range): then it reads each member's
+/// cases in deadline order and merges them.
+fn by_members(filter: &CaseFilter) -> bool {
+    (filter.my_team || filter.team_id.is_some())
+        && filter.status.is_none()
+        && filter.kind.is_none()
+        && filter.channel.is_none()
+        && filter.category.is_none()
+        && filter.assignee.is_none()
+        && filter.customer_id.is_none()
+        && filter.sla.is_none()
+        && filter.date.is_none()
+}
+
+/// The most members whose ranges one statement merges (each is a part of its text, and D1
+/// takes statements up to 100 KB); a larger team's list is one IN, sorted.
+const MERGED_MEMBERS: usize = 40;
+
+#[derive(Deserialize)]
+struct Member {
+    id: String,
+}
+
+/// The members of the filter's team (`team=<id>`, or the viewer's own), by users_by_team.
+async fn team_members(db: &D1Database, filter: &CaseFilter, user_id: &str) -> Result<Vec<String>, ApiError> {
+    let statement = match &filter.team_id {
+        Some(team) => query!(db, "SELECT id FROM users WHERE team_id = ?1 LIMIT 500", team)?,
+        None => query!(db, "SELECT m.id FROM users m WHERE m.team_id = (SELECT u.team_id FROM users u WHERE u.id = ?1) LIMIT 500", user_id)?,
+    };
+    Ok(statement.all().await?.results::<Member>()?.into_iter().map(|m| m.id).collect())
+}
+
 /// One page of rows a filter selects, in its order (soonest deadline first, or a drill-down
 /// date's), as `columns` (after SELECT, with `joins`) plus the order's key as `sort_key`; one
 /// row more than `limit` says there is a next page.
@@ -718,7 +763,8 @@ async fn page_rows(
     cursor: Option<&str>,
     limit: u32,
 ) -> Result<worker::D1Result, ApiError> {
-    let mut selection = Selection::of(filter, viewer.user_id, viewer.now, viewer.zone)?;
+    let members = if by_members(filter) { Some(team_members(db, filter, viewer.user_id).await?).filter(|m| m.len() <= MERGED_MEMBERS) } else { None };
+    let mut selection = Selection::of(filter, viewer.user_id, viewer.now, viewer.zone, members.as_deref())?;
     let mut after = String::new();
     if let Some(cursor) = cursor {
         let (key, id) = decode_cursor(cursor)?;
@@ -827,7 +873,8 @@ pub fn count_statements(db: &D1Database, filters: &[CaseFilter], viewer: &Viewer
     filters
         .iter()
         .map(|f| {
-            let selection = Selection::of(f, viewer.user_id, viewer.now, viewer.zone)?;
+            // A count has no order: a team's is one IN over the members' ranges.
+            let selection = Selection::of(f, viewer.user_id, viewer.now, viewer.zone, None)?;
             let rows = selection.compound("SELECT 1", "", "");
             crate::db::prepare(db, format!("SELECT COUNT(*) AS n FROM ({rows} LIMIT {COUNT_CAP})"), &selection.args)
         })

@@ -271,11 +271,8 @@ impl Validate for BranchInput {
 /// A service as admins keep it (`GET /api/services`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceRecord {
-    pub code: String,
-    pub name: Text,
-    pub minutes: i64,
-    pub capacity: i64,
-    pub bring: Text,
+    #[serde(flatten)]
+    pub service: BranchService,
     /// A retired service is no longer offered for booking; its appointments stay.
     pub active: bool,
     pub version: i64,

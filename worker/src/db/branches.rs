@@ -1,7 +1,7 @@
 //! Branches and services as admins keep them (0026_appointments.sql, 0028_branch_admin.sql):
 //! every branch and service, active or retired, with versions. Configuration: tens of rows.
 
-use domain::api::{BranchInput, BranchRecord, ServiceInput, ServiceRecord};
+use domain::api::{BranchInput, BranchRecord, BranchService, ServiceInput, ServiceRecord};
 use domain::questionnaire::Text;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -147,11 +147,13 @@ struct ServiceRow {
 impl From<ServiceRow> for ServiceRecord {
     fn from(s: ServiceRow) -> Self {
         ServiceRecord {
-            code: s.code,
-            name: Text { zh: s.name_zh, en: s.name_en },
-            minutes: s.minutes,
-            capacity: s.capacity,
-            bring: Text { zh: s.bring_zh, en: s.bring_en },
+            service: BranchService {
+                code: s.code,
+                name: Text { zh: s.name_zh, en: s.name_en },
+                minutes: s.minutes,
+                capacity: s.capacity,
+                bring: Text { zh: s.bring_zh, en: s.bring_en },
+            },
             active: s.active != 0,
             version: s.version,
         }

@@ -20,7 +20,7 @@ async fn answer(ctx: &Ctx, status: u16, id: &str) -> Result<Response, ApiError> 
 /// 422 `services` unless every code names a service.
 async fn check_services(ctx: &Ctx, codes: &[String]) -> Result<(), ApiError> {
     let known = db::services(&ctx.db).await?;
-    match codes.iter().find(|c| !known.iter().any(|s| &s.code == *c)) {
+    match codes.iter().find(|c| !known.iter().any(|s| &s.service.code == *c)) {
         Some(code) => Err(FieldError::invalid("services", format!("no service has the code {code}")).into()),
         None => Ok(()),
     }

@@ -55,6 +55,32 @@ pub fn BranchesSection() -> impl IntoView {
     }
 }
 
+/// What a record's form does with a save's answer.
+#[derive(Clone, Copy)]
+struct Form {
+    is_new: bool,
+    version: RwSignal<Option<i64>>,
+    status: RwSignal<Saved>,
+    /// Run after a new record is saved: the list shows it (and the new form is drawn empty).
+    on_saved: Callback<()>,
+}
+
+/// A save's answer (the version saved): an existing record's form takes the new version; a new
+/// one's hands over to the list.
+fn settle(result: Result<i64, ApiError>, form: Form) {
+    match result {
+        Ok(_) if form.is_new => {
+            form.status.set(Saved::Done);
+            form.on_saved.run(());
+        }
+        Ok(saved) => {
+            form.version.set(Some(saved));
+            form.status.set(Saved::Done);
+        }
+        Err(e) => form.status.set(Saved::Failed(e)),
+    }
+}
+
 /// A record's one-line summary, a button that shows its form below it (and hides it again,
 /// keeping what was typed).
 #[component]
@@ -109,15 +135,15 @@ fn ServiceForm(service: Option<ServiceRecord>, on_saved: Callback<()>) -> impl I
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let is_new = service.is_none();
-    let p = if is_new { "service-new".to_string() } else { format!("service-{}", service.as_ref().map_or("", |s| s.code.as_str())) };
+    let p = if is_new { "service-new".to_string() } else { format!("service-{}", service.as_ref().map_or("", |s| s.service.code.as_str())) };
     let text = |f: fn(&ServiceRecord) -> String| RwSignal::new(service.as_ref().map(f).unwrap_or_default());
-    let code = text(|s| s.code.clone());
-    let name_zh = text(|s| s.name.zh.clone());
-    let name_en = text(|s| s.name.en.clone());
-    let minutes = RwSignal::new(service.as_ref().map_or_else(|| "30".to_string(), |s| s.minutes.to_string()));
-    let capacity = RwSignal::new(service.as_ref().map_or_else(|| "1".to_string(), |s| s.capacity.to_string()));
-    let bring_zh = text(|s| s.bring.zh.clone());
-    let bring_en = text(|s| s.bring.en.clone());
+    let code = text(|s| s.service.code.clone());
+    let name_zh = text(|s| s.service.name.zh.clone());
+    let name_en = text(|s| s.service.name.en.clone());
+    let minutes = RwSignal::new(service.as_ref().map_or_else(|| "30".to_string(), |s| s.service.minutes.to_string()));
+    let capacity = RwSignal::new(service.as_ref().map_or_else(|| "1".to_string(), |s| s.service.capacity.to_string()));
+    let bring_zh = text(|s| s.service.bring.zh.clone());
+    let bring_en = text(|s| s.service.bring.en.clone());
     let active = RwSignal::new(service.as_ref().is_none_or(|s| s.active));
     let version = RwSignal::new(service.as_ref().map(|s| s.version));
     let status = RwSignal::new(Saved::Idle);
@@ -139,17 +165,7 @@ fn ServiceForm(service: Option<ServiceRecord>, on_saved: Callback<()>) -> impl I
         status.set(Saved::Saving);
         spawn_local(async move {
             let result = if is_new { api::create_service(input).await } else { api::update_service(code.get_untracked(), input).await };
-            match result {
-                Ok(_) if is_new => {
-                    status.set(Saved::Done);
-                    on_saved.run(());
-                }
-                Ok(saved) => {
-                    version.set(Some(saved.version));
-                    status.set(Saved::Done);
-                }
-                Err(e) => status.set(Saved::Failed(e)),
-            }
+            settle(result.map(|saved| saved.version), Form { is_new, version, status, on_saved });
         });
     };
     let label = move |zh, en| Signal::derive(move || tr(zh, en));
@@ -240,17 +256,7 @@ fn BranchForm(branch: Option<BranchRecord>, services: StoredValue<Vec<ServiceRec
                 Some(id) => api::update_branch(id, input).await,
                 None => api::create_branch(input).await,
             };
-            match result {
-                Ok(_) if is_new => {
-                    status.set(Saved::Done);
-                    on_saved.run(());
-                }
-                Ok(saved) => {
-                    version.set(Some(saved.version));
-                    status.set(Saved::Done);
-                }
-                Err(e) => status.set(Saved::Failed(e)),
-            }
+            settle(result.map(|saved| saved.version), Form { is_new, version, status, on_saved });
         });
     };
     let label = move |zh, en| Signal::derive(move || tr(zh, en));
@@ -259,8 +265,8 @@ fn BranchForm(branch: Option<BranchRecord>, services: StoredValue<Vec<ServiceRec
         .get_value()
         .into_iter()
         .map(|s| {
-            let code = StoredValue::new(s.code.clone());
-            let box_id = format!("{p}-offers-{}", s.code);
+            let code = StoredValue::new(s.service.code.clone());
+            let box_id = format!("{p}-offers-{}", s.service.code);
             let toggle = move |ev: leptos::ev::Event| {
                 let on = event_target_checked(&ev);
                 offered.update(|o| {
@@ -270,7 +276,7 @@ fn BranchForm(branch: Option<BranchRecord>, services: StoredValue<Vec<ServiceRec
                     }
                 });
             };
-            let name = s.name.clone();
+            let name = s.service.name.clone();
             let retired = !s.active;
             view! {
                 <label class="check" for=box_id.clone()>

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::api::{
     Appointment, AppointmentStatus, BookingReceipt, BookingRequest, Branch, BranchService, CheckInRequest, DaySlots, FieldError, NoShowRequest,
-    Page, PublicAppointment, RescheduleRequest, Slot, StaffBookingRequest,
+    Page, PublicAppointment, RescheduleRequest, Slot, StaffBookingRequest, parse_hhmm,
 };
 use domain::appointment::{address, bookable, message, normalize_reference, reference, remind_at, slots, Hours, NotBookable, HORIZON_DAYS};
 use domain::calendar::BusinessCalendar;
@@ -24,7 +24,7 @@ const PER_CONTACT_PER_HOUR: u32 = 5;
 const HOUR_MS: i64 = 3_600_000;
 
 fn hours(branch: &Branch) -> Result<Hours, ApiError> {
-    let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").map_err(|e| ApiError::Internal(format!("branch hours {s}: {e}")));
+    let t = |s: &str| parse_hhmm("opens", s).map_err(|e| ApiError::Internal(format!("branch {}'s stored hours: {e}", branch.id)));
     Ok(Hours { opens: t(&branch.opens)?, closes: t(&branch.closes)? })
 }
 

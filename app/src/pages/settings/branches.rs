@@ -99,10 +99,7 @@ fn Record(test_id: &'static str, summary: Signal<String>, children: Children) ->
 
 /// Whether the last save failed on `field`, for the field's `aria-invalid`.
 fn invalid(status: RwSignal<Saved>, field: &'static str) -> impl Fn() -> &'static str + Copy {
-    move || match status.get() {
-        Saved::Failed(ApiError::Api { field: Some(f), .. }) if f == field || f.starts_with(&format!("{field}.")) => "true",
-        _ => "false",
-    }
+    move || if status.with(|s| matches!(s, Saved::Failed(e) if e.field() == Some(field))) { "true" } else { "false" }
 }
 
 /// A number typed into a field, or the field's error.

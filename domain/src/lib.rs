@@ -14,6 +14,7 @@ pub mod export;
 pub mod follow_up;
 pub mod knowledge;
 pub mod lifecycle;
+pub mod limits;
 pub mod metrics;
 pub mod password;
 pub mod privacy;

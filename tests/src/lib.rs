@@ -72,6 +72,20 @@ impl Api {
         Api { http, base: base_url() }
     }
 
+    /// An anonymous client whose every request comes from `address` (Cloudflare's
+    /// CF-Connecting-IP), for tests of what is counted per client.
+    pub fn from_address(address: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("CF-Connecting-IP", address.parse().expect("an address fits a header"));
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        Api { http, base: base_url() }
+    }
+
     pub async fn signed_in(email: &str) -> Self {
         Api::signed_in_with(email, DEMO_PASSWORD).await
     }
@@ -144,4 +158,35 @@ pub fn database() -> rusqlite::Connection {
 /// Parses an RFC 3339 time from a JSON field.
 pub fn time(value: &Value) -> chrono::DateTime<chrono::Utc> {
     value.as_str().and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()).map(|t| t.to_utc()).unwrap_or_else(|| panic!("not a time: {value}"))
+}
+
+/// The password the tests give staff accounts of their own.
+pub const STAFF_PASSWORD: &str = "晨光-柜台-2026-春";
+
+/// The token in the newest password link e-mailed to an account, read from the outbox as the
+/// provider would get it.
+pub fn emailed_password_token(user_id: &str) -> String {
+    let body: String = database()
+        .query_row("SELECT body FROM outbox WHERE recipient_id = ?1 AND channel = 'email' ORDER BY rowid DESC LIMIT 1", [user_id], |r| r.get(0))
+        .expect("an e-mail to the account");
+    password_token_in(&body)
+}
+
+/// The token of the password link in a message's body.
+pub fn password_token_in(body: &str) -> String {
+    let start = body.find("/password/").expect("a password link in the e-mail") + "/password/".len();
+    body[start..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+}
+
+/// A member of staff of the test's own, invited by `admin` with no team (routing and
+/// escalation choose among the demo teams' staff, which other tests rely on), with
+/// [`STAFF_PASSWORD`] set from the link: (id, e-mail).
+pub async fn staff_member(admin: &Api, role: &str) -> (String, String) {
+    let email = format!("{}@bank.example", unique("staff"));
+    let reply = admin.post("/api/users", &serde_json::json!({"name": "测试 员工", "email": email, "role": role})).await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let id = reply.body["id"].as_str().expect("the account's id").to_string();
+    let set = Api::anonymous().post(&format!("/api/public/password-links/{}", emailed_password_token(&id)), &serde_json::json!({"password": STAFF_PASSWORD})).await;
+    assert_eq!(set.status, 204, "{:?}", set.body);
+    (id, email)
 }

@@ -105,7 +105,8 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_then_the_address_for_a_while() {
-    // An account (unknown or not, alike): five failures, then 429 even with any password.
+    // An account (unknown or not, alike) from one client: five failures, then 429 even with any
+    // password.
     let here = address();
     let someone = format!("{}@demo.kefu", unique("nobody"));
     for n in 1..=5 {
@@ -115,7 +116,7 @@ async fn repeated_failures_lock_the_account_then_the_address_for_a_while() {
     let (locked, _, retry) = sign_in(&someone, "wrong-password", &here, None).await;
     assert_eq!((locked.status, locked.code()), (429, Some("rate_limited")), "{:?}", locked.body);
     let retry: u32 = retry.expect("Retry-After").parse().unwrap();
-    assert!((1..=900).contains(&retry), "until the 15 minutes end: {retry}");
+    assert!((1..=180).contains(&retry), "until one attempt has leaked away (3 minutes): {retry}");
     // The same address still signs others in.
     let (other, _, _) = sign_in(AGENT, kefu_tests::DEMO_PASSWORD, &here, None).await;
     assert_eq!(other.status, 200, "{:?}", other.body);
@@ -132,4 +133,50 @@ async fn repeated_failures_lock_the_account_then_the_address_for_a_while() {
     assert!(retry.is_some(), "Retry-After");
     let (elsewhere, _, _) = sign_in(AGENT, kefu_tests::DEMO_PASSWORD, &address(), None).await;
     assert_eq!(elsewhere.status, 200, "another address is not locked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_parallel_guesses_reach_the_password_check_five_times() {
+    // Each attempt is counted before its password is checked, in one statement: parallel
+    // guesses cannot all see room for one more.
+    let here = address();
+    let someone = format!("{}@demo.kefu", unique("parallel"));
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(40));
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let (start, someone, here) = (start.clone(), someone.clone(), here.clone());
+        tasks.spawn(async move {
+            start.wait().await;
+            sign_in(&someone, &format!("guess-{n}"), &here, None).await.0.status
+        });
+    }
+    let statuses = tasks.join_all().await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert_eq!(checked, 5, "wrong password (checked) five times, refused before the check otherwise: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn the_lockout_has_no_window_boundary_to_straddle() {
+    // Five failures ten seconds before a quarter hour, the sixth twenty seconds later: a fixed
+    // 15-minute window would have started afresh at the quarter hour. (An instant of the near
+    // future, so no other test's clean-up of emptied buckets reaches it.)
+    let quarter = 15 * 60_000;
+    let now = Utc::now().timestamp_millis();
+    let boundary = now - now.rem_euclid(quarter) + 2 * quarter;
+    let before = DateTime::from_timestamp_millis(boundary - 10_000).unwrap();
+    let here = address();
+    let someone = format!("{}@demo.kefu", unique("straddle"));
+    for n in 1..=5 {
+        assert_eq!(sign_in_at(&someone, "wrong-password", &here, None, Some(before)).await.0.status, 401, "failure {n}");
+    }
+    let after = before + Duration::seconds(20);
+    let (sixth, _, retry) = sign_in_at(&someone, "wrong-password", &here, None, Some(after)).await;
+    assert_eq!(sixth.status, 429, "past the quarter hour, still locked: {:?}", sixth.body);
+    let retry: i64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((150..=180).contains(&retry), "one attempt leaks away 3 minutes after the last: {retry}");
+    // Once one has leaked away, exactly one more attempt is let through.
+    let later = before + Duration::minutes(3) + Duration::seconds(1);
+    assert_eq!(sign_in_at(&someone, "wrong-password", &here, None, Some(later)).await.0.status, 401);
+    assert_eq!(sign_in_at(&someone, "wrong-password", &here, None, Some(later)).await.0.status, 429);
 }

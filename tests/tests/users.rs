@@ -4,23 +4,8 @@
 
 use kefu_tests::cron::{bj, get_at, post_at, Stub};
 use kefu_tests::{database, unique, Api, ADMIN, AGENT};
+use kefu_tests::{emailed_password_token as emailed_token, password_token_in as token_in, staff_member as member, STAFF_PASSWORD as GOOD_PASSWORD};
 use serde_json::{json, Value};
-
-const GOOD_PASSWORD: &str = "晨光-柜台-2026-春";
-
-/// The token in the newest password link e-mailed to an account, read from the outbox as the
-/// provider would get it.
-fn emailed_token(user_id: &str) -> String {
-    let body: String = database()
-        .query_row("SELECT body FROM outbox WHERE recipient_id = ?1 AND channel = 'email' ORDER BY rowid DESC LIMIT 1", [user_id], |r| r.get(0))
-        .expect("an e-mail to the account");
-    token_in(&body)
-}
-
-fn token_in(body: &str) -> String {
-    let start = body.find("/password/").expect("a password link in the e-mail") + "/password/".len();
-    body[start..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
-}
 
 async fn invite(admin: &Api, role: &str) -> (String, String) {
     let email = format!("{}@bank.example", unique("staff"));
@@ -29,14 +14,6 @@ async fn invite(admin: &Api, role: &str) -> (String, String) {
     assert_eq!(reply.status, 201, "{:?}", reply.body);
     assert_eq!(reply.body["status"], "awaiting_password");
     (reply.body["id"].as_str().unwrap().to_string(), email)
-}
-
-/// An invited account with its password set from the link: (id, e-mail).
-async fn member(admin: &Api, role: &str) -> (String, String) {
-    let (id, email) = invite(admin, role).await;
-    let set = Api::anonymous().post(&format!("/api/public/password-links/{}", emailed_token(&id)), &json!({"password": GOOD_PASSWORD})).await;
-    assert_eq!(set.status, 204, "{:?}", set.body);
-    (id, email)
 }
 
 async fn sign_in(email: &str, password: &str) -> u16 {
@@ -276,4 +253,80 @@ async fn the_last_admin_cannot_be_demoted_even_by_two_admins_at_once() {
         let off = demo.put(&format!("/api/users/{id}"), &json!({"name": a["name"], "role": "agent", "team_id": null, "active": false, "version": a["version"]})).await;
         assert_eq!(off.status, 200, "{:?}", off.body);
     }
+}
+
+/// A sign-in from the client at `address` (Cloudflare's CF-Connecting-IP): its status.
+async fn sign_in_from(email: &str, password: &str, address: &str) -> u16 {
+    let api = Api::anonymous();
+    let request = api.http.post(api.url("/api/auth/login")).header("X-Requested-With", "kefu").header("CF-Connecting-IP", address);
+    api.send(request.json(&json!({"email": email, "password": password}))).await.status
+}
+
+/// Addresses of the documentation range (2001:db8::/32) in a /48 of this test's own: `n` picks
+/// the /64, so each is another client.
+fn client(base: &str, n: u32) -> String {
+    format!("{base}:{n:x}::1")
+}
+
+#[tokio::test]
+async fn guessers_elsewhere_cannot_lock_a_person_out_of_the_address_they_sign_in_from() {
+    let admin = Api::signed_in(ADMIN).await;
+    let (_, email) = member(&admin, "agent").await;
+    let digits: String = unique("").chars().filter(char::is_ascii_digit).collect();
+    let base = format!("2001:db8:{:x}", digits[digits.len() - 4..].parse::<u32>().unwrap());
+    let desk = client(&base, 1);
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &desk).await, 200, "the person signs in at their desk");
+
+    // A guesser at one address is locked out of the account there after five tries, even with
+    // the right password; every address of the guesser's /64 is that one client.
+    let guesser = client(&base, 2);
+    for n in 0..5 {
+        assert_eq!(sign_in_from(&email, &format!("guess-{n}"), &guesser.replace("::1", &format!("::{n:x}"))).await, 401);
+    }
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &guesser.replace("::1", "::beef")).await, 429);
+    // The person is not: from their desk, and from a new address too.
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &desk).await, 200, "the guesser's lockout is the guesser's");
+    let laptop = client(&base, 3);
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &laptop).await, 200);
+
+    // Guessers spread over many addresses meet the account's own ceiling: past it, addresses the
+    // person has not signed in from lately are refused, even with the right password...
+    let mut statuses = Vec::new();
+    for n in 0..40 {
+        statuses.push(sign_in_from(&email, "spread-out-guess", &client(&base, 100 + n)).await);
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!((20..=30).contains(&checked), "the account's ceiling of 30 stops the spread-out guessing: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &client(&base, 999)).await, 429, "a new address waits");
+    // ...while the person's own addresses still sign in.
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &desk).await, 200, "the desk they sign in from");
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &laptop).await, 200, "the laptop they signed in from today");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forty_parallel_guesses_of_ones_current_password_reach_the_check_five_times() {
+    let admin = Api::signed_in(ADMIN).await;
+    let (_, email) = member(&admin, "agent").await;
+    // From an address of the test's own: the failures count against it.
+    let address = format!("192.0.2.{}", unique("").bytes().map(u32::from).sum::<u32>() % 200 + 20);
+    let here = Api::from_address(&address);
+    let signed = here.post("/api/auth/login", &json!({"email": email, "password": GOOD_PASSWORD})).await;
+    assert_eq!(signed.status, 200, "{:?}", signed.body);
+    let here = std::sync::Arc::new(here);
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(40));
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let (start, here) = (start.clone(), here.clone());
+        tasks.spawn(async move {
+            start.wait().await;
+            let guess = json!({"current_password": format!("guess-guess-{n}"), "new_password": "冬天-窗口-2028-新"});
+            here.post("/api/me/password", &guess).await.status
+        });
+    }
+    let statuses = tasks.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 5, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 422 || *s == 429), "{statuses:?}");
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, &address).await, 429, "the guesses count towards signing in from there");
+    assert_eq!(sign_in_from(&email, GOOD_PASSWORD, "192.0.2.250").await, 200, "and from there only");
 }

@@ -15,6 +15,7 @@ pub mod meter;
 pub mod outbox;
 pub mod password_links;
 pub mod sessions;
+pub mod sign_in;
 pub mod surveys;
 pub mod settings;
 pub mod stats;

@@ -1,4 +1,5 @@
-//! Fixed-window rate limits: anonymous requests, and failed sign-ins.
+//! Fixed-window rate limits of anonymous requests (the web form, bookings, the FAQ). Sign-in
+//! attempts have their own leaky buckets (`db::sign_in`).
 
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -39,7 +40,7 @@ pub async fn check(db: &D1Database, keys: &[(&str, u32)], window_ms: i64, now: i
 
 /// The statements that count one more for each key in the window containing `now` (two per
 /// key: the earlier windows deleted, then the count, which the second returns).
-pub fn bump(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<D1PreparedStatement>, ApiError> {
+fn bump(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<D1PreparedStatement>, ApiError> {
     let start = window_start(window_ms, now);
     let mut batch = Vec::new();
     for key in keys {
@@ -56,25 +57,10 @@ pub fn bump(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<
     Ok(batch)
 }
 
-/// How many times each key was counted in the window containing `now`, without counting.
-pub async fn counts(db: &D1Database, keys: &[&str], window_ms: i64, now: i64) -> Result<Vec<u32>, ApiError> {
-    let start = window_start(window_ms, now);
-    let statements = keys
-        .iter()
-        .map(|key| Ok(query!(db, "SELECT count FROM rate_limits WHERE key = ?1 AND window_start = ?2", *key, start)?))
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    let results = db.batch(statements).await?;
-    results.iter().map(count_of).collect()
-}
-
-/// Forgets a key's counts (a successful sign-in clears its account's failures).
-pub fn clear(db: &D1Database, key: &str) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(db, "DELETE FROM rate_limits WHERE key = ?1", key)?)
-}
-
-/// The key counting one client address's requests for `purpose` (a hash, never the address).
+/// The key counting one client's requests for `purpose` (a hash, never the address): the
+/// IPv4 address, or the IPv6 /64 (`domain::limits::address_key`).
 pub fn address_key(purpose: &str, address: &str) -> String {
-    crate::ids::token_hash(&format!("{purpose}:address:{address}"))
+    crate::ids::token_hash(&format!("{purpose}:address:{}", domain::limits::address_key(address)))
 }
 
 /// The key counting requests for `purpose` about one contact: the e-mail address (any case) if
@@ -85,6 +71,6 @@ pub fn contact_key(purpose: &str, phone: Option<&str>, email: Option<&str>) -> S
 }
 
 /// The seconds until the window containing `now` ends (at least one).
-pub fn retry_after(window_ms: i64, now: i64) -> u32 {
+fn retry_after(window_ms: i64, now: i64) -> u32 {
     ((window_start(window_ms, now) + window_ms - now) / 1000).max(1) as u32
 }

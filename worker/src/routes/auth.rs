@@ -6,43 +6,21 @@ use worker::Response;
 use crate::auth::{clear_cookie, is_https, session_token, set_cookie, SESSION_HOURS};
 use crate::ctx::{json, no_content, Ctx};
 use crate::db::events::Guard;
-use crate::db::{audit, limits, sessions, users};
+use crate::db::{audit, sessions, sign_in, users};
 use crate::error::ApiError;
 use crate::ids::{new_token, token_hash, verify_password};
 
 /// Checked against when the e-mail is unknown, so both failures take the same time.
 const DECOY_HASH: &str = "pbkdf2_sha256$100000$6b6566752d6465636f792d73616c7421$0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Failed sign-ins one account may have in a window before it is locked until the window ends.
-pub(crate) const FAILURES_PER_ACCOUNT: u32 = 5;
-/// Failed sign-ins one client address may have in a window (a desk's shared address signs
-/// many people in; a script guessing across accounts makes far more).
-const FAILURES_PER_ADDRESS: u32 = 20;
-/// The window the failures are counted in, and so the longest a lockout lasts.
-pub(crate) const LOCKOUT_MS: i64 = 15 * 60_000;
-
-/// The rate-limit keys of an account (by e-mail, whether or not it exists, so a lockout says
-/// nothing about which e-mails do) and of the client's address. Hashes: neither is stored.
-fn failure_keys(email: &str, address: &str) -> [String; 2] {
-    [account_failure_key(email), token_hash(&format!("sign_in:address:{address}"))]
-}
-
-/// The rate-limit key of an account's failed sign-ins (and wrong current passwords).
-pub(crate) fn account_failure_key(email: &str) -> String {
-    token_hash(&format!("sign_in:account:{}", email.to_lowercase()))
-}
-
 pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: LoginRequest = ctx.body().await?;
     let now = ctx.now_ms();
     let email = body.email.trim();
-    let address = ctx.client_address()?;
-    let [account_key, address_key] = failure_keys(email, &address);
-    // Locked out: refused before the password is even checked (checking is the costly part).
-    let failures = limits::counts(&ctx.db, &[&account_key, &address_key], LOCKOUT_MS, now).await?;
-    if failures[0] >= FAILURES_PER_ACCOUNT || failures[1] >= FAILURES_PER_ADDRESS {
-        return Err(ApiError::RateLimited(limits::retry_after(LOCKOUT_MS, now)));
-    }
+    let keys = sign_in::Keys::new(email, &ctx.client_address()?);
+    // The attempt is counted before the password is checked (checking is the costly part, and
+    // counting after it would let parallel guesses all pass): 429 when a bucket is full.
+    sign_in::admit(&ctx.db, &keys, now).await?;
     let found = users::by_email(&ctx.db, email).await?;
     // An account awaiting its password (invited or reset) has none to check: the decoy takes
     // the same time, so the answer's timing does not tell such an account apart.
@@ -52,9 +30,9 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
         Some(c) if password_ok && c.active => c.user,
         other => {
             let user_id = other.as_ref().map(|c| c.user.id.as_str());
-            let mut batch = vec![audit::record(&ctx.db, now, user_id, "sign_in_failed", "user", user_id, Guard::None)?];
-            batch.extend(limits::bump(&ctx.db, &[&account_key, &address_key], LOCKOUT_MS, now)?);
-            ctx.db.batch(batch).await?;
+            ctx.db
+                .batch(vec![audit::record(&ctx.db, now, user_id, "sign_in_failed", "user", user_id, Guard::None)?, sign_in::aged(&ctx.db, now)?])
+                .await?;
             return Err(ApiError::InvalidCredentials);
         }
     };
@@ -64,8 +42,8 @@ pub async fn login(mut ctx: Ctx) -> Result<Response, ApiError> {
         sessions::insert(&ctx.db, &token_hash(&token), &user.id, now, expires)?,
         audit::record(&ctx.db, now, Some(&user.id), "signed_in", "user", Some(&user.id), Guard::None)?,
         users::signed_in(&ctx.db, &user.id, now)?,
-        limits::clear(&ctx.db, &account_key)?,
     ];
+    batch.extend(sign_in::succeeded(&ctx.db, &keys, now)?);
     // A new session on every sign-in: the one the browser held before (if any) ends, so a
     // session fixed before sign-in is never the signed-in one.
     if let Some(old) = session_token(&ctx.req)? {

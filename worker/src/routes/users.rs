@@ -9,10 +9,9 @@ use crate::config;
 use crate::ctx::{json, no_content, Ctx};
 use crate::db::events::Guard;
 use crate::db::outbox::{insert_staff_email, StaffEmail};
-use crate::db::{audit, limits, password_links, sessions, teams, users};
+use crate::db::{audit, password_links, sessions, sign_in, teams, users};
 use crate::error::ApiError;
 use crate::ids::{hash_password, new_id, new_token, token_hash, verify_password};
-use crate::routes::auth::{account_failure_key, FAILURES_PER_ACCOUNT, LOCKOUT_MS};
 
 /// How long an invitation's link works: long enough for a weekend.
 const INVITE_MS: i64 = 72 * 3_600_000;
@@ -162,15 +161,15 @@ pub async fn change_own(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: PasswordChange = ctx.body().await?;
     let user = ctx.user()?.clone();
     let now = ctx.now_ms();
-    let key = account_failure_key(&user.email);
-    if limits::counts(&ctx.db, &[&key], LOCKOUT_MS, now).await?[0] >= FAILURES_PER_ACCOUNT {
-        return Err(ApiError::RateLimited(limits::retry_after(LOCKOUT_MS, now)));
-    }
+    // Counted like a sign-in, before the check: guessing the current password is no way
+    // around the sign-in throttle.
+    let keys = sign_in::Keys::new(&user.email, &ctx.client_address()?);
+    sign_in::admit(&ctx.db, &keys, now).await?;
     let stored = users::by_email(&ctx.db, &user.email).await?.ok_or(ApiError::Unauthenticated)?;
     if !verify_password(&body.current_password, &stored.password_hash).await? {
-        let mut batch = vec![audit::record(&ctx.db, now, Some(&user.id), "password_change_failed", "user", Some(&user.id), Guard::None)?];
-        batch.extend(limits::bump(&ctx.db, &[&key], LOCKOUT_MS, now)?);
-        ctx.db.batch(batch).await?;
+        ctx.db
+            .batch(vec![audit::record(&ctx.db, now, Some(&user.id), "password_change_failed", "user", Some(&user.id), Guard::None)?, sign_in::aged(&ctx.db, now)?])
+            .await?;
         let mut error = FieldError::invalid("current_password", "current_password is wrong");
         error.code = "wrong_password";
         return Err(error.into());
@@ -178,14 +177,14 @@ pub async fn change_own(mut ctx: Ctx) -> Result<Response, ApiError> {
     check_password("new_password", &body.new_password, &user.email, &user.name)?;
     let hash = hash_password(&body.new_password).await?;
     let current = token_hash(&session_token(&ctx.req)?.unwrap_or_default());
-    ctx.db
-        .batch(vec![
-            users::set_password(&ctx.db, &user.id, &hash, false)?,
-            sessions::delete_others(&ctx.db, &user.id, &current)?,
-            password_links::expire_open(&ctx.db, &user.id, now)?,
-            audit::record(&ctx.db, now, Some(&user.id), "password_changed", "user", Some(&user.id), Guard::None)?,
-        ])
-        .await?;
+    let mut batch = vec![
+        users::set_password(&ctx.db, &user.id, &hash, false)?,
+        sessions::delete_others(&ctx.db, &user.id, &current)?,
+        password_links::expire_open(&ctx.db, &user.id, now)?,
+        audit::record(&ctx.db, now, Some(&user.id), "password_changed", "user", Some(&user.id), Guard::None)?,
+    ];
+    batch.extend(sign_in::succeeded(&ctx.db, &keys, now)?);
+    ctx.db.batch(batch).await?;
     no_content()
 }
 

@@ -47,17 +47,22 @@ impl Ctx {
         Ok(self.req.url()?.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
     }
 
-    /// Reads the body as `T` and checks it: 413 when too large, 400 when not JSON, 422 naming
-    /// the field that is missing, of the wrong type or value, unknown, or fails its check.
+    /// Reads the body as `T` and checks it: 415 unless it is sent as JSON, 413 when too large,
+    /// 400 when not JSON, 422 naming the field that is missing, of the wrong type or value,
+    /// unknown, or fails its check.
     pub async fn body<T: DeserializeOwned + Validate>(&mut self) -> Result<T, ApiError> {
+        // A cross-site form can post only form encodings or text/plain, never application/json
+        // without a CORS preflight: requiring it stops a forged sign-in (login CSRF) and any
+        // other forged JSON post, session or not.
+        let content_type = self.req.headers().get("content-type")?.unwrap_or_default();
+        if !is_json(&content_type) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
         let declared = self.req.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok());
         if declared.is_some_and(|n| n > BODY_LIMIT) {
             return Err(ApiError::TooLarge(BODY_LIMIT));
         }
-        let bytes = self.req.bytes().await.map_err(|_| ApiError::MalformedJson)?;
-        if bytes.len() > BODY_LIMIT {
-            return Err(ApiError::TooLarge(BODY_LIMIT));
-        }
+        let bytes = self.read_limited(BODY_LIMIT).await?;
         let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
         if !value.is_object() {
             return Err(ApiError::MalformedJson);
@@ -66,6 +71,33 @@ impl Ctx {
         parsed.validate()?;
         Ok(parsed)
     }
+}
+
+impl Ctx {
+    /// The body's bytes, read chunk by chunk and refused (413) as soon as they pass `limit`:
+    /// a body sent without Content-Length (chunked) is never held whole in the isolate's
+    /// memory before it is found too large.
+    async fn read_limited(&mut self, limit: usize) -> Result<Vec<u8>, ApiError> {
+        use futures_util::StreamExt;
+        // No body at all: nothing to read (the JSON check then refuses it).
+        let Ok(mut stream) = self.req.stream() else {
+            return Ok(Vec::new());
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| ApiError::MalformedJson)?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(ApiError::TooLarge(limit));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
+
+/// Whether a Content-Type is JSON: `application/json`, with parameters or not, in any case.
+fn is_json(content_type: &str) -> bool {
+    content_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Names the field a deserialization error is about, without echoing the client's value.

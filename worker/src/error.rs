@@ -40,6 +40,8 @@ pub enum ApiError {
     Held(#[from] domain::privacy::ErasureHold),
     #[error(transparent)]
     Transition(#[from] domain::lifecycle::TransitionError),
+    #[error("the request body must be sent as Content-Type: application/json")]
+    UnsupportedMediaType,
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("too many requests; try again in {0} seconds")]
@@ -66,6 +68,7 @@ impl ApiError {
             ApiError::Gone => 410,
             ApiError::Transition(t) => t.status(),
             ApiError::TooLarge(_) => 413,
+            ApiError::UnsupportedMediaType => 415,
             ApiError::Field(_) => 422,
             ApiError::RateLimited(_) => 429,
             ApiError::Internal(_) => 500,
@@ -93,6 +96,7 @@ impl ApiError {
             ApiError::Transition(domain::lifecycle::TransitionError::IdentityUnverified) => "identity_unverified",
             ApiError::Transition(_) => "illegal_transition",
             ApiError::TooLarge(_) => "body_too_large",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::RateLimited(_) => "rate_limited",
             ApiError::Internal(_) => "internal",
         }

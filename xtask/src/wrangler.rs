@@ -15,7 +15,7 @@ use crate::{root, run, seed, step, DEMO_LOGINS, DEMO_PASSWORD, DEV_PORT};
 /// A `wrangler` command run from `worker/`, where wrangler.toml is.
 
 /// The tests run after the rest of the suite, one at a time (.config/nextest.toml's `after`).
-const AFTER: &str = "binary(plans) | binary(memory) | binary(access) | binary(fuzz) | test(everywhere) | test(last_admin) | test(every_action_in_the_trail)";
+const AFTER: &str = "binary(plans) | binary(memory) | binary(access) | binary(fuzz) | test(everywhere) | test(last_admin) | test(every_action_in_the_trail) | test(chunked_body)";
 
 fn wrangler(paths: &Paths) -> Command {
     let mut cmd = paths.command(&paths.wrangler);

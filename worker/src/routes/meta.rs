@@ -54,6 +54,8 @@ pub fn document() -> Value {
             }
         }
         if matches!(route.method, Method::Post | Method::Put | Method::Patch) {
+            // A body in any other media type is refused with 415.
+            responses.insert("415".into(), error.clone());
             op["requestBody"] = value!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
         }
         op["responses"] = Value::Object(responses);

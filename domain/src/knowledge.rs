@@ -147,28 +147,46 @@ pub fn excerpt(body: &str, max: usize) -> String {
     format!("{}…", cut[..end].trim_end())
 }
 
-/// A search as the admins' list of missed searches keeps it: trimmed to 100 characters, and any
-/// run of 6 or more digits (a phone, card or ID number typed into the search) masked.
+/// A search as the admins' list of missed searches keeps it: trimmed to 100 characters, and
+/// any number of 6 or more digits (a phone, card or ID number typed into the search) masked,
+/// also when its groups are split by single spaces or dashes (`6222 0212 3456 7890`,
+/// `139-1234-5678`) and with the check character of an 18-character ID number (`…002X`).
+/// The separators are kept, so the admins still see what was typed around it.
 pub fn record_text(query: &str) -> String {
+    let chars: Vec<char> = query.trim().chars().take(100).collect();
+    let digit = |i: usize| chars.get(i).is_some_and(|c| narrow(*c).is_ascii_digit());
+    let separator = |i: usize| chars.get(i).is_some_and(|c| matches!(narrow(*c), ' ' | '-' | '\u{3000}' | '\u{2010}'..='\u{2015}'));
     let mut out = String::new();
-    let mut digits = String::new();
-    let flush = |digits: &mut String, out: &mut String| {
-        if digits.chars().count() >= 6 {
-            out.extend(std::iter::repeat_n('*', digits.chars().count()));
-        } else {
-            out.push_str(digits);
+    let mut i = 0;
+    while i < chars.len() {
+        if !digit(i) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
         }
-        digits.clear();
-    };
-    for c in query.trim().chars().take(100) {
-        if narrow(c).is_ascii_digit() {
-            digits.push(c);
-        } else {
-            flush(&mut digits, &mut out);
-            out.push(c);
+        // The number starting here: digits, each further group after one separator.
+        let start = i;
+        let mut digits = 0;
+        loop {
+            while digit(i) {
+                digits += 1;
+                i += 1;
+            }
+            if separator(i) && digit(i + 1) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if digits == 17 && chars.get(i).is_some_and(|c| matches!(narrow(*c), 'X' | 'x')) {
+            digits += 1;
+            i += 1;
+        }
+        for &c in &chars[start..i] {
+            let secret = digits >= 6 && !matches!(narrow(c), ' ' | '-' | '\u{3000}' | '\u{2010}'..='\u{2015}');
+            out.push(if secret { '*' } else { c });
         }
     }
-    flush(&mut digits, &mut out);
     out
 }
 
@@ -256,5 +274,22 @@ mod tests {
         assert_eq!(record_text(" 卡号6222021234567890怎么挂失 "), "卡号****************怎么挂失");
         assert_eq!(record_text("2024年 年费 200元"), "2024年 年费 200元");
         assert_eq!(record_text("１３８１２３４５６７８"), "***********");
+    }
+
+    #[test]
+    fn numbers_typed_in_groups_are_masked_too() {
+        assert_eq!(record_text("卡号 6222 0212 3456 7890 被盗刷"), "卡号 **** **** **** **** 被盗刷");
+        assert_eq!(record_text("手机139-1234-5678收不到验证码"), "手机***-****-****收不到验证码");
+        assert_eq!(record_text("139 1234 5678"), "*** **** ****");
+        assert_eq!(record_text("１３９－１２３４－５６７８"), "***－****－****");
+        // An ID number ends in a digit or X; the X is part of the number.
+        assert_eq!(record_text("身份证11010519491231002X挂失"), "身份证******************挂失");
+        assert_eq!(record_text("11010519491231002x"), "******************");
+        // Short numbers and numbers split by more than one separator stay.
+        assert_eq!(record_text("2024年 年费 200元"), "2024年 年费 200元");
+        assert_eq!(record_text("12-34"), "12-34");
+        assert_eq!(record_text("123  456"), "123  456");
+        // A dash that ends the number is not part of it.
+        assert_eq!(record_text("13912345678-"), "***********-");
     }
 }

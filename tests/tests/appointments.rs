@@ -101,7 +101,8 @@ async fn a_customer_books_reschedules_and_cancels_by_link_and_the_branch_checks_
     assert!(reference.starts_with("YY") && reference.len() == 10, "{reference}");
     let path = receipt.body["manage_path"].as_str().unwrap().to_string();
     let token = path.trim_start_matches("/appointments/").to_string();
-    assert!(token.len() >= 32, "an unguessable link");
+    assert_eq!(token.len(), 64, "a 256-bit link, hex: {token}");
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
     let opened = get_at(&api, &format!("/api/public{path}"), now).await;
     assert_eq!((opened.body["reference"].as_str(), opened.body["status"].as_str()), (Some(reference.as_str()), Some("booked")));
     assert_eq!(get_at(&api, "/api/public/appointments/not-a-link", now).await.status, 404);
@@ -126,6 +127,8 @@ async fn a_customer_books_reschedules_and_cancels_by_link_and_the_branch_checks_
     assert_eq!((cancelled.status, cancelled.body["status"].as_str()), (200, Some("cancelled")));
     assert_eq!(held(bj(2023, 3, 9, 15, 30)), 0);
     assert_eq!(post(&api, &format!("/api/public{path}/cancel"), &json!({}), now, address).await.status, 410);
+    let dead = get_at(&api, &format!("/api/public{path}"), now).await;
+    assert_eq!((dead.status, dead.code()), (410, Some("gone")), "a cancelled appointment's link no longer shows it: {:?}", dead.body);
     assert_eq!(post(&api, &format!("/api/public{path}/reschedule"), &json!({"start": bj(2023, 3, 9, 16, 0)}), now, address).await.status, 410);
 
     // An agent books for a customer from their case; at the branch the booking is looked up by

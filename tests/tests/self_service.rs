@@ -176,6 +176,10 @@ async fn a_customer_books_reschedules_and_cancels_a_branch_appointment() {
     browser.wait_text("appointment-status", "Cancelled").await;
     browser.find("manage-closed").await;
     browser.screenshot("manage-cancelled-en").await;
+    // Opened again, the link says it is dead and shows nothing of the booking.
+    browser.client.refresh().await.unwrap();
+    browser.find("manage-gone").await;
+    assert!(!browser.has("appointment-reference").await, "a dead link shows no booking");
     browser.click("language-switch").await;
 
     let agent = Api::signed_in(AGENT).await;

@@ -49,6 +49,12 @@ pub fn new_token() -> Result<String, ApiError> {
     Ok(hex(&random_bytes::<16>()?))
 }
 
+/// A new secret for a link that lives for weeks and opens personal details without a session
+/// (an appointment's manage link): 256 random bits, hex.
+pub fn new_long_token() -> Result<String, ApiError> {
+    Ok(hex(&random_bytes::<32>()?))
+}
+
 /// SHA-256 of a token, hex: the only form in which tokens are stored. Computed in Rust, not
 /// WebCrypto, so survey dispatch can hash thousands a chunk without a promise each.
 pub fn token_hash(token: &str) -> String {

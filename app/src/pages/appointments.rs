@@ -271,7 +271,16 @@ pub fn ManageAppointmentPage() -> impl IntoView {
         <main class="public-page" id="main" lang=move || i18n.get().code()>
             <PublicHead/>
             <h1>{move || tr("我的网点预约", "My branch appointment")}</h1>
-            {move || load_error.get().map(|e| view! { <ErrorPanel error=e/> })}
+            {move || load_error.get().map(|e| match e {
+                // The link is dead once the appointment is cancelled, done or past.
+                ApiError::Api { status: 410, .. } => view! {
+                    <p class="notice" role="status" data-testid="manage-gone">{move || tr(
+                        "该预约已取消、已办理或已过时，此链接不再显示预约详情。如需办理业务，请重新预约。",
+                        "This appointment is cancelled, done or past, so this link no longer shows it. Book again if you still need to come in.",
+                    )}</p>
+                }.into_any(),
+                e => view! { <ErrorPanel error=e/> }.into_any(),
+            })}
             {move || match (current.get(), load_error.with(Option::is_some)) {
                 (None, false) => view! { <Loading/> }.into_any(),
                 (None, true) => ().into_any(),

@@ -16,7 +16,7 @@ use crate::db::appointments::{self as db, Message, Stored};
 use crate::db::events::Guard;
 use crate::db::{audit, customers, first_changed, limits};
 use crate::error::ApiError;
-use crate::ids::{new_id, new_token, random_bytes, token_hash};
+use crate::ids::{new_id, new_long_token, random_bytes, token_hash};
 
 /// Bookings one client address may make per hour, and one phone number or e-mail address.
 const PER_ADDRESS_PER_HOUR: u32 = 20;
@@ -98,7 +98,7 @@ struct Booking<'a> {
 async fn book(ctx: &Ctx, b: Booking<'_>) -> Result<(Stored, String), ApiError> {
     let calendar = b.calendar;
     let id = new_id()?;
-    let token = new_token()?;
+    let token = new_long_token()?;
     let reference = reference(random_bytes::<8>()?);
     let now = ctx.now_ms();
     let end = b.start + Duration::minutes(b.service.minutes);
@@ -204,13 +204,16 @@ async fn by_link(ctx: &Ctx) -> Result<Stored, ApiError> {
     db::by_token_hash(&ctx.db, &token_hash(ctx.param(0))).await?.ok_or(ApiError::NotFound)
 }
 
-/// `GET /api/public/appointments/{token}`.
+/// `GET /api/public/appointments/{token}`: 410 once the link is dead (cancelled, checked in,
+/// missed or started), so a forwarded or leaked link no longer shows the booking.
 pub async fn public_get(ctx: Ctx) -> Result<Response, ApiError> {
-    json(200, &by_link(&ctx).await?.appointment.public)
+    let appointment = by_link(&ctx).await?.appointment.public;
+    changeable(&appointment, ctx.now)?;
+    json(200, &appointment)
 }
 
-/// Whether a customer's link may still change the appointment: 410 once it is cancelled,
-/// checked in, missed or started.
+/// Whether a customer's link still opens and changes the appointment: 410 once it is
+/// cancelled, checked in, missed or started.
 fn changeable(a: &PublicAppointment, now: DateTime<Utc>) -> Result<(), ApiError> {
     if a.status != AppointmentStatus::Booked || a.start <= now {
         return Err(ApiError::Gone);

@@ -23,6 +23,7 @@ mod appointments;
 mod audit;
 mod dashboard;
 mod knowledge;
+pub mod params;
 mod privacy;
 mod surveys;
 mod users;
@@ -648,8 +649,8 @@ impl CaseFilter {
                         FieldError::invalid("date", "date must be received, first_response_due, resolution_due, regulatory_due, complaint_closed, answered or step_due")
                     })?)
                 }
-                "from" => from = Some(report_date("from", value)?),
-                "to" => to = Some(report_date("to", value)?),
+                "from" => from = Some(params::date("from", value)?),
+                "to" => to = Some(params::date("to", value)?),
                 "met" => {
                     filter.met = Some(match value {
                         "on_time" => Met::OnTime,
@@ -766,10 +767,7 @@ pub fn is_id(text: &str) -> bool {
 pub fn page_limit(value: Option<&str>) -> Result<u32, FieldError> {
     match value {
         None => Ok(PAGE_DEFAULT),
-        Some(v) => match v.parse::<u32>() {
-            Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
-            _ => Err(FieldError::invalid("limit", format!("limit must be 1 to {PAGE_MAX}"))),
-        },
+        Some(v) => Ok(params::number("limit", v, 1..=i64::from(PAGE_MAX))? as u32),
     }
 }
 
@@ -1021,9 +1019,6 @@ pub struct ComplaintFilter {
 impl ComplaintFilter {
     pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, FieldError> {
         let mut f = ComplaintFilter::default();
-        let instant = |field: &'static str, v: &str| {
-            DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc)).map_err(|_| FieldError::invalid(field, format!("{field} is not an RFC 3339 time")))
-        };
         for (key, value) in pairs {
             match key {
                 "status" => {
@@ -1036,8 +1031,8 @@ impl ComplaintFilter {
                 "category" if is_category(value) => f.category = Some(value.to_string()),
                 "category" => return Err(FieldError::invalid("category", "category is not a known category")),
                 "outcome" => f.outcome = Some(value.parse().map_err(|_| FieldError::invalid("outcome", "outcome is not an outcome"))?),
-                "from" => f.from = Some(instant("from", value)?),
-                "to" => f.to = Some(instant("to", value)?),
+                "from" => f.from = Some(params::instant("from", value)?),
+                "to" => f.to = Some(params::instant("to", value)?),
                 _ => {}
             }
         }

@@ -1,7 +1,9 @@
 //! Generated requests over the OpenAPI document: for every route it lists, requests built from
 //! the route's own field and parameter names (read from its summary) with values chosen to
 //! break things — wrong types, huge and negative numbers, Chinese, emoji, right-to-left marks,
-//! NUL, SQL and path fragments, deep nesting, malformed JSON, a missing CSRF header. No answer
+//! NUL, SQL and path fragments, deep nesting, malformed JSON, a missing CSRF header, dates at
+//! the edges of chrono's range and numbers past 64 bits (every documented parameter of every
+//! route gets each of those too, besides its generated requests). No answer
 //! may be a 5xx, and a request that is refused (4xx) may not have written anything.
 //!
 //! `cargo xtask test` runs it after the rest of the suite (the `after` group), when nothing else
@@ -41,11 +43,25 @@ const NASTY: &[&str] = &[
     "9999-12-31", "2026-11-24T25:61:00Z", "KF000001", "00000000-0000-0000-0000-000000000000", "\\u0000", "{}", "[]",
 ];
 
+/// Dates and instants at the edges of chrono's range (a day after `+262142-12-31` overflows),
+/// and numbers past what 32 and 64 bits hold: every documented parameter of every route gets
+/// each of these, besides the generated requests.
+const EDGES: &[&str] = &[
+    "+262142-12-31", "-262143-01-01", "262142-12-31", "+262142-12-31T23:59:59Z", "-262143-01-01T00:00:00Z",
+    "+10000-01-01T00:00:00Z", "0000-01-01", "2099-12-31", "2100-01-01", "99999999999999999999", "9223372036854775807",
+    "-9223372036854775808", "18446744073709551616", "4294967296", "-1", "1e308", "NaN",
+];
+
+/// Values of the demo data that let an edge value reach past the check of its companions
+/// (`/api/public/slots` looks at the date only for a branch and service that exist).
+const COMPANIONS: &[(&str, &str)] = &[("branch", "branch-chaoyang"), ("service", "large_cash_withdrawal")];
+
 /// A string, now and then a long one: up to `longest` characters (bodies reach past the size
 /// limit; addresses stay within what a URL may hold).
 fn text_up_to(longest: usize) -> BoxedStrategy<String> {
     prop_oneof![
         4 => proptest::sample::select(NASTY).prop_map(String::from),
+        1 => proptest::sample::select(EDGES).prop_map(String::from),
         3 => "\\PC{0,24}",
         1 => (1..longest).prop_map(|n| "长".repeat(n)),
     ]
@@ -62,6 +78,7 @@ fn json_value() -> BoxedStrategy<Value> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         prop_oneof![Just(0i64), Just(1), Just(-1), Just(i64::MAX), Just(i64::MIN), Just(1 << 53)].prop_map(Value::from),
+        prop_oneof![Just(u64::MAX as f64), Just(1e308), Just(-1e308), Just(f64::MIN_POSITIVE)].prop_map(Value::from),
         any::<f64>().prop_filter("JSON numbers are finite", |f| f.is_finite()).prop_map(Value::from),
         text().prop_map(Value::from),
     ];
@@ -231,6 +248,28 @@ async fn generated_requests_to_every_route_never_get_a_5xx_nor_write_when_refuse
                             faults.push(format!("{} wrote {changed:?} ← {what}", reply.status));
                         }
                     }
+                }
+            }
+        }
+    }
+    // Every documented parameter at each edge, beside the others' demo values.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let Some(operation) = item.get("get") else { continue };
+        let (_, params) = names_in(operation["summary"].as_str().unwrap_or(""));
+        let api = if operation["x-kefu-role"].is_null() { &anonymous } else { &admin };
+        let base = path.split('/').map(|s| if s.starts_with('{') { own_id(path).unwrap_or_else(|| "x".into()) } else { s.to_string() }).collect::<Vec<_>>().join("/");
+        for param in &params {
+            for edge in EDGES {
+                let mut pairs = vec![format!("{param}={}", urlencode(edge))];
+                pairs.extend(COMPANIONS.iter().filter(|(k, _)| k != param && params.contains(&k.to_string())).map(|(k, v)| format!("{k}={v}")));
+                let url = format!("{base}?{}", pairs.join("&"));
+                let reply = api.send(api.http.get(api.url(&url)).header("CF-Connecting-IP", "198.51.100.200")).await;
+                sent += 1;
+                *answers.entry(format!("{} {}", reply.status, reply.body["error"]["code"].as_str().unwrap_or(""))).or_default() += 1;
+                if reply.status >= 500 {
+                    faults.push(format!("{} ← GET {url}: {}", reply.status, reply.body));
+                } else if reply.status == 422 && reply.field().is_none_or(str::is_empty) {
+                    faults.push(format!("422 naming no field ← GET {url}: {}", reply.body));
                 }
             }
         }

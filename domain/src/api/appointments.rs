@@ -79,6 +79,7 @@ pub struct BookingRequest {
 
 impl Validate for BookingRequest {
     fn validate(&self) -> Result<(), FieldError> {
+        super::params::check_instant("start", self.start)?;
         check_text("branch_id", &self.branch_id, 64)?;
         check_text("service", &self.service, 64)?;
         let filled = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
@@ -106,6 +107,7 @@ pub struct StaffBookingRequest {
 
 impl Validate for StaffBookingRequest {
     fn validate(&self) -> Result<(), FieldError> {
+        super::params::check_instant("start", self.start)?;
         check_text("branch_id", &self.branch_id, 64)?;
         check_text("service", &self.service, 64)?;
         check_text("customer_id", &self.customer_id, 64)
@@ -159,7 +161,7 @@ pub struct RescheduleRequest {
 
 impl Validate for RescheduleRequest {
     fn validate(&self) -> Result<(), FieldError> {
-        Ok(())
+        super::params::check_instant("start", self.start)
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{is_id, report_date, FieldError};
+use super::{is_id, params, FieldError};
 
 /// Every action Kefu records, with its name in Chinese and English. The audit screen offers
 /// these to filter by; a test checks that every action in the trail is one of them.
@@ -117,8 +117,8 @@ impl AuditQuery {
                 "entity" => return Err(FieldError::invalid("entity", "entity is not a record kind")),
                 "entity_id" if value.chars().count() <= 500 && !value.chars().any(char::is_control) => q.entity_id = Some(value.into()),
                 "entity_id" => return Err(FieldError::invalid("entity_id", "entity_id is too long")),
-                "from" => q.from = Some(report_date("from", value)?),
-                "to" => q.to = Some(report_date("to", value)?),
+                "from" => q.from = Some(params::date("from", value)?),
+                "to" => q.to = Some(params::date("to", value)?),
                 "cursor" => {
                     let parsed = value.split_once('.').and_then(|(at, id)| Some(AuditCursor { at: at.parse().ok()?, id: id.parse().ok()? }));
                     q.cursor = Some(parsed.ok_or_else(|| FieldError::invalid("cursor", "cursor is not one this list gave"))?);

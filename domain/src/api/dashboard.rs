@@ -2,7 +2,7 @@
 //! (attainment, percentiles, rates) are computed from the tallies by `domain::stats`, the same
 //! code in the app and in the tests.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
@@ -12,20 +12,6 @@ use crate::stats::{ClockTally, ReturnCounts, Tally};
 
 /// The longest period the dashboard compares, in days.
 pub const PERIOD_MAX_DAYS: i64 = 366;
-/// The years a period may fall in (so a period and the one before it are always dates).
-const FIRST_YEAR: i32 = 2000;
-const LAST_YEAR: i32 = 2099;
-
-/// A report's date (YYYY-MM-DD, in [`FIRST_YEAR`]..=[`LAST_YEAR`], so the day after it and the
-/// period before it are dates too); an error names `field`.
-pub fn report_date(field: &'static str, value: &str) -> Result<NaiveDate, FieldError> {
-    value
-        .parse::<NaiveDate>()
-        .ok()
-        .filter(|d| (FIRST_YEAR..=LAST_YEAR).contains(&d.year()))
-        .ok_or_else(|| FieldError::invalid(field, format!("{field} is not a date (YYYY-MM-DD) from {FIRST_YEAR} to {LAST_YEAR}")))
-}
-
 /// `GET /api/dashboard?from=&to=&team=`: local dates, both included, and optionally one team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DashboardQuery {
@@ -40,8 +26,8 @@ impl DashboardQuery {
         let (mut from, mut to, mut team_id) = (None, None, None);
         for (key, value) in pairs {
             match key {
-                "from" => from = Some(report_date("from", value)?),
-                "to" => to = Some(report_date("to", value)?),
+                "from" => from = Some(super::params::date("from", value)?),
+                "to" => to = Some(super::params::date("to", value)?),
                 "team" if value.is_empty() => {}
                 "team" if super::is_id(value) => team_id = Some(value.to_string()),
                 "team" => return Err(FieldError::invalid("team", "team is not a team id")),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::api::{
     Appointment, AppointmentStatus, BookingReceipt, BookingRequest, Branch, BranchService, CheckInRequest, DaySlots, FieldError, NoShowRequest,
-    Page, PublicAppointment, RescheduleRequest, Slot, StaffBookingRequest, parse_hhmm,
+    Page, PublicAppointment, RescheduleRequest, Slot, StaffBookingRequest, parse_hhmm, params,
 };
 use domain::appointment::{address, bookable, message, normalize_reference, reference, remind_at, slots, Hours, NotBookable, HORIZON_DAYS};
 use domain::calendar::BusinessCalendar;
@@ -26,6 +26,13 @@ const HOUR_MS: i64 = 3_600_000;
 fn hours(branch: &Branch) -> Result<Hours, ApiError> {
     let t = |s: &str| parse_hhmm("opens", s).map_err(|e| ApiError::Internal(format!("branch {}'s stored hours: {e}", branch.id)));
     Ok(Hours { opens: t(&branch.opens)?, closes: t(&branch.closes)? })
+}
+
+/// The instants a local day starts and ends at (the date is a client's, bounded by
+/// `params::date`; the day after it is checked all the same).
+fn day_span(calendar: &BusinessCalendar, date: NaiveDate) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
+    let next = date.succ_opt().ok_or_else(|| FieldError::invalid("date", "date has no day after it"))?;
+    Ok((calendar.at(date, NaiveTime::MIN), calendar.at(next, NaiveTime::MIN)))
 }
 
 /// The branch and the service named, checked: 422 naming `branch_id`/`branch` or `service`.
@@ -57,14 +64,14 @@ pub async fn day_slots(ctx: Ctx) -> Result<Response, ApiError> {
     let query = ctx.query()?;
     let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default();
     let (branch, service) = offer(&ctx, "branch", &get("branch"), &get("service")).await?;
-    let date = NaiveDate::parse_from_str(&get("date"), "%Y-%m-%d").map_err(|_| FieldError::invalid("date", "date must be a date like 2026-11-25"))?;
+    let date = params::date("date", &get("date"))?;
     let calendar = crate::rules::load(&ctx.db).await?.calendar;
     let today = calendar.local_date(ctx.now);
     if date < today || date > today + Duration::days(HORIZON_DAYS) {
         return Err(FieldError::invalid("date", "date must be from today to 30 days ahead").into());
     }
     let starts = slots(&calendar, hours(&branch)?, service.minutes, date);
-    let (from, to) = (calendar.at(date, NaiveTime::MIN), calendar.at(date + Duration::days(1), NaiveTime::MIN));
+    let (from, to) = day_span(&calendar, date)?;
     let taken = db::taken(&ctx.db, &branch.id, &service.code, from.timestamp_millis(), to.timestamp_millis()).await?;
     let length = Duration::minutes(service.minutes);
     let open = hours(&branch)?;
@@ -293,9 +300,9 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
         found
     } else {
         let branch = get("branch").ok_or_else(|| FieldError::missing("branch"))?;
-        let date = NaiveDate::parse_from_str(&get("date").unwrap_or_default(), "%Y-%m-%d").map_err(|_| FieldError::invalid("date", "date must be a date like 2026-11-25"))?;
+        let date = params::date("date", &get("date").unwrap_or_default())?;
         let calendar = crate::rules::load(&ctx.db).await?.calendar;
-        let (from, to) = (calendar.at(date, NaiveTime::MIN), calendar.at(date + Duration::days(1), NaiveTime::MIN));
+        let (from, to) = day_span(&calendar, date)?;
         db::day(&ctx.db, &branch, from.timestamp_millis(), to.timestamp_millis()).await?
     };
     json(200, &Page { items, next_cursor: None })

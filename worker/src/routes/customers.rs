@@ -46,7 +46,7 @@ pub async fn search(ctx: Ctx) -> Result<Response, ApiError> {
     let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     // The dashboard's churn figure: the customers who left from one local date to another.
     if let (Some(from), Some(to)) = (param("left_from"), param("left_to")) {
-        let (from, to) = (domain::api::report_date("left_from", from)?, domain::api::report_date("left_to", to)?);
+        let (from, to) = (domain::api::params::date("left_from", from)?, domain::api::params::date("left_to", to)?);
         if to < from {
             return Err(domain::api::FieldError::invalid("left_to", "left_to is before left_from").into());
         }

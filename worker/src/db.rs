@@ -53,13 +53,15 @@ pub fn prepare(db: &D1Database, sql: String, args: &[wasm_bindgen::JsValue]) -> 
     Ok(db.prepare(sql).bind(args)?)
 }
 
-/// Under `cargo xtask test` and `bench` only (`TRACE_SQL`), the worker keeps what it prepares
+/// In a build with the `test-hooks` feature (`cargo xtask test` and `bench` only) and with
+/// `TRACE_SQL` set, the worker keeps what it prepares
 /// (the bench: only for requests with `X-Kefu-Trace`):
 /// every distinct SQL text, for the plan test (`GET /api/__test/queries`: it runs
 /// `EXPLAIN QUERY PLAN` on each and fails on a full scan of a table that grows with the bank's
 /// business), and the statements in order with their arguments since the last look
 /// (`GET /api/__test/log`), which the benchmark runs straight against SQLite as the storage
 /// floor of each API call. Elsewhere nothing is kept.
+#[cfg(feature = "test-hooks")]
 pub mod trace {
     use std::cell::{Cell, RefCell};
     use std::collections::BTreeSet;
@@ -104,6 +106,13 @@ pub mod trace {
     pub fn take_log() -> Vec<Value> {
         LOG.with(|log| log.take().into_iter().map(|(sql, args)| serde_json::json!({"sql": sql, "args": args})).collect())
     }
+}
+
+/// A deployed worker is built without the `test-hooks` feature: nothing is noted, and nothing
+/// could hand the statements out.
+#[cfg(not(feature = "test-hooks"))]
+pub mod trace {
+    pub fn note(_sql: &str, _args: impl FnOnce() -> Vec<serde_json::Value>) {}
 }
 
 /// A stored epoch-millisecond instant as a UTC time.

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Result};
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::wrangler::{free_port, prepare_state, sqlite_file, start_wrangler, stop, wait_for};
+use crate::wrangler::{free_port, prepare_state, sqlite_file, start_wrangler, stop, wait_for, TEST_HOOKS};
 use crate::{root, setup, step};
 
 /// The instant the dataset is generated around: a Tuesday, 10:00 in Beijing (business hours).
@@ -137,7 +137,7 @@ impl Server {
         self.stop();
         self.port = free_port()?;
         step(&format!("starting wrangler dev on port {}", self.port));
-        let mut child = start_wrangler(paths, &self.state, self.port, Some(&self.work.join("wrangler.log")), &self.vars)?;
+        let mut child = start_wrangler(paths, &self.state, self.port, Some(&self.work.join("wrangler.log")), &self.vars, TEST_HOOKS)?;
         wait_for(self.port, "/api/health", &mut child, Duration::from_secs(900))?;
         self.child = Some(child);
         Ok(())

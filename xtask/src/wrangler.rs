@@ -12,11 +12,16 @@ use anyhow::{bail, Context, Result};
 use crate::setup::{self, Paths};
 use crate::{root, run, seed, step, DEMO_LOGINS, DEMO_PASSWORD, DEV_PORT};
 
-/// A `wrangler` command run from `worker/`, where wrangler.toml is.
+/// The worker's features under `cargo xtask dev`: `/__scheduled` for loopback clients.
+pub(crate) const LOCAL: &str = "local";
+/// Under `cargo xtask test` and `bench`: also the SQL trace, the memory count and the test
+/// clock. A deployed worker is built with neither (worker/Cargo.toml).
+pub(crate) const TEST_HOOKS: &str = "test-hooks";
 
 /// The tests run after the rest of the suite, one at a time (.config/nextest.toml's `after`).
 const AFTER: &str = "binary(plans) | binary(memory) | binary(access) | binary(fuzz) | test(everywhere) | test(last_admin) | test(every_action_in_the_trail) | test(chunked_body)";
 
+/// A `wrangler` command run from `worker/`, where wrangler.toml is.
 fn wrangler(paths: &Paths) -> Command {
     let mut cmd = paths.command(&paths.wrangler);
     cmd.current_dir(root().join("worker"));
@@ -63,7 +68,8 @@ pub(crate) fn sqlite_file(state: &Path) -> Result<std::path::PathBuf> {
 /// it and its workerd can be stopped together by its PID; without one (`dev`) it stays in the
 /// terminal's group, so Ctrl-C reaches it.
 /// `vars` are extra `--var NAME:VALUE` for this run only (the test clock, the stub provider).
-pub(crate) fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>, vars: &[String]) -> Result<Child> {
+/// `features` are the worker's cargo features for this build (see [`LOCAL`], [`TEST_HOOKS`]).
+pub(crate) fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option<&Path>, vars: &[String], features: &str) -> Result<Child> {
     use std::os::unix::process::CommandExt;
     let mut cmd = wrangler(paths);
     // The worker serves /__scheduled itself (LOCAL_SCHEDULED), honouring `time`.
@@ -75,7 +81,7 @@ pub(crate) fn start_wrangler(paths: &Paths, state: &Path, port: u16, log: Option
         cmd.args(["--var", var]);
     }
     cmd
-        .env("KEFU_WORKER_BUILD_FLAGS", "--no-opt")
+        .env("KEFU_WORKER_BUILD_FLAGS", format!("--no-opt --features {features}"))
         .stdin(Stdio::null());
     if let Some(log) = log {
         let file = fs::File::create(log)?;
@@ -143,7 +149,7 @@ pub fn dev() -> Result<ExitCode> {
     crate::app::watch(paths.clone());
 
     step(&format!("starting wrangler dev on port {DEV_PORT} (builds the worker first, then rebuilds it on change)"));
-    let mut server = start_wrangler(&paths, &state, DEV_PORT, None, &[])?;
+    let mut server = start_wrangler(&paths, &state, DEV_PORT, None, &[], LOCAL)?;
     let ready = wait_for(DEV_PORT, "/api/health", &mut server, Duration::from_secs(900));
     if let Err(err) = ready {
         let _ = server.kill();
@@ -162,6 +168,20 @@ pub fn dev() -> Result<ExitCode> {
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// The worker's Wasm as `wrangler deploy` compiles it (worker-build's cargo command, with no
+/// features), copied into `work` before the tested build (with its hooks) takes its place, so
+/// `tests/tests/deployed.rs` can show that it holds none of the test hooks.
+fn deployed_worker(work: &Path) -> Result<std::path::PathBuf> {
+    step("compiling the worker as it is deployed (no test hooks)");
+    run(Command::new("cargo")
+        .args(["build", "--quiet", "--lib", "--release", "--target", "wasm32-unknown-unknown", "-p", "kefu-worker"])
+        .env("WASM_BINDGEN_USE_JS_SYS", "1")
+        .current_dir(root()))?;
+    let copy = work.join("deployed.wasm");
+    fs::copy(root().join("target/wasm32-unknown-unknown/release/kefu_worker.wasm"), &copy)?;
+    Ok(copy)
+}
+
 pub fn test(filter: &[String]) -> Result<ExitCode> {
     let paths = setup::all(true)?;
     crate::app::build(&paths)?;
@@ -173,6 +193,7 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
     prepare_state(&paths, &state, chrono::Utc::now())?;
+    let deployed = deployed_worker(&work)?;
 
     let port = free_port()?;
     let log = work.join("wrangler.log");
@@ -186,7 +207,7 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
         format!("NOTIFY_URL:http://127.0.0.1:{notify_port}/notify"),
         "NOTIFY_SECRET:kefu-test-secret".to_string(),
     ];
-    let mut server = start_wrangler(&paths, &state, port, Some(&log), &vars)?;
+    let mut server = start_wrangler(&paths, &state, port, Some(&log), &vars, TEST_HOOKS)?;
     let mut driver = None;
     let outcome = (|| -> Result<ExitCode> {
         wait_for(port, "/api/health", &mut server, Duration::from_secs(900))?;
@@ -213,6 +234,7 @@ pub fn test(filter: &[String]) -> Result<ExitCode> {
                 .env("KEFU_NOTIFY_PORT", notify_port.to_string())
                 .env("KEFU_SCREENSHOTS", work.join("screenshots"))
                 .env("KEFU_D1_FILE", &d1_file)
+                .env("KEFU_DEPLOYED_WASM", &deployed)
                 .status()
         };
         // The plan test reads every statement the worker has run, the memory test needs the

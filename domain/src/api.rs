@@ -1197,7 +1197,7 @@ impl TransitionRequest {
     /// The lifecycle move that takes an inquiry from `from` to the target, if there is one.
     pub fn inquiry_move(&self, from: Status) -> Option<InquiryMove> {
         match (from, self.target().ok()?) {
-            (Status::New, Target::Status(Status::Assigned)) => Some(InquiryMove::Assign { to_self: true }),
+            (Status::New, Target::Status(Status::Assigned)) => Some(InquiryMove::Assign),
             (Status::Resolved | Status::Closed, Target::Status(Status::Assigned)) => Some(InquiryMove::Reopen { reason: self.reason.clone() }),
             (_, Target::Status(Status::Resolved)) => Some(InquiryMove::Resolve { resolution: self.resolution.clone() }),
             (_, Target::Status(Status::Closed)) => Some(InquiryMove::Close),

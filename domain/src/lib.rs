@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod appointment;
+pub mod assignment;
 pub mod calendar;
 pub mod canned;
 pub mod case;

@@ -51,8 +51,9 @@ fn present(text: &Option<String>, field: &'static str) -> Result<(), TransitionE
 /// A move on an inquiry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InquiryMove {
-    /// Assign to someone. An agent may only take an unassigned case for themselves.
-    Assign { to_self: bool },
+    /// Put in someone's hands. Which states allow it is decided here; who may put it in whose
+    /// hands is `crate::assignment::check`'s rule, for every path that sets an assignee.
+    Assign,
     Respond,
     Resolve { resolution: Option<String> },
     Close,
@@ -62,7 +63,7 @@ pub enum InquiryMove {
 impl InquiryMove {
     fn name(&self) -> &'static str {
         match self {
-            InquiryMove::Assign { .. } => "assign",
+            InquiryMove::Assign => "assign",
             InquiryMove::Respond => "respond",
             InquiryMove::Resolve { .. } => "resolve",
             InquiryMove::Close => "close",
@@ -72,22 +73,14 @@ impl InquiryMove {
 }
 
 impl Status {
-    /// The status after an inquiry move by someone with `role`.
-    pub fn apply(self, m: &InquiryMove, role: Role) -> Result<Status, TransitionError> {
+    /// The status after an inquiry move (no inquiry move needs a role beyond agent).
+    pub fn apply(self, m: &InquiryMove) -> Result<Status, TransitionError> {
         use Status::*;
         let action = m.name();
         let not_allowed = Err(TransitionError::NotAllowed { from: self.as_str(), action });
         match (self, m) {
-            (New, InquiryMove::Assign { to_self }) => {
-                if !to_self {
-                    need(role, Role::Supervisor, action)?;
-                }
-                Ok(Assigned)
-            }
-            (Assigned | Responded, InquiryMove::Assign { .. }) => {
-                need(role, Role::Supervisor, action)?;
-                Ok(self)
-            }
+            (New, InquiryMove::Assign) => Ok(Assigned),
+            (Assigned | Responded, InquiryMove::Assign) => Ok(self),
             (New | Assigned, InquiryMove::Respond) => Ok(Responded),
             (Responded, InquiryMove::Resolve { resolution }) => {
                 present(resolution, "resolution")?;
@@ -379,24 +372,23 @@ mod tests {
     fn every_inquiry_move_from_every_state() {
         use Status::*;
         let moves = [
-            InquiryMove::Assign { to_self: true },
-            InquiryMove::Assign { to_self: false },
+            InquiryMove::Assign,
             InquiryMove::Respond,
             InquiryMove::Resolve { resolution: text("已解答") },
             InquiryMove::Close,
             InquiryMove::Reopen { reason: text("客户仍有疑问") },
         ];
         // Expected result for a supervisor, per state, per move (None = not allowed).
-        let table: [(Status, [Option<Status>; 6]); 5] = [
-            (New, [Some(Assigned), Some(Assigned), Some(Responded), None, None, None]),
-            (Assigned, [Some(Assigned), Some(Assigned), Some(Responded), None, None, None]),
-            (Responded, [Some(Responded), Some(Responded), None, Some(Resolved), None, None]),
-            (Resolved, [None, None, None, None, Some(Closed), Some(Assigned)]),
-            (Closed, [None, None, None, None, None, Some(Assigned)]),
+        let table: [(Status, [Option<Status>; 5]); 5] = [
+            (New, [Some(Assigned), Some(Responded), None, None, None]),
+            (Assigned, [Some(Assigned), Some(Responded), None, None, None]),
+            (Responded, [Some(Responded), None, Some(Resolved), None, None]),
+            (Resolved, [None, None, None, Some(Closed), Some(Assigned)]),
+            (Closed, [None, None, None, None, Some(Assigned)]),
         ];
         for (from, expected) in table {
             for (m, want) in moves.iter().zip(expected) {
-                let got = from.apply(m, Role::Supervisor);
+                let got = from.apply(m);
                 match want {
                     Some(to) => assert_eq!(got, Ok(to), "{from} {m:?}"),
                     None => assert!(matches!(got, Err(TransitionError::NotAllowed { .. })), "{from} {m:?}: {got:?}"),
@@ -406,21 +398,20 @@ mod tests {
     }
 
     #[test]
-    fn agents_take_unassigned_inquiries_but_only_supervisors_reassign() {
+    fn assigning_is_a_move_of_open_states() {
+        // Who may put a case in whose hands is assignment::check's rule alone.
         use Status::*;
-        assert_eq!(New.apply(&InquiryMove::Assign { to_self: true }, Role::Agent), Ok(Assigned));
-        for (from, to_self) in [(New, false), (Assigned, true), (Responded, false)] {
-            let err = from.apply(&InquiryMove::Assign { to_self }, Role::Agent).unwrap_err();
-            assert_eq!(err.status(), 403, "{from}");
-        }
+        assert_eq!(New.apply(&InquiryMove::Assign), Ok(Assigned));
+        assert_eq!(Responded.apply(&InquiryMove::Assign), Ok(Responded));
+        assert!(Closed.apply(&InquiryMove::Assign).is_err());
     }
 
     #[test]
     fn inquiry_moves_need_their_text() {
         use Status::*;
-        let err = Responded.apply(&InquiryMove::Resolve { resolution: text("  ") }, Role::Agent).unwrap_err();
+        let err = Responded.apply(&InquiryMove::Resolve { resolution: text("  ") }).unwrap_err();
         assert_eq!((err.clone(), err.status()), (TransitionError::Missing("resolution"), 422));
-        assert_eq!(Closed.apply(&InquiryMove::Reopen { reason: None }, Role::Agent), Err(TransitionError::Missing("reason")));
+        assert_eq!(Closed.apply(&InquiryMove::Reopen { reason: None }), Err(TransitionError::Missing("reason")));
     }
 
     fn closing() -> Closing {

@@ -160,9 +160,10 @@ async fn every_dashboard_figure_equals_a_count_over_the_cases_stored_or_live() {
     // Two complaints: one through its steps (review left within the hour, investigation left
     // a week late, feedback left within the hour by closing), one left in review.
     let complaint = |subject: &'static str| {
-        let (agent, customer) = (&agent, customer.clone());
+        // Kept by the supervisor: who handles a complaint is not an agent's call.
+        let (boss, customer) = (&boss, customer.clone());
         async move {
-            let created = post_at(agent, "/api/cases", &json!({
+            let created = post_at(boss, "/api/cases", &json!({
                 "kind": "complaint", "channel": "phone", "customer_id": customer, "assignee": "me", "complexity": "ordinary",
                 "subject": subject, "description": "客户投诉账单扣费有误"
             }), bj(2024, 12, 3, 10, 0)).await;

@@ -257,7 +257,9 @@ async fn a_closed_complaint_is_followed_by_its_survey_and_the_answer_lands_on_it
     let given = unique("诉");
     let c = post_at(&agent, "/api/customers", &json!({"name": format!("赵{given}"), "phone": "13500004444"}), start).await;
     assert_eq!(c.status, 201, "{:?}", c.body);
-    let case = post_at(&agent, "/api/cases", &json!({
+    // A supervisor keeps it: who handles a complaint is not an agent's call.
+    let supervisor = Api::signed_in(SUPERVISOR).await;
+    let case = post_at(&supervisor, "/api/cases", &json!({
         "kind": "complaint", "channel": "phone", "customer_id": c.body["id"], "complexity": "ordinary", "assignee": "me",
         "subject": "投诉信用卡重复扣款", "description": "账单中同一笔消费扣了两次"
     }), start).await;

@@ -231,3 +231,77 @@ async fn the_classifier_suggests_while_the_agent_types_and_stores_nothing() {
     assert_eq!((long.status, long.field()), (422, Some("subject")));
     assert_eq!(Api::anonymous().post("/api/classify", &json!({"subject": "a", "description": "b"})).await.status, 401);
 }
+
+fn complaint(customer: &str, subject: &str, keep: bool) -> Value {
+    let mut body = json!({"kind": "complaint", "channel": "phone", "customer_id": customer, "complexity": "ordinary", "subject": subject, "description": "客户来电投诉"});
+    if keep {
+        body["assignee"] = json!("me");
+    }
+    body
+}
+
+#[tokio::test]
+async fn one_rule_decides_who_may_put_a_case_in_whose_hands_on_every_path() {
+    let agent = Api::signed_in(AGENT).await; // 张伟, user-agent
+    let colleague = Api::signed_in("agent01@demo.kefu").await; // 陈静, user-agent01
+    let boss = Api::signed_in(SUPERVISOR).await; // 李娜, the only supervisor
+    let admin = Api::signed_in(ADMIN).await;
+
+    // A case a colleague holds: an agent neither takes it, nor gives it on, nor escalates it.
+    let theirs = my_inquiry(&colleague).await;
+    let id = theirs["id"].as_str().unwrap();
+    for (path, body) in [
+        ("assign", json!({"assignee_id": "user-agent", "version": 1})),
+        ("assign", json!({"assignee_id": "user-agent02", "version": 1})),
+        ("escalate", json!({"reason": "我来处理", "version": 1})),
+    ] {
+        let refused = agent.post(&format!("/api/cases/{id}/{path}"), &body).await;
+        assert_eq!((refused.status, refused.code()), (403, Some("forbidden")), "{path} {body}: {:?}", refused.body);
+    }
+    assert_eq!(agent.get(&format!("/api/cases/{id}")).await.body["assignee_id"], "user-agent01", "still the colleague's");
+    // A supervisor moves it.
+    let moved = boss.post(&format!("/api/cases/{id}/assign"), &json!({"assignee_id": "user-agent", "version": 1})).await;
+    assert_eq!((moved.status, moved.body["assignee_id"].as_str()), (200, Some("user-agent")), "{:?}", moved.body);
+
+    // An agent does not decide who handles a complaint: not by keeping it at registration...
+    let customer = agent.new_customer(&unique("分派客户")).await;
+    let kept = agent.post("/api/cases", &complaint(&customer, "投诉转账手续费", true)).await;
+    assert_eq!((kept.status, kept.code()), (403, Some("forbidden")), "{:?}", kept.body);
+    assert!(agent.cases_of(&customer).await.is_empty(), "nothing registered");
+    // ...nor by handing on one they were given.
+    let given = boss.post("/api/cases", &complaint(&customer, "投诉转账手续费", true)).await;
+    assert_eq!(given.status, 201, "{:?}", given.body);
+    let given_id = given.body["id"].as_str().unwrap();
+    let to_agent = boss.post(&format!("/api/cases/{given_id}/assign"), &json!({"assignee_id": "user-agent", "version": 1})).await;
+    assert_eq!(to_agent.status, 200, "{:?}", to_agent.body);
+    let handed_on = agent.post(&format!("/api/cases/{given_id}/assign"), &json!({"assignee_id": "user-agent02", "version": 2})).await;
+    assert_eq!(handed_on.status, 403, "{:?}", handed_on.body);
+    // Escalating it for help is theirs to do.
+    let help = agent.post(&format!("/api/cases/{given_id}/escalate"), &json!({"reason": "需要主管协调", "version": 2})).await;
+    assert_eq!((help.status, help.body["assignee_id"].as_str()), (200, Some("user-supervisor")), "{:?}", help.body);
+
+    // Recusal: a complaint that names someone is never put in their hands, by anyone.
+    let named = boss.post("/api/cases", &complaint(&customer, "投诉客服陈静态度恶劣", true)).await;
+    assert_eq!(named.status, 201, "{:?}", named.body);
+    let named_id = named.body["id"].as_str().unwrap();
+    for who in [&boss, &admin] {
+        let refused = who.post(&format!("/api/cases/{named_id}/assign"), &json!({"assignee_id": "user-agent01", "version": 1})).await;
+        assert_eq!((refused.status, refused.code(), refused.field()), (422, Some("recused"), Some("assignee_id")), "{:?}", refused.body);
+    }
+    assert_eq!(boss.get(&format!("/api/cases/{named_id}")).await.body["assignee_id"], "user-supervisor");
+    // Not even by keeping it oneself at registration.
+    let own = boss.post("/api/cases", &complaint(&customer, "投诉主管李娜处理不公", true)).await;
+    assert_eq!((own.status, own.code(), own.field()), (422, Some("recused"), Some("assignee")), "{:?}", own.body);
+    // Routing skips whoever it names.
+    let routed = agent.post("/api/cases", &complaint(&customer, "投诉客服陈静态度恶劣", false)).await;
+    assert_eq!(routed.status, 201, "{:?}", routed.body);
+    assert_ne!(routed.body["assignee_id"], "user-agent01", "{:?}", routed.body);
+    // And an escalation never goes to a supervisor it names: with only one, there is none.
+    let about_boss = admin.post("/api/cases", &complaint(&customer, "投诉主管李娜拖延处理", true)).await;
+    assert_eq!(about_boss.status, 201, "{:?}", about_boss.body);
+    let about_id = about_boss.body["id"].as_str().unwrap();
+    assert_eq!(admin.post(&format!("/api/cases/{about_id}/assign"), &json!({"assignee_id": "user-agent", "version": 1})).await.status, 200);
+    let up = agent.post(&format!("/api/cases/{about_id}/escalate"), &json!({"reason": "请主管处理", "version": 2})).await;
+    assert_eq!((up.status, up.code()), (409, Some("illegal_transition")), "{:?}", up.body);
+    assert_eq!(agent.get(&format!("/api/cases/{about_id}")).await.body["assignee_id"], "user-agent");
+}

@@ -40,6 +40,9 @@ pub enum ApiError {
     Held(#[from] domain::privacy::ErasureHold),
     #[error(transparent)]
     Transition(#[from] domain::lifecycle::TransitionError),
+    /// An assignment `domain::assignment` does not allow the caller (recusal is a field error).
+    #[error(transparent)]
+    Refused(domain::assignment::Refusal),
     #[error("the request body must be sent as Content-Type: application/json")]
     UnsupportedMediaType,
     #[error("the request body is larger than {0} bytes")]
@@ -61,7 +64,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson => 400,
             ApiError::Unauthenticated | ApiError::InvalidCredentials => 401,
-            ApiError::Forbidden | ApiError::Csrf => 403,
+            ApiError::Forbidden | ApiError::Csrf | ApiError::Refused(_) => 403,
             ApiError::NotFound => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::VersionConflict | ApiError::Conflict(_) | ApiError::LastAdmin | ApiError::SlotFull | ApiError::Held(_) => 409,
@@ -81,7 +84,7 @@ impl ApiError {
             ApiError::Field(f) => f.code,
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::InvalidCredentials => "invalid_credentials",
-            ApiError::Forbidden => "forbidden",
+            ApiError::Forbidden | ApiError::Refused(_) => "forbidden",
             ApiError::Csrf => "csrf",
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",

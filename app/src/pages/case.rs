@@ -2,7 +2,7 @@
 //! first), and the composer for replies, internal notes and call logs.
 
 use domain::api::{AssignmentReason, Case, CaseDetail, ComplaintAction, ComplaintRecord, TransitionRequest};
-use domain::lifecycle::{Opinion, Outcome, RedressType, ROOT_CAUSES};
+use domain::lifecycle::{InquiryMove, Opinion, Outcome, RedressType, ROOT_CAUSES};
 use domain::sla::PauseReason;
 use domain::{CaseKind, EventType, Status};
 use leptos::prelude::*;
@@ -258,8 +258,13 @@ fn Actions(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl IntoV
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let role = session.user.get_untracked().map(|u| u.role);
+    let me = session.user.get_untracked();
     let from = case.status;
+    // Taking the case is an assignment: the worker's rule decides it (domain::assignment).
+    let may_take = me.as_ref().is_some_and(|u| {
+        let held = domain::assignment::Held { kind: case.kind, assignee: case.assignee_id.as_deref() };
+        domain::assignment::check(domain::assignment::Actor { id: &u.id, role: u.role }, held, domain::assignment::Move::Take, &u.id, false).is_ok()
+    });
     let version = case.version;
     let request = move |to: Status, text: Option<String>| TransitionRequest {
         to: Some(to.as_str().to_string()),
@@ -276,9 +281,10 @@ fn Actions(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl IntoV
             .into_iter()
             .filter(|to| {
                 let probe = request(*to, Some("-".into()));
-                match (probe.inquiry_move(from), role) {
-                    (Some(m), Some(r)) => from.apply(&m, r).is_ok(),
-                    _ => false,
+                match probe.inquiry_move(from) {
+                    Some(InquiryMove::Assign) => may_take && from.apply(&InquiryMove::Assign).is_ok(),
+                    Some(m) => me.is_some() && from.apply(&m).is_ok(),
+                    None => false,
                 }
             })
             .collect()
@@ -300,10 +306,7 @@ fn Actions(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl IntoV
     // A move needs a note when the lifecycle refuses it without one.
     let needs_note = allowed.iter().any(|to| {
         let bare = request(*to, None);
-        match (bare.inquiry_move(from), role) {
-            (Some(m), Some(r)) => matches!(from.apply(&m, r), Err(domain::lifecycle::TransitionError::Missing(_))),
-            _ => false,
-        }
+        bare.inquiry_move(from).is_some_and(|m| matches!(from.apply(&m), Err(domain::lifecycle::TransitionError::Missing(_))))
     });
     view! {
         <section class="card actions-card" data-testid="actions" aria-labelledby="actions-title">

@@ -25,6 +25,19 @@ pub fn NewCasePage() -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let mine = RwSignal::new(false);
+    // Whether the person registering may keep it (domain::assignment, the worker's own rule):
+    // an agent keeps an inquiry or a follow-up, never a complaint.
+    let session = crate::session::use_session();
+    let may_keep = Memo::new(move |_| {
+        let kind: CaseKind = kind.get().parse().unwrap_or(CaseKind::Inquiry);
+        session.user.with(|u| {
+            u.as_ref().is_some_and(|u| {
+                let actor = domain::assignment::Actor { id: &u.id, role: u.role };
+                let held = domain::assignment::Held { kind, assignee: None };
+                domain::assignment::check(actor, held, domain::assignment::Move::Keep, &u.id, false).is_ok()
+            })
+        })
+    });
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
@@ -78,7 +91,7 @@ pub fn NewCasePage() -> impl IntoView {
             description: description.get_untracked(),
             category: Some(category.get_untracked()).filter(|s| !s.is_empty()),
             complexity: complexity.get_untracked().parse().ok(),
-            assignee: mine.get_untracked().then(|| "me".to_string()),
+            assignee: (mine.get_untracked() && may_keep.get_untracked()).then(|| "me".to_string()),
         };
         error.set(None);
         saving.set(true);
@@ -223,10 +236,21 @@ pub fn NewCasePage() -> impl IntoView {
                         </section>
                     })
                 }}
-                <label class="check">
-                    <input type="checkbox" data-testid="case-mine" bind:checked=mine/>
-                    {move || t().handle_myself}
-                </label>
+                {move || if may_keep.get() {
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" data-testid="case-mine" bind:checked=mine/>
+                            {move || t().handle_myself}
+                        </label>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="hint" data-testid="case-routed">{move || i18n.get().tr(
+                            "投诉登记后自动分派给投诉专员（不会分给投诉中提到的人员），或由主管指派。",
+                            "A complaint is routed to the complaint team once registered (never to anyone it names), or assigned by a supervisor.",
+                        )}</p>
+                    }.into_any()
+                }}
                 <p class="hint">{move || t().sla_note}</p>
                 {move || error.get().map(|e| view! {
                     <p class="form-error" role="alert" data-testid="form-error">{

@@ -135,7 +135,16 @@ struct RosterRow {
 /// Every active member of staff with role, team and last assignment: what escalation and the
 /// SLA sweep's alerts choose from (domain::routing::supervisor_for, domain::sweep::recipients).
 pub async fn roster(db: &D1Database) -> Result<Vec<domain::routing::Staff>, ApiError> {
-    let rows: Vec<RosterRow> = query!(db, "SELECT id, role, team_id, last_assigned_at FROM users WHERE active = 1").all().await?.results()?;
+    roster_from(&roster_statement(db)?.all().await?)
+}
+
+/// The statement [`roster`] reads with (the users table: staff, not customers).
+pub fn roster_statement(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT id, role, team_id, last_assigned_at FROM users WHERE active = 1"))
+}
+
+pub fn roster_from(result: &worker::D1Result) -> Result<Vec<domain::routing::Staff>, ApiError> {
+    let rows: Vec<RosterRow> = result.results()?;
     rows.into_iter()
         .map(|r| {
             Ok(domain::routing::Staff {
@@ -146,6 +155,20 @@ pub async fn roster(db: &D1Database) -> Result<Vec<domain::routing::Staff>, ApiE
             })
         })
         .collect()
+}
+
+/// Every active member of staff's id and name (recusal: whom a complaint names).
+pub fn names_statement(db: &D1Database) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT id, name FROM users WHERE active = 1"))
+}
+
+pub fn names_from(result: &worker::D1Result) -> Result<Vec<(String, String)>, ApiError> {
+    #[derive(Deserialize)]
+    struct NameRow {
+        id: String,
+        name: String,
+    }
+    Ok(result.results::<NameRow>()?.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 /// A member of staff a scorecard can be about.

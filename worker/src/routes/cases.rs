@@ -5,6 +5,7 @@ use domain::api::{page_limit, AssignmentReason, CaseDetail, CaseFilter, Complain
 use domain::lifecycle::{ComplaintMove, ComplaintState, Extension, InquiryMove, TransitionError};
 use domain::regulatory::ComplaintFacts;
 use domain::sla::{CaseDeadlines, Clock, Pause, PauseReason, Policy};
+use domain::assignment::{self, Actor, Held, Move, Refusal};
 use domain::{routing, CaseKind, Complexity, EventType, Status, Step};
 use worker::{D1Database, D1PreparedStatement, D1Result, Response};
 
@@ -79,6 +80,11 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: NewCase = ctx.body().await?;
     let user = ctx.user()?;
     let keep = (body.assignee.as_deref() == Some("me")).then_some(user.id.as_str());
+    if keep.is_some() {
+        // Keeping the case one registers is an assignment like any other.
+        let named = assignment::names(body.kind, &case_text(&body.subject, &body.description), &user.name);
+        assignment::check(actor(user), Held { kind: body.kind, assignee: None }, Move::Keep, &user.id, named).map_err(|r| refused(r, "assignee"))?;
+    }
     // What registration reads, in one round trip: the customer, the rules, and (unless the
     // agent keeps the case) routing's teams and agents.
     let mut reads = vec![customers::get_statement(&ctx.db, &body.customer_id)?, settings::all_statement(&ctx.db)?];
@@ -185,13 +191,9 @@ fn registration(
         None
     } else {
         let Staffing { teams, agents } = staffing.ok_or(ApiError::Internal("routing without staffing".into()))?;
-        let text = format!("{}\n{}", body.subject, body.description);
+        let text = case_text(&body.subject, &body.description);
         // A complaint never goes to someone it names.
-        let recused: Vec<String> = if complaint {
-            agents.iter().filter(|(_, name)| name.chars().count() >= 2 && text.contains(name.as_str())).map(|(a, _)| a.id.clone()).collect()
-        } else {
-            Vec::new()
-        };
+        let recused: Vec<String> = agents.iter().filter(|(_, name)| assignment::names(body.kind, &text, name)).map(|(a, _)| a.id.clone()).collect();
         let pool: Vec<routing::Agent> = agents.into_iter().map(|(a, _)| a).collect();
         let request = routing::Request { category, is_complaint: complaint || suggestion.is_complaint, recused: &recused };
         Some((routing::route(&teams, &pool, &request), recused.len() as u32))
@@ -352,12 +354,17 @@ pub async fn transition(mut ctx: Ctx) -> Result<Response, ApiError> {
 }
 
 async fn inquiry_transition(ctx: Ctx, body: TransitionRequest, loaded: Loaded) -> Result<Response, ApiError> {
-    let current = loaded.case;
+    let current = &loaded.case;
     let id = current.id.clone();
     let user = ctx.user()?;
     let not_allowed = TransitionError::NotAllowed { from: current.status.as_str(), action: if body.action.is_some() { "action" } else { "transition" } };
     let step = body.inquiry_move(current.status).filter(|_| body.action.is_none()).ok_or(not_allowed)?;
-    let status = current.status.apply(&step, user.role)?;
+    let status = current.status.apply(&step)?;
+    if matches!(step, InquiryMove::Assign) {
+        let held = Held { kind: current.kind, assignee: current.assignee_id.as_deref() };
+        let named = assignment::names(current.kind, &case_text(&current.subject, &loaded.description), &user.name);
+        assignment::check(actor(user), held, Move::Take, &user.id, named).map_err(|r| refused(r, "to"))?;
+    }
     let finishing = matches!(step, InquiryMove::Resolve { .. } | InquiryMove::Close);
     domain::lifecycle::check_identity(current.sensitive, current.identity, finishing)?;
 
@@ -591,10 +598,7 @@ async fn hand_over(ctx: &Ctx, current: domain::api::Case, version: i64, to: &str
     if current.version != version {
         return Err(ApiError::VersionConflict);
     }
-    if !current.status.is_open() {
-        let action = if kind == EventType::Escalated { "escalate" } else { "assign" };
-        return Err(TransitionError::NotAllowed { from: current.status.as_str(), action }.into());
-    }
+    open(&current, kind)?;
     let user = ctx.user()?;
     let status = if current.status == Status::New { Status::Assigned } else { current.status };
     let update = CaseUpdate { id, version, status, assignee_id: Some(to), deadlines: current.deadlines(), now: ctx.now };
@@ -616,29 +620,72 @@ async fn hand_over(ctx: &Ctx, current: domain::api::Case, version: i64, to: &str
     json(200, &detail(ctx, id).await?)
 }
 
-/// `POST /api/cases/{id}/assign`: reassign to any active member of staff.
+/// Only an open case changes hands: 409 otherwise.
+fn open(current: &domain::api::Case, kind: EventType) -> Result<(), ApiError> {
+    if current.status.is_open() {
+        return Ok(());
+    }
+    let action = if kind == EventType::Escalated { "escalate" } else { "assign" };
+    Err(TransitionError::NotAllowed { from: current.status.as_str(), action }.into())
+}
+
+/// `POST /api/cases/{id}/assign`: to an active member of staff, as `domain::assignment` allows
+/// the caller (an agent hands over what they hold; a supervisor assigns anything; nobody
+/// assigns a complaint to someone it names).
 pub async fn assign(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: domain::api::AssignRequest = ctx.body().await?;
-    if users::active(&ctx.db, &body.assignee_id).await?.is_none() {
+    let Some(to) = users::active(&ctx.db, &body.assignee_id).await? else {
         return Err(FieldError::invalid("assignee_id", "assignee_id names no active member of staff").into());
-    }
+    };
     let reason = body.reason.as_deref().unwrap_or("").trim();
-    let current = load(&ctx, ctx.param(0)).await?.case;
+    let Loaded { case: current, description, .. } = load(&ctx, ctx.param(0)).await?;
+    open(&current, EventType::Assigned)?;
+    let held = Held { kind: current.kind, assignee: current.assignee_id.as_deref() };
+    let named = assignment::names(current.kind, &case_text(&current.subject, &description), &to.name);
+    assignment::check(actor(ctx.user()?), held, Move::Give, &to.id, named).map_err(|r| refused(r, "assignee_id"))?;
     hand_over(&ctx, current, body.version, &body.assignee_id, EventType::Assigned, reason).await
 }
 
 /// `POST /api/cases/{id}/escalate`: to a supervisor of the assignee's team (or the caller's),
-/// else any supervisor.
+/// else any supervisor; never to one the complaint names.
 pub async fn escalate(mut ctx: Ctx) -> Result<Response, ApiError> {
     let body: domain::api::EscalateRequest = ctx.body().await?;
     let id = ctx.param(0);
-    let current = load(&ctx, id).await?.case;
+    let Loaded { case: current, description, .. } = load(&ctx, id).await?;
+    open(&current, EventType::Escalated)?;
     let member = current.assignee_id.clone().or_else(|| ctx.user.as_ref().map(|u| u.id.clone()));
-    let staff = users::roster(&ctx.db).await?;
+    let text = case_text(&current.subject, &description);
+    let read = ctx.db.batch(vec![users::roster_statement(&ctx.db)?, users::names_statement(&ctx.db)?]).await?;
+    let (Some(roster), Some(names)) = (read.first(), read.get(1)) else {
+        return Err(ApiError::Internal("the escalation reads answered short".into()));
+    };
+    let recused: Vec<String> = users::names_from(names)?.into_iter().filter(|(_, name)| assignment::names(current.kind, &text, name)).map(|(id, _)| id).collect();
+    let staff: Vec<routing::Staff> = users::roster_from(roster)?.into_iter().filter(|s| !recused.contains(&s.id)).collect();
     let Some(supervisor) = routing::supervisor_for(&staff, member.as_deref()) else {
         return Err(TransitionError::NotAllowed { from: current.status.as_str(), action: "escalate" }.into());
     };
-    hand_over(&ctx, current, body.version, &supervisor.id, EventType::Escalated, body.reason.trim()).await
+    let held = Held { kind: current.kind, assignee: current.assignee_id.as_deref() };
+    assignment::check(actor(ctx.user()?), held, Move::Escalate, &supervisor.id, false).map_err(|r| refused(r, "assignee_id"))?;
+    let to = supervisor.id.clone();
+    hand_over(&ctx, current, body.version, &to, EventType::Escalated, body.reason.trim()).await
+}
+
+/// The person asking, as `domain::assignment` sees them.
+fn actor(user: &domain::api::User) -> Actor<'_> {
+    Actor { id: &user.id, role: user.role }
+}
+
+/// What a case says, for recusal: its subject and description.
+fn case_text(subject: &str, description: &str) -> String {
+    format!("{subject}\n{description}")
+}
+
+/// A refused assignment: 422 naming `field` when the person is recused, else 403.
+fn refused(refusal: Refusal, field: &'static str) -> ApiError {
+    match refusal {
+        Refusal::Recused => FieldError { field: field.to_string(), code: "recused", message: format!("{field}: {refusal}") }.into(),
+        other => ApiError::Refused(other),
+    }
 }
 
 /// `GET /api/complaints`: the complaint register for supervisors, with every regulatory field.

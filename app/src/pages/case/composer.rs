@@ -2,6 +2,7 @@
 //! the suggested articles, and the hand-over card.
 
 use domain::api::{AssignRequest, Case, EscalateRequest, NewEvent};
+use domain::assignment::{self, Actor, Held, Move};
 use domain::case::CallOutcome;
 use domain::EventType;
 use leptos::prelude::*;
@@ -308,6 +309,21 @@ pub fn HandOver(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
     let seen = StoredValue::new(seen);
     let version = case.version;
     let current = case.assignee_id.clone();
+    // What the worker's rule (domain::assignment) lets this person do with this case: the
+    // buttons it would refuse are not offered.
+    let session = use_session();
+    let (kind, holder) = (case.kind, case.assignee_id.clone());
+    let allowed = move |how: Move| {
+        session.user.with(|u| {
+            u.as_ref().is_some_and(|u| {
+                let actor = Actor { id: &u.id, role: u.role };
+                // A colleague stands for anyone handed to; recusal is the worker's to check.
+                assignment::check(actor, Held { kind, assignee: holder.as_deref() }, how, "", false).is_ok()
+            })
+        })
+    };
+    let may_give = allowed.clone()(Move::Give);
+    let may_escalate = allowed(Move::Escalate);
     let send = move |escalate: bool| {
         let text = reason.get_untracked();
         let assignee_id = to.get_untracked();
@@ -324,39 +340,49 @@ pub fn HandOver(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
             settle(result, bench, error, on_change, seen.get_value());
         });
     };
+    if !may_give && !may_escalate {
+        return ().into_any();
+    }
     view! {
         <section class="card" data-testid="hand-over" aria-labelledby="hand-over-title">
             <h2 id="hand-over-title">{move || tr("移交与升级", "Hand over")}</h2>
             <div class="grid-2">
-                <div class="field">
-                    <label for="hand-over-to">{move || tr("转交给", "Reassign to")}</label>
-                    <select id="hand-over-to" data-testid="hand-over-to" bind:value=to>
-                        <option value="">"—"</option>
-                        {move || staff.get().and_then(Result::ok).unwrap_or_default().into_iter()
-                            .filter(|m| Some(&m.id) != current.as_ref())
-                            .map(|m| {
-                                let role = m.role;
-                                let team = m.team_name.clone().map(|t| format!(" · {t}")).unwrap_or_default();
-                                view! { <option value=m.id.clone()>{m.name.clone()}" · "{move || i18n.get().role(role)}{team}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                {may_give.then(|| view! {
+                    <div class="field">
+                        <label for="hand-over-to">{move || tr("转交给", "Reassign to")}</label>
+                        <select id="hand-over-to" data-testid="hand-over-to" bind:value=to>
+                            <option value="">"—"</option>
+                            {move || staff.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                .filter(|m| Some(&m.id) != current.as_ref())
+                                .map(|m| {
+                                    let role = m.role;
+                                    let team = m.team_name.clone().map(|t| format!(" · {t}")).unwrap_or_default();
+                                    view! { <option value=m.id.clone()>{m.name.clone()}" · "{move || i18n.get().role(role)}{team}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                })}
                 <div class="field">
                     <label for="hand-over-reason">{move || tr("原因（升级时必填）", "Reason (required to escalate)")}</label>
                     <input id="hand-over-reason" data-testid="hand-over-reason" bind:value=reason/>
                 </div>
             </div>
             <div class="actions">
-                <button type="button" class="button" data-testid="reassign" disabled=move || busy.get() || to.get().is_empty()
-                    on:click=move |_| send(false)>
-                    {move || tr("转交", "Reassign")}
-                </button>
-                <button type="button" class="button" data-testid="escalate" disabled=move || busy.get() on:click=move |_| send(true)>
-                    {move || tr("升级至主管", "Escalate to a supervisor")}
-                </button>
+                {may_give.then(|| view! {
+                    <button type="button" class="button" data-testid="reassign" disabled=move || busy.get() || to.get().is_empty()
+                        on:click=move |_| send(false)>
+                        {move || tr("转交", "Reassign")}
+                    </button>
+                })}
+                {may_escalate.then(|| view! {
+                    <button type="button" class="button" data-testid="escalate" disabled=move || busy.get() on:click=move |_| send(true)>
+                        {move || tr("升级至主管", "Escalate to a supervisor")}
+                    </button>
+                })}
             </div>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert" data-testid="hand-over-error">{e.message(i18n.get())}</p> })}
         </section>
     }
+    .into_any()
 }

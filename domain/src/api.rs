@@ -772,6 +772,12 @@ pub fn page_limit(value: Option<&str>) -> Result<u32, FieldError> {
 }
 
 impl Case {
+    /// The case as a list shows it: the customer's name masked as the export masks it (王**),
+    /// so paging through lists does not copy out who complained; the case page shows it whole.
+    pub fn mask_for_list(&mut self) {
+        self.customer_name = crate::export::mask_name(&self.customer_name);
+    }
+
     /// The deadlines the SLA state is read from, so the app computes it with the worker's rule.
     pub fn deadlines(&self) -> CaseDeadlines {
         CaseDeadlines {
@@ -856,7 +862,8 @@ impl Validate for ClassifyRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboxItem {
     pub id: String,
-    /// `sla_due_soon`, `sla_breached`, `sla_escalated`, `step_breached`.
+    /// `sla_due_soon`, `sla_breached`, `sla_escalated`, `step_breached`, `bulk_reading` (a
+    /// member of staff read an unusual number of cases within an hour; to supervisors and admins).
     pub kind: String,
     pub case_id: Option<String>,
     pub case_reference: Option<String>,

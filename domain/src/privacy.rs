@@ -13,6 +13,13 @@ use chrono::{DateTime, Duration, Utc};
 /// a query uses are exact inverses: 1,096 days covers any three calendar years, leap day and all.
 pub const COMPLAINT_RECORD_DAYS: i64 = 3 * 365 + 1;
 
+/// Case records one member of staff may read in an hour before it is recorded as unusual (an
+/// audit event and a message to every supervisor and admin): the rows of list pages after the
+/// first (paging through the queue) and the case pages opened. A desk's agent opens a few dozen
+/// cases an hour and reads the first page of their views; copying the case list out page by
+/// page passes this in minutes.
+pub const BULK_READS_PER_HOUR: u32 = 500;
+
 /// What the erasure rule reads about a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErasureFacts {

@@ -75,3 +75,56 @@ async fn every_action_in_the_trail_has_a_name_on_the_audit_screen() {
     let unnamed: Vec<&String> = recorded.iter().filter(|a| !AUDIT_ACTIONS.iter().any(|(known, _, _)| known == a)).collect();
     assert!(unnamed.is_empty(), "actions the audit screen cannot name or filter by: {unnamed:?}");
 }
+
+#[tokio::test]
+async fn lists_mask_the_customers_name_and_paging_through_many_cases_is_recorded_once() {
+    let admin = Api::signed_in(ADMIN).await;
+    let (reader_id, email) = kefu_tests::staff_member(&admin, "agent").await;
+    let reader = Api::signed_in_with(&email, kefu_tests::STAFF_PASSWORD).await;
+    // Every request of the test in one hour of its own clock, so the count is this hour's.
+    let at = chrono::Utc::now();
+    let get = |path: String| {
+        let reader = &reader;
+        async move { kefu_tests::cron::get_at(reader, &path, at).await }
+    };
+
+    // A list shows the name masked as the export does; the case page shows it whole.
+    let first = get("/api/cases?limit=200".into()).await;
+    let rows = items(&first);
+    let db = database();
+    let named = rows.iter().find(|c| c["customer_name"].as_str().is_some_and(|n| n.chars().count() > 1)).expect("a case with a customer's name");
+    let full: String = db.query_row("SELECT name FROM customers WHERE id = ?1", [named["customer_id"].as_str().unwrap()], |r| r.get(0)).unwrap();
+    assert_eq!(named["customer_name"].as_str().unwrap(), domain::export::mask_name(&full), "masked like the export");
+    assert_ne!(named["customer_name"].as_str().unwrap(), full);
+    let page = get(format!("/api/cases/{}", named["id"].as_str().unwrap())).await;
+    assert_eq!(page.body["customer_name"].as_str(), Some(full.as_str()), "the case page shows the whole name");
+
+    // Paging on through the list, page after page, counts every row read past the first page
+    // (and every case page opened); past the threshold it is recorded once, and every
+    // supervisor is told.
+    let recorded = || -> i64 {
+        database().query_row("SELECT COUNT(*) FROM audit_events WHERE action = 'bulk_reading' AND entity_id = ?1", [&reader_id], |r| r.get(0)).unwrap()
+    };
+    let (mut read, mut cursor) = (1_u32, first.body["next_cursor"].as_str().map(String::from));
+    let threshold = domain::privacy::BULK_READS_PER_HOUR;
+    while read < threshold + 300 {
+        let Some(next) = cursor.take() else {
+            cursor = get("/api/cases?limit=200".into()).await.body["next_cursor"].as_str().map(String::from);
+            assert!(cursor.is_some(), "the demo data has more than a page of cases");
+            continue;
+        };
+        let more = get(format!("/api/cases?limit=200&cursor={}", kefu_tests::urlencode(&next))).await;
+        read += items(&more).len() as u32;
+        cursor = more.body["next_cursor"].as_str().map(String::from);
+        if read < threshold {
+            assert_eq!(recorded(), 0, "{read} records read is not unusual");
+        }
+    }
+    assert_eq!(recorded(), 1, "recorded once however far past the threshold");
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let bell = kefu_tests::cron::get_at(&boss, "/api/notifications", at).await;
+    let told: Vec<&Value> = bell.body["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "bulk_reading" && n["body"].as_str().is_some_and(|b| b.contains("测试 员工"))).collect();
+    assert_eq!(told.len(), 1, "{:?}", bell.body);
+    let trail = admin.get(&format!("/api/audit?action=bulk_reading&actor={reader_id}")).await;
+    assert_eq!(items(&trail).len(), 1, "the audit screen finds it");
+}

@@ -14,6 +14,7 @@ pub mod limits;
 pub mod meter;
 pub mod outbox;
 pub mod password_links;
+pub mod reads;
 pub mod sessions;
 pub mod sign_in;
 pub mod surveys;

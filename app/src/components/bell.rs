@@ -15,6 +15,7 @@ fn kind_label(lang: Lang, kind: &str) -> &'static str {
         "sla_breached" => lang.tr("已超时", "Breached"),
         "sla_escalated" => lang.tr("超时升级", "Breach escalated"),
         "step_breached" => lang.tr("投诉环节超时", "Complaint step breached"),
+        "bulk_reading" => lang.tr("批量读取提醒", "Unusual reading volume"),
         _ => lang.tr("通知", "Notice"),
     }
 }

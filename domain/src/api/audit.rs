@@ -31,6 +31,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
     ("customer_data_exported", "导出客户个人数据", "Exported a customer's personal data"),
     ("customer_erased", "删除客户个人数据", "Erased a customer's personal data"),
     ("cases_exported", "导出工单", "Exported cases"),
+    ("bulk_reading", "一小时内读取大量工单（疑似批量复制）", "Read an unusual number of cases within an hour (possible bulk copying)"),
     ("setting_changed", "修改设置", "Changed a setting"),
     ("team_changed", "修改团队", "Changed a team"),
     ("canned_reply_created", "新建常用回复", "Created a canned reply"),

@@ -12,7 +12,7 @@ use worker::{D1Database, D1PreparedStatement, D1Result, Response};
 use crate::ctx::{json, Ctx};
 use crate::db::cases::{CaseUpdate, ComplaintUpdate, Loaded, NewCaseRecord};
 use crate::db::events::{Guard, NewEventRecord};
-use crate::db::{cases, customers, events, first_changed, settings, teams, users};
+use crate::db::{cases, customers, events, first_changed, reads, settings, teams, users};
 use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::rules::{self, Rules};
@@ -251,7 +251,12 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
     let limit = page_limit(get("limit"))?;
     let user = ctx.user()?;
     let viewer = cases::Viewer { user_id: &user.id, now: ctx.now, zone: drill_down_zone(&ctx, &filter).await? };
-    let page = cases::list(&ctx.db, &filter, &viewer, get("cursor"), limit).await?;
+    let mut page = cases::list(&ctx.db, &filter, &viewer, get("cursor"), limit).await?;
+    page.items.iter_mut().for_each(domain::api::Case::mask_for_list);
+    // Paging on past the first page is what copying the list looks like: counted.
+    if get("cursor").is_some() {
+        reads::note(&ctx.db, user, page.items.len() as u32, ctx.now_ms()).await?;
+    }
     json(200, &page)
 }
 
@@ -281,7 +286,9 @@ pub async fn counts(ctx: Ctx) -> Result<Response, ApiError> {
 }
 
 pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
-    json(200, &detail(&ctx, ctx.param(0)).await?)
+    let case = detail(&ctx, ctx.param(0)).await?;
+    reads::note(&ctx.db, ctx.user()?, 1, ctx.now_ms()).await?;
+    json(200, &case)
 }
 
 pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
@@ -694,7 +701,12 @@ pub async fn complaints(ctx: Ctx) -> Result<Response, ApiError> {
     let get = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     let filter = domain::api::ComplaintFilter::from_query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let limit = page_limit(get("limit"))?;
-    json(200, &cases::complaint_register(&ctx.db, &filter, get("cursor"), limit, ctx.now).await?)
+    let mut page = cases::complaint_register(&ctx.db, &filter, get("cursor"), limit, ctx.now).await?;
+    page.items.iter_mut().for_each(|entry| entry.case.mask_for_list());
+    if get("cursor").is_some() {
+        reads::note(&ctx.db, ctx.user()?, page.items.len() as u32, ctx.now_ms()).await?;
+    }
+    json(200, &page)
 }
 
 /// `POST /api/classify`: the classifier's suggestion for a case being typed, with the rules

@@ -763,6 +763,9 @@ pub fn is_id(text: &str) -> bool {
     (1..=64).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// The largest redress one complaint may record, in fen (¥1,000,000,000).
+pub const REDRESS_MAX_FEN: i64 = 100_000_000_000;
+
 /// Reads `limit` (default 50, at most 200).
 pub fn page_limit(value: Option<&str>) -> Result<u32, FieldError> {
     match value {
@@ -1184,8 +1187,10 @@ impl Validate for TransitionRequest {
             (Some(_), None) => self.target().map(|_| ()),
             (None, Some(_)) => Ok(()),
         }?;
-        if self.redress_amount.is_some_and(|a| a < 0) {
-            return Err(FieldError::invalid("redress_amount", "redress_amount can't be negative"));
+        // Fen, at most ¥1,000,000,000 a complaint: the reports' sums over millions of complaints
+        // then stay within SQLite's integers (a sum past them is an error, not a number).
+        if self.redress_amount.is_some_and(|a| !(0..=REDRESS_MAX_FEN).contains(&a)) {
+            return Err(FieldError::invalid("redress_amount", "redress_amount is 0 to 100000000000 fen (¥1,000,000,000)"));
         }
         Ok(())
     }
@@ -1643,5 +1648,15 @@ mod tests {
         assert_eq!(field(PublicCaseRequest { name: "".into(), ..form.clone() }), "name");
         assert_eq!(field(PublicCaseRequest { suggested_articles: vec![String::new()], ..form.clone() }), "suggested_articles");
         assert_eq!(field(PublicCaseRequest { description: "x".repeat(TEXT_MAX + 1), ..form }), "description");
+    }
+
+    #[test]
+    fn a_redress_is_bounded_so_the_reports_sums_stay_numbers() {
+        let close = |amount: i64| TransitionRequest { to: Some("closed".into()), version: 1, redress_amount: Some(amount), ..TransitionRequest::default() };
+        assert!(close(8_800).validate().is_ok());
+        assert!(close(REDRESS_MAX_FEN).validate().is_ok());
+        for bad in [-1, REDRESS_MAX_FEN + 1, i64::MAX] {
+            assert_eq!(close(bad).validate().unwrap_err().field, "redress_amount", "{bad}");
+        }
     }
 }

@@ -359,13 +359,22 @@ pub struct PolicyError {
     pub message: &'static str,
 }
 
+/// The longest target a policy may set, in minutes (a year).
+pub const TARGET_MINUTES_MAX: i64 = 366 * 24 * 60;
+
 impl Policy {
-    /// A target must be positive; due soon lies strictly between 0% and 100%; complaint steps
+    /// A target is 1 minute to a year; due soon lies strictly between 0% and 100%; complaint steps
     /// fit within the resolution target.
     pub fn validate(&self) -> Result<(), PolicyError> {
         let err = |field, message| Err(PolicyError { field, message });
-        if self.first_response_minutes <= 0 {
-            return err("first_response_minutes", "must be positive");
+        // Bounded, so every deadline counted from a case's start is a date (Duration::minutes
+        // of a huge number panics) and the steps' sum cannot overflow.
+        let minutes = 1..=TARGET_MINUTES_MAX;
+        if !minutes.contains(&self.first_response_minutes) {
+            return err("first_response_minutes", "must be 1 minute to a year");
+        }
+        if !minutes.contains(&self.resolution_minutes) {
+            return err("resolution_minutes", "must be 1 minute to a year");
         }
         if self.resolution_minutes < self.first_response_minutes {
             return err("resolution_minutes", "must not be shorter than the first response");
@@ -374,8 +383,8 @@ impl Policy {
             return err("due_soon_percent", "must be between 1 and 99");
         }
         if let Some(s) = self.steps {
-            if [s.review_minutes, s.investigation_minutes, s.feedback_minutes].iter().any(|m| *m <= 0) {
-                return err("steps", "every step needs a positive target");
+            if [s.review_minutes, s.investigation_minutes, s.feedback_minutes].iter().any(|m| !minutes.contains(m)) {
+                return err("steps", "every step needs a target of 1 minute to a year");
             }
             if s.review_minutes + s.investigation_minutes + s.feedback_minutes > self.resolution_minutes {
                 return err("steps", "the steps must fit within the resolution target");
@@ -589,7 +598,11 @@ mod tests {
             (Policy { resolution_minutes: 10, ..base.clone() }, "resolution_minutes"),
             (Policy { due_soon_percent: 100, ..base.clone() }, "due_soon_percent"),
             (Policy { steps: Some(StepTargets { review_minutes: 0, investigation_minutes: 1, feedback_minutes: 1 }), ..base.clone() }, "steps"),
-            (Policy { steps: Some(StepTargets { review_minutes: 5000, investigation_minutes: 1, feedback_minutes: 1 }), ..base }, "steps"),
+            (Policy { steps: Some(StepTargets { review_minutes: 5000, investigation_minutes: 1, feedback_minutes: 1 }), ..base.clone() }, "steps"),
+            // Targets past what a duration holds never reach the clocks' arithmetic.
+            (Policy { first_response_minutes: i64::MAX, ..base.clone() }, "first_response_minutes"),
+            (Policy { resolution_minutes: i64::MAX, ..base.clone() }, "resolution_minutes"),
+            (Policy { steps: Some(StepTargets { review_minutes: i64::MAX / 2, investigation_minutes: i64::MAX / 2, feedback_minutes: 4 }), ..base }, "steps"),
         ];
         for (policy, field) in bad {
             assert_eq!(policy.validate().unwrap_err().field, field);

@@ -95,6 +95,9 @@ fn local(zone: Tz, date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
     zone.from_local_datetime(&date.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
 }
 
+/// The longest "not surveyed within" an audience may ask for (ten years).
+pub const NOT_SURVEYED_DAYS_MAX: i64 = 3650;
+
 impl Schedule {
     pub fn validate(&self) -> Result<(), ScheduleError> {
         let err = |field, message| Err(ScheduleError { field, message });
@@ -105,7 +108,13 @@ impl Schedule {
             Cadence::Monthly { day, .. } if !(1..=28).contains(&day) => err("cadence", "monthly runs need a day 1–28"),
             Cadence::AfterComplaint { delay_hours } if delay_hours > 720 => err("cadence", "the delay after a complaint is at most 720 hours"),
             _ if !(1..=90).contains(&self.link_days) => err("link_days", "links live 1 to 90 days"),
-            _ if self.audience.not_surveyed_days.is_some_and(|d| d < 0) => err("audience", "not_surveyed_days can't be negative"),
+            // Bounded, so the audience's `now - last surveyed >= days` is always a duration.
+            _ if self.audience.not_surveyed_days.is_some_and(|d| !(0..=NOT_SURVEYED_DAYS_MAX).contains(&d)) => {
+                err("audience", "not_surveyed_days is 0 to 3650 days")
+            }
+            Cadence::Once { at } if crate::api::params::check_instant("cadence", at).is_err() => {
+                err("cadence", "a one-off run is from 2000 to 2099")
+            }
             _ => Ok(()),
         }
     }
@@ -296,6 +305,11 @@ mod tests {
             (Schedule { cadence: Cadence::Quarterly { month_offset: 3, day: 1, time: ten() }, ..quarterly() }, "cadence"),
             (Schedule { cadence: Cadence::Monthly { day: 31, time: ten() }, ..quarterly() }, "cadence"),
             (Schedule { link_days: 0, ..quarterly() }, "link_days"),
+            // Numbers and instants past what a duration or a date holds never reach the audience's
+            // arithmetic (Duration::days(i64::MAX) panics).
+            (Schedule { audience: Audience { not_surveyed_days: Some(i64::MAX), ..quarterly().audience }, ..quarterly() }, "audience"),
+            (Schedule { audience: Audience { not_surveyed_days: Some(-1), ..quarterly().audience }, ..quarterly() }, "audience"),
+            (Schedule { cadence: Cadence::Once { at: DateTime::<Utc>::MAX_UTC }, ..quarterly() }, "cadence"),
         ];
         for (s, field) in bad {
             assert_eq!(s.validate().unwrap_err().field, field);

@@ -567,6 +567,10 @@ async fn a_repeated_complaint_is_offered_for_merging_and_a_supervisor_finds_it_i
     browser.fill("customer-search", &name).await;
     browser.click("customer-result").await;
     browser.find("case-kind").await.select_by_value("complaint").await.unwrap();
+    // Who handles a complaint is not the agent's call: the form says it is routed and does not
+    // offer to keep it.
+    browser.wait_text("case-routed", "投诉登记后自动分派").await;
+    assert!(!browser.has("case-mine").await, "an agent is not offered to keep a complaint");
     browser.fill("case-subject", "理财赎回延迟（再次来电）").await;
     browser.fill("case-description", "客户再次来电催促，无新情况").await;
     let suggested = browser.wait_text("suggestion", "理财").await;

@@ -180,6 +180,7 @@ async fn a_customer_books_reschedules_and_cancels_a_branch_appointment() {
     browser.client.refresh().await.unwrap();
     browser.find("manage-gone").await;
     assert!(!browser.has("appointment-reference").await, "a dead link shows no booking");
+    browser.screenshot("manage-gone-en").await;
     browser.click("language-switch").await;
 
     let agent = Api::signed_in(AGENT).await;

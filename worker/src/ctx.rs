@@ -71,9 +71,7 @@ impl Ctx {
         parsed.validate()?;
         Ok(parsed)
     }
-}
 
-impl Ctx {
     /// The body's bytes, read chunk by chunk and refused (413) as soon as they pass `limit`:
     /// a body sent without Content-Length (chunked) is never held whole in the isolate's
     /// memory before it is found too large.

@@ -243,13 +243,15 @@ pub fn NewCasePage() -> impl IntoView {
                             {move || t().handle_myself}
                         </label>
                     }.into_any()
-                } else {
+                } else if kind.get() == CaseKind::Complaint.as_str() {
                     view! {
                         <p class="hint" data-testid="case-routed">{move || i18n.get().tr(
                             "投诉登记后自动分派给投诉专员（不会分给投诉中提到的人员），或由主管指派。",
                             "A complaint is routed to the complaint team once registered (never to anyone it names), or assigned by a supervisor.",
                         )}</p>
                     }.into_any()
+                } else {
+                    ().into_any()
                 }}
                 <p class="hint">{move || t().sla_note}</p>
                 {move || error.get().map(|e| view! {

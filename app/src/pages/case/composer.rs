@@ -314,7 +314,7 @@ pub fn HandOver(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
     let session = use_session();
     let (kind, holder) = (case.kind, case.assignee_id.clone());
     let allowed = move |how: Move| {
-        session.user.with(|u| {
+        session.user.with_untracked(|u| {
             u.as_ref().is_some_and(|u| {
                 let actor = Actor { id: &u.id, role: u.role };
                 // A colleague stands for anyone handed to; recusal is the worker's to check.
@@ -322,7 +322,7 @@ pub fn HandOver(case: Case, seen: Vec<String>, on_change: Callback<()>) -> impl 
             })
         })
     };
-    let may_give = allowed.clone()(Move::Give);
+    let may_give = allowed(Move::Give);
     let may_escalate = allowed(Move::Escalate);
     let send = move |escalate: bool| {
         let text = reason.get_untracked();

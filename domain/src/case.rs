@@ -123,10 +123,23 @@ string_enum! {
 }
 
 string_enum! {
-    /// What a call log says of the call: the customer was reached, or not.
+    /// What a call log says of the call: the customer was reached, or not (the composer's call
+    /// log); a follow-up attempt says why not, or that a call-back was asked for.
     CallOutcome {
         Reached = "reached",
         Unreachable = "unreachable",
+        NoAnswer = "no_answer",
+        Busy = "busy",
+        WrongNumber = "wrong_number",
+        Refused = "refused",
+        CallbackRequested = "callback_requested",
+    }
+}
+
+impl CallOutcome {
+    /// Nobody took the call: it counts towards the follow-up rules' `max_attempts`.
+    pub fn unanswered(self) -> bool {
+        matches!(self, CallOutcome::Unreachable | CallOutcome::NoAnswer | CallOutcome::Busy)
     }
 }
 

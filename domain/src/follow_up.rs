@@ -11,12 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::{Lifecycle, Segment};
 
+pub mod call;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     FirstProduct,
     Periodic,
     AfterComplaint,
+    /// After a product was sold: inside its cooling-off period when it has one.
+    Purchase,
 }
 
 impl Reason {
@@ -25,7 +29,14 @@ impl Reason {
             Reason::FirstProduct => "first_product",
             Reason::Periodic => "periodic",
             Reason::AfterComplaint => "after_complaint",
+            Reason::Purchase => "purchase",
         }
+    }
+
+    pub const ALL: [Reason; 4] = [Reason::FirstProduct, Reason::Periodic, Reason::AfterComplaint, Reason::Purchase];
+
+    pub fn parse(text: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == text)
     }
 }
 
@@ -49,6 +60,13 @@ pub struct Rules {
     pub max_attempts: u32,
     /// The share of due follow-ups that must be done.
     pub target_percent: u8,
+    /// The least time between two unanswered attempts, in minutes.
+    #[serde(default = "default_retry_minutes")]
+    pub retry_minutes: i64,
+}
+
+fn default_retry_minutes() -> i64 {
+    120
 }
 
 impl Default for Rules {
@@ -60,6 +78,7 @@ impl Default for Rules {
             mass: Cadence::Quarterly,
             max_attempts: 3,
             target_percent: 80,
+            retry_minutes: default_retry_minutes(),
         }
     }
 }
@@ -74,6 +93,9 @@ impl Rules {
         }
         if !(1..=100).contains(&self.target_percent) {
             return Err(("target_percent", "must be 1 to 100"));
+        }
+        if !(15..=1440).contains(&self.retry_minutes) {
+            return Err(("retry_minutes", "must be 15 minutes to a day"));
         }
         Ok(())
     }
@@ -255,6 +277,10 @@ mod tests {
         assert_eq!(Rules { max_attempts: 0, ..Rules::default() }.validate().unwrap_err().0, "max_attempts");
         assert_eq!(Rules { target_percent: 0, ..Rules::default() }.validate().unwrap_err().0, "target_percent");
         assert_eq!(Rules { first_after_days: -1, ..Rules::default() }.validate().unwrap_err().0, "first_after_days");
+        assert_eq!(Rules { retry_minutes: 5, ..Rules::default() }.validate().unwrap_err().0, "retry_minutes");
+        // Rules stored before retry_minutes existed read with its default.
+        let stored: Rules = serde_json::from_str(r#"{"first_after_days":7,"private":"monthly","affluent":"monthly","mass":"quarterly","max_attempts":3,"target_percent":80}"#).unwrap();
+        assert_eq!(stored, Rules::default());
     }
 
     #[test]

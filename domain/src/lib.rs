@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod password;
 pub mod privacy;
 pub mod regulatory;
+pub mod sale;
 pub mod routing;
 pub mod sla;
 pub mod stats;

@@ -8,6 +8,7 @@ pub mod canned;
 pub mod cases;
 pub mod customers;
 pub mod events;
+pub mod follow_ups;
 pub mod jobs;
 pub mod knowledge;
 pub mod limits;

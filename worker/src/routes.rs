@@ -8,6 +8,7 @@ mod canned;
 pub mod cases;
 mod customers;
 mod dashboard;
+mod follow_ups;
 mod knowledge;
 mod meta;
 mod ops;
@@ -38,6 +39,10 @@ pub enum Endpoint {
     SearchCustomers,
     ListProducts,
     GetCustomer,
+    RecordPurchase,
+    ListFollowUps,
+    GetFollowUp,
+    AttemptFollowUp,
     CreateCase,
     ListCases,
     ExportCases,
@@ -139,6 +144,10 @@ pub const ROUTES: &[Route] = &[
     Route { method: Method::Get, path: "/api/products", endpoint: Endpoint::ListProducts, access: AGENT, summary: "The products the institution offers ({\"items\": [{\"code\", \"name_zh\", \"name_en\", \"kind\"}]})" },
     Route { method: Method::Get, path: "/api/customers", endpoint: Endpoint::SearchCustomers, access: AGENT, summary: "Search customers by name prefix, phone (last digits) or e-mail: ?q=; or those who left from one local date to another: ?left_from=&left_to=&reason=&cursor= (50 a page, in the order they left; reason= one reason for leaving)" },
     Route { method: Method::Get, path: "/api/customers/{id}", endpoint: Endpoint::GetCustomer, access: AGENT, summary: "A customer's profile, products and cases" },
+    Route { method: Method::Post, path: "/api/customers/{id}/products", endpoint: Endpoint::RecordPurchase, access: AGENT, summary: "Record a product the customer bought ({\"product\", \"purchased_at\", \"channel\", \"amount\"}: the product's code, when (default now, never ahead), where it was sold, the amount in fen): the core banking system's integration point. → 201 {id, risk_level, risk_tolerance, mismatch (the product's R1-R5 above the customer's C1-C5), cooling_off_ends_at, follow_up_id}: the post-sale follow-up is planned at once (with consent), due inside the cooling-off period when the product has one; audited" },
+    Route { method: Method::Get, path: "/api/follow-ups", endpoint: Endpoint::ListFollowUps, access: AGENT, summary: "Open follow-ups by when they may be called: ?assignee= (me, none or an id) &due= (today: the call list, call-backs first, then the cooling-off and due times, then value tier; overdue; upcoming) &reason= (first_product, periodic, after_complaint, purchase) &product= &mismatch=true &limit= (at most 200); customer names masked" },
+    Route { method: Method::Get, path: "/api/follow-ups/{id}", endpoint: Endpoint::GetFollowUp, access: AGENT, summary: "One follow-up (its id is its case's): reason, product, suitability, due and cooling-off times, attempts, the last outcome, the call-back, how it ended" },
+    Route { method: Method::Post, path: "/api/follow-ups/{id}/attempts", endpoint: Endpoint::AttemptFollowUp, access: AGENT, summary: "Record a call ({\"outcome\": reached | no_answer | busy | wrong_number | refused | callback_requested, \"notes\", \"satisfaction\" (1-5, reached only), \"callback_at\" (callback_requested only, up to 30 days ahead), \"version\"}) → 201 the follow-up: an unanswered call is tried again after the rules' retry_minutes inside opening hours, max_attempts unanswered end it as unreachable, a call-back is kept to its minute; on the case's timeline; 409 when ended or stale" },
     Route { method: Method::Post, path: "/api/cases", endpoint: Endpoint::CreateCase, access: AGENT, summary: "Register a case; deadlines are set from the SLA policy" },
     Route { method: Method::Get, path: "/api/cases", endpoint: Endpoint::ListCases, access: AGENT, summary: "The queue: ?kind= &status= (or open) &assignee=me|none|id &sla=due_soon|breached &customer_id= &limit= &channel= &category= &team=mine|id &cursor=; the dashboard's drill-down adds &date=received|first_response_due|resolution_due|regulatory_due|complaint_closed|answered|step_due &from= &to= (local dates, both included; listed in that date's order; step_due lists a complaint once per step due) &met=on_time|late &cause=<root cause>|none (complaint_closed) &csat=satisfied|unsatisfied (answered) &step=review|investigation|feedback (step_due)" },
     Route { method: Method::Get, path: "/api/cases/export", endpoint: Endpoint::ExportCases, access: SUPERVISOR, summary: "The cases of any queue filter (the same parameters as GET /api/cases) as CSV, one row per case with every clock and regulatory field: UTF-8 with a byte-order mark, streamed; ?lang=zh|en names the header row" },
@@ -235,6 +244,10 @@ pub async fn call(endpoint: Endpoint, ctx: Ctx) -> Result<Response, ApiError> {
         Endpoint::SearchCustomers => customers::search(ctx).await,
         Endpoint::ListProducts => customers::products(ctx).await,
         Endpoint::GetCustomer => customers::get(ctx).await,
+        Endpoint::RecordPurchase => follow_ups::purchase(ctx).await,
+        Endpoint::ListFollowUps => follow_ups::list(ctx).await,
+        Endpoint::GetFollowUp => follow_ups::get(ctx).await,
+        Endpoint::AttemptFollowUp => follow_ups::attempt(ctx).await,
         Endpoint::CreateCase => cases::create(ctx).await,
         Endpoint::ListCases => cases::list(ctx).await,
         Endpoint::ExportCases => cases::export(ctx).await,

@@ -104,6 +104,23 @@ pub(crate) const PRODUCTS: &[(&str, &str, &str, &str)] = &[
     ("mobile-banking", "手机银行", "Mobile banking", "digital"),
 ];
 
+/// Products sold in the demo only through its purchases (not held by the generated customers).
+pub(crate) const SOLD_ONLY: &[(&str, &str, &str, &str)] = &[
+    ("wealth-equity", "权益类理财产品", "Equity wealth product", "wealth"),
+    ("insurance-annuity", "年金保险", "Annuity insurance", "insurance"),
+];
+
+/// (code, risk level 1-5, cooling-off hours): what suitability and the post-sale follow-up
+/// go by. Cards, loans and deposits are no investment; wealth products cool off for 24 hours,
+/// insurance for 15 days.
+pub(crate) const SALE: &[(&str, Option<i64>, Option<i64>)] = &[
+    ("large-cd", Some(1), None),
+    ("wealth-steady", Some(2), Some(24)),
+    ("fund-plan", Some(3), Some(24)),
+    ("wealth-equity", Some(4), Some(24)),
+    ("insurance-annuity", None, Some(15 * 24)),
+];
+
 pub(crate) const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
 pub(crate) const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "桂英", "建华", "志强", "晓燕", "海燕", "俊杰", "子涵", "欣怡", "浩然", "雨萱"];
 pub(crate) const PHONE_PREFIXES: &[&str] = &["138", "139", "150", "151", "186", "188", "135", "177"];
@@ -245,8 +262,12 @@ pub fn sql(now: DateTime<Utc>) -> String {
             out += &format!("INSERT INTO branch_services (branch_id, service) VALUES ({}, {});\n", q(id), q(service));
         }
     }
-    for (code, zh, en, kind) in PRODUCTS {
+    for (code, zh, en, kind) in PRODUCTS.iter().chain(SOLD_ONLY) {
         out += &format!("INSERT INTO products (code, name_zh, name_en, kind) VALUES ({}, {}, {}, {});\n", q(code), q(zh), q(en), q(kind));
+    }
+    for (code, risk, cooling_off_hours) in SALE {
+        let sql = |v: &Option<i64>| v.map_or("NULL".to_string(), |n| n.to_string());
+        out += &format!("UPDATE products SET risk_level = {}, cooling_off_hours = {} WHERE code = {};\n", sql(risk), sql(cooling_off_hours), q(code));
     }
 
     let mut customers = Vec::with_capacity(CUSTOMERS);
@@ -597,8 +618,19 @@ fn survey_answers(now: DateTime<Utc>, complaints: &[(String, String, DateTime<Ut
         }
         runs += &invitations;
     }
+    // Every follow-up case gets its follow-up side, as migration 0030 gave those before it.
+    out += FOLLOW_UPS_OF_CASES;
     runs + &out
 }
+
+/// The follow-up side of every follow-up case (the reason from its planning key), as migration
+/// 0030 writes it for the cases it finds.
+const FOLLOW_UPS_OF_CASES: &str = "INSERT OR IGNORE INTO follow_ups (case_id, customer_id, reason, due_at, ready_at, assignee_id, ending)
+  SELECT id, customer_id,
+    CASE WHEN follow_up_key LIKE '%:first_product:%' THEN 'first_product' WHEN follow_up_key LIKE '%:after_complaint:%' THEN 'after_complaint' ELSE 'periodic' END,
+    resolution_due_at, created_at, assignee_id,
+    CASE WHEN is_open = 1 THEN NULL WHEN unreachable = 1 THEN 'unreachable' ELSE 'done' END
+  FROM cases WHERE kind = 'follow_up';\n";
 
 #[cfg(test)]
 mod tests {

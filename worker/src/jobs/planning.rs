@@ -14,9 +14,9 @@ use serde::Deserialize;
 use worker::D1Database;
 
 use crate::db::query;
-use crate::db::{customers, parse, time};
+use crate::db::{customers, first_changed, follow_ups, parse, time};
 use crate::error::ApiError;
-use crate::routes::cases::{register, Registration};
+use crate::routes::cases::{registration_statements, Registration};
 use crate::rules;
 
 /// Customers one run looks at; each costs a handful of queries and at most a few inserts, so a
@@ -41,6 +41,8 @@ fn subject(reason: Reason) -> (&'static str, &'static str) {
         Reason::FirstProduct => ("新客户首次回访", "了解客户开户及首笔业务的体验，解答疑问。"),
         Reason::Periodic => ("客户定期回访", "按客户层级定期回访，了解需求与满意度。"),
         Reason::AfterComplaint => ("投诉办结后回访", "投诉办结后回访客户，确认处理结果并了解满意度。"),
+        // Planned when the purchase is recorded (routes::follow_ups::purchase), not here.
+        Reason::Purchase => ("售后回访", "回访客户的购买体验。"),
     }
 }
 
@@ -99,7 +101,10 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
                 assignee: None,
             };
             let how = Registration { segment, by: None, keep: None, follow_up_key: Some(&planned.key) };
-            let (_, written) = register(db, now, &case, how, &rules).await?;
+            // The case and its follow-up side in one batch (the side only with a case written).
+            let (case_id, mut statements) = registration_statements(db, now, &case, how, &rules).await?;
+            statements.push(follow_ups::insert(db, &follow_ups::Planned { case_id: &case_id, reason: planned.reason, purchase: None })?);
+            let written = first_changed(&db.batch(statements).await?);
             if written { created += 1 } else { existing += 1 }
             planned_keys.push(planned.key);
         }

@@ -157,10 +157,22 @@ pub struct Registration<'a> {
 /// unless it is kept. Answers the id and whether it was written (a follow-up whose key exists
 /// is not).
 pub async fn register(db: &D1Database, now: DateTime<Utc>, body: &NewCase, how: Registration<'_>, rules: &Rules) -> Result<(String, bool), ApiError> {
-    let staffing = if how.keep.is_none() { Some(Staffing::load(db).await?) } else { None };
-    let (id, statements) = registration(db, now, body, how, rules, staffing)?;
+    let (id, statements) = registration_statements(db, now, body, how, rules).await?;
     let results = db.batch(statements).await?;
     Ok((id, first_changed(&results)))
+}
+
+/// [`register`]'s statements, for a caller that writes more in the same batch (a follow-up's
+/// side, a purchase): the case's insert first.
+pub async fn registration_statements(
+    db: &D1Database,
+    now: DateTime<Utc>,
+    body: &NewCase,
+    how: Registration<'_>,
+    rules: &Rules,
+) -> Result<(String, Vec<D1PreparedStatement>), ApiError> {
+    let staffing = if how.keep.is_none() { Some(Staffing::load(db).await?) } else { None };
+    registration(db, now, body, how, rules, staffing)
 }
 
 /// The statements that register a case, the case's insert first: its clocks from the SLA
@@ -308,7 +320,7 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         other => other,
     };
     let mut deadlines = current.deadlines();
-    let unanswered_follow_up = current.kind == CaseKind::FollowUp && current.status.is_open() && body.outcome == Some(CallOutcome::Unreachable);
+    let unanswered_follow_up = current.kind == CaseKind::FollowUp && current.status.is_open() && body.outcome.is_some_and(CallOutcome::unanswered);
     let mut unreachable = false;
     if first_reply || unanswered_follow_up {
         let rules = rules::load(&ctx.db).await?;
@@ -319,7 +331,7 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
         if unanswered_follow_up {
             // After the allowed attempts the follow-up closes as unreachable; the follow-up
             // rate counts it as done.
-            let before = events::for_case(&ctx.db, &id).await?.iter().filter(|e| e.outcome == Some(CallOutcome::Unreachable)).count() as u32;
+            let before = events::for_case(&ctx.db, &id).await?.iter().filter(|e| e.outcome.is_some_and(CallOutcome::unanswered)).count() as u32;
             if domain::follow_up::unreachable(&rules.follow_up, before + 1) {
                 unreachable = true;
                 status = Status::Closed;
@@ -333,6 +345,10 @@ pub async fn add_event(mut ctx: Ctx) -> Result<Response, ApiError> {
     new_event.status = (status != current.status).then_some(status);
     new_event.outcome = body.outcome;
     let mut batch = vec![cases::update(&ctx.db, &update)?, events::insert(&ctx.db, &new_event, Guard::PreviousChanged)?];
+    if let (CaseKind::FollowUp, EventType::Call, Some(outcome)) = (current.kind, body.kind, body.outcome) {
+        // A call logged from the composer counts on the follow-up like an attempt.
+        batch.push(crate::db::follow_ups::call_logged(&ctx.db, &id, outcome.as_str(), outcome.unanswered(), ctx.now_ms())?);
+    }
     if unreachable {
         batch.push(cases::mark_unreachable(&ctx.db, &id)?);
     }

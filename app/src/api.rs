@@ -572,3 +572,16 @@ pub async fn check_in(id: String, version: i64) -> ApiResult<domain::api::Appoin
 pub async fn no_show(id: String, version: i64) -> ApiResult<domain::api::Appointment> {
     post(&format!("/api/appointments/{}/no-show", js_sys::encode_uri_component(&id)), &domain::api::NoShowRequest { version }).await
 }
+
+/// `GET /api/follow-ups` with the list's query (`assignee`, `due`, `reason`, `mismatch`).
+pub async fn follow_ups(query: Vec<(&'static str, String)>) -> ApiResult<domain::api::Page<domain::api::FollowUp>> {
+    get(&format!("/api/follow-ups{}", query_string(&query))).await
+}
+
+pub async fn follow_up(id: String) -> ApiResult<domain::api::FollowUp> {
+    get(&format!("/api/follow-ups/{}", js_sys::encode_uri_component(&id))).await
+}
+
+pub async fn attempt_follow_up(id: String, request: domain::api::AttemptRequest) -> ApiResult<domain::api::FollowUp> {
+    post(&format!("/api/follow-ups/{}/attempts", js_sys::encode_uri_component(&id)), &request).await
+}

@@ -20,10 +20,10 @@ use pages::contact::ContactPage;
 use pages::customers::{CustomerPage, CustomersPage};
 use pages::dashboard::DashboardPage;
 use pages::faq::{FaqArticlePage, FaqPage};
+use pages::follow_ups::{FollowUpCallPage, FollowUpsPage};
 use pages::knowledge::{ArticlePage, KnowledgePage};
 use pages::login::LoginPage;
 use pages::new_case::NewCasePage;
-use pages::not_built::{NotBuilt, Section};
 use pages::not_found::NotFound;
 use pages::password::{AccountPage, SetPasswordPage};
 use pages::queue::QueuePage;
@@ -73,6 +73,8 @@ lazy_screen! {
     BookScreen => BookPage,
     ManageAppointmentScreen => ManageAppointmentPage,
     DeskScreen => DeskPage,
+    FollowUpsScreen => FollowUpsPage,
+    FollowUpCallScreen => FollowUpCallPage,
 }
 
 fn main() {
@@ -111,7 +113,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("knowledge") view={Lazy::<KnowledgeScreen>::new()}/>
                     <Route path=path!("knowledge/:id") view={Lazy::<ArticleScreen>::new()}/>
                     <Route path=path!("appointments") view={Lazy::<DeskScreen>::new()}/>
-                    <Route path=path!("follow-ups") view=|| view! { <NotBuilt section=Section::FollowUps/> }/>
+                    <Route path=path!("follow-ups") view={Lazy::<FollowUpsScreen>::new()}/>
+                    <Route path=path!("follow-ups/:id") view={Lazy::<FollowUpCallScreen>::new()}/>
                     <Route path=path!("surveys") view={Lazy::<SurveysScreen>::new()}/>
                     <Route path=path!("surveys/:id") view={Lazy::<SurveyResultsScreen>::new()}/>
                     <Route path=path!("dashboard") view={Lazy::<DashboardScreen>::new()}/>

@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::bell::Bell;
 use crate::components::feedback::Loading;
 use crate::i18n::{use_i18n, Lang};
-use crate::pages::not_built::Section;
+use crate::pages::sections::Section;
 use crate::session::use_session;
 
 #[component]

@@ -16,7 +16,7 @@ use crate::components::time::full;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 
-mod composer;
+pub(crate) mod composer;
 use composer::{Composer, HandOver, SuggestedArticles};
 use crate::pages::appointments::BookForCustomer;
 

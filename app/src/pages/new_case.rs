@@ -42,6 +42,17 @@ pub fn NewCasePage() -> impl IntoView {
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
 
+    // Opened for a customer (`?customer=`: from a follow-up call, what the customer raised):
+    // they are picked already.
+    let query = leptos_router::hooks::use_query_map();
+    if let Some(id) = query.with_untracked(|q| q.get("customer")).filter(|id| !id.is_empty()) {
+        spawn_local(async move {
+            if let Ok(profile) = api::customer(id).await {
+                customer.set(Some(profile.customer));
+            }
+        });
+    }
+
     // The classifier's suggestion, asked for once typing pauses (0.4 s), with the admins' rules.
     let suggestion = RwSignal::new(None::<domain::classify::Suggestion>);
     let pending = StoredValue::new(None::<TimeoutHandle>);

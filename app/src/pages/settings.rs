@@ -413,6 +413,7 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
     let mass = RwSignal::new(cadence_name(r.mass));
     let attempts = RwSignal::new(r.max_attempts.to_string());
     let target = RwSignal::new(r.target_percent.to_string());
+    let retry = RwSignal::new(r.retry_minutes.to_string());
     let status = RwSignal::new(Saved::Idle);
     let cadences = [Cadence::Monthly, Cadence::Quarterly, Cadence::Never];
     let parse_cadence = move |s: String| cadences.into_iter().find(|c| cadence_name(*c) == s).unwrap_or(Cadence::Quarterly);
@@ -424,6 +425,10 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
             status.set(Saved::Failed(local_error(field)));
             return;
         };
+        let Ok(retry_minutes) = retry.get_untracked().trim().parse() else {
+            status.set(Saved::Failed(local_error("retry_minutes")));
+            return;
+        };
         let value = follow_up::Rules {
             first_after_days,
             private: parse_cadence(private.get_untracked()),
@@ -431,6 +436,7 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
             mass: parse_cadence(mass.get_untracked()),
             max_attempts,
             target_percent,
+            retry_minutes,
         };
         save("follow_up", settings.get_untracked().versions.follow_up, value, settings, status);
     };
@@ -457,6 +463,10 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
                 <div class="field">
                     <label for="fu-target">{move || t().set_target_pct}</label>
                     <input id="fu-target" inputmode="numeric" data-testid="fu-target" bind:value=target/>
+                </div>
+                <div class="field">
+                    <label for="fu-retry">{move || i18n.get().field("retry_minutes")}</label>
+                    <input id="fu-retry" inputmode="numeric" data-testid="fu-retry" bind:value=retry/>
                 </div>
                 {cadence_select("fu-private", Segment::Private, private)}
                 {cadence_select("fu-affluent", Segment::Affluent, affluent)}

@@ -84,6 +84,11 @@ pub fn call_outcome_label(lang: crate::i18n::Lang, o: CallOutcome) -> &'static s
     match o {
         CallOutcome::Reached => lang.tr("已接通", "Reached"),
         CallOutcome::Unreachable => lang.tr("未接通", "Not reached"),
+        CallOutcome::NoAnswer => lang.tr("无人接听", "No answer"),
+        CallOutcome::Busy => lang.tr("占线", "Busy"),
+        CallOutcome::WrongNumber => lang.tr("号码错误", "Wrong number"),
+        CallOutcome::Refused => lang.tr("客户拒绝回访", "Refused"),
+        CallOutcome::CallbackRequested => lang.tr("约定回拨", "Call-back booked"),
     }
 }
 

@@ -1,10 +1,8 @@
-//! The sections of the app, who may open each, and the page for those not built yet.
+//! The sections of the app and who may open each (the shell's navigation).
 
 use domain::Role;
-use leptos::prelude::*;
 
-use crate::i18n::{use_i18n, Texts};
-use crate::session::use_session;
+use crate::i18n::Texts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Section {
@@ -92,27 +90,5 @@ impl Section {
             Section::Settings => "nav-settings",
             Section::Audit => "nav-audit",
         }
-    }
-}
-
-/// A section that is not built yet says so plainly; one the role may not open says that.
-#[component]
-pub fn NotBuilt(section: Section) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let allowed = move || session.user.get().is_some_and(|u| u.role.includes(section.min_role()));
-    view! {
-        <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || section.label(i18n.get().t())}</h1>
-            <Show
-                when=allowed
-                fallback=move || view! { <p class="notice" data-testid="forbidden">{move || i18n.get().t().forbidden_page}</p> }
-            >
-                <div class="notice" data-testid="not-built">
-                    <p class="notice-title">{move || i18n.get().t().not_built_title}</p>
-                    <p>{move || i18n.get().t().not_built_body}</p>
-                </div>
-            </Show>
-        </section>
     }
 }

@@ -1,0 +1,254 @@
+//! Follow-ups over HTTP: a purchase flagged for suitability plans its post-sale follow-up inside
+//! the cooling-off period; calls are recorded as attempts (unanswered ones tried again in
+//! opening hours, call-backs kept to their minute, the last allowed unanswered one ending it as
+//! unreachable, a reached one with the customer's satisfaction); the call list and its filters.
+//! Every request at an instant of the test clock in June 2025.
+
+use chrono::{DateTime, Duration, Utc};
+use kefu_tests::cron::{bj, get_at, post_at};
+use kefu_tests::{database, time, Api, Reply, AGENT};
+use serde_json::{json, Value};
+
+/// A demo customer whose risk tolerance was assessed as C2 (moderate) and who consents to
+/// contact, the `n`th of them (each test its own).
+fn moderate_customer(n: usize) -> String {
+    database()
+        .query_row(
+            "SELECT id FROM customers WHERE risk_tolerance = 'moderate' AND consent_contact = 1 AND erased_at IS NULL AND left_at IS NULL ORDER BY id LIMIT 1 OFFSET ?1",
+            [n],
+            |r| r.get(0),
+        )
+        .expect("the demo data has C2 customers")
+}
+
+async fn buy(agent: &Api, customer: &str, body: Value, at: DateTime<Utc>) -> Reply {
+    post_at(agent, &format!("/api/customers/{customer}/products"), &body, at).await
+}
+
+fn purchases_of(customer: &str) -> i64 {
+    database().query_row("SELECT COUNT(*) FROM purchases WHERE customer_id = ?1", [customer], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test]
+async fn an_r4_product_sold_to_a_c2_customer_is_flagged_and_followed_up_inside_its_cooling_off() {
+    let agent = Api::signed_in(AGENT).await;
+    let customer = moderate_customer(0);
+    let sold = bj(2025, 6, 2, 10, 0);
+
+    // Refused, naming the field, and nothing stored.
+    let before = purchases_of(&customer);
+    for (body, field) in [
+        (json!({"product": "no-such-product", "channel": "branch"}), "product"),
+        (json!({"product": "wealth-equity", "channel": "branch", "amount": -1}), "amount"),
+        (json!({"product": "wealth-equity", "channel": "fax"}), "channel"),
+        (json!({"product": "wealth-equity", "channel": "branch", "purchased_at": sold + Duration::days(1)}), "purchased_at"),
+        (json!({"product": "wealth-equity", "channel": "branch", "colour": "red"}), "colour"),
+    ] {
+        let refused = buy(&agent, &customer, body.clone(), sold).await;
+        assert_eq!((refused.status, refused.field()), (422, Some(field)), "{body}: {:?}", refused.body);
+    }
+    assert_eq!(purchases_of(&customer), before, "nothing refused was stored");
+    assert_eq!(buy(&agent, "no-such-customer", json!({"product": "wealth-equity", "channel": "branch"}), sold).await.status, 404);
+
+    // R4 to C2: a mismatch; the follow-up is due by the end of the 24-hour cooling-off.
+    let bought = buy(&agent, &customer, json!({"product": "wealth-equity", "channel": "branch", "amount": 5_000_000}), sold).await;
+    assert_eq!(bought.status, 201, "{:?}", bought.body);
+    let p = &bought.body;
+    assert_eq!((p["risk_level"].as_i64(), p["risk_tolerance"].as_str(), p["mismatch"].as_bool()), (Some(4), Some("moderate"), Some(true)));
+    let cooling_off_ends = time(&p["cooling_off_ends_at"]);
+    assert_eq!(cooling_off_ends, sold + Duration::hours(24));
+    let follow_up_id = p["follow_up_id"].as_str().expect("a follow-up is planned").to_string();
+    let follow_up = get_at(&agent, &format!("/api/follow-ups/{follow_up_id}"), sold).await;
+    assert_eq!(follow_up.status, 200, "{:?}", follow_up.body);
+    let f = &follow_up.body;
+    assert_eq!((f["reason"].as_str(), f["product"].as_str(), f["mismatch"].as_bool()), (Some("purchase"), Some("wealth-equity"), Some(true)));
+    assert!(time(&f["due_at"]) <= cooling_off_ends, "due inside the cooling-off: {f}");
+    assert_eq!(time(&f["cooling_off_ends_at"]), cooling_off_ends);
+    assert!(time(&f["ready_at"]) <= sold, "it can be called at once");
+    // It is a case of kind follow_up, whose description asks what the law asks.
+    let case = get_at(&agent, &format!("/api/cases/{follow_up_id}"), sold).await.body;
+    assert_eq!(case["kind"], "follow_up");
+    let description = case["description"].as_str().unwrap();
+    assert!(description.contains("犹豫期") && description.contains("适当性不匹配") && description.contains("风险"), "{description}");
+    let audited: i64 = database()
+        .query_row("SELECT COUNT(*) FROM audit_events WHERE action = 'purchase_recorded' AND entity_id = ?1", [&customer], |r| r.get(0))
+        .unwrap();
+    assert!(audited >= 1);
+
+    // R2 to the same customer fits; insurance cools off for 15 days.
+    let fits = buy(&agent, &customer, json!({"product": "wealth-steady", "channel": "mobile_app"}), sold).await;
+    assert_eq!((fits.status, fits.body["mismatch"].as_bool()), (201, Some(false)), "{:?}", fits.body);
+    let insured = buy(&agent, &customer, json!({"product": "insurance-annuity", "channel": "branch"}), sold).await;
+    assert_eq!(insured.status, 201, "{:?}", insured.body);
+    assert_eq!(time(&insured.body["cooling_off_ends_at"]), sold + Duration::days(15));
+    let insured_follow_up = get_at(&agent, &format!("/api/follow-ups/{}", insured.body["follow_up_id"].as_str().unwrap()), sold).await.body;
+    assert_eq!(time(&insured_follow_up["due_at"]), sold + Duration::days(15));
+    // The mismatch is found by the list's filter, and only it.
+    let listed = get_at(&agent, "/api/follow-ups?mismatch=true&reason=purchase&limit=200", sold).await;
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    let items = listed.body["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["id"] == follow_up_id.as_str()), "{items:?}");
+    assert!(items.iter().all(|i| i["mismatch"] == true));
+    assert!(items.iter().all(|i| i["customer_name"].as_str().unwrap().contains('*') || i["customer_name"].as_str().unwrap().chars().count() <= 1), "names masked");
+    for (query, field) in [("due=tomorrow", "due"), ("reason=x", "reason"), ("mismatch=maybe", "mismatch"), ("limit=0", "limit")] {
+        assert_eq!(get_at(&agent, &format!("/api/follow-ups?{query}"), sold).await.field(), Some(field), "{query}");
+    }
+}
+
+#[tokio::test]
+async fn calls_are_tried_again_in_opening_hours_kept_to_a_call_back_and_end_reached_or_unreachable() {
+    let agent = Api::signed_in(AGENT).await;
+    let customer = moderate_customer(1);
+    let sold = bj(2025, 6, 9, 10, 0); // a Monday
+    let bought = buy(&agent, &customer, json!({"product": "fund-plan", "channel": "branch"}), sold).await;
+    assert_eq!(bought.status, 201, "{:?}", bought.body);
+    let id = bought.body["follow_up_id"].as_str().unwrap().to_string();
+    let attempt = |body: Value, at: DateTime<Utc>| {
+        let (agent, id) = (&agent, id.clone());
+        async move { post_at(agent, &format!("/api/follow-ups/{id}/attempts"), &body, at).await }
+    };
+    let version = |f: &Value| f["version"].as_i64().unwrap();
+
+    // No answer at 10:00: tried again two hours on, after the lunch break (13:30).
+    let first = attempt(json!({"outcome": "no_answer", "version": 1}), sold).await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    assert_eq!((first.body["attempts"].as_i64(), first.body["last_outcome"].as_str()), (Some(1), Some("no_answer")));
+    assert_eq!(time(&first.body["ready_at"]), bj(2025, 6, 9, 13, 30));
+    assert_eq!(attempt(json!({"outcome": "busy", "version": 1}), sold).await.status, 409, "a stale version changes nothing");
+    // Refused, naming the field: a call-back without its time, satisfaction of an unanswered call.
+    let v = version(&first.body);
+    for (body, field) in [
+        (json!({"outcome": "callback_requested", "version": v}), "callback_at"),
+        (json!({"outcome": "no_answer", "satisfaction": 4, "version": v}), "satisfaction"),
+        (json!({"outcome": "reached", "satisfaction": 9, "version": v}), "satisfaction"),
+        (json!({"outcome": "unreachable", "version": v}), "outcome"),
+    ] {
+        let refused = attempt(body.clone(), bj(2025, 6, 9, 13, 40)).await;
+        assert_eq!((refused.status, refused.field()), (422, Some(field)), "{body}: {:?}", refused.body);
+    }
+    // The customer asks to be called back at 19:15: kept to that minute, after hours as asked.
+    let evening = bj(2025, 6, 9, 19, 15);
+    let asked = attempt(json!({"outcome": "callback_requested", "callback_at": evening, "notes": "客户在开会", "version": v}), bj(2025, 6, 9, 13, 40)).await;
+    assert_eq!(asked.status, 201, "{:?}", asked.body);
+    assert_eq!((time(&asked.body["ready_at"]), time(&asked.body["callback_at"])), (evening, evening));
+    assert_eq!(asked.body["attempts"], 1, "a call-back is no unanswered call");
+    // In the assignee's call list for the day, first: its minute has come.
+    let assignee = asked.body["assignee_id"].as_str().expect("routed to an agent").to_string();
+    let list = get_at(&agent, &format!("/api/follow-ups?assignee={assignee}&due=today"), bj(2025, 6, 9, 19, 10)).await;
+    assert_eq!(list.status, 200, "{:?}", list.body);
+    assert_eq!(list.body["items"][0]["id"], id.as_str(), "{:?}", list.body);
+    // Reached at 19:15, satisfied: done, and the case is closed with the call on its timeline.
+    let reached = attempt(json!({"outcome": "reached", "satisfaction": 5, "notes": "客户已了解产品风险，确认自愿购买", "version": version(&asked.body)}), evening).await;
+    assert_eq!(reached.status, 201, "{:?}", reached.body);
+    assert_eq!((reached.body["ending"].as_str(), reached.body["satisfaction"].as_i64()), (Some("done"), Some(5)));
+    let case = get_at(&agent, &format!("/api/cases/{id}"), evening).await.body;
+    assert_eq!(case["status"], "closed");
+    let calls: Vec<&str> = case["events"].as_array().unwrap().iter().filter(|e| e["type"] == "call").map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(calls, ["no_answer", "callback_requested", "reached"]);
+    assert_eq!(attempt(json!({"outcome": "reached", "version": version(&reached.body)}), evening).await.status, 409, "an ended follow-up takes no more calls");
+    let open = get_at(&agent, &format!("/api/follow-ups?assignee={assignee}&due=today"), evening).await;
+    assert!(open.body["items"].as_array().unwrap().iter().all(|i| i["id"] != id.as_str()), "no longer listed");
+
+    // Another follow-up: three unanswered calls end it as unreachable, which the rate does not count as made.
+    let again = buy(&agent, &customer, json!({"product": "wealth-steady", "channel": "branch"}), sold).await;
+    let other = again.body["follow_up_id"].as_str().unwrap().to_string();
+    let mut v = 1;
+    let mut at = bj(2025, 6, 10, 9, 0);
+    for n in 1..=3 {
+        let call = post_at(&agent, &format!("/api/follow-ups/{other}/attempts"), &json!({"outcome": "no_answer", "version": v}), at).await;
+        assert_eq!(call.status, 201, "call {n}: {:?}", call.body);
+        v = call.body["version"].as_i64().unwrap();
+        at = time(&call.body["ready_at"]).max(at + Duration::minutes(1));
+        if n == 3 {
+            assert_eq!(call.body["ending"], "unreachable");
+        } else {
+            assert!(call.body["ending"].is_null());
+        }
+    }
+    let unreachable: i64 = database().query_row("SELECT unreachable FROM cases WHERE id = ?1", [&other], |r| r.get(0)).unwrap();
+    assert_eq!(unreachable, 1);
+}
+
+#[tokio::test]
+async fn an_agent_works_a_follow_up_from_the_list_to_a_new_inquiry_in_the_browser() {
+    use kefu_tests::browser::{wait_for, Browser};
+    // An R4 product sold to a C2 customer just now, its follow-up handed to the demo agent.
+    let agent = Api::signed_in(AGENT).await;
+    let customer = moderate_customer(2);
+    let bought = agent.post(&format!("/api/customers/{customer}/products"), &json!({"product": "wealth-equity", "channel": "branch"})).await;
+    assert_eq!(bought.status, 201, "{:?}", bought.body);
+    let id = bought.body["follow_up_id"].as_str().unwrap().to_string();
+    let boss = Api::signed_in(kefu_tests::SUPERVISOR).await;
+    let case = boss.get(&format!("/api/cases/{id}")).await.body;
+    if case["assignee_id"] != "user-agent" {
+        let handed = boss.post(&format!("/api/cases/{id}/assign"), &json!({"assignee_id": "user-agent", "version": case["version"]})).await;
+        assert_eq!(handed.status, 200, "{:?}", handed.body);
+    }
+
+    let browser = Browser::open().await;
+    browser.sign_in(AGENT).await;
+    browser.click("nav-follow-ups").await;
+    // Today's list has it, flagged.
+    let row = wait_for("the follow-up in today's list", || async {
+        for row in browser.client.find_all(fantoccini::Locator::Css("[data-testid='follow-up-row']")).await.ok()? {
+            if row.attr("data-id").await.ok()?? == id {
+                return Some(row);
+            }
+        }
+        None
+    })
+    .await;
+    assert!(row.text().await.unwrap().contains("适当性不匹配"), "the mismatch is flagged in the list");
+    browser.screenshot("follow-ups-zh").await;
+    row.find(fantoccini::Locator::Css("[data-testid='follow-up-open']")).await.unwrap().click().await.unwrap();
+
+    // The call: the warning and the script; no answer first.
+    browser.find("follow-up-mismatch").await;
+    assert!(browser.text("follow-up-script").await.contains("犹豫期"));
+    browser.find("follow-up-cooling-off").await;
+    browser.click("outcome-no_answer").await;
+    browser.click("attempt-save").await;
+    browser.wait_text("follow-up-attempts", "1").await;
+    browser.wait_text("follow-up-last", "无人接听").await;
+    // The customer's assistant asks for a call-back in two hours.
+    let callback = (chrono::Utc::now() + Duration::hours(2)).with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    browser.click("outcome-callback_requested").await;
+    let input = browser.find("attempt-callback").await;
+    browser
+        .client
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![serde_json::to_value(&input).unwrap(), json!(callback.format("%Y-%m-%dT%H:%M").to_string())],
+        )
+        .await
+        .unwrap();
+    browser.fill("attempt-notes", "助理接听，约两小时后回拨").await;
+    browser.click("attempt-save").await;
+    browser.wait_text("follow-up-callback-at", &callback.format("%Y-%m-%d %H:%M").to_string()).await;
+    browser.screenshot("follow-up-call-zh").await;
+    // Reached at last: satisfied, with notes.
+    browser.click("outcome-reached").await;
+    browser.find("attempt-satisfaction").await.select_by_value("5").await.unwrap();
+    browser.fill("attempt-notes", "客户已了解产品风险，确认自愿购买；希望了解定投").await;
+    browser.click("attempt-save").await;
+    browser.wait_text("follow-up-ended", "已完成").await;
+    assert!(browser.text("follow-up-satisfaction").await.contains('5'));
+    browser.click("language-switch").await;
+    browser.wait_text("follow-up-ended", "Done").await;
+    browser.screenshot("follow-up-done-en").await;
+    browser.click("language-switch").await;
+
+    // What the customer raised becomes a new inquiry, for them.
+    browser.click("follow-up-new-case").await;
+    browser.find("picked-customer").await;
+    let subject = kefu_tests::unique("回访中客户咨询基金定投");
+    browser.fill("case-subject", &subject).await;
+    browser.fill("case-description", "回访时客户希望了解基金定投的起投金额").await;
+    browser.click("case-save").await;
+    browser.find("case-page").await;
+    let cases = agent.cases_of(&customer).await;
+    assert!(cases.iter().any(|c| c["subject"] == subject.as_str() && c["kind"] == "inquiry"), "{cases:?}");
+    let done = agent.get(&format!("/api/follow-ups/{id}")).await.body;
+    assert_eq!((done["ending"].as_str(), done["satisfaction"].as_i64()), (Some("done"), Some(5)));
+    browser.close().await;
+}

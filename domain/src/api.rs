@@ -246,6 +246,9 @@ pub struct CustomerProfile {
     /// Their latest survey answers, newest first.
     #[serde(default)]
     pub surveys: Vec<CustomerSurvey>,
+    /// Their purchases, newest first, each with its suitability (a mismatch flagged).
+    #[serde(default)]
+    pub purchases: Vec<Purchase>,
 }
 
 /// A survey a customer answered, as their profile shows it.

@@ -75,6 +75,12 @@ async fn an_r4_product_sold_to_a_c2_customer_is_flagged_and_followed_up_inside_i
         .unwrap();
     assert!(audited >= 1);
 
+    // The customer 360 lists the purchase, flagged.
+    let profile = get_at(&agent, &format!("/api/customers/{customer}"), sold).await.body;
+    let listed = profile["purchases"].as_array().unwrap().iter().find(|p| p["id"] == bought.body["id"]).expect("the purchase on the profile").clone();
+    assert_eq!((listed["mismatch"].as_bool(), listed["product_name"]["zh"].as_str()), (Some(true), Some("权益类理财产品")));
+    assert_eq!(f["product_name"]["en"], "Equity wealth product");
+
     // R2 to the same customer fits; insurance cools off for 15 days.
     let fits = buy(&agent, &customer, json!({"product": "wealth-steady", "channel": "mobile_app"}), sold).await;
     assert_eq!((fits.status, fits.body["mismatch"].as_bool()), (201, Some(false)), "{:?}", fits.body);
@@ -250,5 +256,10 @@ async fn an_agent_works_a_follow_up_from_the_list_to_a_new_inquiry_in_the_browse
     assert!(cases.iter().any(|c| c["subject"] == subject.as_str() && c["kind"] == "inquiry"), "{cases:?}");
     let done = agent.get(&format!("/api/follow-ups/{id}")).await.body;
     assert_eq!((done["ending"].as_str(), done["satisfaction"].as_i64()), (Some("done"), Some(5)));
+    // The customer 360 flags the mismatched purchase.
+    browser.goto(&format!("/customers/{customer}")).await;
+    browser.find("customer-mismatch").await;
+    browser.find("purchase-mismatch").await;
+    browser.screenshot("customer-purchases-zh").await;
     browser.close().await;
 }

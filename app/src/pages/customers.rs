@@ -266,6 +266,43 @@ fn Profile(profile: CustomerProfile, reload: Callback<()>) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <h2>{move || tr("购买记录", "Purchases")}</h2>
+            {if profile.purchases.is_empty() {
+                view! { <p class="muted" data-testid="customer-purchases-empty">{move || tr("没有购买记录。", "No purchases recorded.")}</p> }.into_any()
+            } else {
+                let mismatches = profile.purchases.iter().filter(|p| p.mismatch).count();
+                view! {
+                    {(mismatches > 0).then(|| view! {
+                        <p class="notice bad" role="alert" data-testid="customer-mismatch">{move || format!("{}{mismatches}{}",
+                            tr("适当性不匹配：", "Suitability mismatches: "),
+                            tr(" 笔购买的产品风险等级高于客户风险承受能力。", " purchase(s) of a product above the customer's risk tolerance."))}</p>
+                    })}
+                    <div class="table-wrap"><table class="grid-table" data-testid="customer-purchases">
+                        <thead><tr>
+                            <th scope="col">{move || tr("购买时间", "Bought")}</th>
+                            <th scope="col">{move || tr("产品", "Product")}</th>
+                            <th scope="col" class="num">{move || tr("金额", "Amount")}</th>
+                            <th scope="col">{move || tr("风险等级", "Risk level")}</th>
+                            <th scope="col">{move || tr("犹豫期截止", "Cooling-off ends")}</th>
+                            <th scope="col">{move || tr("售后回访", "Follow-up")}</th>
+                        </tr></thead>
+                        <tbody>{profile.purchases.iter().cloned().map(|p| {
+                            let name = p.product_name.clone();
+                            view! {
+                                <tr data-testid="customer-purchase">
+                                    <td>{full(p.purchased_at)}</td>
+                                    <td>{move || name.get(i18n.get().code()).to_string()}</td>
+                                    <td class="num">{p.amount.map_or("—".into(), |a| format!("¥{:.2}", a as f64 / 100.0))}</td>
+                                    <td>{p.risk_level.map_or("—".into(), |r| format!("R{r}"))}
+                                        {p.mismatch.then(|| view! { " "<span class="badge bad" data-testid="purchase-mismatch">{move || tr("适当性不匹配", "Mismatch")}</span> })}</td>
+                                    <td>{p.cooling_off_ends_at.map_or("—".into(), full)}</td>
+                                    <td>{p.follow_up_id.clone().map(|id| view! { <a href=format!("/follow-ups/{id}")>{move || tr("回访", "Follow-up")}</a> })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}</tbody>
+                    </table></div>
+                }.into_any()
+            }}
             <h2>{move || tr("满意度调查", "Satisfaction surveys")}</h2>
             {if profile.surveys.is_empty() {
                 view! { <p class="muted" data-testid="customer-surveys-empty">{move || tr("尚未回答过满意度调查。", "Has not answered a satisfaction survey.")}</p> }.into_any()

@@ -152,7 +152,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                         hint=Signal::derive(move || tr("计划的回访到期后会出现在这里。", "Planned follow-ups appear here when they are due."))/>
                 }.into_any(),
                 (_, Some(page)) => view! {
-                    <table class="table" data-testid="follow-up-table">
+                    <div class="table-wrap"><table class="grid-table" data-testid="follow-up-table">
                         <thead><tr>
                             <th scope="col">{move || tr("编号", "Ref.")}</th>
                             <th scope="col">{move || tr("原因", "Reason")}</th>
@@ -165,7 +165,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                         <tbody>
                             {page.items.into_iter().map(|f| row(f, now)).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }.into_any(),
                 (false, None) => ().into_any(),
             }}
@@ -187,7 +187,7 @@ fn row(f: FollowUp, now: RwSignal<chrono::DateTime<chrono::Utc>>) -> impl IntoVi
                 {callback.map(|at| view! { <span class="badge" data-testid="follow-up-callback">{move || tr("约定回拨 ", "Call back ")}{full(at)}</span> })}
             </td>
             <td>{f.customer_name.clone()}" · "{move || i18n.get().segment(segment)}</td>
-            <td>{f.product.clone().unwrap_or_default()}
+            <td>{let name = f.product_name.clone(); move || name.as_ref().map(|n| n.get(i18n.get().code()).to_string()).unwrap_or_default()}
                 {f.mismatch.then(|| view! { <span class="badge bad" data-testid="follow-up-mismatch">{move || tr("适当性不匹配", "Suitability mismatch")}</span> })}
             </td>
             <td class=move || if deadline < now.get() { "overdue" } else { "" } data-testid="follow-up-deadline">
@@ -280,7 +280,7 @@ fn Call(follow_up: FollowUp, data: RwSignal<Option<FollowUp>>) -> impl IntoView 
                 })}
                 <dl class="facts">
                     <div><dt>{move || tr("客户", "Customer")}</dt><dd><a href=format!("/customers/{}", f.customer_id) data-testid="follow-up-customer">{move || tr("查看客户档案", "Open the customer's profile")}</a></dd></div>
-                    {f.product.clone().map(|p| view! { <div><dt>{move || tr("产品", "Product")}</dt><dd data-testid="follow-up-product">{p}</dd></div> })}
+                    {f.product_name.clone().map(|p| view! { <div><dt>{move || tr("产品", "Product")}</dt><dd data-testid="follow-up-product">{move || p.get(i18n.get().code()).to_string()}</dd></div> })}
                     <div><dt>{move || tr("截止", "Due")}</dt><dd data-testid="follow-up-due">{full(f.due_at)}</dd></div>
                     {f.cooling_off_ends_at.map(|at| view! { <div><dt>{move || tr("犹豫期截止", "Cooling-off ends")}</dt><dd data-testid="follow-up-cooling-off">{full(at)}</dd></div> })}
                     <div><dt>{move || tr("已拨未通", "Unanswered calls")}</dt><dd data-testid="follow-up-attempts">{f.attempts}</dd></div>

@@ -8,6 +8,7 @@ use super::{check_text, is_id, optional_text, params, FieldError, Validate, TEXT
 use crate::case::{CallOutcome, Channel};
 use crate::follow_up::call::Ending;
 use crate::follow_up::Reason;
+use crate::questionnaire::Text;
 use crate::sale::Tolerance;
 use crate::Segment;
 
@@ -50,7 +51,7 @@ pub struct Purchase {
     pub id: String,
     pub customer_id: String,
     pub product: String,
-    pub product_name: String,
+    pub product_name: Text,
     pub purchased_at: DateTime<Utc>,
     pub channel: Channel,
     pub amount: Option<i64>,
@@ -76,8 +77,9 @@ pub struct FollowUp {
     pub customer_name: String,
     pub segment: Segment,
     pub reason: Reason,
-    /// For a post-sale follow-up: the product sold.
+    /// For a post-sale follow-up: the product sold, and its name.
     pub product: Option<String>,
+    pub product_name: Option<Text>,
     /// The sale was a suitability mismatch.
     pub mismatch: bool,
     /// When it must be made by (for a product with a cooling-off period, its end).

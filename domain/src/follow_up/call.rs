@@ -181,6 +181,7 @@ mod tests {
             segment,
             reason: super::super::Reason::Periodic,
             product: None,
+            product_name: None,
             mismatch: false,
             due_at: due,
             cooling_off_ends_at: cooling_off,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::api::{AssigneeFilter, FollowUp, FollowUpDue, FollowUpFilter, Purchase};
 use domain::follow_up::call::Ending;
 use domain::follow_up::Reason;
+use domain::questionnaire::Text;
 use domain::sale::Tolerance;
 use serde::Deserialize;
 use worker::{D1Database, D1PreparedStatement};
@@ -50,10 +51,11 @@ pub fn insert(db: &D1Database, p: &Planned) -> Result<D1PreparedStatement, ApiEr
     )?)
 }
 
-const COLUMNS: &str = "SELECT c.id, c.seq, c.customer_id, cu.name AS customer_name, cu.segment, f.reason, f.product_code, f.mismatch,
-  f.due_at, f.cooling_off_ends_at, f.ready_at, f.callback_at, f.attempts, f.last_outcome, f.last_attempt_at, f.satisfaction,
-  f.ending, f.assignee_id, u.name AS assignee_name, c.version
-  FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN customers cu ON cu.id = f.customer_id LEFT JOIN users u ON u.id = f.assignee_id";
+const COLUMNS: &str = "SELECT c.id, c.seq, c.customer_id, cu.name AS customer_name, cu.segment, f.reason, f.product_code, p.name_zh AS product_zh,
+  p.name_en AS product_en, f.mismatch, f.due_at, f.cooling_off_ends_at, f.ready_at, f.callback_at, f.attempts, f.last_outcome, f.last_attempt_at,
+  f.satisfaction, f.ending, f.assignee_id, u.name AS assignee_name, c.version
+  FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN customers cu ON cu.id = f.customer_id LEFT JOIN users u ON u.id = f.assignee_id
+  LEFT JOIN products p ON p.code = f.product_code";
 
 #[derive(Deserialize)]
 struct Row {
@@ -64,6 +66,8 @@ struct Row {
     segment: String,
     reason: String,
     product_code: Option<String>,
+    product_zh: Option<String>,
+    product_en: Option<String>,
     mismatch: i64,
     due_at: i64,
     cooling_off_ends_at: Option<i64>,
@@ -97,6 +101,7 @@ impl Row {
             segment: parse("customers.segment", &self.segment)?,
             reason: Reason::parse(&self.reason).ok_or_else(|| ApiError::Internal("unknown value in column follow_ups.reason".into()))?,
             product: self.product_code,
+            product_name: self.product_zh.zip(self.product_en).map(|(zh, en)| Text { zh, en }),
             mismatch: self.mismatch != 0,
             due_at: time(self.due_at),
             cooling_off_ends_at: self.cooling_off_ends_at.map(time),
@@ -261,22 +266,23 @@ pub fn insert_purchase(db: &D1Database, p: &NewPurchase) -> Result<Vec<D1Prepare
 #[derive(Deserialize)]
 pub struct SaleProduct {
     pub name_zh: String,
+    pub name_en: String,
     pub risk_level: Option<u8>,
     pub cooling_off_hours: Option<i64>,
 }
 
 pub async fn sale_product(db: &D1Database, code: &str) -> Result<Option<SaleProduct>, ApiError> {
     // Primary key of products.
-    Ok(query!(db, "SELECT name_zh, risk_level, cooling_off_hours FROM products WHERE code = ?1", code)?.first(None).await?)
+    Ok(query!(db, "SELECT name_zh, name_en, risk_level, cooling_off_hours FROM products WHERE code = ?1", code)?.first(None).await?)
 }
 
 /// The purchase as the API answers it.
-pub fn purchase(p: &NewPurchase, product_name: &str, channel: domain::Channel) -> Purchase {
+pub fn purchase(p: &NewPurchase, product_name: Text, channel: domain::Channel) -> Purchase {
     Purchase {
         id: p.id.to_string(),
         customer_id: p.customer_id.to_string(),
         product: p.product.to_string(),
-        product_name: product_name.to_string(),
+        product_name,
         purchased_at: time(p.purchased_at),
         channel,
         amount: p.amount,
@@ -286,4 +292,55 @@ pub fn purchase(p: &NewPurchase, product_name: &str, channel: domain::Channel) -
         cooling_off_ends_at: p.cooling_off_ends_at.map(time),
         follow_up_id: p.follow_up_id.map(str::to_string),
     }
+}
+
+#[derive(Deserialize)]
+struct PurchaseRow {
+    id: String,
+    customer_id: String,
+    product_code: String,
+    name_zh: String,
+    name_en: String,
+    purchased_at: i64,
+    channel: String,
+    amount: Option<i64>,
+    risk_level: Option<u8>,
+    risk_tolerance: Option<String>,
+    mismatch: i64,
+    cooling_off_ends_at: Option<i64>,
+    follow_up_id: Option<String>,
+}
+
+/// A customer's latest purchases, newest first (purchases_by_customer).
+pub async fn of_customer(db: &D1Database, customer_id: &str, limit: u32) -> Result<Vec<Purchase>, ApiError> {
+    let rows: Vec<PurchaseRow> = query!(
+        db,
+        "SELECT pu.id, pu.customer_id, pu.product_code, p.name_zh, p.name_en, pu.purchased_at, pu.channel, pu.amount, pu.risk_level,
+           pu.risk_tolerance, pu.mismatch, pu.cooling_off_ends_at, pu.follow_up_id
+         FROM purchases pu JOIN products p ON p.code = pu.product_code
+         WHERE pu.customer_id = ?1 ORDER BY pu.purchased_at DESC LIMIT ?2",
+        customer_id,
+        limit
+    )?
+    .all()
+    .await?
+    .results()?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Purchase {
+                id: r.id,
+                customer_id: r.customer_id,
+                product: r.product_code,
+                product_name: Text { zh: r.name_zh, en: r.name_en },
+                purchased_at: time(r.purchased_at),
+                channel: parse("purchases.channel", &r.channel)?,
+                amount: r.amount,
+                risk_level: r.risk_level,
+                risk_tolerance: r.risk_tolerance.as_deref().and_then(Tolerance::parse),
+                mismatch: r.mismatch != 0,
+                cooling_off_ends_at: r.cooling_off_ends_at.map(time),
+                follow_up_id: r.follow_up_id,
+            })
+        })
+        .collect()
 }

@@ -16,6 +16,8 @@ use crate::ids::new_id;
 const PROFILE_CASES: u32 = 50;
 /// Survey answers shown on a profile.
 const PROFILE_SURVEYS: u32 = 10;
+/// Purchases the profile shows, newest first.
+const PROFILE_PURCHASES: u32 = 20;
 
 /// The product catalogue, for choosing a survey's audience and reading profiles.
 pub async fn products(ctx: Ctx) -> Result<Response, ApiError> {
@@ -82,6 +84,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
     let user = ctx.user()?;
     let cases = cases::list(&ctx.db, &filter, &cases::Viewer { user_id: &user.id, now: ctx.now, zone: None }, None, PROFILE_CASES).await?.items;
     let surveys = crate::db::surveys::for_customer(&ctx.db, id, PROFILE_SURVEYS).await?;
+    let purchases = crate::db::follow_ups::of_customer(&ctx.db, id, PROFILE_PURCHASES).await?;
     json(
         200,
         &CustomerProfile {
@@ -92,6 +95,7 @@ pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
             products,
             cases,
             surveys,
+            purchases,
         },
     )
 }

@@ -104,7 +104,8 @@ pub async fn purchase(mut ctx: Ctx) -> Result<Response, ApiError> {
     }
     batch.push(audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), "purchase_recorded", "customer", Some(&customer_id), Guard::None)?);
     ctx.db.batch(batch).await?;
-    json(201, &follow_ups::purchase(&record, &product.name_zh, body.channel))
+    let name = domain::questionnaire::Text { zh: product.name_zh.clone(), en: product.name_en.clone() };
+    json(201, &follow_ups::purchase(&record, name, body.channel))
 }
 
 /// The post-sale follow-up's subject and what the call must ask.

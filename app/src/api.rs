@@ -585,3 +585,8 @@ pub async fn follow_up(id: String) -> ApiResult<domain::api::FollowUp> {
 pub async fn attempt_follow_up(id: String, request: domain::api::AttemptRequest) -> ApiResult<domain::api::FollowUp> {
     post(&format!("/api/follow-ups/{}/attempts", js_sys::encode_uri_component(&id)), &request).await
 }
+
+/// `PUT /api/products/{code}` (admins).
+pub async fn update_product(code: String, update: domain::api::ProductUpdate) -> ApiResult<domain::api::Product> {
+    put(&format!("/api/products/{}", js_sys::encode_uri_component(&code)), &update).await
+}

@@ -335,6 +335,8 @@ impl Lang {
             "max_attempts" => t.set_max_attempts,
             "target_percent" => t.set_target_pct,
             "retry_minutes" => self.tr("未接通后再拨间隔（分钟）", "Minutes before calling again"),
+            "risk_level" => self.tr("风险等级", "Risk level"),
+            "cooling_off_hours" => self.tr("犹豫期（小时）", "Cooling-off (hours)"),
             "name.zh" => self.tr("中文名称", "Chinese name"),
             "name.en" => self.tr("英文名称", "English name"),
             "address.zh" => self.tr("中文地址", "Chinese address"),

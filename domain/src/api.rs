@@ -217,8 +217,16 @@ pub struct Product {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
-    /// card, loan, deposit, wealth or digital.
+    /// card, loan, deposit, wealth, insurance or digital.
     pub kind: String,
+    /// The product's risk level, 1–5 (R1–R5); none for what is no investment.
+    #[serde(default)]
+    pub risk_level: Option<u8>,
+    /// Its cooling-off period (犹豫期), in hours; none without one.
+    #[serde(default)]
+    pub cooling_off_hours: Option<i64>,
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// A product a customer holds, and since when.

@@ -42,6 +42,7 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("get", "/api/customers", Agent),
     ("get", "/api/customers/{id}", Agent),
     ("post", "/api/customers/{id}/products", Agent),
+    ("put", "/api/products/{code}", Admin),
     ("get", "/api/follow-ups", Agent),
     ("get", "/api/follow-ups/{id}", Agent),
     ("post", "/api/follow-ups/{id}/attempts", Agent),

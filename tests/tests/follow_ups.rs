@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kefu_tests::cron::{bj, get_at, post_at};
-use kefu_tests::{database, time, Api, Reply, AGENT};
+use kefu_tests::{database, time, Api, Reply, ADMIN, AGENT};
 use serde_json::{json, Value};
 
 /// A demo customer whose risk tolerance was assessed as C2 (moderate) and who consents to
@@ -262,4 +262,41 @@ async fn an_agent_works_a_follow_up_from_the_list_to_a_new_inquiry_in_the_browse
     browser.find("purchase-mismatch").await;
     browser.screenshot("customer-purchases-zh").await;
     browser.close().await;
+}
+
+#[tokio::test]
+async fn admins_set_a_products_risk_level_and_cooling_off_and_later_purchases_follow_them() {
+    let admin = Api::signed_in(ADMIN).await;
+    let agent = Api::signed_in(AGENT).await;
+    // The large certificate of deposit: R1 without cooling-off in the demo, and no other test's.
+    let product = |list: &Value| list["items"].as_array().unwrap().iter().find(|p| p["code"] == "large-cd").cloned().expect("large-cd");
+    let before = product(&agent.get("/api/products").await.body);
+    assert_eq!((before["risk_level"].as_i64(), before["cooling_off_hours"].as_i64()), (Some(1), None));
+    let v = before["version"].as_i64().unwrap();
+    assert_eq!(agent.put("/api/products/large-cd", &json!({"risk_level": 2, "version": v})).await.status, 403);
+    for (body, field) in [
+        (json!({"risk_level": 6, "version": v}), "risk_level"),
+        (json!({"risk_level": 2, "cooling_off_hours": 0, "version": v}), "cooling_off_hours"),
+        (json!({"risk_level": 2, "cooling_off_hours": 100000, "version": v}), "cooling_off_hours"),
+    ] {
+        let refused = admin.put("/api/products/large-cd", &body).await;
+        assert_eq!((refused.status, refused.field()), (422, Some(field)), "{body}");
+    }
+    assert_eq!(admin.put("/api/products/no-such-product", &json!({"version": 1})).await.status, 404);
+    assert_eq!(admin.put("/api/products/large-cd", &json!({"risk_level": 2, "version": v - 1})).await.status, 409);
+    assert_eq!(product(&agent.get("/api/products").await.body)["version"].as_i64(), Some(v), "nothing refused changed it");
+
+    let set = admin.put("/api/products/large-cd", &json!({"risk_level": 3, "cooling_off_hours": 48, "version": v})).await;
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    assert_eq!((set.body["risk_level"].as_i64(), set.body["cooling_off_hours"].as_i64(), set.body["version"].as_i64()), (Some(3), Some(48), Some(v + 1)));
+    // A purchase from then on goes by it: R3 to C2 is a mismatch, cooling off for 48 hours.
+    let sold = bj(2025, 6, 16, 10, 0);
+    let bought = buy(&agent, &moderate_customer(3), json!({"product": "large-cd", "channel": "branch"}), sold).await;
+    assert_eq!((bought.status, bought.body["mismatch"].as_bool()), (201, Some(true)), "{:?}", bought.body);
+    assert_eq!(time(&bought.body["cooling_off_ends_at"]), sold + Duration::hours(48));
+    let audited: i64 = database().query_row("SELECT COUNT(*) FROM audit_events WHERE action = 'product_updated' AND entity_id = 'large-cd'", [], |r| r.get(0)).unwrap();
+    assert_eq!(audited, 1);
+    // Back as the demo has it.
+    let back = admin.put("/api/products/large-cd", &json!({"risk_level": 1, "cooling_off_hours": null, "version": v + 1})).await;
+    assert_eq!(back.status, 200, "{:?}", back.body);
 }

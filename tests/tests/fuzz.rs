@@ -129,7 +129,7 @@ fn fingerprint() -> Vec<(String, i64, i64, i64)> {
         ("users", true), ("password_links", false), ("canned_replies", true), ("survey_templates", true),
         ("survey_schedules", true), ("survey_invitations", false), ("survey_answers", false), ("articles", true),
         ("article_terms", false), ("missed_searches", false), ("deflections", false), ("branches", true), ("services", true),
-        ("branch_services", false), ("appointments", true), ("purchases", false), ("follow_ups", false),
+        ("branch_services", false), ("appointments", true), ("purchases", false), ("follow_ups", false), ("products", true),
     ];
     // Tables without a rowid: what their rows hold, summed, in its place.
     let without_rowid = |table: &str| match table {

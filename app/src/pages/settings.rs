@@ -23,6 +23,7 @@ use crate::session::use_session;
 mod branches;
 mod canned;
 mod jobs;
+mod products;
 mod users;
 
 #[component]
@@ -63,6 +64,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <users::UsersSection/>
                                 <canned::CannedSection/>
                                 <branches::BranchesSection/>
+                                <products::ProductsSection/>
                                 <jobs::JobsSection/>
                             </div>
                         }.into_any()

@@ -28,6 +28,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
     ("customer_revealed_id_number", "查看完整证件号", "Revealed an ID number"),
     ("customer_left", "记录客户流失", "Recorded a customer leaving"),
     ("purchase_recorded", "记录客户购买产品", "Recorded a product purchase"),
+    ("product_updated", "修改产品风险等级或犹豫期", "Changed a product's risk level or cooling-off"),
     ("customer_returned", "记录客户回归", "Recorded a customer returning"),
     ("customer_data_exported", "导出客户个人数据", "Exported a customer's personal data"),
     ("customer_erased", "删除客户个人数据", "Erased a customer's personal data"),

@@ -45,6 +45,31 @@ impl Validate for PurchaseRequest {
     }
 }
 
+/// `PUT /api/products/{code}` (admins): what suitability and the post-sale follow-up go by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductUpdate {
+    /// 1–5 (R1–R5); none for what is no investment.
+    #[serde(default)]
+    pub risk_level: Option<u8>,
+    /// The cooling-off period in hours (at most 30 days); none without one.
+    #[serde(default)]
+    pub cooling_off_hours: Option<i64>,
+    pub version: i64,
+}
+
+impl Validate for ProductUpdate {
+    fn validate(&self) -> Result<(), FieldError> {
+        if self.risk_level.is_some_and(|r| !(1..=crate::sale::RISK_LEVEL_MAX).contains(&r)) {
+            return Err(FieldError::invalid("risk_level", "risk_level is 1 to 5 (R1 to R5)"));
+        }
+        if self.cooling_off_hours.is_some_and(|h| !(1..=crate::sale::COOLING_OFF_HOURS_MAX).contains(&h)) {
+            return Err(FieldError::invalid("cooling_off_hours", "cooling_off_hours is 1 to 720 (30 days)"));
+        }
+        Ok(())
+    }
+}
+
 /// A purchase as recorded, with what its product and the customer's tolerance made of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Purchase {
@@ -202,6 +227,17 @@ mod tests {
         assert_eq!(field(PurchaseRequest { amount: Some(-1), ..ok.clone() }), "amount");
         assert_eq!(field(PurchaseRequest { amount: Some(i64::MAX), ..ok.clone() }), "amount");
         assert_eq!(field(PurchaseRequest { purchased_at: Some(DateTime::<Utc>::MAX_UTC), ..ok }), "purchased_at");
+    }
+
+    #[test]
+    fn a_products_sale_settings_are_bounded() {
+        let ok = ProductUpdate { risk_level: Some(4), cooling_off_hours: Some(24), version: 1 };
+        assert!(ok.validate().is_ok());
+        assert!(ProductUpdate { risk_level: None, cooling_off_hours: None, ..ok.clone() }.validate().is_ok());
+        assert_eq!(ProductUpdate { risk_level: Some(6), ..ok.clone() }.validate().unwrap_err().field, "risk_level");
+        assert_eq!(ProductUpdate { risk_level: Some(0), ..ok.clone() }.validate().unwrap_err().field, "risk_level");
+        assert_eq!(ProductUpdate { cooling_off_hours: Some(721), ..ok.clone() }.validate().unwrap_err().field, "cooling_off_hours");
+        assert_eq!(ProductUpdate { cooling_off_hours: Some(0), ..ok }.validate().unwrap_err().field, "cooling_off_hours");
     }
 
     #[test]

@@ -167,7 +167,7 @@ struct HoldingRow {
 
 /// The products the institution offers, by kind and code (the primary key; a few dozen rows).
 pub async fn products(db: &D1Database) -> Result<Vec<domain::api::Product>, ApiError> {
-    Ok(query!(db, "SELECT code, name_zh, name_en, kind FROM products ORDER BY kind, code").all().await?.results()?)
+    Ok(query!(db, "SELECT code, name_zh, name_en, kind, risk_level, cooling_off_hours, version FROM products ORDER BY kind, code").all().await?.results()?)
 }
 
 pub async fn holdings(db: &D1Database, customer_id: &str) -> Result<Vec<Holding>, ApiError> {

@@ -3,7 +3,7 @@
 //! audit, export and erasure are the case's.
 
 use chrono::NaiveTime;
-use domain::api::{AttemptRequest, FieldError, FollowUpFilter, NewCase, Page, PurchaseRequest};
+use domain::api::{AttemptRequest, FieldError, FollowUpFilter, NewCase, Page, ProductUpdate, PurchaseRequest};
 use domain::follow_up::call::{after_attempt, Ending, Next};
 use domain::follow_up::Reason;
 use domain::sale::{self, Tolerance};
@@ -223,4 +223,34 @@ pub async fn attempt(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::VersionConflict);
     }
     json(201, &follow_ups::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?)
+}
+
+/// `PUT /api/products/{code}` (admins): a product's risk level and cooling-off period, guarded
+/// by its version, with the audit event in the same batch. Purchases recorded before keep what
+/// their product was then.
+pub async fn update_product(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: ProductUpdate = ctx.body().await?;
+    let code = ctx.param(0).to_string();
+    let user = ctx.user()?;
+    // Primary key of products.
+    let results = ctx
+        .db
+        .batch(vec![
+            query!(
+                &ctx.db,
+                "UPDATE products SET risk_level = ?2, cooling_off_hours = ?3, version = version + 1 WHERE code = ?1 AND version = ?4",
+                &code,
+                body.risk_level,
+                body.cooling_off_hours,
+                body.version
+            )?,
+            audit::record(&ctx.db, ctx.now_ms(), Some(&user.id), "product_updated", "product", Some(&code), Guard::PreviousChanged)?,
+        ])
+        .await?;
+    let products = crate::db::customers::products(&ctx.db).await?;
+    let product = products.into_iter().find(|p| p.code == code).ok_or(ApiError::NotFound)?;
+    if !first_changed(&results) {
+        return Err(ApiError::VersionConflict);
+    }
+    json(200, &product)
 }

@@ -32,6 +32,12 @@ impl Ending {
         }
     }
 
+    pub const ALL: [Ending; 4] = [Ending::Done, Ending::Refused, Ending::Unreachable, Ending::NoConsent];
+
+    pub fn parse(text: &str) -> Option<Ending> {
+        Ending::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+
     /// Whether the follow-up rate counts it as made.
     pub fn made(self) -> bool {
         matches!(self, Ending::Done | Ending::Refused)
@@ -170,6 +176,7 @@ mod tests {
             assert_eq!(after_attempt(&rules, &cal(), outcome, 0, None, Some(score), now), Err(AttemptError::Satisfaction), "{outcome:?} {score}");
         }
         assert!(Ending::Done.made() && Ending::Refused.made() && !Ending::Unreachable.made() && !Ending::NoConsent.made());
+        assert!(Ending::ALL.iter().all(|e| Ending::parse(e.as_str()) == Some(*e)) && Ending::parse("x").is_none());
     }
 
     fn listed(id: &str, segment: crate::Segment, due: DateTime<Utc>, cooling_off: Option<DateTime<Utc>>, callback: Option<DateTime<Utc>>) -> crate::api::FollowUp {

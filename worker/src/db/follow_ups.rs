@@ -85,14 +85,11 @@ struct Row {
 
 impl Row {
     fn into_follow_up(self) -> Result<FollowUp, ApiError> {
-        let ending = match self.ending.as_deref() {
-            None => None,
-            Some("done") => Some(Ending::Done),
-            Some("refused") => Some(Ending::Refused),
-            Some("unreachable") => Some(Ending::Unreachable),
-            Some("no_consent") => Some(Ending::NoConsent),
-            Some(_) => return Err(ApiError::Internal("unknown value in column follow_ups.ending".into())),
-        };
+        let ending = self
+            .ending
+            .as_deref()
+            .map(|e| Ending::parse(e).ok_or_else(|| ApiError::Internal("unknown value in column follow_ups.ending".into())))
+            .transpose()?;
         Ok(FollowUp {
             id: self.id,
             reference: domain::case::reference(self.seq),
@@ -260,6 +257,20 @@ pub fn insert_purchase(db: &D1Database, p: &NewPurchase) -> Result<Vec<D1Prepare
             p.purchased_at
         )?,
     ])
+}
+
+/// What a purchase needs to know of the customer.
+#[derive(Deserialize)]
+pub struct Buyer {
+    pub segment: String,
+    pub risk_tolerance: Option<String>,
+    pub consent_contact: i64,
+    pub erased_at: Option<i64>,
+}
+
+pub async fn buyer(db: &D1Database, customer_id: &str) -> Result<Option<Buyer>, ApiError> {
+    // Primary key of customers.
+    Ok(query!(db, "SELECT segment, risk_tolerance, consent_contact, erased_at FROM customers WHERE id = ?1", customer_id)?.first(None).await?)
 }
 
 /// A product's sale settings: its names, risk level and cooling-off hours.

@@ -8,7 +8,6 @@ use domain::follow_up::call::{after_attempt, Ending, Next};
 use domain::follow_up::Reason;
 use domain::sale::{self, Tolerance};
 use domain::{CaseKind, Complexity, EventType, Status};
-use serde::Deserialize;
 use worker::Response;
 
 use crate::ctx::{json, Ctx};
@@ -24,15 +23,6 @@ use crate::rules;
 /// The most follow-ups one list answers with (an agent's day is a few dozen calls).
 const LIST_MAX: u32 = 200;
 
-/// What a purchase needs to know of the customer.
-#[derive(Deserialize)]
-struct Buyer {
-    segment: String,
-    risk_tolerance: Option<String>,
-    consent_contact: i64,
-    erased_at: Option<i64>,
-}
-
 /// `POST /api/customers/{id}/products`: the purchase, its suitability, and (with the customer's
 /// consent) its post-sale follow-up, due inside the cooling-off period when the product has
 /// one: one batch with its audit event.
@@ -44,11 +34,7 @@ pub async fn purchase(mut ctx: Ctx) -> Result<Response, ApiError> {
     if purchased_at > now {
         return Err(FieldError::invalid("purchased_at", "purchased_at is in the future").into());
     }
-    // Primary key of customers.
-    let buyer: Buyer = query!(&ctx.db, "SELECT segment, risk_tolerance, consent_contact, erased_at FROM customers WHERE id = ?1", &customer_id)?
-        .first(None)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let buyer = follow_ups::buyer(&ctx.db, &customer_id).await?.ok_or(ApiError::NotFound)?;
     if buyer.erased_at.is_some() {
         return Err(ApiError::Conflict("the customer's personal data has been erased"));
     }

@@ -307,6 +307,12 @@ pub async fn relationship(customer_id: String, left: Option<domain::LeaveReason>
     post(&format!("/api/customers/{}/relationship", js_sys::encode_uri_component(&customer_id)), &RelationshipRequest { status, reason: left }).await
 }
 
+/// `POST /api/customers/{id}/consent`: withdrawn, the customer's open follow-ups end.
+pub async fn consent(customer_id: String, consent_contact: bool, notes: Option<String>) -> ApiResult<domain::api::Customer> {
+    let request = domain::api::ConsentRequest { consent_contact, notes };
+    post(&format!("/api/customers/{}/consent", js_sys::encode_uri_component(&customer_id)), &request).await
+}
+
 /// Where a customer's personal-data export downloads from (a plain link: the session cookie
 /// goes with it, and the server audits it).
 pub fn customer_export_url(customer_id: &str) -> String {

@@ -155,6 +155,19 @@ impl Lang {
         }
     }
 
+    /// A kind of product (products.kind), as the follow-up figures split post-sale ones.
+    pub fn product_kind(self, kind: &str) -> &'static str {
+        match kind {
+            "card" => self.pick("银行卡", "Cards"),
+            "loan" => self.pick("贷款", "Loans"),
+            "deposit" => self.pick("存款", "Deposits"),
+            "wealth" => self.pick("理财", "Wealth"),
+            "insurance" => self.pick("保险", "Insurance"),
+            "digital" => self.pick("电子银行", "Digital banking"),
+            _ => self.pick("其他", "Other"),
+        }
+    }
+
     pub fn segment(self, s: Segment) -> &'static str {
         match s {
             Segment::Mass => self.pick("大众客户", "Mass"),

@@ -405,6 +405,9 @@ pub struct NewCase {
     /// `me` to handle the case yourself; otherwise routing assigns it.
     #[serde(default)]
     pub assignee: Option<String>,
+    /// The follow-up call it was raised in (the same customer's): each case's timeline names the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_id: Option<String>,
 }
 
 impl Validate for NewCase {
@@ -414,6 +417,9 @@ impl Validate for NewCase {
         check_text("description", &self.description, TEXT_MAX)?;
         if self.assignee.as_deref().is_some_and(|a| a != "me") {
             return Err(FieldError::invalid("assignee", "assignee must be me, or left out for routing"));
+        }
+        if self.follow_up_id.as_deref().is_some_and(|id| !is_id(id)) {
+            return Err(FieldError::invalid("follow_up_id", "follow_up_id is not a follow-up's id"));
         }
         match &self.category {
             Some(code) if !is_category(code) => {
@@ -486,6 +492,12 @@ pub struct CaseFilter {
     pub csat: Option<CsatFilter>,
     /// `step=review|investigation|feedback`: with `date=step_due`, that step only.
     pub step: Option<crate::case::Step>,
+    /// `reason=`: follow-ups due for that reason (the follow-up figures' drill-down).
+    pub reason: Option<follow_up::Reason>,
+    /// `product_kind=`: post-sale follow-ups of a product of that kind (`wealth`, `insurance`, …).
+    pub product_kind: Option<String>,
+    /// `mismatch=true`: follow-ups of sales that were suitability mismatches.
+    pub mismatch: bool,
 }
 
 /// Which of a case's dates a drill-down range is on (`date=`). Each has its own index, in
@@ -680,6 +692,16 @@ impl CaseFilter {
                     })?)
                 }
                 "step" => filter.step = Some(value.parse().map_err(|_| FieldError::invalid("step", "step must be review, investigation or feedback"))?),
+                "reason" => filter.reason = Some(follow_up::Reason::parse(value).ok_or_else(|| FieldError::invalid("reason", "reason is not a follow-up reason"))?),
+                "product_kind" if is_id(value) => filter.product_kind = Some(value.to_string()),
+                "product_kind" => return Err(FieldError::invalid("product_kind", "product_kind is not a kind of product")),
+                "mismatch" => {
+                    filter.mismatch = match value {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        _ => return Err(FieldError::invalid("mismatch", "mismatch must be true or false")),
+                    }
+                }
                 _ => {}
             }
         }
@@ -766,6 +788,15 @@ impl CaseFilter {
         }
         if let Some(s) = self.step {
             q.push(("step", s.as_str().to_string()));
+        }
+        if let Some(r) = self.reason {
+            q.push(("reason", r.as_str().to_string()));
+        }
+        if let Some(k) = &self.product_kind {
+            q.push(("product_kind", k.clone()));
+        }
+        if self.mismatch {
+            q.push(("mismatch", "true".to_string()));
         }
         q
     }
@@ -1443,6 +1474,7 @@ mod tests {
             category: None,
             complexity: None,
             assignee: None,
+            follow_up_id: None,
         }
     }
 
@@ -1556,6 +1588,9 @@ mod tests {
             root_cause: None,
             csat: None,
             step: None,
+            reason: Some(follow_up::Reason::Purchase),
+            product_kind: Some("wealth".into()),
+            mismatch: true,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
@@ -1617,7 +1652,7 @@ mod tests {
 
     #[test]
     fn bad_filter_values_name_their_parameter() {
-        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", ""), ("channel", "fax"), ("category", "crypto"), ("team", "x'y")] {
+        for (key, value) in [("kind", "fax"), ("status", "x"), ("sla", "late"), ("assignee", ""), ("channel", "fax"), ("category", "crypto"), ("team", "x'y"), ("reason", "lunch"), ("product_kind", "a b"), ("mismatch", "maybe")] {
             assert_eq!(CaseFilter::from_query([(key, value)]).unwrap_err().field, key);
         }
         assert_eq!(page_limit(None), Ok(PAGE_DEFAULT));

@@ -9,7 +9,8 @@
 //!   decided once met or once due; met on time when met no later than due;
 //! - the first-response time: with its clock, for clocks that were met;
 //! - a complaint's outcome, root cause and redress: the day it closed;
-//! - a follow-up: with its resolution clock; done when closed having reached the customer;
+//! - a follow-up: with its resolution clock; done when closed having reached the customer
+//!   (and split by why it was due and by the kind of product sold, with how the calls went);
 //! - a survey answer: the day it was given;
 //! - a complaint step: with its clock, on the day it fell due; its duration with it, once left.
 //!
@@ -24,6 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::BusinessCalendar;
 use crate::case::{CaseKind, Step};
 use crate::customer::LeaveReason;
+use crate::follow_up::call::Ending;
+use crate::follow_up::Reason;
 use crate::lifecycle::Outcome;
 use crate::regulatory::business_days_after;
 use crate::metrics;
@@ -94,6 +97,97 @@ impl ClockTally {
     }
 }
 
+/// Decided follow-ups of one reason or product kind, and how their calls went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FollowUpCounts {
+    /// Decided: closed, or past their deadline.
+    pub due: u32,
+    /// Closed having reached the customer: what the follow-up rate counts.
+    pub done: u32,
+    /// Ended with the customer on the line (done, or they declined to talk).
+    pub reached: u32,
+    /// The calls those took: the unanswered ones before, and the one that reached.
+    pub calls_to_reach: u32,
+    /// With a cooling-off period (犹豫期), and of those, reached before it ended.
+    pub cooling_off: u32,
+    pub cooling_off_in_time: u32,
+    /// Following a sale that was a suitability mismatch.
+    pub mismatched: u32,
+}
+
+impl FollowUpCounts {
+    pub fn add(&mut self, other: &FollowUpCounts) {
+        self.due += other.due;
+        self.done += other.done;
+        self.reached += other.reached;
+        self.calls_to_reach += other.calls_to_reach;
+        self.cooling_off += other.cooling_off;
+        self.cooling_off_in_time += other.cooling_off_in_time;
+        self.mismatched += other.mismatched;
+    }
+
+    /// Done over due (0–1), and whether that meets `target_percent`.
+    pub fn rate(&self, target_percent: u8) -> Option<(f64, bool)> {
+        metrics::follow_up_rate(self.due, self.done, target_percent)
+    }
+
+    /// Reached over due (0–1).
+    pub fn reach_rate(&self) -> Option<f64> {
+        (self.due > 0).then(|| f64::from(self.reached.min(self.due)) / f64::from(self.due))
+    }
+
+    /// The calls it took on average to reach a customer who was reached.
+    pub fn calls_per_reach(&self) -> Option<f64> {
+        (self.reached > 0).then(|| f64::from(self.calls_to_reach) / f64::from(self.reached))
+    }
+
+    /// Of the follow-ups with a cooling-off period, the share made inside it (0–1).
+    pub fn cooling_off_share(&self) -> Option<f64> {
+        (self.cooling_off > 0).then(|| f64::from(self.cooling_off_in_time) / f64::from(self.cooling_off))
+    }
+
+    /// The sum of counts.
+    pub fn total<'a>(counts: impl IntoIterator<Item = &'a FollowUpCounts>) -> FollowUpCounts {
+        let mut total = FollowUpCounts::default();
+        for c in counts {
+            total.add(c);
+        }
+        total
+    }
+}
+
+/// What a follow-up's own record (why it was due, how its calls went) adds to its case's
+/// resolution fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpFacts {
+    pub reason: Reason,
+    /// The kind of product sold, for a post-sale follow-up.
+    pub product_kind: Option<String>,
+    pub ending: Option<Ending>,
+    /// Unanswered calls.
+    pub attempts: u32,
+    pub cooling_off_ends_at: Option<DateTime<Utc>>,
+    pub mismatch: bool,
+}
+
+impl FollowUpFacts {
+    /// What it counts once decided: `done` as the follow-up rate counts it, made at `met_at`.
+    fn counts(&self, done: bool, met_at: Option<DateTime<Utc>>) -> FollowUpCounts {
+        let reached = done && matches!(self.ending, Some(Ending::Done | Ending::Refused));
+        let cooling_off = self.cooling_off_ends_at.is_some();
+        FollowUpCounts {
+            due: 1,
+            done: u32::from(done),
+            reached: u32::from(reached),
+            calls_to_reach: if reached { self.attempts + 1 } else { 0 },
+            cooling_off: u32::from(cooling_off),
+            cooling_off_in_time: u32::from(reached && self.cooling_off_ends_at.zip(met_at).is_some_and(|(ends, met)| met <= ends)),
+            mismatched: u32::from(self.mismatch),
+        }
+    }
+}
+
 /// One day's counts for one owner. Tallies add: a period's is the sum of its days'.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -116,6 +210,10 @@ pub struct Tally {
     /// Follow-ups decided (closed, or past their deadline) and done (closed, customer reached).
     pub follow_ups_due: u32,
     pub follow_ups_done: u32,
+    /// The same follow-ups by why they were due ([`Reason`]), with how their calls went.
+    pub follow_ups_by_reason: BTreeMap<String, FollowUpCounts>,
+    /// The post-sale ones by the kind of product sold (`card`, `wealth`, `insurance`, …).
+    pub follow_ups_by_product: BTreeMap<String, FollowUpCounts>,
     pub csat_answers: u32,
     /// CSAT answers of 4 or 5.
     pub csat_satisfied: u32,
@@ -226,6 +324,12 @@ impl Tally {
         }
         self.follow_ups_due += other.follow_ups_due;
         self.follow_ups_done += other.follow_ups_done;
+        for (k, c) in &other.follow_ups_by_reason {
+            self.follow_ups_by_reason.entry(k.clone()).or_default().add(c);
+        }
+        for (k, c) in &other.follow_ups_by_product {
+            self.follow_ups_by_product.entry(k.clone()).or_default().add(c);
+        }
         self.csat_answers += other.csat_answers;
         self.csat_satisfied += other.csat_satisfied;
         self.nps_answers += other.nps_answers;
@@ -285,6 +389,11 @@ impl Tally {
     /// Follow-ups done over due (0–1), and whether that meets `target_percent`.
     pub fn follow_up_rate(&self, target_percent: u8) -> Option<(f64, bool)> {
         metrics::follow_up_rate(self.follow_ups_due, self.follow_ups_done, target_percent)
+    }
+
+    /// Every follow-up decided, with how its calls went (the sum over reasons).
+    pub fn follow_up_counts(&self) -> FollowUpCounts {
+        FollowUpCounts::total(self.follow_ups_by_reason.values())
     }
 
     /// The share of CSAT answers that are 4 or 5.
@@ -384,8 +493,9 @@ pub enum Counted {
     Received { kind: CaseKind, category: String },
     /// The first-response clock, due then.
     FirstResponse { met_at: Option<DateTime<Utc>>, received: DateTime<Utc> },
-    /// The resolution clock, due then; met as [`resolution_met_at`] says.
-    Resolution { kind: CaseKind, met_at: Option<DateTime<Utc>>, closed: bool, unreachable: bool },
+    /// The resolution clock, due then; met as [`resolution_met_at`] says. A follow-up's own
+    /// record comes with it.
+    Resolution { kind: CaseKind, met_at: Option<DateTime<Utc>>, closed: bool, unreachable: bool, follow_up: Option<FollowUpFacts> },
     /// The regulatory decision's clock, due then; met by closing.
     Regulatory { closed_at: Option<DateTime<Utc>> },
     /// A complaint closed.
@@ -426,11 +536,19 @@ impl Tally {
                     bump(&mut self.first_response_minutes, minutes_bucket(*met - *received), 1);
                 }
             }
-            Counted::Resolution { kind, met_at, closed, unreachable } => {
+            Counted::Resolution { kind, met_at, closed, unreachable, follow_up } => {
                 self.resolution.count(at, *met_at, as_of);
                 if *kind == CaseKind::FollowUp && (met_at.is_some() || at <= as_of) {
+                    let done = *closed && !unreachable;
                     self.follow_ups_due += 1;
-                    self.follow_ups_done += u32::from(*closed && !unreachable);
+                    self.follow_ups_done += u32::from(done);
+                    if let Some(f) = follow_up {
+                        let counts = f.counts(done, *met_at);
+                        self.follow_ups_by_reason.entry(f.reason.as_str().to_string()).or_default().add(&counts);
+                        if let Some(product) = &f.product_kind {
+                            self.follow_ups_by_product.entry(product.clone()).or_default().add(&counts);
+                        }
+                    }
                 }
             }
             Counted::Regulatory { closed_at } => self.regulatory.count(at, *closed_at, as_of),
@@ -610,6 +728,7 @@ mod tests {
         /// A follow-up closed because the customer could not be reached.
         pub unreachable: bool,
         pub merged: bool,
+        pub follow_up: Option<FollowUpFacts>,
     }
 
     /// What one survey answer contributes.
@@ -640,6 +759,7 @@ mod tests {
                         met_at: resolution_met_at(self.kind, self.resolved_at, self.closed_at),
                         closed: self.closed_at.is_some(),
                         unreachable: self.unreachable,
+                        follow_up: self.follow_up.clone(),
                     },
                 ),
             ];
@@ -694,6 +814,7 @@ mod tests {
             redress_amount: None,
             unreachable: false,
             merged: false,
+            follow_up: None,
         }
     }
 
@@ -751,6 +872,59 @@ mod tests {
         assert_eq!(tally.first_response_percentile(90), Some(30));
         assert_eq!(tally.first_response_percentile(100), Some(125));
         assert_eq!(Tally::default().first_response_percentile(50), None);
+    }
+
+    #[test]
+    fn follow_ups_count_by_reason_and_product_with_how_their_calls_went() {
+        let planned = bj(2026, 11, 2, 9, 0);
+        let follow_up = |reason, product: Option<&str>, ending, attempts, cooling_off_ends_at, mismatch| FollowUpFacts {
+            reason,
+            product_kind: product.map(str::to_string),
+            ending,
+            attempts,
+            cooling_off_ends_at,
+            mismatch,
+        };
+        let cooling_off_ends = Some(bj(2026, 11, 3, 12, 0));
+        let case = |closed: Option<DateTime<Utc>>, unreachable, f| CaseFacts {
+            kind: CaseKind::FollowUp,
+            closed_at: closed,
+            unreachable,
+            follow_up: Some(f),
+            resolution_due_at: bj(2026, 11, 4, 18, 0),
+            ..inquiry(planned)
+        };
+        let cases = [
+            // Reached on the third call, inside the cooling-off period: a mismatched sale.
+            case(Some(bj(2026, 11, 3, 9, 0)), false, follow_up(Reason::Purchase, Some("wealth"), Some(Ending::Done), 2, cooling_off_ends, true)),
+            // Reached at once, but after the cooling-off ended.
+            case(Some(bj(2026, 11, 4, 10, 0)), false, follow_up(Reason::Purchase, Some("insurance"), Some(Ending::Done), 0, cooling_off_ends, false)),
+            // Never reached.
+            case(Some(bj(2026, 11, 4, 11, 0)), true, follow_up(Reason::Periodic, None, Some(Ending::Unreachable), 3, None, false)),
+            // Reached, and declined to talk: made, on the first call.
+            case(Some(bj(2026, 11, 4, 12, 0)), false, follow_up(Reason::AfterComplaint, None, Some(Ending::Refused), 0, None, false)),
+            // Still open with its deadline to come: not decided.
+            case(None, false, follow_up(Reason::Periodic, None, None, 1, None, false)),
+        ];
+        let as_of = bj(2026, 11, 4, 13, 0);
+        let t = &tally_day(day(2026, 11, 4), &cal(), Grain::Team, &facts_of(&cases, &[]), as_of)["team-a"];
+        assert_eq!((t.follow_ups_due, t.follow_ups_done), (4, 3));
+        let all = t.follow_up_counts();
+        assert_eq!(all, FollowUpCounts { due: 4, done: 3, reached: 3, calls_to_reach: 5, cooling_off: 2, cooling_off_in_time: 1, mismatched: 1 });
+        assert_eq!(all.rate(80), Some((0.75, false)));
+        assert_eq!(all.reach_rate(), Some(0.75));
+        assert_eq!(all.calls_per_reach(), Some(5.0 / 3.0));
+        assert_eq!(all.cooling_off_share(), Some(0.5));
+        assert_eq!(t.follow_ups_by_reason["periodic"], FollowUpCounts { due: 1, ..FollowUpCounts::default() });
+        assert_eq!(t.follow_ups_by_reason["purchase"].calls_to_reach, 4);
+        assert_eq!(t.follow_ups_by_product.keys().collect::<Vec<_>>(), ["insurance", "wealth"], "only post-sale ones have a product");
+        assert_eq!(t.follow_ups_by_product["wealth"].cooling_off_in_time, 1);
+        assert_eq!(t.follow_ups_by_product["insurance"].cooling_off_in_time, 0);
+        // The tallies add up.
+        let mut twice = t.clone();
+        twice.add(t);
+        assert_eq!(twice.follow_up_counts().calls_to_reach, 10);
+        assert_eq!(FollowUpCounts::default().calls_per_reach(), None);
     }
 
     #[test]

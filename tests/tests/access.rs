@@ -62,6 +62,7 @@ const TABLE: &[(&str, &str, Rule)] = &[
     ("get", "/api/scorecards", Supervisor),
     ("get", "/api/complaints", Supervisor),
     ("post", "/api/customers/{id}/relationship", Agent),
+    ("post", "/api/customers/{id}/consent", Agent),
     ("post", "/api/customers/{id}/reveal", Agent),
     ("get", "/api/customers/{id}/export", Supervisor),
     ("post", "/api/customers/{id}/erase", Admin),

@@ -300,3 +300,148 @@ async fn admins_set_a_products_risk_level_and_cooling_off_and_later_purchases_fo
     let back = admin.put("/api/products/large-cd", &json!({"risk_level": 1, "cooling_off_hours": null, "version": v + 1})).await;
     assert_eq!(back.status, 200, "{:?}", back.body);
 }
+
+/// One attempt at `at`, answered 201.
+async fn attempt(agent: &Api, id: &str, body: Value, at: DateTime<Utc>) -> Value {
+    let version = get_at(agent, &format!("/api/follow-ups/{id}"), at).await.body["version"].clone();
+    let mut body = body;
+    body["version"] = version;
+    let reply = post_at(agent, &format!("/api/follow-ups/{id}/attempts"), &body, at).await;
+    assert_eq!(reply.status, 201, "{body}: {:?}", reply.body);
+    reply.body
+}
+
+/// The post-sale follow-up figures of [start, end) as of `now`, counted straight from the
+/// follow-ups and their cases in SQL, by the rules domain::stats states.
+fn post_sale_counted(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, product_kind: Option<&str>) -> Value {
+    let kind = product_kind.map_or(String::new(), |k| format!("AND f.product_code IN (SELECT code FROM products WHERE kind = '{k}')"));
+    let sql = format!(
+        "WITH decided AS (
+           SELECT f.*, c.is_open = 0 AND c.unreachable = 0 AS done, COALESCE(c.closed_at, c.resolved_at) AS made_at
+           FROM follow_ups f JOIN cases c ON c.id = f.case_id
+           WHERE f.reason = 'purchase' AND c.merged_into IS NULL AND c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2
+             AND (c.resolved_at IS NOT NULL OR c.closed_at IS NOT NULL OR c.resolution_due_at <= ?3) {kind}),
+         counted AS (SELECT *, done AND ending IN ('done', 'refused') AS reached FROM decided)
+         SELECT COUNT(*), COALESCE(SUM(done), 0), COALESCE(SUM(reached), 0), COALESCE(SUM(CASE WHEN reached THEN attempts + 1 ELSE 0 END), 0),
+           COALESCE(SUM(cooling_off_ends_at IS NOT NULL), 0), COALESCE(SUM(reached AND made_at <= cooling_off_ends_at), 0), COALESCE(SUM(mismatch), 0)
+         FROM counted"
+    );
+    let row: [i64; 7] = database()
+        .query_row(&sql, [start.timestamp_millis(), end.timestamp_millis(), now.timestamp_millis()], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?])
+        })
+        .unwrap();
+    json!({"due": row[0], "done": row[1], "reached": row[2], "calls_to_reach": row[3], "cooling_off": row[4], "cooling_off_in_time": row[5], "mismatched": row[6]})
+}
+
+#[tokio::test]
+async fn the_follow_up_figures_equal_counts_over_the_follow_ups_and_drill_down_to_them() {
+    // August 2025: a month no other test and no demo data uses.
+    let agent = Api::signed_in(AGENT).await;
+    let boss = Api::signed_in(kefu_tests::SUPERVISOR).await;
+    let customer = moderate_customer(10);
+    let sold = bj(2025, 8, 4, 10, 0);
+    let follow_up_of = |p: &Reply| p.body["follow_up_id"].as_str().expect("a follow-up is planned").to_string();
+    let mut ids = Vec::new();
+    for product in ["wealth-equity", "insurance-annuity", "wealth-steady", "fund-plan"] {
+        let bought = buy(&agent, &customer, json!({"product": product, "channel": "branch"}), sold).await;
+        assert_eq!(bought.status, 201, "{product}: {:?}", bought.body);
+        ids.push(follow_up_of(&bought));
+    }
+    let [equity, annuity, steady, fund] = <[String; 4]>::try_from(ids).unwrap();
+    // R4 (mismatched): reached on the second call, inside its 24 hours.
+    let missed = attempt(&agent, &equity, json!({"outcome": "no_answer"}), sold).await;
+    let again = time(&missed["ready_at"]);
+    assert!(again < sold + Duration::hours(24), "{missed}");
+    attempt(&agent, &equity, json!({"outcome": "reached", "satisfaction": 5, "notes": "已知悉风险"}), again).await;
+    // Insurance: reached at once; R2: the customer declined to talk; R3 (mismatched): three
+    // unanswered calls, unreachable.
+    attempt(&agent, &annuity, json!({"outcome": "reached", "satisfaction": 4}), sold).await;
+    attempt(&agent, &steady, json!({"outcome": "refused"}), sold).await;
+    let mut at = sold;
+    for _ in 0..3 {
+        let f = attempt(&agent, &fund, json!({"outcome": "busy"}), at).await;
+        at = time(&f["ready_at"]).max(at + Duration::minutes(1));
+    }
+    assert_eq!(get_at(&agent, &format!("/api/follow-ups/{fund}"), at).await.body["ending"], "unreachable");
+
+    // A new customer buys insurance, then withdraws consent: the follow-up ends as no_consent.
+    let created = post_at(&agent, "/api/customers", &json!({"name": kefu_tests::unique("撤回同意客户"), "phone": "13700007777"}), sold).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let newcomer = created.body["id"].as_str().unwrap().to_string();
+    let bought = buy(&agent, &newcomer, json!({"product": "insurance-annuity", "channel": "phone"}), sold).await;
+    let withdrawn_follow_up = follow_up_of(&bought);
+    let consent_path = format!("/api/customers/{newcomer}/consent");
+    let consent = |value: Value| {
+        let (agent, path) = (&agent, &consent_path);
+        async move { post_at(agent, path, &value, sold + Duration::hours(1)).await }
+    };
+    assert_eq!(consent(json!({"consent_contact": "no"})).await.field(), Some("consent_contact"));
+    let withdrawn = consent(json!({"consent_contact": false, "notes": "客户来电要求不再联系"})).await;
+    assert_eq!(withdrawn.status, 200, "{:?}", withdrawn.body);
+    assert_eq!(consent(json!({"consent_contact": false})).await.status, 409, "already withdrawn");
+    let ended = get_at(&agent, &format!("/api/follow-ups/{withdrawn_follow_up}"), sold + Duration::hours(1)).await.body;
+    assert_eq!(ended["ending"], "no_consent");
+    let case = get_at(&agent, &format!("/api/cases/{withdrawn_follow_up}"), sold + Duration::hours(1)).await.body;
+    assert_eq!(case["status"], "closed");
+    assert!(case["events"].as_array().unwrap().iter().any(|e| e["body"].as_str().unwrap_or("").contains("客户来电要求不再联系")), "{case}");
+    let audited: i64 = database()
+        .query_row("SELECT COUNT(*) FROM audit_events WHERE action = 'consent_withdrawn' AND entity_id = ?1", [&newcomer], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 1);
+    // Without consent, a purchase plans no follow-up, and the list never shows one of theirs.
+    let unplanned = buy(&agent, &newcomer, json!({"product": "wealth-steady", "channel": "phone"}), sold + Duration::hours(2)).await;
+    assert!(unplanned.body["follow_up_id"].is_null(), "{:?}", unplanned.body);
+    let listed = get_at(&boss, "/api/follow-ups?limit=200", sold + Duration::hours(2)).await.body;
+    assert!(listed["items"].as_array().unwrap().iter().all(|f| f["customer_id"] != newcomer.as_str()));
+
+    // The figures, against a count over the follow-ups, and against what happened.
+    let as_of = bj(2025, 9, 30, 12, 0);
+    let (start, end) = (bj(2025, 8, 1, 0, 0), bj(2025, 9, 1, 0, 0));
+    let dashboard = get_at(&boss, "/api/dashboard?from=2025-08-01&to=2025-08-31", as_of).await;
+    assert_eq!(dashboard.status, 200, "{:?}", dashboard.body);
+    let current = &dashboard.body["current"];
+    let purchase = &current["follow_ups_by_reason"]["purchase"];
+    assert_eq!(purchase, &post_sale_counted(start, end, as_of, None));
+    assert_eq!(purchase, &json!({"due": 5, "done": 3, "reached": 3, "calls_to_reach": 4, "cooling_off": 5, "cooling_off_in_time": 3, "mismatched": 2}));
+    for kind in ["wealth", "insurance"] {
+        assert_eq!(current["follow_ups_by_product"][kind], post_sale_counted(start, end, as_of, Some(kind)), "{kind}");
+    }
+    assert_eq!(current["follow_ups_by_product"]["wealth"]["mismatched"], 2);
+    assert_eq!((current["follow_ups_due"].as_i64(), current["follow_ups_done"].as_i64()), (Some(5), Some(3)), "the follow-up rate counts what the calls recorded");
+
+    // Each figure opens its follow-ups.
+    let drill = |more: &str| {
+        let (boss, more) = (&boss, more.to_string());
+        async move {
+            let page = get_at(boss, &format!("/api/cases?date=resolution_due&from=2025-08-01&to=2025-08-31&kind=follow_up{more}&limit=200"), as_of).await;
+            assert_eq!(page.status, 200, "{more}: {:?}", page.body);
+            let mut ids: Vec<String> = page.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+            ids.sort();
+            ids
+        }
+    };
+    let sorted = |mut v: Vec<&String>| {
+        v.sort();
+        v.into_iter().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(drill("&mismatch=true").await, sorted(vec![&equity, &fund]));
+    assert_eq!(drill("&product_kind=insurance").await, sorted(vec![&annuity, &withdrawn_follow_up]));
+    assert_eq!(drill("&reason=purchase").await.len(), 5);
+    assert_eq!(get_at(&boss, "/api/cases?reason=lunch", as_of).await.field(), Some("reason"));
+
+    // A case raised in a call names the call, and the call names it; only for the call's customer.
+    let raised = post_at(&agent, "/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": customer, "assignee": "me", "complexity": "ordinary",
+        "subject": "回访中客户咨询定投", "description": "客户希望了解基金定投", "follow_up_id": equity
+    }), again).await;
+    assert_eq!(raised.status, 201, "{:?}", raised.body);
+    assert!(raised.body["events"].as_array().unwrap().iter().any(|e| e["body"].as_str().unwrap_or("").starts_with("来自回访 KF")), "{:?}", raised.body);
+    let call = get_at(&agent, &format!("/api/cases/{equity}"), again).await.body;
+    let reference = raised.body["reference"].as_str().unwrap();
+    assert!(call["events"].as_array().unwrap().iter().any(|e| e["body"].as_str().unwrap_or("").contains(reference)), "{call}");
+    let stranger = post_at(&agent, "/api/cases", &json!({
+        "kind": "inquiry", "channel": "phone", "customer_id": newcomer, "subject": "x", "description": "y", "follow_up_id": equity
+    }), again).await;
+    assert_eq!((stranger.status, stranger.field()), (422, Some("follow_up_id")), "{:?}", stranger.body);
+}

@@ -244,8 +244,7 @@ fn Profile(profile: CustomerProfile, reload: Callback<()>) -> impl IntoView {
                 <div><dt>{move || tr("客户层级", "Segment")}</dt><dd data-testid="customer-segment">{move || i18n.get().segment(segment)}</dd></div>
                 <div><dt>{move || tr("客户类型", "Lifecycle")}</dt><dd>{move || i18n.get().lifecycle(lifecycle)}</dd></div>
                 <div><dt>{move || tr("风险承受能力", "Risk tolerance")}</dt><dd>{move || risk_label(i18n.get(), risk.as_deref())}</dd></div>
-                <div><dt>{move || tr("同意联系", "Consented to contact")}</dt>
-                    <dd>{move || if consent { tr("是", "Yes") } else { tr("否", "No") }}</dd></div>
+                <Consent customer_id=c.id.clone() consent erased=c.erased_at.is_some() reload/>
                 <div><dt>{move || tr("客户起始日", "Customer since")}</dt><dd>{full(c.created_at)}</dd></div>
                 <Masked customer_id=c.id.clone() field=RevealField::Phone masked=c.phone_masked.clone()/>
                 <Masked customer_id=c.id.clone() field=RevealField::Email masked=c.email_masked.clone()/>
@@ -430,6 +429,50 @@ fn PersonalData(customer: domain::api::Customer, reload: Callback<()>) -> impl I
 /// Whether the customer is still the institution's, and the control that records that they
 /// left (with why: churn, counted on the dashboard) or, to correct a mistake or a return, that
 /// they are a customer again. Both are audited server-side.
+/// Whether the customer agrees to be contacted, and recording that they withdraw it (their open
+/// follow-ups end) or give it again, with how they said so.
+#[component]
+fn Consent(customer_id: String, consent: bool, erased: bool, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let id = StoredValue::new(customer_id);
+    let notes = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let change = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let notes = Some(notes.get_untracked()).filter(|n| !n.trim().is_empty());
+        spawn_local(async move {
+            match api::consent(id.get_value(), !consent, notes).await {
+                Ok(_) => reload.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="relationship">
+            <dt>{move || tr("同意联系", "Consented to contact")}</dt>
+            <dd data-testid="customer-consent" aria-live="polite">
+                <span data-testid="customer-consent-value">{move || if consent { tr("是", "Yes") } else { tr("否（不回访、不发调查）", "No (no follow-ups, no surveys)") }}</span>
+                {(!erased).then(|| view! {
+                    <form class="inline-form" on:submit=change>
+                        <label class="visually-hidden" for="consent-notes">{move || tr("客户如何表示", "How the customer said so")}</label>
+                        <input id="consent-notes" type="text" data-testid="consent-notes" bind:value=notes
+                            placeholder=move || tr("客户如何表示（来电、书面…）", "How they said so (a call, a letter…)")/>
+                        <button type="submit" class="button ghost" data-testid="consent-change" disabled=move || busy.get()>
+                            {move || if consent { tr("客户撤回联系同意", "Customer withdraws consent") } else { tr("客户同意联系", "Customer consents") }}
+                        </button>
+                    </form>
+                })}
+                {move || error.get().map(|e| view! { <span class="form-error" role="alert">{e.message(i18n.get())}</span> })}
+            </dd>
+        </div>
+    }
+}
+
 #[component]
 fn Relationship(customer: domain::api::Customer) -> impl IntoView {
     let i18n = use_i18n();

@@ -1,15 +1,17 @@
 //! The supervisor dashboard: for a period and a team, each figure beside the previous period's
 //! (SLA attainment per clock, first-response median and p90, follow-up rate against its target,
-//! CSAT and NPS, complaints and their outcomes), the work open now, and charts: cases received
-//! and first responses on time day by day, complaints by category and by root cause, and
-//! satisfaction by quarter. Each count, share and chart mark opens the cases behind it: the
+//! follow-ups reached and the calls it took, post-sale follow-ups made inside the cooling-off,
+//! suitability mismatches, CSAT and NPS, complaints and their outcomes), the work open now, and
+//! charts: cases received and first responses on time day by day, complaints by category and by
+//! root cause, follow-up rates by reason and by product, and satisfaction by quarter. Each count, share and chart mark opens the cases behind it: the
 //! queue's drill-down over the same period, day and team (late ones, for an attainment).
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::api::count_label;
-use domain::stats::{quarter, Tally};
+use domain::follow_up::Reason;
+use domain::stats::{quarter, FollowUpCounts, Tally};
 use domain::{Role, Step};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -205,6 +207,31 @@ fn DashboardBody() -> impl IntoView {
             })
         }).collect::<Vec<_>>()
     };
+    // A follow-up rate per reason or product kind, each bar opening its follow-ups.
+    let rate_mark = move |label: String, c: FollowUpCounts, more: String| {
+        let lang = i18n.get();
+        let rate = c.rate(target()).map(|r| r.0);
+        Mark {
+            tooltip: format!(
+                "{label} · {} {} ({}/{}) · {} {}",
+                lang.tr("完成", "done"), percent(rate), c.done, c.due, lang.tr("接通", "reached"), percent(c.reach_rate())
+            ),
+            label,
+            value: rate.map_or(0.0, |r| r * 100.0),
+            href: Some(behind("resolution_due", &format!("&kind=follow_up{more}"))),
+        }
+    };
+    let by_reason = move || {
+        let lang = i18n.get();
+        cur().follow_ups_by_reason.into_iter().filter_map(|(r, c)| {
+            let reason = Reason::parse(&r)?;
+            Some(rate_mark(crate::pages::follow_ups::reason_label(lang, reason).to_string(), c, format!("&reason={r}")))
+        }).collect::<Vec<_>>()
+    };
+    let by_product = move || {
+        let lang = i18n.get();
+        cur().follow_ups_by_product.into_iter().map(|(k, c)| rate_mark(lang.product_kind(&k).to_string(), c, format!("&product_kind={k}"))).collect::<Vec<_>>()
+    };
     let by_leave_reason = move || {
         let lang = i18n.get();
         let mut marks: Vec<Mark> = cur().leave_reasons.into_iter().filter_map(|(r, n)| {
@@ -306,6 +333,25 @@ fn DashboardBody() -> impl IntoView {
                             format!("{} {target}% · {}", i18n.get().tr("目标", "target"), if met { i18n.get().tr("已达标", "met") } else { i18n.get().tr("未达标", "not met") })
                         })
                         href=Signal::derive(move || behind("resolution_due", "&kind=follow_up"))/>
+                    <Figure test_id="fig-reach" name=Signal::derive(move || tr("回访接通率", "Follow-ups reached"))
+                        value=Signal::derive(move || percent(cur().follow_up_counts().reach_rate()))
+                        change=Signal::derive(move || points(cur().follow_up_counts().reach_rate(), prev().follow_up_counts().reach_rate(), true))
+                        note=Signal::derive(move || {
+                            let (lang, c) = (i18n.get(), cur().follow_up_counts());
+                            let calls = c.calls_per_reach().map_or("—".into(), |n| format!("{n:.1}"));
+                            format!("{}/{} · {} {calls} {}", c.reached, c.due, lang.tr("平均", "on average"), lang.tr("次拨通", "calls to reach"))
+                        })
+                        href=Signal::derive(move || behind("resolution_due", "&kind=follow_up"))/>
+                    <Figure test_id="fig-cooling-off" name=Signal::derive(move || tr("犹豫期内回访", "Made inside the cooling-off"))
+                        value=Signal::derive(move || percent(cur().follow_up_counts().cooling_off_share()))
+                        change=Signal::derive(move || points(cur().follow_up_counts().cooling_off_share(), prev().follow_up_counts().cooling_off_share(), true))
+                        note=Signal::derive(move || { let c = cur().follow_up_counts(); format!("{}/{}", c.cooling_off_in_time, c.cooling_off) })
+                        href=Signal::derive(move || behind("resolution_due", "&kind=follow_up&reason=purchase"))/>
+                    <Figure test_id="fig-mismatch" name=Signal::derive(move || tr("适当性不匹配", "Suitability mismatches"))
+                        value=Signal::derive(move || cur().follow_up_counts().mismatched.to_string())
+                        change=Signal::derive(move || relative(Some(f64::from(cur().follow_up_counts().mismatched)), Some(f64::from(prev().follow_up_counts().mismatched)), false))
+                        note=Signal::derive(move || format!("{} {}", tr("售后回访", "post-sale follow-ups"), cur().follow_ups_by_reason.get("purchase").map_or(0, |c| c.due)))
+                        href=Signal::derive(move || behind("resolution_due", "&kind=follow_up&mismatch=true"))/>
                     <Figure test_id="fig-csat" name=Signal::derive(|| "CSAT")
                         value=Signal::derive(move || percent(cur().csat()))
                         change=Signal::derive(move || points(cur().csat(), prev().csat(), true))
@@ -358,6 +404,10 @@ fn DashboardBody() -> impl IntoView {
                         empty=Signal::derive(move || tr("本期没有结案的投诉", "No complaints closed in this period"))/>
                     <Bars test_id="chart-steps" title=Signal::derive(move || tr("投诉各环节用时（中位数，小时）", "Complaint steps, median time (h)").to_string()) marks=Signal::derive(by_step)
                         empty=Signal::derive(move || tr("本期没有完成的投诉环节", "No complaint step completed in this period"))/>
+                    <Bars test_id="chart-follow-up-reasons" title=Signal::derive(move || tr("各类回访完成率（%）", "Follow-up rate by reason (%)").to_string()) marks=Signal::derive(by_reason)
+                        empty=Signal::derive(move || tr("本期没有到期的回访", "No follow-ups due in this period"))/>
+                    <Bars test_id="chart-follow-up-products" title=Signal::derive(move || tr("各类产品售后回访完成率（%）", "Post-sale follow-up rate by product (%)").to_string()) marks=Signal::derive(by_product)
+                        empty=Signal::derive(move || tr("本期没有到期的售后回访", "No post-sale follow-ups due in this period"))/>
                     <Bars test_id="chart-churn" title=Signal::derive(move || tr("客户流失原因", "Why customers left").to_string()) marks=Signal::derive(by_leave_reason)
                         empty=Signal::derive(move || tr("本期没有客户流失", "No customer left in this period"))/>
                     <Bars test_id="chart-quarters" title=Signal::derive(move || tr("各季度满意度（CSAT %）", "Satisfaction by quarter (CSAT %)").to_string()) marks=Signal::derive(by_quarter)

@@ -107,7 +107,7 @@ fn script(lang: Lang, r: Reason) -> [&'static str; 4] {
     }
 }
 
-/// `/follow-ups`: the call list.
+/// `/follow-ups`: the call list; supervisors also hand one or many to a colleague.
 #[component]
 pub fn FollowUpsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -116,8 +116,11 @@ pub fn FollowUpsPage() -> impl IntoView {
     let supervisor = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.role.includes(Role::Supervisor)));
     let view = RwSignal::new(View::MyDay);
     let (data, error, loading, reload) = loader(move || api::follow_ups(view.get_untracked().query()));
+    // The rows ticked for reassignment, with the version each was listed at.
+    let selected = RwSignal::new(Vec::<(String, i64)>::new());
     Effect::new(move |_| {
         view.track();
+        selected.set(Vec::new());
         reload.run(());
     });
     let now = use_now();
@@ -128,6 +131,7 @@ pub fn FollowUpsPage() -> impl IntoView {
         }
         all
     };
+    let selectable = move || supervisor() && matches!(view.get(), View::Team | View::Unassigned);
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || tr("回访", "Follow-ups")}</h1>
@@ -144,6 +148,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </div>
+            <Show when=selectable><Reassign selected reload/></Show>
             {move || error.get().map(|e| view! { <ErrorPanel error=e retry=reload/> })}
             {move || match (loading.get(), data.get()) {
                 (true, None) => view! { <Loading/> }.into_any(),
@@ -151,9 +156,19 @@ pub fn FollowUpsPage() -> impl IntoView {
                     <Empty title=Signal::derive(move || tr("没有待拨的回访", "No follow-ups to call"))
                         hint=Signal::derive(move || tr("计划的回访到期后会出现在这里。", "Planned follow-ups appear here when they are due."))/>
                 }.into_any(),
-                (_, Some(page)) => view! {
+                (_, Some(page)) => {
+                    let all: Vec<(String, i64)> = page.items.iter().map(|f| (f.id.clone(), f.version)).collect();
+                    let count = all.len();
+                    let pick = selectable();
+                    view! {
                     <div class="table-wrap"><table class="grid-table" data-testid="follow-up-table">
                         <thead><tr>
+                            {pick.then(|| view! {
+                                <th scope="col"><input type="checkbox" data-testid="follow-up-select-all"
+                                    aria-label=move || tr("全选", "Select all")
+                                    prop:checked=move || selected.with(|s| s.len() == count)
+                                    on:change:target=move |ev| selected.set(if ev.target().checked() { all.clone() } else { Vec::new() })/></th>
+                            })}
                             <th scope="col">{move || tr("编号", "Ref.")}</th>
                             <th scope="col">{move || tr("原因", "Reason")}</th>
                             <th scope="col">{move || tr("客户", "Customer")}</th>
@@ -161,27 +176,100 @@ pub fn FollowUpsPage() -> impl IntoView {
                             <th scope="col">{move || tr("截止", "Due")}</th>
                             <th scope="col">{move || tr("已拨", "Tries")}</th>
                             <th scope="col">{move || tr("上次结果", "Last outcome")}</th>
+                            {pick.then(|| view! { <th scope="col">{move || tr("回访人", "Held by")}</th> })}
                         </tr></thead>
                         <tbody>
-                            {page.items.into_iter().map(|f| row(f, now)).collect_view()}
+                            {page.items.into_iter().map(|f| row(f, now, pick.then_some(selected))).collect_view()}
                         </tbody>
                     </table></div>
-                }.into_any(),
+                }.into_any()},
                 (false, None) => ().into_any(),
             }}
         </section>
     }
 }
 
-fn row(f: FollowUp, now: RwSignal<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+/// Hands the ticked follow-ups to one colleague, one assignment each (each checked, audited and
+/// on its timeline as any assignment), then says how many moved.
+#[component]
+fn Reassign(selected: RwSignal<Vec<(String, i64)>>, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let staff = LocalResource::new(api::staff);
+    let to = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<(usize, Option<ApiError>)>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (chosen, assignee) = (selected.get_untracked(), to.get_untracked());
+        if chosen.is_empty() || assignee.is_empty() {
+            return;
+        }
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            let (mut moved, mut failed) = (0, None);
+            for (id, version) in chosen {
+                let request = domain::api::AssignRequest { assignee_id: assignee.clone(), version, reason: Some("回访重新分派".into()) };
+                match api::assign_case(id, request).await {
+                    Ok(_) => moved += 1,
+                    Err(e) => failed = Some(e),
+                }
+            }
+            busy.set(false);
+            selected.set(Vec::new());
+            outcome.set(Some((moved, failed)));
+            reload.run(());
+        });
+    };
+    view! {
+        <form class="filters" on:submit=submit data-testid="reassign-form">
+            <label for="fu-reassign">{move || format!("{} {}", tr("已选", "Selected"), selected.with(Vec::len))}{move || tr(" 条，分派给", ", hand to")}</label>
+            <select id="fu-reassign" data-testid="reassign-to" bind:value=to>
+                <option value="">{move || tr("选择同事…", "Choose a colleague…")}</option>
+                {move || staff.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
+                    let label = format!("{}{}", m.name, m.team_name.map(|t| format!(" · {t}")).unwrap_or_default());
+                    view! { <option value=m.id>{label}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button primary" data-testid="reassign-save"
+                disabled=move || busy.get() || to.get().is_empty() || selected.with(Vec::is_empty)>{move || tr("分派", "Hand over")}</button>
+            <span aria-live="polite" data-testid="reassign-outcome">{move || outcome.get().map(|(moved, failed)| {
+                let lang = i18n.get();
+                let mut text = format!("{} {moved} {}", lang.tr("已分派", "Handed over"), lang.tr("条", "follow-up(s)"));
+                if let Some(e) = failed {
+                    text.push_str(&format!(" · {} {}", lang.tr("部分未分派：", "some were not:"), e.message(lang)));
+                }
+                text
+            })}</span>
+        </form>
+    }
+}
+
+fn row(f: FollowUp, now: RwSignal<chrono::DateTime<chrono::Utc>>, selected: Option<RwSignal<Vec<(String, i64)>>>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let deadline = f.cooling_off_ends_at.unwrap_or(f.due_at);
     let cooling = f.cooling_off_ends_at.is_some();
     let callback = f.callback_at;
     let (reason, segment, outcome) = (f.reason, f.segment, f.last_outcome);
+    let (id, version) = (f.id.clone(), f.version);
+    let holder = f.assignee_name.clone();
     view! {
         <tr data-testid="follow-up-row" data-id=f.id.clone()>
+            {selected.map(|selected| {
+                let key = id.clone();
+                view! {
+                    <td><input type="checkbox" data-testid="follow-up-select" aria-label=move || format!("{} {}", tr("选择", "Select"), key)
+                        prop:checked={let id = id.clone(); move || selected.with(|s| s.iter().any(|(i, _)| *i == id))}
+                        on:change:target={let id = id.clone(); move |ev| selected.update(|s| {
+                            s.retain(|(i, _)| *i != id);
+                            if ev.target().checked() {
+                                s.push((id.clone(), version));
+                            }
+                        })}/></td>
+                }
+            })}
             <td><a href=format!("/follow-ups/{}", f.id) data-testid="follow-up-open">{f.reference.clone()}</a></td>
             <td>{move || reason_label(i18n.get(), reason)}
                 {callback.map(|at| view! { <span class="badge" data-testid="follow-up-callback">{move || tr("约定回拨 ", "Call back ")}{full(at)}</span> })}
@@ -195,6 +283,7 @@ fn row(f: FollowUp, now: RwSignal<chrono::DateTime<chrono::Utc>>) -> impl IntoVi
             </td>
             <td>{f.attempts}</td>
             <td>{move || outcome.map(|o| outcome_label(i18n.get(), o)).unwrap_or("—")}</td>
+            {selected.map(|_| view! { <td data-testid="follow-up-holder">{holder.clone().unwrap_or_else(|| "—".into())}</td> })}
         </tr>
     }
 }
@@ -298,7 +387,7 @@ fn Call(follow_up: FollowUp, data: RwSignal<Option<FollowUp>>) -> impl IntoView 
                     <section class="card" data-testid="follow-up-ended">
                         <h2>{move || ending_label(i18n.get(), ending)}</h2>
                         {f.satisfaction.map(|s| view! { <p data-testid="follow-up-satisfaction">{move || tr("客户满意度：", "Satisfaction: ")}{s}"/5"</p> })}
-                        <p><a class="button" href=format!("/cases/new?customer={}", f.customer_id) data-testid="follow-up-new-case">{move || tr("为客户登记新工单", "Open a new case for the customer")}</a></p>
+                        <p><a class="button" href=format!("/cases/new?customer={}&follow_up={}", f.customer_id, f.id) data-testid="follow-up-new-case">{move || tr("为客户登记新工单", "Open a new case for the customer")}</a></p>
                         <p><a href="/follow-ups">{move || tr("返回回访列表", "Back to the follow-ups")}</a></p>
                     </section>
                 }.into_any(),

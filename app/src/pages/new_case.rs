@@ -42,9 +42,10 @@ pub fn NewCasePage() -> impl IntoView {
     let saving = RwSignal::new(false);
     let navigate = use_navigate();
 
-    // Opened for a customer (`?customer=`: from a follow-up call, what the customer raised):
-    // they are picked already.
+    // Opened for a customer (`?customer=`: from a follow-up call, what the customer raised,
+    // `&follow_up=` naming the call): they are picked already, and the case is linked to the call.
     let query = leptos_router::hooks::use_query_map();
+    let follow_up = StoredValue::new(query.with_untracked(|q| q.get("follow_up")).filter(|id| !id.is_empty()));
     if let Some(id) = query.with_untracked(|q| q.get("customer")).filter(|id| !id.is_empty()) {
         spawn_local(async move {
             if let Ok(profile) = api::customer(id).await {
@@ -103,6 +104,7 @@ pub fn NewCasePage() -> impl IntoView {
             category: Some(category.get_untracked()).filter(|s| !s.is_empty()),
             complexity: complexity.get_untracked().parse().ok(),
             assignee: (mine.get_untracked() && may_keep.get_untracked()).then(|| "me".to_string()),
+            follow_up_id: follow_up.get_value(),
         };
         error.set(None);
         saving.set(true);

@@ -184,6 +184,7 @@ fn ScorecardsTab() -> impl IntoView {
                         <th scope="col" class="num">{move || tr("投诉时效达成率", "Complaints on time")}</th>
                         <th scope="col" class="num">{move || tr("投诉环节及时率", "Complaint steps on time")}</th>
                         <th scope="col" class="num">{move || format!("{} ({} {target}%)", tr("回访率", "Follow-up rate"), tr("目标", "target"))}</th>
+                        <th scope="col" class="num">{move || tr("接通率 · 平均拨打", "Reached · calls each")}</th>
                         <th scope="col" class="num">"CSAT"</th>
                     </tr></thead>
                     <tbody>
@@ -201,8 +202,13 @@ fn ScorecardsTab() -> impl IntoView {
                                     <td class="num">{clock(&a.resolution)}</td>
                                     <td class="num">{clock(&a.regulatory)}</td>
                                     <td class="num" data-testid="sc-steps">{clock(&a.complaint_steps)}</td>
-                                    <td class=move || if follow_ups.is_some_and(|r| !r.1) { "num worse" } else { "num" }>
-                                        {follow_ups.map_or_else(|| "—".to_string(), |r| format!("{} ({}/{})", percent(Some(r.0)), a.follow_ups_done, a.follow_ups_due))}
+                                    <td class=move || if follow_ups.is_some_and(|r| !r.1) { "num worse" } else { "num" } data-testid="sc-follow-ups">
+                                        <A href=format!("/queue?date=resolution_due&from={f}&to={t}&kind=follow_up&assignee={}", a.agent_id)>
+                                            {follow_ups.map_or_else(|| "—".to_string(), |r| format!("{} ({}/{})", percent(Some(r.0)), a.follow_ups_done, a.follow_ups_due))}
+                                        </A>
+                                    </td>
+                                    <td class="num" data-testid="sc-reached">
+                                        {format!("{} · {}", percent(a.follow_ups.reach_rate()), a.follow_ups.calls_per_reach().map_or("—".into(), |n| format!("{n:.1}")))}
                                     </td>
                                     <td class="num">{csat}</td>
                                 </tr>

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::FieldError;
 use std::collections::BTreeMap;
 
-use crate::stats::{ClockTally, ReturnCounts, Tally};
+use crate::stats::{ClockTally, FollowUpCounts, ReturnCounts, Tally};
 
 /// The longest period the dashboard compares, in days.
 pub const PERIOD_MAX_DAYS: i64 = 366;
@@ -178,6 +178,9 @@ pub struct Scorecard {
     pub first_response_median: Option<u32>,
     pub follow_ups_due: u32,
     pub follow_ups_done: u32,
+    /// Their follow-ups with how the calls went (reached, calls to reach, cooling-off in time).
+    #[serde(default)]
+    pub follow_ups: FollowUpCounts,
     pub csat_answers: u32,
     pub csat_satisfied: u32,
 }
@@ -196,6 +199,7 @@ impl Scorecard {
             first_response_median: t.first_response_percentile(50),
             follow_ups_due: t.follow_ups_due,
             follow_ups_done: t.follow_ups_done,
+            follow_ups: t.follow_up_counts(),
             csat_answers: t.csat_answers,
             csat_satisfied: t.csat_satisfied,
         }

@@ -157,6 +157,23 @@ impl Validate for AttemptRequest {
     }
 }
 
+/// `POST /api/customers/{id}/consent`: whether the customer agrees to be contacted
+/// (follow-ups, surveys). Withdrawn, every open follow-up of theirs ends as `no_consent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    pub consent_contact: bool,
+    /// How the customer said so (a call, a letter, the branch), for the audit trail.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl Validate for ConsentRequest {
+    fn validate(&self) -> Result<(), FieldError> {
+        optional_text("notes", self.notes.as_deref().unwrap_or(""), TEXT_MAX)
+    }
+}
+
 /// Which follow-ups a list shows, by its query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FollowUpFilter {
@@ -165,6 +182,8 @@ pub struct FollowUpFilter {
     pub due: Option<FollowUpDue>,
     pub product: Option<String>,
     pub mismatch: bool,
+    /// `team=<id>`: those held by anyone in that team (the team view).
+    pub team_id: Option<String>,
 }
 
 /// `due=today` (ready by the end of today: the call list), `overdue` (past its due time),
@@ -198,6 +217,8 @@ impl FollowUpFilter {
                         _ => return Err(FieldError::invalid("due", "due must be today, overdue or upcoming")),
                     })
                 }
+                "team" if is_id(value) => f.team_id = Some(value.to_string()),
+                "team" => return Err(FieldError::invalid("team", "team is not a team id")),
                 "product" if is_id(value) => f.product = Some(value.to_string()),
                 "product" => return Err(FieldError::invalid("product", "product is not a product code")),
                 "mismatch" => {
@@ -244,7 +265,7 @@ mod tests {
     fn the_list_reads_its_filters_and_names_a_bad_one() {
         let f = FollowUpFilter::from_query([("assignee", "me"), ("reason", "purchase"), ("due", "today"), ("mismatch", "true")]).unwrap();
         assert_eq!((f.reason, f.due, f.mismatch), (Some(Reason::Purchase), Some(FollowUpDue::Today), true));
-        for (key, value) in [("reason", "x"), ("due", "tomorrow"), ("mismatch", "yes"), ("assignee", "a b"), ("product", "../x")] {
+        for (key, value) in [("reason", "x"), ("due", "tomorrow"), ("mismatch", "yes"), ("assignee", "a b"), ("product", "../x"), ("team", "x y")] {
             assert_eq!(FollowUpFilter::from_query([(key, value)]).unwrap_err().field, key);
         }
     }

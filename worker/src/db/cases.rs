@@ -588,6 +588,21 @@ impl Selection {
         if let Some(customer) = &filter.customer_id {
             arg(&mut sql, " AND c.customer_id = ?", customer.as_str().into());
         }
+        // The follow-up figures' drill-down: each case's follow-up by its primary key, its
+        // product's by products' (a filter on the rows the date's index selects).
+        if let Some(reason) = filter.reason {
+            arg(&mut sql, " AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.case_id = c.id AND f.reason = ?)", reason.as_str().into());
+        }
+        if let Some(kind) = &filter.product_kind {
+            arg(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM follow_ups f JOIN products pr ON pr.code = f.product_code WHERE f.case_id = c.id AND pr.kind = ?)",
+                kind.as_str().into(),
+            );
+        }
+        if filter.mismatch {
+            sql.push_str(" AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.case_id = c.id AND f.mismatch = 1)");
+        }
         let now_ms = JsValue::from_f64(now.timestamp_millis() as f64);
         if let Some(range) = filter.date {
             let zone = zone.ok_or_else(|| ApiError::Internal("a date range without the institution's zone".into()))?;
@@ -918,13 +933,25 @@ pub struct CaseUpdate<'a> {
 /// statements batched after it can test `changes() = 1`. Like every write to a case, it asks
 /// the next SLA sweep to look at it again (next_check_at).
 pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, ApiError> {
+    update_where(db, u, None)
+}
+
+/// [`update`], and only while the customer does not consent to be contacted (the closing of
+/// their follow-ups when they withdraw it, batched after the withdrawal).
+pub fn update_without_consent(db: &D1Database, u: &CaseUpdate, customer_id: &str) -> Result<D1PreparedStatement, ApiError> {
+    update_where(db, u, Some(customer_id))
+}
+
+fn update_where(db: &D1Database, u: &CaseUpdate, without_consent_of: Option<&str>) -> Result<D1PreparedStatement, ApiError> {
     let (sla_due_at, sla_due_soon_at) = queue_columns(&u.deadlines);
+    // Primary keys of cases and customers.
     Ok(query!(
         db,
         "UPDATE cases SET status = ?1, first_responded_at = ?2, is_open = ?3, sla_due_at = ?4,
            sla_due_soon_at = ?5, updated_at = ?6, next_check_at = ?6, resolved_at = ?9, assignee_id = ?10,
            version = version + 1
-         WHERE id = ?7 AND version = ?8",
+         WHERE id = ?7 AND version = ?8
+           AND (?11 IS NULL OR NOT EXISTS (SELECT 1 FROM customers cu WHERE cu.id = ?11 AND cu.consent_contact = 1))",
         u.status.as_str(),
         u.deadlines.first_responded_at.map(|t| t.timestamp_millis()),
         i64::from(u.status.is_open()),
@@ -934,7 +961,8 @@ pub fn update(db: &D1Database, u: &CaseUpdate) -> Result<D1PreparedStatement, Ap
         u.id,
         u.version,
         u.deadlines.resolved_at.map(|t| t.timestamp_millis()),
-        u.assignee_id
+        u.assignee_id,
+        without_consent_of
     )?)
 }
 

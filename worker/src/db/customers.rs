@@ -67,6 +67,20 @@ pub fn insert(db: &D1Database, id: &str, c: &NewCustomer, now: i64) -> Result<D1
 /// changes nothing if they already are so, which the audit event's guard then sees. A customer
 /// who left gets no more planned follow-ups (the planner reads customers_next_plan); one who
 /// is back is looked at by the planner at once.
+/// Records whether the customer agrees to be contacted, if that changes it; given again, the
+/// planner looks at them at once.
+pub fn set_consent(db: &D1Database, id: &str, consent: bool, now: i64) -> Result<D1PreparedStatement, ApiError> {
+    // Primary key of customers.
+    Ok(query!(
+        db,
+        "UPDATE customers SET consent_contact = ?2, next_plan_at = CASE WHEN ?2 = 1 THEN ?3 ELSE next_plan_at END
+         WHERE id = ?1 AND consent_contact IS NOT ?2 AND erased_at IS NULL",
+        id,
+        i64::from(consent),
+        now
+    )?)
+}
+
 pub fn set_relationship(db: &D1Database, id: &str, left: Option<LeaveReason>, now: i64) -> Result<D1PreparedStatement, ApiError> {
     Ok(match left {
         Some(reason) => query!(

@@ -140,6 +140,11 @@ pub async fn open(db: &D1Database, filter: &FollowUpFilter, me: &str, now: DateT
         // follow_ups_open_by_ready.
         None => {}
     }
+    if let Some(team) = &filter.team_id {
+        // Walked in follow_ups_open_by_ready's order (the `+` keeps the members' ranges of
+        // follow_ups_call_list, which would need a sort), keeping the team's.
+        arg(&mut sql, " AND +f.assignee_id IN (SELECT m.id FROM users m WHERE m.team_id = ?)", team.as_str().into());
+    }
     match filter.due {
         Some(FollowUpDue::Today) => arg(&mut sql, " AND f.ready_at <= ?", (today_ends.timestamp_millis() as f64).into()),
         Some(FollowUpDue::Upcoming) => arg(&mut sql, " AND f.ready_at > ?", (today_ends.timestamp_millis() as f64).into()),
@@ -206,6 +211,52 @@ pub fn call_logged(db: &D1Database, id: &str, outcome: &str, unanswered: bool, a
         i64::from(unanswered),
         at
     )?)
+}
+
+/// A customer's open follow-ups (follow_ups_by_customer): a handful at most.
+pub async fn open_of_customer(db: &D1Database, customer_id: &str) -> Result<Vec<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Id {
+        case_id: String,
+    }
+    let rows: Vec<Id> = query!(db, "SELECT case_id FROM follow_ups WHERE customer_id = ?1 AND ending IS NULL", customer_id)?.all().await?.results()?;
+    Ok(rows.into_iter().map(|r| r.case_id).collect())
+}
+
+/// Ends a follow-up as `ending` (over the `done` its case's closing trigger wrote), if the
+/// statement before it (that version-guarded closing) changed its row.
+pub fn ended(db: &D1Database, id: &str, ending: Ending) -> Result<D1PreparedStatement, ApiError> {
+    // Primary key of follow_ups.
+    Ok(query!(db, "UPDATE follow_ups SET ending = ?2 WHERE case_id = ?1 AND changes() >= 1", id, ending.as_str())?)
+}
+
+/// A case raised in a follow-up call, registered earlier in the batch: each timeline names the
+/// other (a note on the new case naming the call; one on the call naming the case by its
+/// reference, read from the row just written).
+pub fn raised(db: &D1Database, follow_up: &FollowUp, case_id: &str, by: &str, at: i64) -> Result<[D1PreparedStatement; 2], ApiError> {
+    let (on_case, on_call) = (crate::ids::new_id()?, crate::ids::new_id()?);
+    Ok([
+        query!(
+            db,
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at) VALUES (?1, ?2, 'note', ?3, ?4, ?5)",
+            &on_case,
+            case_id,
+            format!("来自回访 {}", follow_up.reference),
+            by,
+            at
+        )?,
+        // Primary key of cases; the reference spelled as domain::case::reference spells it.
+        query!(
+            db,
+            "INSERT INTO case_events (id, case_id, type, body, author_id, created_at)
+             SELECT ?1, ?2, 'note', '回访中登记新工单 KF' || printf('%06d', c.seq) || '：' || c.subject, ?3, ?4 FROM cases c WHERE c.id = ?5",
+            &on_call,
+            &follow_up.id,
+            by,
+            at,
+            case_id
+        )?,
+    ])
 }
 
 /// A purchase to record.

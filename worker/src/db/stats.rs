@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::calendar::BusinessCalendar;
 use domain::case::CaseKind;
-use domain::stats::{day_span, live_runs, marked_days, resolution_met_at, tally_days, Counted, Fact, Grain, Tally, ALL_TEAMS, HOUR_MS};
+use domain::follow_up::call::Ending;
+use domain::follow_up::Reason;
+use domain::stats::{day_span, live_runs, marked_days, resolution_met_at, tally_days, Counted, Fact, FollowUpFacts, Grain, Tally, ALL_TEAMS, HOUR_MS};
 use serde::{Deserialize, Serialize};
 use worker::{D1Database, D1PreparedStatement};
 
@@ -32,34 +34,39 @@ pub const FACTS_STATEMENTS: usize = 9;
 /// statement per instant keeps each text well under D1's 2 MB limit for a value.
 pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains: &[Grain], team: Option<&str>) -> Result<Vec<D1PreparedStatement>, ApiError> {
     // In facts_from's order. Merged complaints count through the complaint they merged into.
-    const CASES: [(&str, &str, &str); 6] = [
-        // (the instant, the rest, the range) — cases_by_created
-        ("c.created_at - p.t", "c.kind, c.category", "c.created_at >= ?1 AND c.created_at < ?2"),
+    const CASES: [(&str, &str, &str, &str); 6] = [
+        // (the instant, the rest, the range, more joins) — cases_by_created
+        ("c.created_at - p.t", "c.kind, c.category", "c.created_at >= ?1 AND c.created_at < ?2", ""),
         // cases_by_first_response_due
         (
             "c.first_response_due_at - p.t",
             "c.first_responded_at - p.t, c.created_at - p.t",
             "c.first_response_due_at >= ?1 AND c.first_response_due_at < ?2",
+            "",
         ),
-        // cases_by_resolution_due
+        // cases_by_resolution_due, with a follow-up's own record (primary keys of follow_ups
+        // and products)
         (
             "c.resolution_due_at - p.t",
-            "c.kind, c.resolved_at - p.t, c.closed_at - p.t, c.unreachable",
+            "c.kind, c.resolved_at - p.t, c.closed_at - p.t, c.unreachable, c.is_open, f.reason, pr.kind, f.ending, f.attempts, f.cooling_off_ends_at - p.t, f.mismatch",
             "c.resolution_due_at >= ?1 AND c.resolution_due_at < ?2",
+            " LEFT JOIN follow_ups f ON f.case_id = c.id LEFT JOIN products pr ON pr.code = f.product_code",
         ),
         // cases_by_regulatory_due
-        ("c.regulatory_due_at - p.t", "c.closed_at - p.t", "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2"),
+        ("c.regulatory_due_at - p.t", "c.closed_at - p.t", "c.regulatory_due_at >= ?1 AND c.regulatory_due_at < ?2", ""),
         // cases_by_kind_closed
         (
             "c.closed_at - p.t",
             "c.category, c.root_cause, c.outcome, c.redress_amount, c.created_at - p.t",
             "c.kind = 'complaint' AND c.closed_at >= ?1 AND c.closed_at < ?2",
+            "",
         ),
         // cases_by_step_due: complaints' current steps (0018)
         (
             "c.step_due_at - p.t",
             "c.step, NULL, COALESCE(c.step_started_at, c.created_at) - p.t",
             "c.step_due_at >= ?1 AND c.step_due_at < ?2 AND c.step IS NOT NULL",
+            "",
         ),
     ];
     // The range's start as an integer (D1 binds numbers as reals), to count instants from.
@@ -80,9 +87,9 @@ pub fn facts(db: &D1Database, (from, to): (DateTime<Utc>, DateTime<Utc>), grains
     };
     let mut statements = CASES
         .iter()
-        .map(|(at, rest, range)| {
+        .map(|(at, rest, range, more)| {
             let sql = format!(
-                "SELECT json_group_array(json_array({at}, {owners}, {rest})) AS rows FROM {START} p, cases c {join}
+                "SELECT json_group_array(json_array({at}, {owners}, {rest})) AS rows FROM {START} p, cases c {join}{more}
                  WHERE {range} AND c.merged_into IS NULL{only}"
             );
             bind(sql)
@@ -144,10 +151,24 @@ pub fn facts_from(results: &[worker::D1Result], from: DateTime<Utc>) -> Result<V
     for (ms, team, agent, met, received) in unpack::<(i64, Who, Who, Option<i64>, i64)>(first_response)? {
         out.push(fact(ms, team, agent, Counted::FirstResponse { met_at: met.map(at), received: at(received) }));
     }
-    for (ms, team, agent, k, resolved, closed, unreachable) in unpack::<(i64, Who, Who, String, Option<i64>, Option<i64>, i64)>(resolution)? {
+    type ResolutionRow = (i64, Who, Who, String, Option<i64>, Option<i64>, i64, i64, Option<String>, Option<String>, Option<String>, Option<u32>, Option<i64>, Option<i64>);
+    for (ms, team, agent, k, resolved, closed, unreachable, open, reason, product_kind, ending, attempts, cooling_off, mismatch) in unpack::<ResolutionRow>(resolution)? {
         let k = kind(&k)?;
         let met_at = resolution_met_at(k, resolved.map(at), closed.map(at));
-        out.push(fact(ms, team, agent, Counted::Resolution { kind: k, met_at, closed: closed.is_some(), unreachable: unreachable != 0 }));
+        let follow_up = match reason {
+            Some(reason) => Some(FollowUpFacts {
+                reason: Reason::parse(&reason).ok_or_else(|| ApiError::Internal("unknown value in column follow_ups.reason".into()))?,
+                product_kind,
+                ending: ending.as_deref().map(|e| Ending::parse(e).ok_or_else(|| ApiError::Internal("unknown value in column follow_ups.ending".into()))).transpose()?,
+                attempts: attempts.unwrap_or(0),
+                cooling_off_ends_at: cooling_off.map(at),
+                mismatch: mismatch.unwrap_or(0) != 0,
+            }),
+            None => None,
+        };
+        // Only complaints record when they closed; any other case is closed once no longer open.
+        let closed = closed.is_some() || open == 0;
+        out.push(fact(ms, team, agent, Counted::Resolution { kind: k, met_at, closed, unreachable: unreachable != 0, follow_up }));
     }
     for (ms, team, agent, closed) in unpack::<(i64, Who, Who, Option<i64>)>(regulatory)? {
         out.push(fact(ms, team, agent, Counted::Regulatory { closed_at: closed.map(at) }));

@@ -99,6 +99,7 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
                 category: Some("account".to_string()),
                 complexity: Some(Complexity::Ordinary),
                 assignee: None,
+                follow_up_id: None,
             };
             let how = Registration { segment, by: None, keep: None, follow_up_key: Some(&planned.key) };
             // The case and its follow-up side in one batch (the side only with a case written).

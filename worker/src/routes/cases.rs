@@ -101,10 +101,21 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
     if customer.erased_at.is_some() {
         return Err(FieldError::invalid("customer_id", "the customer's personal data has been erased; create the customer anew").into());
     }
+    // Raised in a follow-up call: that call must be the same customer's.
+    let raised_in = match &body.follow_up_id {
+        Some(id) => match crate::db::follow_ups::get(&ctx.db, id).await? {
+            Some(f) if f.customer_id == body.customer_id => Some(f),
+            _ => return Err(FieldError::invalid("follow_up_id", "follow_up_id names no follow-up of this customer").into()),
+        },
+        None => None,
+    };
     let rules = rules::from_settings(rules::settings_from(&settings::all_from(stored)?));
     let staffing = if keep.is_none() { Some(Staffing::from(read.get(2..).unwrap_or_default())?) } else { None };
     let how = Registration { segment: customer.segment, by: Some(&user.id), keep, follow_up_key: None };
     let (id, mut statements) = registration(&ctx.db, ctx.now, &body, how, &rules, staffing)?;
+    if let Some(f) = raised_in {
+        statements.extend(crate::db::follow_ups::raised(&ctx.db, &f, &id, &user.id, ctx.now_ms() + 2)?);
+    }
     // The new case's page is read after the writes, in the same batch (one transaction).
     let written = statements.len();
     statements.extend(cases::page_statements(&ctx.db, &id, true)?);

@@ -58,6 +58,7 @@ pub async fn purchase(mut ctx: Ctx) -> Result<Response, ApiError> {
             category: Some(if product.risk_level.is_some() { "wealth" } else { "account" }.to_string()),
             complexity: Some(Complexity::Ordinary),
             assignee: None,
+            follow_up_id: None,
         };
         let key = format!("{customer_id}:purchase:{id}");
         let segment = crate::db::parse("customers.segment", &buyer.segment)?;
@@ -209,6 +210,65 @@ pub async fn attempt(mut ctx: Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::VersionConflict);
     }
     json(201, &follow_ups::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?)
+}
+
+/// `POST /api/customers/{id}/consent`: the customer agrees to be contacted, or withdraws it.
+/// Withdrawn, every open follow-up of theirs ends as `no_consent` (closed, on its timeline, not
+/// counted as made), in the batch with the change and its audit event; each follow-up's
+/// closing is guarded by its case's version, and all of it by the consent having changed.
+pub async fn consent(mut ctx: Ctx) -> Result<Response, ApiError> {
+    let body: domain::api::ConsentRequest = ctx.body().await?;
+    let customer_id = ctx.param(0).to_string();
+    let buyer = follow_ups::buyer(&ctx.db, &customer_id).await?.ok_or(ApiError::NotFound)?;
+    if buyer.erased_at.is_some() {
+        return Err(ApiError::Conflict("the customer's personal data has been erased"));
+    }
+    if (buyer.consent_contact != 0) == body.consent_contact {
+        return Err(ApiError::Conflict(if body.consent_contact { "the customer has already consented" } else { "the customer has not consented" }));
+    }
+    let user = ctx.user()?;
+    let now_ms = ctx.now_ms();
+    let action = if body.consent_contact { "consent_given" } else { "consent_withdrawn" };
+    let mut batch = vec![
+        crate::db::customers::set_consent(&ctx.db, &customer_id, body.consent_contact, now_ms)?,
+        audit::record(&ctx.db, now_ms, Some(&user.id), action, "customer", Some(&customer_id), Guard::PreviousChanged)?,
+    ];
+    if !body.consent_contact {
+        let notes = body.notes.as_deref().unwrap_or("").trim();
+        let text = format!("客户撤回联系同意，回访结束 · {notes}");
+        for id in follow_ups::open_of_customer(&ctx.db, &customer_id).await? {
+            let Some(loaded) = cases::get(&ctx.db, &id, ctx.now).await? else { continue };
+            let current = loaded.case;
+            let mut deadlines = current.deadlines();
+            deadlines.resolved_at = Some(ctx.now);
+            let update = CaseUpdate { id: &id, version: current.version, status: Status::Closed, assignee_id: current.assignee_id.as_deref(), deadlines, now: ctx.now };
+            let event_id = new_id()?;
+            let record = NewEventRecord {
+                id: &event_id,
+                case_id: &id,
+                kind: EventType::StatusChanged,
+                body: text.trim_end_matches(" · "),
+                author_id: Some(&user.id),
+                at: now_ms,
+                status: Some(Status::Closed),
+                step: None,
+                assignee_id: None,
+                outcome: None,
+            };
+            // Only once consent is withdrawn; each statement after the one before it.
+            batch.extend([
+                cases::update_without_consent(&ctx.db, &update, &customer_id)?,
+                follow_ups::ended(&ctx.db, &id, Ending::NoConsent)?,
+                events::insert(&ctx.db, &record, Guard::PreviousChanged)?,
+                cases::mark_unreachable(&ctx.db, &id)?,
+            ]);
+        }
+    }
+    let results = ctx.db.batch(batch).await?;
+    if !first_changed(&results) {
+        return Err(ApiError::Conflict("the customer's consent changed meanwhile; try again"));
+    }
+    json(200, &crate::db::customers::get(&ctx.db, &customer_id).await?.ok_or(ApiError::NotFound)?)
 }
 
 /// `PUT /api/products/{code}` (admins): a product's risk level and cooling-off period, guarded

@@ -52,6 +52,7 @@ pub async fn create_case(mut ctx: Ctx) -> Result<Response, ApiError> {
         category: None,
         complexity: None,
         assignee: None,
+        follow_up_id: None,
     };
     let how = cases::Registration { segment: customer.segment, by: None, keep: None, follow_up_key: None };
     let rules = crate::rules::load(&ctx.db).await?;

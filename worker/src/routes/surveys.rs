@@ -299,6 +299,7 @@ async fn recover(ctx: &Ctx, found: &Invitation, answer_id: &str, csat: Option<u8
         category: Some("other".into()),
         complexity: None,
         assignee: None,
+        follow_up_id: None,
     };
     let key = format!("recovery:{}", found.id);
     let how = super::cases::Registration { segment: customer.segment, by: None, keep: None, follow_up_key: Some(&key) };

@@ -725,6 +725,14 @@ impl CaseFilter {
         if filter.csat.is_some() && !filter.date.is_some_and(|d| d.field == DateField::Answered) {
             return Err(FieldError::invalid("csat", "csat needs date=answered"));
         }
+        // The follow-up figures' drill-down: a filter on the rows a date's index selects.
+        if filter.date.is_none() {
+            for (set, field) in [(filter.reason.is_some(), "reason"), (filter.product_kind.is_some(), "product_kind"), (filter.mismatch, "mismatch")] {
+                if set {
+                    return Err(FieldError::invalid(field, format!("{field} needs date= (the follow-up figures' drill-down)")));
+                }
+            }
+        }
         if filter.step.is_some() && !filter.date.is_some_and(|d| d.field == DateField::StepDue) {
             return Err(FieldError::invalid("step", "step needs date=step_due"));
         }
@@ -1588,13 +1596,27 @@ mod tests {
             root_cause: None,
             csat: None,
             step: None,
-            reason: Some(follow_up::Reason::Purchase),
-            product_kind: Some("wealth".into()),
-            mismatch: true,
+            reason: None,
+            product_kind: None,
+            mismatch: false,
         };
         let query = filter.to_query();
         let parsed = CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap();
         assert_eq!(parsed, filter);
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2024, 12, d).unwrap();
+        let follow_ups = CaseFilter {
+            kind: Some(CaseKind::FollowUp),
+            date: Some(DateRange { field: DateField::ResolutionDue, from: day(1), to: day(31) }),
+            reason: Some(follow_up::Reason::Purchase),
+            product_kind: Some("wealth".into()),
+            mismatch: true,
+            ..CaseFilter::default()
+        };
+        let query = follow_ups.to_query();
+        assert_eq!(CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), follow_ups);
+        for (key, value) in [("reason", "purchase"), ("product_kind", "wealth"), ("mismatch", "true")] {
+            assert_eq!(CaseFilter::from_query([(key, value)]).unwrap_err().field, key, "{key} alone would walk every case");
+        }
         let team = CaseFilter { team_id: Some("team-retail".into()), my_team: false, ..filter };
         let query = team.to_query();
         assert_eq!(CaseFilter::from_query(query.iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), team);

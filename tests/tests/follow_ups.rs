@@ -445,3 +445,53 @@ async fn the_follow_up_figures_equal_counts_over_the_follow_ups_and_drill_down_t
     }), again).await;
     assert_eq!((stranger.status, stranger.field()), (422, Some("follow_up_id")), "{:?}", stranger.body);
 }
+
+#[tokio::test]
+async fn a_supervisor_hands_an_absent_colleagues_follow_ups_to_another_in_the_browser() {
+    use kefu_tests::browser::{wait_for, Browser};
+    // A post-sale follow-up held by 孙涛 (user-agent09), who is off sick today.
+    let agent = Api::signed_in(AGENT).await;
+    let boss = Api::signed_in(kefu_tests::SUPERVISOR).await;
+    let customer = moderate_customer(3);
+    let bought = agent.post(&format!("/api/customers/{customer}/products"), &json!({"product": "wealth-steady", "channel": "mobile_app"})).await;
+    assert_eq!(bought.status, 201, "{:?}", bought.body);
+    let id = bought.body["follow_up_id"].as_str().unwrap().to_string();
+    let case = boss.get(&format!("/api/cases/{id}")).await.body;
+    if case["assignee_id"] != "user-agent09" {
+        let handed = boss.post(&format!("/api/cases/{id}/assign"), &json!({"assignee_id": "user-agent09", "version": case["version"]})).await;
+        assert_eq!(handed.status, 200, "{:?}", handed.body);
+    }
+
+    let browser = Browser::open().await;
+    browser.sign_in(kefu_tests::SUPERVISOR).await;
+    browser.click("nav-follow-ups").await;
+    browser.click("fu-view-team").await;
+    browser.find("follow-up-holder-filter").await.select_by_value("user-agent09").await.unwrap();
+    // Only 孙涛's are listed; tick this one and hand it to 马超.
+    let row = wait_for("孙涛's follow-up in the team view", || async {
+        let rows = browser.client.find_all(fantoccini::Locator::Css("[data-testid='follow-up-row']")).await.ok()?;
+        let mut found = None;
+        for row in rows {
+            let holder = row.find(fantoccini::Locator::Css("[data-testid='follow-up-holder']")).await.ok()?.text().await.ok()?;
+            if holder != "孙涛" {
+                return None;
+            }
+            if row.attr("data-id").await.ok()?? == id {
+                found = Some(row);
+            }
+        }
+        found
+    })
+    .await;
+    row.find(fantoccini::Locator::Css("[data-testid='follow-up-select']")).await.unwrap().click().await.unwrap();
+    browser.find("reassign-to").await.select_by_value("user-agent10").await.unwrap();
+    browser.screenshot("follow-ups-team-zh").await;
+    browser.click("reassign-save").await;
+    browser.wait_text("reassign-outcome", "已分派 1").await;
+    let moved = boss.get(&format!("/api/follow-ups/{id}")).await.body;
+    assert_eq!(moved["assignee_id"], "user-agent10", "{moved}");
+    // The hand-over is on the follow-up's timeline, as any assignment.
+    let case = boss.get(&format!("/api/cases/{id}")).await.body;
+    assert!(case["events"].as_array().unwrap().iter().any(|e| e["type"] == "assigned" && e["assignee_id"] == "user-agent10"), "{case}");
+    browser.close().await;
+}

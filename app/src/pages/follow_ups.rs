@@ -115,14 +115,25 @@ pub fn FollowUpsPage() -> impl IntoView {
     let session = use_session();
     let supervisor = move || session.user.with(|u| u.as_ref().is_some_and(|u| u.role.includes(Role::Supervisor)));
     let view = RwSignal::new(View::MyDay);
-    let (data, error, loading, reload) = loader(move || api::follow_ups(view.get_untracked().query()));
+    // In the team view, whose follow-ups (an absent colleague's, to hand over); everyone's when empty.
+    let holder = RwSignal::new(String::new());
+    let (data, error, loading, reload) = loader(move || {
+        let mut query = view.get_untracked().query();
+        let whose = holder.get_untracked();
+        if view.get_untracked() == View::Team && !whose.is_empty() {
+            query.push(("assignee", whose));
+        }
+        api::follow_ups(query)
+    });
     // The rows ticked for reassignment, with the version each was listed at.
     let selected = RwSignal::new(Vec::<(String, i64)>::new());
     Effect::new(move |_| {
         view.track();
+        holder.track();
         selected.set(Vec::new());
         reload.run(());
     });
+    let staff = LocalResource::new(api::staff);
     let now = use_now();
     let views = move || {
         let mut all = vec![View::MyDay, View::MyOverdue];
@@ -148,7 +159,16 @@ pub fn FollowUpsPage() -> impl IntoView {
                     </button>
                 }).collect_view()}
             </div>
-            <Show when=selectable><Reassign selected reload/></Show>
+            <Show when=move || supervisor() && view.get() == View::Team>
+                <div class="filters">
+                    <label for="fu-holder">{move || tr("回访人", "Held by")}</label>
+                    <select id="fu-holder" data-testid="follow-up-holder-filter" bind:value=holder>
+                        <option value="">{move || tr("全部", "Everyone")}</option>
+                        {move || staff_options(staff)}
+                    </select>
+                </div>
+            </Show>
+            <Show when=selectable><Reassign selected reload staff/></Show>
             {move || error.get().map(|e| view! { <ErrorPanel error=e retry=reload/> })}
             {move || match (loading.get(), data.get()) {
                 (true, None) => view! { <Loading/> }.into_any(),
@@ -192,10 +212,9 @@ pub fn FollowUpsPage() -> impl IntoView {
 /// Hands the ticked follow-ups to one colleague, one assignment each (each checked, audited and
 /// on its timeline as any assignment), then says how many moved.
 #[component]
-fn Reassign(selected: RwSignal<Vec<(String, i64)>>, reload: Callback<()>) -> impl IntoView {
+fn Reassign(selected: RwSignal<Vec<(String, i64)>>, reload: Callback<()>, staff: LocalResource<Result<Vec<domain::api::StaffMember>, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     let tr = move |zh, en| i18n.get().tr(zh, en);
-    let staff = LocalResource::new(api::staff);
     let to = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None::<(usize, Option<ApiError>)>);
@@ -227,10 +246,7 @@ fn Reassign(selected: RwSignal<Vec<(String, i64)>>, reload: Callback<()>) -> imp
             <label for="fu-reassign">{move || format!("{} {}", tr("已选", "Selected"), selected.with(Vec::len))}{move || tr(" 条，分派给", ", hand to")}</label>
             <select id="fu-reassign" data-testid="reassign-to" bind:value=to>
                 <option value="">{move || tr("选择同事…", "Choose a colleague…")}</option>
-                {move || staff.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
-                    let label = format!("{}{}", m.name, m.team_name.map(|t| format!(" · {t}")).unwrap_or_default());
-                    view! { <option value=m.id>{label}</option> }
-                }).collect_view()}
+                {move || staff_options(staff)}
             </select>
             <button type="submit" class="button primary" data-testid="reassign-save"
                 disabled=move || busy.get() || to.get().is_empty() || selected.with(Vec::is_empty)>{move || tr("分派", "Hand over")}</button>
@@ -244,6 +260,14 @@ fn Reassign(selected: RwSignal<Vec<(String, i64)>>, reload: Callback<()>) -> imp
             })}</span>
         </form>
     }
+}
+
+/// The staff as choices: name and team.
+fn staff_options(staff: LocalResource<Result<Vec<domain::api::StaffMember>, ApiError>>) -> impl IntoView {
+    staff.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|m| {
+        let label = format!("{}{}", m.name, m.team_name.map(|t| format!(" · {t}")).unwrap_or_default());
+        view! { <option value=m.id>{label}</option> }
+    }).collect_view()
 }
 
 fn row(f: FollowUp, now: RwSignal<chrono::DateTime<chrono::Utc>>, selected: Option<RwSignal<Vec<(String, i64)>>>) -> impl IntoView {

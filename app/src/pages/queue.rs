@@ -352,6 +352,15 @@ fn describe(lang: Lang, f: &CaseFilter) -> String {
         Some(CsatFilter::Unsatisfied) => parts.push(lang.tr("不满意（1–3 分）", "not satisfied (1–3)").to_string()),
         None => {}
     }
+    if let Some(reason) = f.reason {
+        parts.push(crate::pages::follow_ups::reason_label(lang, reason).to_string());
+    }
+    if let Some(kind) = &f.product_kind {
+        parts.push(lang.product_kind(kind).to_string());
+    }
+    if f.mismatch {
+        parts.push(lang.tr("适当性不匹配", "suitability mismatch").to_string());
+    }
     if let Some(team) = &f.team_id {
         parts.push(format!("{} {team}", lang.tr("班组", "team")));
     }

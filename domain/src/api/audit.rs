@@ -30,6 +30,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
     ("purchase_recorded", "记录客户购买产品", "Recorded a product purchase"),
     ("product_updated", "修改产品风险等级或犹豫期", "Changed a product's risk level or cooling-off"),
     ("customer_returned", "记录客户回归", "Recorded a customer returning"),
+    ("consent_withdrawn", "记录客户撤回联系同意", "Recorded a customer withdrawing consent to contact"),
+    ("consent_given", "记录客户同意联系", "Recorded a customer consenting to contact"),
     ("customer_data_exported", "导出客户个人数据", "Exported a customer's personal data"),
     ("customer_erased", "删除客户个人数据", "Erased a customer's personal data"),
     ("cases_exported", "导出工单", "Exported cases"),

@@ -1345,6 +1345,9 @@ pub struct Settings {
     pub regime: RegimeSetting,
     pub classifier: classify::Rules,
     pub follow_up: follow_up::Rules,
+    /// What follow-up calls must cover, per reason and per product kind.
+    #[serde(default)]
+    pub follow_up_scripts: follow_up::script::Scripts,
     pub versions: SettingVersions,
 }
 
@@ -1355,6 +1358,8 @@ pub struct SettingVersions {
     pub regime: i64,
     pub classifier: i64,
     pub follow_up: i64,
+    #[serde(default)]
+    pub follow_up_scripts: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -1371,6 +1376,7 @@ impl Default for Settings {
             regime: RegimeSetting { regime: Regime::China2020 },
             classifier: classify::Rules::default(),
             follow_up: follow_up::Rules::default(),
+            follow_up_scripts: follow_up::script::Scripts::default(),
             versions: SettingVersions::default(),
         }
     }
@@ -1416,6 +1422,12 @@ impl Validate for SettingUpdate<classify::Rules> {
 }
 
 impl Validate for SettingUpdate<follow_up::Rules> {
+    fn validate(&self) -> Result<(), FieldError> {
+        self.value.validate().map_err(|(field, message)| FieldError::invalid(field, message))
+    }
+}
+
+impl Validate for SettingUpdate<follow_up::script::Scripts> {
     fn validate(&self) -> Result<(), FieldError> {
         self.value.validate().map_err(|(field, message)| FieldError::invalid(field, message))
     }

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::customer::{Lifecycle, Segment};
 
 pub mod call;
+pub mod script;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     FirstProduct,
@@ -37,6 +38,12 @@ impl Reason {
 
     pub fn parse(text: &str) -> Option<Reason> {
         Reason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Whether a follow-up for this reason may wait for a day the agents have room: one after
+    /// a complaint, and one inside a sale's cooling-off period, never wait.
+    pub fn may_wait(self) -> bool {
+        matches!(self, Reason::FirstProduct | Reason::Periodic)
     }
 }
 
@@ -63,10 +70,18 @@ pub struct Rules {
     /// The least time between two unanswered attempts, in minutes.
     #[serde(default = "default_retry_minutes")]
     pub retry_minutes: i64,
+    /// The follow-ups one agent can make in a day: the planner creates no more than this times
+    /// the agents at work, save those that never wait ([`Reason::may_wait`]).
+    #[serde(default = "default_daily_calls")]
+    pub daily_calls_per_agent: u32,
 }
 
 fn default_retry_minutes() -> i64 {
     120
+}
+
+fn default_daily_calls() -> u32 {
+    30
 }
 
 impl Default for Rules {
@@ -79,6 +94,7 @@ impl Default for Rules {
             max_attempts: 3,
             target_percent: 80,
             retry_minutes: default_retry_minutes(),
+            daily_calls_per_agent: default_daily_calls(),
         }
     }
 }
@@ -97,7 +113,15 @@ impl Rules {
         if !(15..=1440).contains(&self.retry_minutes) {
             return Err(("retry_minutes", "must be 15 minutes to a day"));
         }
+        if !(1..=200).contains(&self.daily_calls_per_agent) {
+            return Err(("daily_calls_per_agent", "must be 1 to 200 calls"));
+        }
         Ok(())
+    }
+
+    /// The follow-ups `agents` agents at work can make in a day.
+    pub fn daily_capacity(&self, agents: usize) -> u32 {
+        u32::try_from(agents).unwrap_or(u32::MAX).saturating_mul(self.daily_calls_per_agent)
     }
 
     fn cadence(&self, segment: Segment) -> Cadence {
@@ -142,6 +166,11 @@ fn period(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> Option<String> {
     }
 }
 
+/// A complaint closed longer ago than this gets no follow-up when the planner first sees it
+/// (complaints brought over from an earlier system, say): a call about it would come too late
+/// to ask how its handling went.
+pub const AFTER_COMPLAINT_DAYS: i64 = 30;
+
 /// The follow-ups a customer is due at `now`, leaving out any whose key `exists`.
 pub fn plan(rules: &Rules, zone: Tz, c: &CustomerFacts, now: DateTime<Utc>, exists: impl Fn(&str) -> bool) -> Vec<Planned> {
     if !c.consented {
@@ -164,12 +193,64 @@ pub fn plan(rules: &Rules, zone: Tz, c: &CustomerFacts, now: DateTime<Utc>, exis
         out.push(make(Reason::Periodic, &p, None));
     }
     for (case_id, closed_at) in &c.closed_complaints {
-        if *closed_at <= now {
+        if *closed_at <= now && now - *closed_at <= Duration::days(AFTER_COMPLAINT_DAYS) {
             out.push(make(Reason::AfterComplaint, case_id, Some(case_id)));
         }
     }
     out.retain(|p| !exists(&p.key));
     out
+}
+
+/// The order in which customers due a look are taken while the day has room, most urgent
+/// first: one with a closed complaint to follow up (`urgent`), then a new customer's first
+/// follow-up, then by segment, private to mass. A customer whose follow-up waits stays due and
+/// is taken again, in this order, when a day has room. The customers table keeps the same order
+/// in its generated column `plan_rank` (migration 0032), which the planner reads by.
+pub fn rank(urgent: bool, lifecycle: Lifecycle, segment: Segment) -> u8 {
+    match (urgent, lifecycle, segment) {
+        (true, _, _) => 0,
+        (false, Lifecycle::New, _) => 1,
+        (false, Lifecycle::Existing, Segment::Private) => 2,
+        (false, Lifecycle::Existing, Segment::Affluent) => 3,
+        (false, Lifecycle::Existing, Segment::Mass) => 4,
+    }
+}
+
+/// The lowest rank, for looping over them all.
+pub const RANKS: std::ops::RangeInclusive<u8> = 0..=4;
+
+/// Of the follow-ups [`plan`] found for one customer, those to create with `room` follow-ups
+/// left in the day (taken from it), and whether any must wait for a day with room. Those that
+/// never wait are created even with no room left, and take room too.
+pub fn admit(planned: Vec<Planned>, room: &mut u32) -> (Vec<Planned>, bool) {
+    let mut waits = false;
+    let admitted = planned
+        .into_iter()
+        .filter(|p| {
+            if !p.reason.may_wait() {
+                *room = room.saturating_sub(1);
+                true
+            } else if *room > 0 {
+                *room -= 1;
+                true
+            } else {
+                waits = true;
+                false
+            }
+        })
+        .collect();
+    (admitted, waits)
+}
+
+/// The start of `now`'s day in the institution's zone, and of the next: follow-ups created
+/// between count against the day's capacity.
+pub fn day(zone: Tz, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |t: DateTime<Utc>| {
+        let midnight = t.with_timezone(&zone).date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
+        zone.from_local_datetime(&midnight).earliest().map_or(t, |m| m.with_timezone(&Utc))
+    };
+    let today = start(now);
+    (today, start(today + Duration::hours(36)))
 }
 
 /// When the planner should next look at a customer, given what it has just planned (`exists`
@@ -263,6 +344,9 @@ mod tests {
         assert_eq!(first[1].case_id.as_deref(), Some("case-7"));
         let done: HashSet<String> = first.iter().map(|p| p.key.clone()).collect();
         assert!(plan(&rules, SH, &c, at + Duration::hours(1), |k| done.contains(k)).is_empty(), "a second run plans nothing");
+        // A complaint closed more than AFTER_COMPLAINT_DAYS before the planner sees it gets none.
+        let old = CustomerFacts { closed_complaints: vec![("case-1".into(), at - Duration::days(AFTER_COMPLAINT_DAYS + 1))], ..c };
+        assert_eq!(keys(&plan(&rules, SH, &old, at, |_| false)), ["c1:periodic:2026-11"]);
     }
 
     #[test]
@@ -278,7 +362,9 @@ mod tests {
         assert_eq!(Rules { target_percent: 0, ..Rules::default() }.validate().unwrap_err().0, "target_percent");
         assert_eq!(Rules { first_after_days: -1, ..Rules::default() }.validate().unwrap_err().0, "first_after_days");
         assert_eq!(Rules { retry_minutes: 5, ..Rules::default() }.validate().unwrap_err().0, "retry_minutes");
-        // Rules stored before retry_minutes existed read with its default.
+        assert_eq!(Rules { daily_calls_per_agent: 0, ..Rules::default() }.validate().unwrap_err().0, "daily_calls_per_agent");
+        assert_eq!(Rules::default().daily_capacity(200), 6_000);
+        // Rules stored before retry_minutes and daily_calls_per_agent existed read with their defaults.
         let stored: Rules = serde_json::from_str(r#"{"first_after_days":7,"private":"monthly","affluent":"monthly","mass":"quarterly","max_attempts":3,"target_percent":80}"#).unwrap();
         assert_eq!(stored, Rules::default());
     }
@@ -297,5 +383,43 @@ mod tests {
         let silent = CustomerFacts { consented: false, ..mass };
         assert_eq!(next_look(&rules, SH, &silent, bj(2026, 11, 20, 10), none), None);
         assert!(!unreachable(&rules, 2) && unreachable(&rules, 3));
+    }
+
+    fn due(reason: Reason) -> Planned {
+        Planned { customer_id: "c1".into(), reason, key: format!("c1:{}:x", reason.as_str()), case_id: None }
+    }
+
+    #[test]
+    fn with_no_room_left_only_complaint_follow_ups_are_created_and_the_rest_wait() {
+        let mut room = 1;
+        let (now, waits) = admit(vec![due(Reason::Periodic), due(Reason::AfterComplaint)], &mut room);
+        assert_eq!(now.iter().map(|p| p.reason).collect::<Vec<_>>(), [Reason::Periodic, Reason::AfterComplaint]);
+        assert!(!waits);
+        assert_eq!(room, 0, "the complaint's follow-up takes room too");
+        let (now, waits) = admit(vec![due(Reason::FirstProduct), due(Reason::AfterComplaint)], &mut room);
+        assert_eq!(now.iter().map(|p| p.reason).collect::<Vec<_>>(), [Reason::AfterComplaint], "never deferred");
+        assert!(waits, "the first follow-up waits for another day");
+        assert_eq!(room, 0);
+        assert!(!Reason::Purchase.may_wait() && !Reason::AfterComplaint.may_wait());
+    }
+
+    #[test]
+    fn customers_due_a_look_are_taken_most_urgent_first_and_the_day_starts_at_local_midnight() {
+        let order = [
+            rank(true, Lifecycle::Existing, Segment::Mass),
+            rank(false, Lifecycle::New, Segment::Mass),
+            rank(false, Lifecycle::Existing, Segment::Private),
+            rank(false, Lifecycle::Existing, Segment::Affluent),
+            rank(false, Lifecycle::Existing, Segment::Mass),
+        ];
+        assert_eq!(order.to_vec(), RANKS.collect::<Vec<_>>());
+        // 00:30 in Beijing is 16:30 UTC the evening before; the day began at Beijing's midnight.
+        assert_eq!(day(SH, bj(2026, 11, 21, 0) + Duration::minutes(30)), (bj(2026, 11, 21, 0), bj(2026, 11, 22, 0)));
+        assert_eq!(day(SH, bj(2026, 12, 31, 23)), (bj(2026, 12, 31, 0), bj(2027, 1, 1, 0)));
+        // A day of 23 hours (daylight saving begins) ends at the next midnight all the same.
+        let paris = chrono_tz::Europe::Paris;
+        let sunday = paris.with_ymd_and_hms(2026, 3, 29, 12, 0, 0).unwrap().with_timezone(&Utc);
+        let (from, to) = day(paris, sunday);
+        assert_eq!((to - from).num_hours(), 23);
     }
 }

@@ -5,8 +5,8 @@
 //! Every request at an instant of the test clock in June 2025.
 
 use chrono::{DateTime, Duration, Utc};
-use kefu_tests::cron::{bj, get_at, post_at};
-use kefu_tests::{database, time, Api, Reply, ADMIN, AGENT};
+use kefu_tests::cron::{bj, get_at, post_at, run, HOURLY};
+use kefu_tests::{database, time, unique, Api, Reply, ADMIN, AGENT, SUPERVISOR};
 use serde_json::{json, Value};
 
 /// A demo customer whose risk tolerance was assessed as C2 (moderate) and who consents to
@@ -494,4 +494,208 @@ async fn a_supervisor_hands_an_absent_colleagues_follow_ups_to_another_in_the_br
     let case = boss.get(&format!("/api/cases/{id}")).await.body;
     assert!(case["events"].as_array().unwrap().iter().any(|e| e["type"] == "assigned" && e["assignee_id"] == "user-agent10"), "{case}");
     browser.close().await;
+}
+
+/// The follow-up planner's counts for its run as of `at` (the job log).
+async fn planning_run(admin: &Api, at: DateTime<Utc>) -> Value {
+    run(admin, HOURLY, at).await;
+    let jobs = admin.get("/api/jobs").await.body;
+    let found = jobs["items"].as_array().unwrap().iter().find(|j| j["job"] == "follow_up_planning" && time(&j["scheduled_at"]) == at);
+    found.unwrap_or_else(|| panic!("a planning run at {at}: {jobs}"))["counts"].clone()
+}
+
+/// The subjects of a customer's follow-ups, sorted.
+async fn follow_up_subjects(agent: &Api, customer: &str) -> Vec<String> {
+    let mut subjects: Vec<String> =
+        agent.cases_of(customer).await.iter().filter(|c| c["kind"] == "follow_up").map(|c| c["subject"].as_str().unwrap().to_string()).collect();
+    subjects.sort();
+    subjects
+}
+
+/// A demo customer of an existing relationship in `segment` who consents to contact and has no
+/// open follow-up; the `n`th of them.
+fn existing_customer(segment: &str, n: usize) -> String {
+    database()
+        .query_row(
+            "SELECT id FROM customers WHERE lifecycle = 'existing' AND segment = ?1 AND consent_contact = 1 AND erased_at IS NULL AND left_at IS NULL
+               AND id NOT IN (SELECT customer_id FROM follow_ups WHERE ending IS NULL) ORDER BY id LIMIT 1 OFFSET ?2",
+            rusqlite::params![segment, n],
+            |r| r.get(0),
+        )
+        .expect("the demo data has such customers")
+}
+
+/// Runs after the rest of the suite, alone (xtask's AFTER and nextest's `after` group:
+/// `daily_capacity`): it lowers the desk-wide capacity for a while, and later sweeps would reach
+/// the follow-ups it leaves open. March 2019: a month no other test and no demo data uses.
+#[tokio::test]
+async fn the_planner_keeps_to_the_daily_capacity_most_urgent_first_and_never_defers_a_complaints_follow_up() {
+    let (admin, agent) = (Api::signed_in(ADMIN).await, Api::signed_in(AGENT).await);
+    let settings = admin.get("/api/settings").await.body;
+    let (rules, version) = (settings["follow_up"].clone(), settings["versions"]["follow_up"].as_i64().unwrap());
+    let put = |rules: Value, version: i64| {
+        let admin = &admin;
+        async move { admin.send(admin.http.put(admin.url("/api/settings/follow_up")).header("X-Requested-With", "kefu").json(&json!({"version": version, "value": rules}))).await }
+    };
+    let mut one_a_day = rules.clone();
+    one_a_day["daily_calls_per_agent"] = json!(0);
+    let refused = put(one_a_day.clone(), version).await;
+    assert_eq!((refused.status, refused.field()), (422, Some("daily_calls_per_agent")), "{:?}", refused.body);
+    one_a_day["daily_calls_per_agent"] = json!(1);
+    let saved = put(one_a_day, version).await;
+    assert_eq!(saved.status, 200, "{:?}", saved.body);
+
+    // One follow-up a day per agent at work: the planner says how many that is.
+    let capacity = planning_run(&admin, bj(2019, 3, 1, 0, 0)).await["capacity"].as_i64().unwrap();
+    assert!(capacity >= 2, "the demo desk has agents at work: {capacity}");
+
+    // As many new customers as the day has room for, each due a first follow-up on Monday
+    // 11 March; an existing private and an existing mass customer due their periodic one then.
+    let mut new = Vec::new();
+    for i in 0..capacity {
+        let reply = post_at(&agent, "/api/customers", &json!({"name": unique(&format!("容量客户{i}")), "phone": "13700004444"}), bj(2019, 3, 4, 10, 0)).await;
+        assert_eq!(reply.status, 201, "{:?}", reply.body);
+        new.push(reply.body["id"].as_str().unwrap().to_string());
+    }
+    let (private, mass) = (existing_customer("private", 0), existing_customer("mass", 0));
+    for customer in [&private, &mass] {
+        // Consent given again: the planner looks at them at once.
+        for (given, at) in [(false, bj(2019, 3, 11, 8, 0)), (true, bj(2019, 3, 11, 9, 0))] {
+            let reply = post_at(&agent, &format!("/api/customers/{customer}/consent"), &json!({"consent_contact": given, "notes": "客户来电确认"}), at).await;
+            assert_eq!(reply.status, 200, "{:?}", reply.body);
+        }
+    }
+
+    // 10:00: the new customers' first follow-ups fill the day; the existing customers wait.
+    let first = planning_run(&admin, bj(2019, 3, 11, 10, 0)).await;
+    assert_eq!((first["created"].as_i64(), first["room"].as_i64(), first["waited"].as_i64()), (Some(capacity), Some(capacity), Some(0)), "{first}");
+    for customer in &new {
+        assert_eq!(follow_up_subjects(&agent, customer).await, ["新客户首次回访"], "{customer}");
+    }
+    assert!(follow_up_subjects(&agent, &private).await.is_empty() && follow_up_subjects(&agent, &mass).await.is_empty(), "no room left for them");
+
+    // The private customer's complaint closes at 10:40: its follow-up is created at 11:00 with no
+    // room left, and their periodic one still waits.
+    // A supervisor may keep a complaint they register.
+    let boss = Api::signed_in(SUPERVISOR).await;
+    let complaint = post_at(&boss, "/api/cases", &json!({
+        "kind": "complaint", "channel": "phone", "customer_id": private, "complexity": "ordinary", "assignee": "me",
+        "subject": "投诉信用卡重复扣款", "description": "账单中同一笔消费扣了两次"
+    }), bj(2019, 3, 11, 10, 30)).await;
+    assert_eq!(complaint.status, 201, "{:?}", complaint.body);
+    let id = complaint.body["id"].as_str().unwrap().to_string();
+    let mut version = 1;
+    for body in [
+        json!({"to": "investigation", "reason": "材料齐全，进入调查"}),
+        json!({"to": "feedback", "reason": "核实为系统重复扣款"}),
+        json!({"to": "closed", "outcome": "upheld", "root_cause": "system_error", "prevention": "修复扣款批处理", "redress_type": "refund",
+               "redress_amount": 12000, "customer_informed": true, "customer_opinion": "satisfied"}),
+    ] {
+        let mut body = body;
+        body["version"] = json!(version);
+        let moved = post_at(&boss, &format!("/api/cases/{id}/transition"), &body, bj(2019, 3, 11, 10, 40)).await;
+        assert_eq!(moved.status, 200, "{body}: {:?}", moved.body);
+        version = moved.body["version"].as_i64().unwrap();
+    }
+    let second = planning_run(&admin, bj(2019, 3, 11, 11, 0)).await;
+    assert_eq!((second["created"].as_i64(), second["room"].as_i64(), second["waited"].as_i64()), (Some(1), Some(0), Some(1)), "{second}");
+    assert_eq!(follow_up_subjects(&agent, &private).await, ["投诉办结后回访"]);
+    let made_that_day: i64 = database()
+        .query_row(
+            "SELECT COUNT(*) FROM follow_ups WHERE created_at >= ?1 AND created_at < ?2",
+            [bj(2019, 3, 11, 0, 0).timestamp_millis(), bj(2019, 3, 12, 0, 0).timestamp_millis()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(made_that_day, capacity + 1, "the day's capacity, and the complaint's follow-up beyond it");
+
+    // The next day has room again: the two who waited are taken, private before mass.
+    let third = planning_run(&admin, bj(2019, 3, 12, 0, 30)).await;
+    assert_eq!((third["created"].as_i64(), third["waited"].as_i64()), (Some(2), Some(0)), "{third}");
+    assert_eq!(follow_up_subjects(&agent, &private).await, ["客户定期回访", "投诉办结后回访"]);
+    assert_eq!(follow_up_subjects(&agent, &mass).await, ["客户定期回访"]);
+    let order: Vec<String> = database()
+        .prepare("SELECT c.customer_id FROM follow_ups f JOIN cases c ON c.id = f.case_id WHERE f.reason = 'periodic' AND f.customer_id IN (?1, ?2) ORDER BY c.seq")
+        .unwrap()
+        .query_map([&private, &mass], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(order, [private.clone(), mass.clone()], "the private customer is taken first");
+
+    let now = admin.get("/api/settings").await.body["versions"]["follow_up"].as_i64().unwrap();
+    let restored = put(rules, now).await;
+    assert_eq!(restored.status, 200, "{:?}", restored.body);
+}
+
+#[tokio::test]
+async fn admins_keep_the_call_scripts_and_each_call_shows_its_reasons_then_its_product_kinds() {
+    use kefu_tests::browser::Browser;
+    let (admin, agent) = (Api::signed_in(ADMIN).await, Api::signed_in(AGENT).await);
+    let put = |value: Value, version: Value| {
+        let admin = &admin;
+        async move { admin.send(admin.http.put(admin.url("/api/settings/follow_up_scripts")).header("X-Requested-With", "kefu").json(&json!({"version": version, "value": value}))).await }
+    };
+    let settings = admin.get("/api/settings").await.body;
+    let (stored, version) = (settings["follow_up_scripts"].clone(), settings["versions"]["follow_up_scripts"].clone());
+    assert_eq!(stored["reasons"].as_object().unwrap().len(), 4, "a script for every reason: {stored}");
+
+    // Refused, naming the field, and nothing changed.
+    let mut missing = stored.clone();
+    missing["reasons"].as_object_mut().unwrap().remove("periodic");
+    let mut unknown = stored.clone();
+    unknown["product_kinds"]["crypto"] = json!({"zh": "x", "en": "x"});
+    for (value, field) in [(missing, "reasons"), (unknown, "product_kinds")] {
+        let refused = put(value, version.clone()).await;
+        assert_eq!((refused.status, refused.field()), (422, Some(field)), "{:?}", refused.body);
+    }
+    assert_eq!(agent.get("/api/settings").await.status, 403, "agents read scripts only with their calls");
+    assert_eq!(admin.get("/api/settings").await.body["follow_up_scripts"], stored);
+
+    let mut edited = stored.clone();
+    edited["reasons"]["purchase"] = json!({"zh": "核实身份\n确认客户知悉犹豫期与风险", "en": "Verify identity\nCheck the customer knows the cooling-off period and the risks"});
+    edited["product_kinds"]["insurance"] = json!({"zh": "说明保险责任与免责条款", "en": "Explain what the policy covers and excludes"});
+    edited["product_kinds"].as_object_mut().unwrap().remove("wealth");
+    let saved = put(edited, version).await;
+    assert_eq!(saved.status, 200, "{:?}", saved.body);
+
+    // Each post-sale call shows the sale's script, and an insurance one its kind's after it.
+    let sold = bj(2025, 6, 9, 10, 0);
+    let customer = moderate_customer(11);
+    let mut scripts = Vec::new();
+    for product in ["insurance-annuity", "credit-gold", "wealth-equity"] {
+        let bought = buy(&agent, &customer, json!({"product": product, "channel": "branch"}), sold).await;
+        assert_eq!(bought.status, 201, "{:?}", bought.body);
+        let id = bought.body["follow_up_id"].as_str().unwrap().to_string();
+        let one = get_at(&agent, &format!("/api/follow-ups/{id}"), sold).await.body;
+        scripts.push(one["script"]["zh"].as_str().unwrap_or_default().to_string());
+        if product == "insurance-annuity" {
+            assert_eq!(one["product_kind"], "insurance");
+            assert_eq!(one["script"]["en"], "Verify identity\nCheck the customer knows the cooling-off period and the risks\nExplain what the policy covers and excludes");
+            let listed = get_at(&agent, "/api/follow-ups?reason=purchase&product=insurance-annuity&limit=200", sold).await.body;
+            let items = listed["items"].as_array().unwrap();
+            assert!(items.iter().any(|f| f["id"] == id.as_str()) && items.iter().all(|f| f.get("script").is_none()), "lists carry no scripts: {listed}");
+        }
+    }
+    assert_eq!(scripts, ["核实身份\n确认客户知悉犹豫期与风险\n说明保险责任与免责条款", "核实身份\n确认客户知悉犹豫期与风险", "核实身份\n确认客户知悉犹豫期与风险"]);
+
+    // In Settings: the loan script picked, written in both languages and saved.
+    let browser = Browser::open().await;
+    browser.sign_in(ADMIN).await;
+    browser.goto("/settings").await;
+    browser.find("script-picked").await.select_by_value("kind:loan").await.unwrap();
+    browser.scroll_to("scripts-form").await;
+    browser.fill("script-zh", "核实贷款用途与还款计划").await;
+    browser.fill("script-en", "Check the loan's purpose and repayment plan").await;
+    browser.click("save-scripts").await;
+    assert_eq!(browser.text("saved").await, "已保存");
+    browser.screenshot("settings-scripts-zh").await;
+    browser.close().await;
+    let kinds = admin.get("/api/settings").await.body["follow_up_scripts"]["product_kinds"].clone();
+    assert_eq!(kinds["loan"], json!({"zh": "核实贷款用途与还款计划", "en": "Check the loan's purpose and repayment plan"}));
+    assert_eq!(kinds["insurance"]["zh"], "说明保险责任与免责条款", "the other scripts are kept");
+
+    let now = admin.get("/api/settings").await.body["versions"]["follow_up_scripts"].clone();
+    let restored = put(stored, now).await;
+    assert_eq!(restored.status, 200, "{:?}", restored.body);
 }

@@ -1,6 +1,7 @@
 //! The rules the worker applies, as admins last saved them (the institution's defaults where
-//! they never did): business calendar, SLA policies, regulatory regime, classifier phrases and
-//! follow-up rules. Read per request, so a saved change applies to the next clock at once.
+//! they never did): business calendar, SLA policies, regulatory regime, classifier phrases,
+//! follow-up rules and call scripts. Read per request, so a saved change applies to the next
+//! clock at once.
 
 use domain::api::{RegimeSetting, SettingVersions, Settings};
 use domain::calendar::BusinessCalendar;
@@ -18,8 +19,8 @@ pub struct Rules {
     pub policies: PolicySet,
     pub regime: Regime,
     pub classifier: classify::Rules,
-    #[allow(dead_code)] // read by follow-up planning, which the scheduled-work issue adds
     pub follow_up: follow_up::Rules,
+    pub scripts: follow_up::script::Scripts,
 }
 
 /// The settings as stored, each falling back to its default.
@@ -46,6 +47,9 @@ pub fn settings_from(rows: &[(String, String, i64)]) -> Settings {
     if let Some((x, n)) = settings::decode(rows, "follow_up") {
         (s.follow_up, v.follow_up) = (x, n);
     }
+    if let Some((x, n)) = settings::decode(rows, "follow_up_scripts") {
+        (s.follow_up_scripts, v.follow_up_scripts) = (x, n);
+    }
     s.versions = v;
     s
 }
@@ -64,5 +68,6 @@ pub fn from_settings(s: Settings) -> Rules {
         regime: s.regime.regime,
         classifier: s.classifier,
         follow_up: s.follow_up,
+        scripts: s.follow_up_scripts,
     }
 }

@@ -5,13 +5,15 @@
 //! Measured: the API calls of the agent workspace beside `/api/health`, and their statements
 //! straight on SQLite; the SLA sweep, per run, on a fixed number of newly breached cases among
 //! 100,000 and then 500,000 open ones; survey dispatch to 100,000 and 1,000,000 customers; the
-//! hourly tally of the dashboard's days; the app's release bundle.
+//! hourly tally of the dashboard's days; follow-up planning on 1,000,000 customers from empty;
+//! the app's release bundle.
 
 mod api;
 mod bundle;
 mod data;
 mod dispatch;
 mod load;
+mod planning;
 mod provider;
 mod report;
 mod stats;
@@ -75,7 +77,6 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     let outcome = (|| -> Result<()> {
         report.sweep = sweep::measure(&mut server, &paths, &file, size, now)?;
         report.dispatch = dispatch::measure(&mut server, &paths, &file, size, now, &provider)?;
-        report.planning = planning_runs(&file)?;
         // Last, as its writes (new cases, replies) would change what the sweep finds due; on a
         // fresh workerd, as the hours of dispatch before leave its JavaScript heap near its limit.
         server.restart(&paths)?;
@@ -84,6 +85,8 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
         server.restart(&paths)?;
         let seconds = if size.name == data::FULL.name { load::SECONDS } else { 15 };
         report.load = Some(load::measure(&server, &file, &work, seconds)?);
+        // Last: it adds thousands of follow-up cases.
+        report.planning = Some(planning::measure(&mut server, &paths, &file, now)?);
         Ok(())
     })();
     server.stop();
@@ -98,21 +101,6 @@ pub fn run(args: &[String]) -> Result<ExitCode> {
     report.write(&md, &json)?;
     step(&format!("wrote {} and {}", md.display(), json.display()));
     Ok(ExitCode::SUCCESS)
-}
-
-/// Every follow-up planning run in the job log, oldest first.
-fn planning_runs(file: &Path) -> Result<Vec<report::Planning>> {
-    let db = rusqlite::Connection::open(file)?;
-    let mut stmt = db.prepare("SELECT finished_at - started_at, counts FROM job_runs WHERE job = 'follow_up_planning' ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (wall_ms, counts) = row?;
-        let counts: std::collections::BTreeMap<String, i64> = serde_json::from_str(&counts)?;
-        let get = |k: &str| counts.get(k).copied().unwrap_or(0);
-        out.push(report::Planning { wall_ms, customers: get("customers"), created: get("created") });
-    }
-    Ok(out)
 }
 
 /// The worker under measurement: `wrangler dev` on the dataset, on a port of its own, with

@@ -623,12 +623,12 @@ fn survey_answers(now: DateTime<Utc>, complaints: &[(String, String, DateTime<Ut
     runs + &out
 }
 
-/// The follow-up side of every follow-up case (the reason from its planning key), as migration
-/// 0030 writes it for the cases it finds.
-const FOLLOW_UPS_OF_CASES: &str = "INSERT OR IGNORE INTO follow_ups (case_id, customer_id, reason, due_at, ready_at, assignee_id, ending)
+/// The follow-up side of every follow-up case (the reason from its planning key), as migrations
+/// 0030 and 0032 write it for the cases they find.
+const FOLLOW_UPS_OF_CASES: &str = "INSERT OR IGNORE INTO follow_ups (case_id, customer_id, reason, due_at, ready_at, assignee_id, created_at, ending)
   SELECT id, customer_id,
     CASE WHEN follow_up_key LIKE '%:first_product:%' THEN 'first_product' WHEN follow_up_key LIKE '%:after_complaint:%' THEN 'after_complaint' ELSE 'periodic' END,
-    resolution_due_at, created_at, assignee_id,
+    resolution_due_at, created_at, assignee_id, created_at,
     CASE WHEN is_open = 1 THEN NULL WHEN unreachable = 1 THEN 'unreachable' ELSE 'done' END
   FROM cases WHERE kind = 'follow_up';\n";
 

@@ -19,7 +19,7 @@ pub(crate) const LOCAL: &str = "local";
 pub(crate) const TEST_HOOKS: &str = "test-hooks";
 
 /// The tests run after the rest of the suite, one at a time (.config/nextest.toml's `after`).
-const AFTER: &str = "binary(plans) | binary(memory) | binary(access) | binary(fuzz) | test(everywhere) | test(last_admin) | test(every_action_in_the_trail) | test(chunked_body)";
+const AFTER: &str = "binary(plans) | binary(memory) | binary(access) | binary(fuzz) | test(everywhere) | test(last_admin) | test(every_action_in_the_trail) | test(chunked_body) | test(daily_capacity)";
 
 /// A `wrangler` command run from `worker/`, where wrangler.toml is.
 fn wrangler(paths: &Paths) -> Command {

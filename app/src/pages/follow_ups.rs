@@ -77,36 +77,6 @@ fn ending_label(lang: Lang, e: Ending) -> &'static str {
     }
 }
 
-/// What the call must cover, by why the customer is called.
-fn script(lang: Lang, r: Reason) -> [&'static str; 4] {
-    match r {
-        Reason::Purchase => [
-            lang.tr("核实身份后，说明来电目的：就客户近期购买的产品做售后回访。", "Once identity is verified, say why you call: an after-sale follow-up of a product the customer bought."),
-            lang.tr("确认客户已了解产品的风险等级、收益不确定性和主要条款。", "Check the customer understood the product's risk level, that returns are not guaranteed, and its main terms."),
-            lang.tr("确认销售过程符合要求：风险揭示、适当性评估、双录，无误导或搭售。", "Check the sale was done as required: risks disclosed, suitability assessed, recorded, nothing misleading or tied."),
-            lang.tr("有犹豫期的产品：告知客户犹豫期截止时间及可申请撤销。", "For a product with a cooling-off period: tell the customer when it ends and that they may still cancel."),
-        ],
-        Reason::AfterComplaint => [
-            lang.tr("说明来电目的：回访客户投诉的处理情况。", "Say why you call: to follow up the handling of the customer's complaint."),
-            lang.tr("确认客户已收到处理结果，询问是否认可。", "Check the customer received the outcome, and whether they accept it."),
-            lang.tr("询问对处理过程的满意度（1-5 分）。", "Ask how satisfied they are with the handling (1-5)."),
-            lang.tr("如仍有不满，记录原因，必要时为客户新建工单。", "If they are still unhappy, note why, and open a new case for them if needed."),
-        ],
-        Reason::FirstProduct => [
-            lang.tr("欢迎新客户，说明来电目的：了解开户及首笔业务体验。", "Welcome the new customer; say why you call: to hear how opening and their first product went."),
-            lang.tr("解答使用中的疑问（手机银行、卡片、费用）。", "Clear up questions (mobile banking, cards, fees)."),
-            lang.tr("提醒客户保护个人信息，警惕诈骗：银行不会索要密码或验证码。", "Remind them to protect personal data and beware of fraud: the bank never asks for passwords or SMS codes."),
-            lang.tr("询问满意度（1-5 分）。", "Ask how satisfied they are (1-5)."),
-        ],
-        Reason::Periodic => [
-            lang.tr("说明来电目的：定期回访，了解近期需求与问题。", "Say why you call: a periodic follow-up to hear of new needs and problems."),
-            lang.tr("询问现有产品使用情况，是否有新的金融需求。", "Ask how their products are serving them, and whether they have new needs."),
-            lang.tr("提醒客户警惕诈骗，保护个人信息。", "Remind them to beware of fraud and protect their personal data."),
-            lang.tr("询问满意度（1-5 分）。", "Ask how satisfied they are (1-5)."),
-        ],
-    }
-}
-
 /// `/follow-ups`: the call list; supervisors also hand one or many to a colleague.
 #[component]
 pub fn FollowUpsPage() -> impl IntoView {
@@ -344,6 +314,7 @@ fn Call(follow_up: FollowUp, data: RwSignal<Option<FollowUp>>) -> impl IntoView 
     let tr = move |zh, en| i18n.get().tr(zh, en);
     let f = follow_up;
     let reason = f.reason;
+    let script = f.script.clone();
     let outcome = RwSignal::new(CallOutcome::Reached.as_str().to_string());
     let satisfaction = RwSignal::new(String::new());
     let callback = RwSignal::new(String::new());
@@ -403,7 +374,11 @@ fn Call(follow_up: FollowUp, data: RwSignal<Option<FollowUp>>) -> impl IntoView 
                 </dl>
                 <h3>{move || tr("话术", "Script")}</h3>
                 <ol class="script" data-testid="follow-up-script">
-                    {move || script(i18n.get(), reason).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    {move || {
+                        let lang = i18n.get().code();
+                        let text = script.as_ref().map(|t| t.get(lang).to_string()).unwrap_or_default();
+                        text.lines().filter(|l| !l.trim().is_empty()).map(|line| view! { <li>{line.to_string()}</li> }).collect_view()
+                    }}
                 </ol>
             </section>
             {match f.ending {

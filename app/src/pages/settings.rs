@@ -7,7 +7,7 @@ use domain::api::{RegimeSetting, Settings, TeamUpdate, TeamView};
 use domain::calendar::{CalendarSpec, Shift};
 use domain::case::CATEGORIES;
 use domain::classify::{self, CategoryPhrases};
-use domain::follow_up::{self, Cadence};
+use domain::follow_up::{self, Cadence, Reason};
 use domain::regulatory::Regime;
 use domain::sla::{Basis, Policy, PolicySet, StepTargets};
 use domain::{CaseKind, Channel, Complexity, Role, Segment};
@@ -59,6 +59,7 @@ fn SettingsLoader() -> impl IntoView {
                                 <PolicyForm settings/>
                                 <RegimeForm settings/>
                                 <FollowUpForm settings/>
+                                <ScriptsForm settings/>
                                 <PhraseForm settings/>
                                 <TeamsSection/>
                                 <users::UsersSection/>
@@ -416,6 +417,7 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
     let attempts = RwSignal::new(r.max_attempts.to_string());
     let target = RwSignal::new(r.target_percent.to_string());
     let retry = RwSignal::new(r.retry_minutes.to_string());
+    let daily = RwSignal::new(r.daily_calls_per_agent.to_string());
     let status = RwSignal::new(Saved::Idle);
     let cadences = [Cadence::Monthly, Cadence::Quarterly, Cadence::Never];
     let parse_cadence = move |s: String| cadences.into_iter().find(|c| cadence_name(*c) == s).unwrap_or(Cadence::Quarterly);
@@ -431,6 +433,10 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
             status.set(Saved::Failed(local_error("retry_minutes")));
             return;
         };
+        let Ok(daily_calls_per_agent) = daily.get_untracked().trim().parse() else {
+            status.set(Saved::Failed(local_error("daily_calls_per_agent")));
+            return;
+        };
         let value = follow_up::Rules {
             first_after_days,
             private: parse_cadence(private.get_untracked()),
@@ -439,6 +445,7 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
             max_attempts,
             target_percent,
             retry_minutes,
+            daily_calls_per_agent,
         };
         save("follow_up", settings.get_untracked().versions.follow_up, value, settings, status);
     };
@@ -470,11 +477,91 @@ fn FollowUpForm(settings: RwSignal<Settings>) -> impl IntoView {
                     <label for="fu-retry">{move || i18n.get().field("retry_minutes")}</label>
                     <input id="fu-retry" inputmode="numeric" data-testid="fu-retry" bind:value=retry/>
                 </div>
+                <div class="field">
+                    <label for="fu-daily">{move || i18n.get().field("daily_calls_per_agent")}</label>
+                    <input id="fu-daily" inputmode="numeric" data-testid="fu-daily" bind:value=daily aria-describedby="fu-daily-help"/>
+                    <p class="hint" id="fu-daily-help">{move || t().set_daily_calls_help}</p>
+                </div>
                 {cadence_select("fu-private", Segment::Private, private)}
                 {cadence_select("fu-affluent", Segment::Affluent, affluent)}
                 {cadence_select("fu-mass", Segment::Mass, mass)}
             </div>
             <SaveBar status test_id="save-follow-up"/>
+        </form>
+    }
+}
+
+/// What each follow-up call must cover: a script per reason, and one added for each kind of
+/// product sold, in both languages; one pair of text boxes shows the script picked.
+#[component]
+fn ScriptsForm(settings: RwSignal<Settings>) -> impl IntoView {
+    use domain::follow_up::script::{Scripts, PRODUCT_KINDS};
+    use domain::questionnaire::Text;
+    let i18n = use_i18n();
+    let tr = move |zh, en| i18n.get().tr(zh, en);
+    let draft = RwSignal::new(settings.get_untracked().follow_up_scripts);
+    // The script picked: a reason's (`reason:periodic`) or a product kind's (`kind:insurance`).
+    let picked = RwSignal::new(format!("reason:{}", Reason::ALL[0].as_str()));
+    let status = RwSignal::new(Saved::Idle);
+    let text_of = move |s: &Scripts, key: &str| -> Text {
+        match key.split_once(':') {
+            Some(("reason", r)) => Reason::parse(r).and_then(|r| s.reasons.get(&r).cloned()).unwrap_or_default(),
+            Some(("kind", k)) => s.product_kinds.get(k).cloned().unwrap_or_default(),
+            _ => Text::default(),
+        }
+    };
+    let edit = move |zh: bool, value: String| {
+        let key = picked.get_untracked();
+        draft.update(|s| {
+            let text = match key.split_once(':') {
+                Some(("reason", r)) => Reason::parse(r).map(|r| s.reasons.entry(r).or_default()),
+                Some(("kind", k)) => Some(s.product_kinds.entry(k.to_string()).or_default()),
+                _ => None,
+            };
+            if let Some(text) = text {
+                *if zh { &mut text.zh } else { &mut text.en } = value;
+            }
+            // A product kind with nothing in either language adds nothing: it is not kept.
+            s.product_kinds.retain(|_, t| !(t.zh.trim().is_empty() && t.en.trim().is_empty()));
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save("follow_up_scripts", settings.get_untracked().versions.follow_up_scripts, draft.get_untracked(), settings, status);
+    };
+    view! {
+        <form class="card" on:submit=submit novalidate data-testid="scripts-form">
+            <h2>{move || tr("回访话术", "Follow-up call scripts")}</h2>
+            <p class="hint">{move || tr(
+                "每种回访原因一份话术；售后回访再加上所购产品类型的话术。每行一步，坐席在通话界面按顺序看到。",
+                "One script per reason for calling; a post-sale call adds the script for the kind of product sold. One step a line, in the order agents see them on the call screen.",
+            )}</p>
+            <div class="field">
+                <label for="script-picked">{move || tr("话术", "Script")}</label>
+                <select id="script-picked" data-testid="script-picked" bind:value=picked>
+                    <optgroup label=move || tr("回访原因", "Reason")>
+                        {Reason::ALL.into_iter().map(|r| view! { <option value=format!("reason:{}", r.as_str())>{move || super::follow_ups::reason_label(i18n.get(), r)}</option> }).collect_view()}
+                    </optgroup>
+                    <optgroup label=move || tr("售后回访：产品类型", "Post-sale: kind of product")>
+                        {PRODUCT_KINDS.into_iter().map(|k| view! { <option value=format!("kind:{k}")>{move || i18n.get().product_kind(k)}</option> }).collect_view()}
+                    </optgroup>
+                </select>
+            </div>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="script-zh">{move || tr("中文", "Chinese")}</label>
+                    <textarea id="script-zh" rows="6" data-testid="script-zh"
+                        prop:value=move || draft.with(|s| text_of(s, &picked.get()).zh)
+                        on:input=move |ev| edit(true, event_target_value(&ev))></textarea>
+                </div>
+                <div class="field">
+                    <label for="script-en">{move || tr("英文", "English")}</label>
+                    <textarea id="script-en" rows="6" data-testid="script-en"
+                        prop:value=move || draft.with(|s| text_of(s, &picked.get()).en)
+                        on:input=move |ev| edit(false, event_target_value(&ev))></textarea>
+                </div>
+            </div>
+            <SaveBar status test_id="save-scripts"/>
         </form>
     }
 }

@@ -105,6 +105,13 @@ pub struct FollowUp {
     /// For a post-sale follow-up: the product sold, and its name.
     pub product: Option<String>,
     pub product_name: Option<Text>,
+    /// The product's kind (card, loan, deposit, wealth, insurance, digital).
+    #[serde(default)]
+    pub product_kind: Option<String>,
+    /// What the call must cover (one follow-up's page only; not in lists): the reason's script
+    /// and the product kind's, as admins keep them (`follow_up_scripts`), a line a step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<Text>,
     /// The sale was a suitability mismatch.
     pub mismatch: bool,
     /// When it must be made by (for a product with a cooling-off period, its end).

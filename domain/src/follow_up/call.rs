@@ -189,6 +189,8 @@ mod tests {
             reason: super::super::Reason::Periodic,
             product: None,
             product_name: None,
+            product_kind: None,
+            script: None,
             mismatch: false,
             due_at: due,
             cooling_off_ends_at: cooling_off,

@@ -120,45 +120,67 @@ fn queue_columns(d: &CaseDeadlines) -> (i64, i64) {
     (d.current_due.timestamp_millis(), d.current_due_soon_at.timestamp_millis())
 }
 
-/// The insert of a new case. Its sequence number is the next after the highest (MAX alone in
-/// its subquery, so the UNIQUE index on seq makes it one lookup, not a walk of the index); D1
+/// The insert of a new case: [`insert_all`] of one.
+pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement, ApiError> {
+    insert_all(db, std::slice::from_ref(c))
+}
+
+/// The insert of new cases, one statement over a JSON array of their rows (`json_each`). Their
+/// sequence numbers follow the highest, in the array's order (MAX alone in its subquery, so the
+/// UNIQUE index on seq makes it one lookup, not a walk of the index; SQLite reads it once); D1
 /// runs writes one at a time, so two never collide. A follow-up whose key is taken is not
 /// inserted. Its routing weight feeds its agent's load (triggers in 0014_scale.sql).
-pub fn insert(db: &D1Database, c: &NewCaseRecord) -> Result<D1PreparedStatement, ApiError> {
-    let (sla_due_at, sla_due_soon_at) = queue_columns(&c.deadlines);
+pub fn insert_all(db: &D1Database, records: &[NewCaseRecord]) -> Result<D1PreparedStatement, ApiError> {
     let ms = |t: DateTime<Utc>| t.timestamp_millis();
+    let rows: Vec<serde_json::Value> = records
+        .iter()
+        .map(|c| {
+            let (sla_due_at, sla_due_soon_at) = queue_columns(&c.deadlines);
+            serde_json::json!({
+                "id": c.id,
+                "kind": c.kind.as_str(),
+                "channel": c.channel.as_str(),
+                "category": c.category,
+                "complexity": c.complexity.as_str(),
+                "status": c.status.as_str(),
+                "customer_id": c.customer_id,
+                "assignee_id": c.assignee_id,
+                "subject": c.subject,
+                "description": c.description,
+                "created_by": c.created_by,
+                "created_at": ms(c.created_at),
+                "first_response_due_at": ms(c.deadlines.first_response_due),
+                "resolution_due_at": ms(c.deadlines.resolution_due),
+                "is_open": i64::from(c.status.is_open()),
+                "sla_due_at": sla_due_at,
+                "sla_due_soon_at": sla_due_soon_at,
+                "step": c.step.map(|(s, _)| s.as_str()),
+                "step_due_at": c.step.map(|(_, due)| ms(due)),
+                "regulatory_due_at": c.regulatory_due_at.map(ms),
+                "sensitive": i64::from(c.sensitive),
+                "follow_up_key": c.follow_up_key,
+                "load_weight": domain::routing::weight(c.kind == CaseKind::Complaint, c.complexity == Complexity::Complex),
+            })
+        })
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| ApiError::Internal(format!("encode cases: {e}")))?;
     Ok(query!(
         db,
         "INSERT INTO cases (id, seq, kind, channel, category, complexity, status, customer_id,
            assignee_id, subject, description, created_by, created_at, updated_at,
            first_response_due_at, resolution_due_at, is_open, sla_due_at, sla_due_soon_at,
            step, step_due_at, regulatory_due_at, sensitive, next_check_at, follow_up_key, version, load_weight)
-         SELECT ?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,
-           ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?12, ?22, 1, ?23
-         WHERE ?22 IS NULL OR NOT EXISTS (SELECT 1 FROM cases WHERE follow_up_key = ?22)",
-        c.id,
-        c.kind.as_str(),
-        c.channel.as_str(),
-        c.category,
-        c.complexity.as_str(),
-        c.status.as_str(),
-        c.customer_id,
-        c.assignee_id,
-        c.subject,
-        c.description,
-        c.created_by,
-        ms(c.created_at),
-        ms(c.deadlines.first_response_due),
-        ms(c.deadlines.resolution_due),
-        i64::from(c.status.is_open()),
-        sla_due_at,
-        sla_due_soon_at,
-        c.step.map(|(s, _)| s.as_str()),
-        c.step.map(|(_, due)| ms(due)),
-        c.regulatory_due_at.map(ms),
-        i64::from(c.sensitive),
-        c.follow_up_key,
-        domain::routing::weight(c.kind == CaseKind::Complaint, c.complexity == Complexity::Complex)
+         SELECT r.value ->> 'id', (SELECT COALESCE(MAX(seq), 0) FROM cases) + ROW_NUMBER() OVER (ORDER BY r.key),
+           r.value ->> 'kind', r.value ->> 'channel', r.value ->> 'category', r.value ->> 'complexity', r.value ->> 'status',
+           r.value ->> 'customer_id', r.value ->> 'assignee_id', r.value ->> 'subject', r.value ->> 'description',
+           r.value ->> 'created_by', r.value ->> 'created_at', r.value ->> 'created_at',
+           r.value ->> 'first_response_due_at', r.value ->> 'resolution_due_at', r.value ->> 'is_open',
+           r.value ->> 'sla_due_at', r.value ->> 'sla_due_soon_at', r.value ->> 'step', r.value ->> 'step_due_at',
+           r.value ->> 'regulatory_due_at', r.value ->> 'sensitive', r.value ->> 'created_at', r.value ->> 'follow_up_key', 1,
+           r.value ->> 'load_weight'
+         FROM json_each(?1) AS r
+         WHERE r.value ->> 'follow_up_key' IS NULL OR NOT EXISTS (SELECT 1 FROM cases WHERE follow_up_key = r.value ->> 'follow_up_key')",
+        rows
     )?)
 }
 

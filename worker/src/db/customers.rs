@@ -274,10 +274,16 @@ pub async fn find_contact(db: &D1Database, name: &str, phone: Option<&str>, emai
     }
 }
 
-/// Asks the follow-up planner to look at a customer at `at` or sooner (a complaint of theirs
-/// just closed), if the statement before it in the batch changed a row.
+/// Asks the follow-up planner to look at a customer at `at` or sooner, before customers without
+/// a complaint (plan_urgent: a complaint of theirs just closed), if the statement before it in
+/// the batch changed a row.
 pub fn plan_soon(db: &D1Database, id: &str, at: i64) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(db, "UPDATE customers SET next_plan_at = MIN(COALESCE(next_plan_at, ?2), ?2) WHERE id = ?1 AND changes() = 1", id, at)?)
+    Ok(query!(
+        db,
+        "UPDATE customers SET next_plan_at = MIN(COALESCE(next_plan_at, ?2), ?2), plan_urgent = plan_urgent + 1 WHERE id = ?1 AND changes() = 1",
+        id,
+        at
+    )?)
 }
 
 /// What the planner needs to know of a customer due a look (customers_next_plan).
@@ -289,24 +295,35 @@ pub struct PlanRow {
     pub consent_contact: i64,
     pub created_at: i64,
     pub first_product_at: Option<i64>,
+    pub next_plan_at: i64,
+    pub plan_urgent: i64,
 }
 
-pub async fn due_for_planning(db: &D1Database, now: i64, limit: u32) -> Result<Vec<PlanRow>, ApiError> {
+/// The customers of one rank (domain::follow_up::rank) due a look at `now`, longest waiting
+/// first: one range of customers_next_plan, in its order.
+pub fn due_for_planning(db: &D1Database, rank: u8, now: i64, limit: u32) -> Result<D1PreparedStatement, ApiError> {
     Ok(query!(
         db,
-        "SELECT c.id, c.segment, c.lifecycle, c.consent_contact, c.created_at,
+        "SELECT c.id, c.segment, c.lifecycle, c.consent_contact, c.created_at, c.next_plan_at, c.plan_urgent,
            (SELECT MIN(cp.since) FROM customer_products cp WHERE cp.customer_id = c.id) AS first_product_at
-         FROM customers c WHERE c.next_plan_at <= ?1 ORDER BY c.next_plan_at LIMIT ?2",
+         FROM customers c WHERE c.plan_rank = ?1 AND c.next_plan_at <= ?2 ORDER BY c.next_plan_at LIMIT ?3",
+        rank,
         now,
         limit
-    )?
-    .all()
-    .await?
-    .results()?)
+    )?)
 }
 
-pub fn set_next_plan(db: &D1Database, id: &str, at: Option<i64>) -> Result<D1PreparedStatement, ApiError> {
-    Ok(query!(db, "UPDATE customers SET next_plan_at = ?2 WHERE id = ?1", id, at)?)
+/// When the planner looks at customers next, as it decided: a JSON array of `{id, next, seen,
+/// urgent}`, `seen` and `urgent` being what it read. A customer whose complaint closed since
+/// (plan_urgent counted up) keeps their due look, so the next run plans its follow-up.
+pub fn set_next_plans(db: &D1Database, looks: &str) -> Result<D1PreparedStatement, ApiError> {
+    // Primary key.
+    Ok(query!(
+        db,
+        "UPDATE customers SET next_plan_at = r.value ->> 'next', plan_urgent = 0 FROM json_each(?1) AS r
+         WHERE customers.id = r.value ->> 'id' AND customers.plan_urgent = r.value ->> 'urgent'",
+        looks
+    )?)
 }
 
 /// What stands in for a message's text once its customer's data is erased.

@@ -64,6 +64,31 @@ pub fn insert(db: &D1Database, e: &NewEventRecord, guard: Guard) -> Result<D1Pre
     )?)
 }
 
+/// The events of cases inserted earlier in the same batch, one statement over a JSON array of
+/// them (`json_each`): an event whose case was not written (a follow-up whose key was taken) is
+/// not either. Primary key of cases.
+pub fn insert_for_new_cases(db: &D1Database, records: &[NewEventRecord]) -> Result<D1PreparedStatement, ApiError> {
+    let rows: Vec<serde_json::Value> = records
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id, "case_id": e.case_id, "type": e.kind.as_str(), "body": e.body, "author_id": e.author_id, "at": e.at,
+                "status": e.status.map(|s| s.as_str()), "step": e.step.map(|s| s.as_str()), "assignee_id": e.assignee_id,
+                "outcome": e.outcome.map(|o| o.as_str()),
+            })
+        })
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| ApiError::Internal(format!("encode events: {e}")))?;
+    Ok(query!(
+        db,
+        "INSERT INTO case_events (id, case_id, type, body, author_id, created_at, status, step, assignee_id, call_outcome)
+         SELECT r.value ->> 'id', r.value ->> 'case_id', r.value ->> 'type', r.value ->> 'body', r.value ->> 'author_id', r.value ->> 'at',
+           r.value ->> 'status', r.value ->> 'step', r.value ->> 'assignee_id', r.value ->> 'outcome'
+         FROM json_each(?1) AS r JOIN cases c ON c.id = r.value ->> 'case_id'",
+        rows
+    )?)
+}
+
 #[derive(Deserialize)]
 struct EventRow {
     id: String,

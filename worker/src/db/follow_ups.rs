@@ -31,28 +31,52 @@ pub struct Sold<'a> {
     pub due_at: i64,
 }
 
-/// The follow-up side of a case registered in the same batch, written only if the case was
-/// (a planned follow-up whose key existed writes no case): its due time is the purchase's, else
-/// the case's resolution deadline; it may be called from when the case was registered.
+/// The follow-up side of a case registered in the same batch: [`insert_all`] of one.
 pub fn insert(db: &D1Database, p: &Planned) -> Result<D1PreparedStatement, ApiError> {
-    let sold = p.purchase.as_ref();
+    insert_all(db, std::slice::from_ref(p))
+}
+
+/// The follow-up side of cases registered in the same batch, written only for those that were
+/// (a planned follow-up whose key existed writes no case), one statement over a JSON array of
+/// them (`json_each`): its due time is the purchase's, else the case's resolution deadline; it
+/// may be called from when the case was registered, and counts against that day's capacity.
+pub fn insert_all(db: &D1Database, planned: &[Planned]) -> Result<D1PreparedStatement, ApiError> {
+    let rows: Vec<serde_json::Value> = planned
+        .iter()
+        .map(|p| {
+            let sold = p.purchase.as_ref();
+            serde_json::json!({
+                "id": p.case_id,
+                "reason": p.reason.as_str(),
+                "purchase_id": sold.map(|s| s.id),
+                "product_code": sold.map(|s| s.product),
+                "mismatch": i64::from(sold.is_some_and(|s| s.mismatch)),
+                "due_at": sold.map(|s| s.due_at),
+                "cooling_off_ends_at": sold.and_then(|s| s.cooling_off_ends_at),
+            })
+        })
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(|e| ApiError::Internal(format!("encode follow-ups: {e}")))?;
     // Primary key of cases.
     Ok(query!(
         db,
-        "INSERT OR IGNORE INTO follow_ups (case_id, customer_id, reason, purchase_id, product_code, mismatch, due_at, cooling_off_ends_at, ready_at, assignee_id)
-         SELECT c.id, c.customer_id, ?2, ?3, ?4, ?5, COALESCE(?6, c.resolution_due_at), ?7, c.created_at, c.assignee_id FROM cases c WHERE c.id = ?1",
-        p.case_id,
-        p.reason.as_str(),
-        sold.map(|s| s.id),
-        sold.map(|s| s.product),
-        i64::from(sold.is_some_and(|s| s.mismatch)),
-        sold.map(|s| s.due_at),
-        sold.and_then(|s| s.cooling_off_ends_at)
+        "INSERT OR IGNORE INTO follow_ups (case_id, customer_id, reason, purchase_id, product_code, mismatch, due_at, cooling_off_ends_at,
+           ready_at, assignee_id, created_at)
+         SELECT c.id, c.customer_id, r.value ->> 'reason', r.value ->> 'purchase_id', r.value ->> 'product_code', r.value ->> 'mismatch',
+           COALESCE(r.value ->> 'due_at', c.resolution_due_at), r.value ->> 'cooling_off_ends_at', c.created_at, c.assignee_id, c.created_at
+         FROM json_each(?1) AS r JOIN cases c ON c.id = r.value ->> 'id'",
+        rows
     )?)
 }
 
+/// The follow-ups created in [from, to) (follow_ups_by_created): what a day's capacity has
+/// already been spent on.
+pub fn created_between(db: &D1Database, from: i64, to: i64) -> Result<D1PreparedStatement, ApiError> {
+    Ok(query!(db, "SELECT COUNT(*) AS n FROM follow_ups WHERE created_at >= ?1 AND created_at < ?2", from, to)?)
+}
+
 const COLUMNS: &str = "SELECT c.id, c.seq, c.customer_id, cu.name AS customer_name, cu.segment, f.reason, f.product_code, p.name_zh AS product_zh,
-  p.name_en AS product_en, f.mismatch, f.due_at, f.cooling_off_ends_at, f.ready_at, f.callback_at, f.attempts, f.last_outcome, f.last_attempt_at,
+  p.name_en AS product_en, p.kind AS product_kind, f.mismatch, f.due_at, f.cooling_off_ends_at, f.ready_at, f.callback_at, f.attempts, f.last_outcome, f.last_attempt_at,
   f.satisfaction, f.ending, f.assignee_id, u.name AS assignee_name, c.version
   FROM follow_ups f JOIN cases c ON c.id = f.case_id JOIN customers cu ON cu.id = f.customer_id LEFT JOIN users u ON u.id = f.assignee_id
   LEFT JOIN products p ON p.code = f.product_code";
@@ -68,6 +92,7 @@ struct Row {
     product_code: Option<String>,
     product_zh: Option<String>,
     product_en: Option<String>,
+    product_kind: Option<String>,
     mismatch: i64,
     due_at: i64,
     cooling_off_ends_at: Option<i64>,
@@ -99,6 +124,8 @@ impl Row {
             reason: Reason::parse(&self.reason).ok_or_else(|| ApiError::Internal("unknown value in column follow_ups.reason".into()))?,
             product: self.product_code,
             product_name: self.product_zh.zip(self.product_en).map(|(zh, en)| Text { zh, en }),
+            product_kind: self.product_kind,
+            script: None,
             mismatch: self.mismatch != 0,
             due_at: time(self.due_at),
             cooling_off_ends_at: self.cooling_off_ends_at.map(time),

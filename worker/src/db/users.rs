@@ -86,6 +86,16 @@ pub fn assigned(db: &D1Database, user_id: &str, at: i64) -> Result<worker::D1Pre
     Ok(query!(db, "UPDATE users SET last_assigned_at = ?2 WHERE id = ?1", user_id, at)?)
 }
 
+/// [`assigned`] for many agents at once: `(agent, when)` pairs, one per agent.
+pub fn assigned_all(db: &D1Database, pairs: &[(&str, i64)]) -> Result<worker::D1PreparedStatement, ApiError> {
+    let rows = serde_json::to_string(pairs).map_err(|e| ApiError::Internal(format!("encode assignments: {e}")))?;
+    Ok(query!(
+        db,
+        "UPDATE users SET last_assigned_at = r.value ->> 1 FROM json_each(?1) AS r WHERE users.id = r.value ->> 0",
+        rows
+    )?)
+}
+
 #[derive(Deserialize)]
 struct StaffRow {
     id: String,

@@ -127,21 +127,26 @@ pub async fn create(mut ctx: Ctx) -> Result<Response, ApiError> {
 
 /// Routing's view of the desk: every team's skills, and the active agents with their loads and
 /// names.
-struct Staffing {
+pub struct Staffing {
     teams: Vec<routing::Team>,
-    agents: Vec<(routing::Agent, String)>,
+    agents: Vec<routing::Agent>,
+    /// Each agent's name, in the same order.
+    names: Vec<String>,
 }
 
 impl Staffing {
     /// The two statements that read it, for a caller that batches them with its other reads.
-    fn statements(db: &D1Database) -> Result<[D1PreparedStatement; 2], ApiError> {
+    pub fn statements(db: &D1Database) -> Result<[D1PreparedStatement; 2], ApiError> {
         Ok([teams::routing(db)?, users::routing_agents(db)?])
     }
 
     /// The staffing of [`Staffing::statements`]' results.
-    fn from(results: &[D1Result]) -> Result<Self, ApiError> {
+    pub fn from(results: &[D1Result]) -> Result<Self, ApiError> {
         match results {
-            [teams, agents] => Ok(Staffing { teams: teams::routing_from(teams)?, agents: users::routing_agents_from(agents)? }),
+            [teams, agents] => {
+                let (agents, names) = users::routing_agents_from(agents)?.into_iter().unzip();
+                Ok(Staffing { teams: teams::routing_from(teams)?, agents, names })
+            }
             _ => Err(ApiError::Internal("the staffing reads answered otherwise".into())),
         }
     }
@@ -149,9 +154,30 @@ impl Staffing {
     async fn load(db: &D1Database) -> Result<Self, ApiError> {
         Self::from(&db.batch(Self::statements(db)?.into()).await?)
     }
+
+    /// The agents at work (not away).
+    pub fn at_work(&self) -> usize {
+        self.agents.iter().filter(|a| !a.away).count()
+    }
+
+    /// Routing's choice for a case, counted on the chosen agent at once (its `weight`, as the
+    /// load triggers count it), so that the next case routed from the same staffing sees it (a
+    /// caller registering many in one batch); with the number of agents recused.
+    fn route(&mut self, kind: CaseKind, text: &str, category: &str, is_complaint: bool, weight: u32, now: DateTime<Utc>) -> (Option<routing::Assignment>, u32) {
+        // A complaint never goes to someone it names.
+        let recused: Vec<String> =
+            self.agents.iter().zip(&self.names).filter(|(_, name)| assignment::names(kind, text, name)).map(|(a, _)| a.id.clone()).collect();
+        let choice = routing::route(&self.teams, &self.agents, &routing::Request { category, is_complaint, recused: &recused });
+        if let Some(agent) = choice.as_ref().and_then(|c| self.agents.iter_mut().find(|a| a.id == c.agent_id)) {
+            agent.load += weight;
+            agent.last_assigned_at = Some(now);
+        }
+        (choice, recused.len() as u32)
+    }
 }
 
 /// Who registers a case and how it is assigned.
+#[derive(Clone, Copy)]
 pub struct Registration<'a> {
     pub segment: domain::Segment,
     /// The member of staff who registered it; `None` when the customer filed it or the
@@ -186,85 +212,133 @@ pub async fn registration_statements(
     registration(db, now, body, how, rules, staffing)
 }
 
-/// The statements that register a case, the case's insert first: its clocks from the SLA
-/// policy, its complaint step and regulatory clock, and its assignee (`keep`, or routing's
-/// choice from `staffing`), with the events that record it.
+/// The statements that register a case, the case's insert first, with the events that record
+/// it (see [`Registered`]).
 fn registration(
     db: &D1Database,
     now: DateTime<Utc>,
     body: &NewCase,
     how: Registration<'_>,
     rules: &Rules,
-    staffing: Option<Staffing>,
+    mut staffing: Option<Staffing>,
 ) -> Result<(String, Vec<D1PreparedStatement>), ApiError> {
-    let Registration { segment, by, keep, follow_up_key } = how;
-    let now_ms = now.timestamp_millis();
-    let suggestion = rules.classifier.classify(&body.subject, &body.description);
-    let complexity = body.complexity.unwrap_or(suggestion.complexity);
-    let category = body.category.as_deref().unwrap_or(&suggestion.category);
-    let cal = &rules.calendar;
-    let policy = rules.policies.for_case(body.kind, complexity, segment, body.channel);
-    let deadlines = CaseDeadlines::start(&policy, cal, now);
-    let complaint = body.kind == CaseKind::Complaint;
-    let step_due = policy.step_clock(Step::Review, now).and_then(|c| c.deadline(cal));
-    let empty = ComplaintRecord::default();
-    let id = new_id()?;
-    // The agent may keep the case; otherwise routing picks the team and agent.
-    let routed = if keep.is_some() {
-        None
-    } else {
-        let Staffing { teams, agents } = staffing.ok_or(ApiError::Internal("routing without staffing".into()))?;
-        let text = case_text(&body.subject, &body.description);
-        // A complaint never goes to someone it names.
-        let recused: Vec<String> = agents.iter().filter(|(_, name)| assignment::names(body.kind, &text, name)).map(|(a, _)| a.id.clone()).collect();
-        let pool: Vec<routing::Agent> = agents.into_iter().map(|(a, _)| a).collect();
-        let request = routing::Request { category, is_complaint: complaint || suggestion.is_complaint, recused: &recused };
-        Some((routing::route(&teams, &pool, &request), recused.len() as u32))
-    };
-    let assignee_id = match &routed {
-        None => keep.map(str::to_string),
-        Some((choice, _)) => choice.as_ref().map(|c| c.agent_id.clone()),
-    };
-    let record = NewCaseRecord {
-        id: &id,
-        kind: body.kind,
-        channel: body.channel,
-        category,
-        complexity,
-        status: if assignee_id.is_some() { Status::Assigned } else { Status::New },
-        customer_id: &body.customer_id,
-        assignee_id: assignee_id.as_deref(),
-        subject: body.subject.trim(),
-        description: body.description.trim(),
-        created_by: by,
-        created_at: now,
-        deadlines,
-        step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
-        regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &complaint_facts(now, complexity, &empty))),
-        sensitive: domain::case::is_sensitive(&body.subject, &body.description),
-        follow_up_key,
-    };
-    let event_id = new_id()?;
-    let created = NewEventRecord { author_id: by, ..event(&event_id, &id, EventType::Created, "", "", now_ms) };
+    let registered = Registered::decide(now, body, how, rules, staffing.as_mut())?;
     // With a follow-up key the insert may find its case already there: the events then follow
     // only the insert that happened.
-    let guard = if follow_up_key.is_some() { Guard::PreviousChanged } else { Guard::None };
-    let mut batch = vec![cases::insert(db, &record)?, events::insert(db, &created, guard)?];
-    let assigned_id = new_id()?;
-    let reason_text;
-    if let Some((Some(choice), recused)) = &routed {
-        let reason = AssignmentReason { skill: choice.skill.clone(), load: choice.load, rotated: choice.rotated, recused: *recused };
-        reason_text = serde_json::to_string(&reason).map_err(|e| ApiError::Internal(format!("encode reason: {e}")))?;
-        // The routing decision is recorded after the registration, a millisecond on.
-        let assigned = NewEventRecord {
-            author_id: by,
-            assignee_id: Some(&choice.agent_id),
-            ..event(&assigned_id, &id, EventType::Assigned, &reason_text, "", now_ms + 1)
-        };
+    let guard = if how.follow_up_key.is_some() { Guard::PreviousChanged } else { Guard::None };
+    let (created, assigned) = registered.events(how);
+    let mut batch = vec![cases::insert(db, &registered.record(body, how))?, events::insert(db, &created, guard)?];
+    if let Some(assigned) = assigned {
         batch.push(events::insert(db, &assigned, guard)?);
-        batch.push(users::assigned(db, &choice.agent_id, now_ms)?);
+        batch.extend(registered.assigned_agent().map(|agent| users::assigned(db, agent, registered.at)).transpose()?);
     }
-    Ok((id, batch))
+    Ok((registered.id, batch))
+}
+
+/// What registration decided for a case: its clocks from the SLA policy, its complaint step and
+/// regulatory clock, and its assignee (`keep`, or routing's choice from the staffing), with the
+/// ids of the events that record it. Owned, so that a caller registering many cases at once
+/// (the follow-up planner) can keep them all and write them in one set-based batch.
+pub struct Registered {
+    pub id: String,
+    at: i64,
+    created_at: DateTime<Utc>,
+    category: String,
+    complexity: Complexity,
+    status: Status,
+    assignee_id: Option<String>,
+    deadlines: CaseDeadlines,
+    step: Option<(Step, DateTime<Utc>)>,
+    regulatory_due_at: Option<DateTime<Utc>>,
+    sensitive: bool,
+    created_event: String,
+    /// Routing's choice: the assignment event's id and its reason, as JSON.
+    routed: Option<(String, String)>,
+}
+
+impl Registered {
+    pub fn decide(now: DateTime<Utc>, body: &NewCase, how: Registration<'_>, rules: &Rules, staffing: Option<&mut Staffing>) -> Result<Self, ApiError> {
+        let suggestion = rules.classifier.classify(&body.subject, &body.description);
+        let complexity = body.complexity.unwrap_or(suggestion.complexity);
+        let category = body.category.clone().unwrap_or(suggestion.category);
+        let cal = &rules.calendar;
+        let policy = rules.policies.for_case(body.kind, complexity, how.segment, body.channel);
+        let complaint = body.kind == CaseKind::Complaint;
+        let step_due = policy.step_clock(Step::Review, now).and_then(|c| c.deadline(cal));
+        let empty = ComplaintRecord::default();
+        // The agent may keep the case; otherwise routing picks the team and agent.
+        let (assignee_id, routed) = match (how.keep, staffing) {
+            (Some(keep), _) => (Some(keep.to_string()), None),
+            (None, Some(staffing)) => {
+                let text = case_text(&body.subject, &body.description);
+                let is_complaint = complaint || suggestion.is_complaint;
+                let weight = routing::weight(complaint, complexity == Complexity::Complex);
+                match staffing.route(body.kind, &text, &category, is_complaint, weight, now) {
+                    (Some(choice), recused) => {
+                        let reason = AssignmentReason { skill: choice.skill.clone(), load: choice.load, rotated: choice.rotated, recused };
+                        let reason = serde_json::to_string(&reason).map_err(|e| ApiError::Internal(format!("encode reason: {e}")))?;
+                        (Some(choice.agent_id), Some((new_id()?, reason)))
+                    }
+                    (None, _) => (None, None),
+                }
+            }
+            (None, None) => return Err(ApiError::Internal("routing without staffing".into())),
+        };
+        Ok(Registered {
+            id: new_id()?,
+            at: now.timestamp_millis(),
+            created_at: now,
+            status: if assignee_id.is_some() { Status::Assigned } else { Status::New },
+            assignee_id,
+            deadlines: CaseDeadlines::start(&policy, cal, now),
+            step: complaint.then_some(step_due.map(|due| (Step::Review, due))).flatten(),
+            regulatory_due_at: complaint.then(|| rules.regime.final_due(cal, &complaint_facts(now, complexity, &empty))),
+            sensitive: domain::case::is_sensitive(&body.subject, &body.description),
+            category,
+            complexity,
+            created_event: new_id()?,
+            routed,
+        })
+    }
+
+    /// The case's row.
+    pub fn record<'a>(&'a self, body: &'a NewCase, how: Registration<'a>) -> NewCaseRecord<'a> {
+        NewCaseRecord {
+            id: &self.id,
+            kind: body.kind,
+            channel: body.channel,
+            category: &self.category,
+            complexity: self.complexity,
+            status: self.status,
+            customer_id: &body.customer_id,
+            assignee_id: self.assignee_id.as_deref(),
+            subject: body.subject.trim(),
+            description: body.description.trim(),
+            created_by: how.by,
+            created_at: self.created_at,
+            deadlines: self.deadlines,
+            step: self.step,
+            regulatory_due_at: self.regulatory_due_at,
+            sensitive: self.sensitive,
+            follow_up_key: how.follow_up_key,
+        }
+    }
+
+    /// The events that record it: its registration, and routing's decision a millisecond on.
+    pub fn events<'a>(&'a self, how: Registration<'a>) -> (NewEventRecord<'a>, Option<NewEventRecord<'a>>) {
+        let created = NewEventRecord { author_id: how.by, ..event(&self.created_event, &self.id, EventType::Created, "", "", self.at) };
+        let assigned = self.routed.as_ref().map(|(event_id, reason)| NewEventRecord {
+            author_id: how.by,
+            assignee_id: self.assignee_id.as_deref(),
+            ..event(event_id, &self.id, EventType::Assigned, reason, "", self.at + 1)
+        });
+        (created, assigned)
+    }
+
+    /// The agent routing chose, if it did.
+    pub fn assigned_agent(&self) -> Option<&str> {
+        self.routed.as_ref().and(self.assignee_id.as_deref())
+    }
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {

@@ -3,7 +3,7 @@
 //! audit, export and erasure are the case's.
 
 use chrono::NaiveTime;
-use domain::api::{AttemptRequest, FieldError, FollowUpFilter, NewCase, Page, ProductUpdate, PurchaseRequest};
+use domain::api::{AttemptRequest, FieldError, FollowUp, FollowUpFilter, NewCase, Page, ProductUpdate, PurchaseRequest};
 use domain::follow_up::call::{after_attempt, Ending, Next};
 use domain::follow_up::Reason;
 use domain::sale::{self, Tolerance};
@@ -127,7 +127,14 @@ pub async fn list(ctx: Ctx) -> Result<Response, ApiError> {
 
 /// `GET /api/follow-ups/{id}`.
 pub async fn get(ctx: Ctx) -> Result<Response, ApiError> {
-    json(200, &follow_ups::get(&ctx.db, ctx.param(0)).await?.ok_or(ApiError::NotFound)?)
+    let follow_up = follow_ups::get(&ctx.db, ctx.param(0)).await?.ok_or(ApiError::NotFound)?;
+    json(200, &with_script(follow_up, &rules::load(&ctx.db).await?))
+}
+
+/// One follow-up as its call screen shows it: with the script for its reason and product kind.
+fn with_script(mut follow_up: FollowUp, rules: &rules::Rules) -> FollowUp {
+    follow_up.script = Some(rules.scripts.for_call(follow_up.reason, follow_up.product_kind.as_deref()));
+    follow_up
 }
 
 /// `POST /api/follow-ups/{id}/attempts`: one call and what came of it, on the timeline, in the
@@ -209,7 +216,7 @@ pub async fn attempt(mut ctx: Ctx) -> Result<Response, ApiError> {
     if !first_changed(&results) {
         return Err(ApiError::VersionConflict);
     }
-    json(201, &follow_ups::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?)
+    json(201, &with_script(follow_ups::get(&ctx.db, &id).await?.ok_or(ApiError::NotFound)?, &rules))
 }
 
 /// `POST /api/customers/{id}/consent`: the customer agrees to be contacted, or withdraws it.

@@ -26,6 +26,7 @@ pub async fn update(ctx: Ctx) -> Result<Response, ApiError> {
         "regime" => save::<RegimeSetting>(ctx, "regime").await,
         "classifier" => save::<classify::Rules>(ctx, "classifier").await,
         "follow_up" => save::<follow_up::Rules>(ctx, "follow_up").await,
+        "follow_up_scripts" => save::<follow_up::script::Scripts>(ctx, "follow_up_scripts").await,
         _ => Err(ApiError::NotFound),
     }
 }

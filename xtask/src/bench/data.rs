@@ -180,10 +180,14 @@ fn customers(db: &Connection, rng: &mut ChaCha8Rng, numbers: std::ops::RangeIncl
             left.map(|(at, _)| at),
             left.map(|(_, reason)| reason)
         ])?;
+        // The first product when the relationship began; any others bought over the three
+        // years after it (or until now).
         let first = rng.random_range(0..seed::PRODUCTS.len());
+        let span = (now - created).num_days().min(3 * 365).max(1);
         for k in 0..rng.random_range(1..=3usize) {
             let code = seed::PRODUCTS[(first + k * 3) % seed::PRODUCTS.len()].0;
-            holds.execute(params![id, code, created.timestamp_millis()])?;
+            let since = if k == 0 { created } else { created + Duration::days(rng.random_range(0..span)) };
+            holds.execute(params![id, code, since.timestamp_millis()])?;
         }
         out.push((id, segment));
     }

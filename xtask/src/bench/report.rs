@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::data::Size;
-use super::{api, bundle, dispatch, load};
+use super::{api, bundle, dispatch, load, planning};
 use super::sweep::{Run, Scenario};
 use crate::root;
 
@@ -44,17 +44,10 @@ pub struct Report {
     pub sweep: Vec<Scenario>,
     pub dispatch: Vec<dispatch::Scenario>,
     pub bundle: Option<bundle::Bundle>,
-    /// The hourly follow-up planning runs the dispatch scenarios set off.
-    pub planning: Vec<Planning>,
+    /// Follow-up planning on the whole book, from empty.
+    pub planning: Option<planning::Planning>,
     /// The hourly stats job's runs until it had tallied every day.
     pub stats: Vec<super::stats::Run>,
-}
-
-#[derive(Serialize)]
-pub struct Planning {
-    pub wall_ms: i64,
-    pub customers: i64,
-    pub created: i64,
 }
 
 fn machine() -> Machine {
@@ -91,7 +84,7 @@ impl Report {
             sweep: Vec::new(),
             dispatch: Vec::new(),
             bundle: None,
-            planning: Vec::new(),
+            planning: None,
             stats: Vec::new(),
         }
     }
@@ -147,18 +140,7 @@ impl Report {
         }
         let _ = writeln!(out, "\nThe runs' own entries are in `BENCHMARKS.json` (`sweep[].runs`), the final idle run included.\n");
         self.dispatch_table(&mut out);
-        if !self.planning.is_empty() {
-            let _ = writeln!(out, "\n## Follow-up planning (`0 * * * *`)\n");
-            let _ = writeln!(
-                out,
-                "The hourly runs the dispatch scenarios set off (each looks at up to 40 customers due a look and registers their follow-ups, routed like any case):\n"
-            );
-            let _ = writeln!(out, "| customers looked at | follow-ups registered | wall ms |");
-            let _ = writeln!(out, "|---:|---:|---:|");
-            for p in &self.planning {
-                let _ = writeln!(out, "| {} | {} | {} |", p.customers, p.created, p.wall_ms);
-            }
-        }
+        self.planning_section(&mut out);
         if !self.stats.is_empty() {
             let days: i64 = self.stats.iter().map(|r| r.days_stored + r.days_retallied).sum();
             let _ = writeln!(out, "\n## Dashboard tallies (`0 * * * *`)\n");
@@ -294,6 +276,42 @@ impl Report {
             bundle.lazy_modules,
             bundle.lazy_brotli_kb
         );
+    }
+
+    fn planning_section(&self, out: &mut String) {
+        let Some(p) = &self.planning else { return };
+        let _ = writeln!(out, "\n## Follow-up planning (`0 * * * *`)\n");
+        let needed = (p.due_per_day / p.calls_per_agent.max(1) as f64).ceil();
+        let _ = writeln!(
+            out,
+            "The hourly planner on {} customers (each holding the products they bought over the years) from empty: nobody has been \
+             looked at yet, so every customer is due. With the default rules their cadences make **{:.0} follow-ups due a day** \
+             ({:.0} customers an hour); {} agents at work at {} calls a day can make **{}** (the daily capacity), so a desk this size \
+             needs about {needed} agents to follow up everyone on time. The planner creates no more than the capacity a day, save \
+             the follow-ups that never wait (after a complaint, inside a cooling-off period); the rest wait, most urgent first \
+             (complaint, new customer, private, affluent, mass).\n",
+            p.customers, p.due_per_day, p.due_per_day / 24.0, p.agents_at_work, p.calls_per_agent, p.capacity
+        );
+        let _ = writeln!(out, "| day | follow-ups created | of which never wait | customers still due at the day's end | runs that created | busiest run: customers looked at / created / wall ms / D1 ms / queries |");
+        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---|");
+        for d in &p.days {
+            let runs: Vec<&planning::Run> = p.runs.iter().filter(|r| r.day == d.day).collect();
+            let busiest = runs.iter().max_by_key(|r| r.wall_ms);
+            let working = runs.iter().filter(|r| r.created > 0).count();
+            let b = busiest.map_or(String::new(), |r| format!("{} / {} / {} / {} / {}", r.customers, r.created, r.wall_ms, r.d1_ms, r.queries));
+            let _ = writeln!(out, "| {} | {} | {} | {} | {working} | {b} |", d.day, d.created, d.never_wait, d.waiting_at_end);
+        }
+        let idle: Vec<&planning::Run> = p.runs.iter().filter(|r| r.created == 0).collect();
+        if let Some(slowest) = idle.iter().max_by_key(|r| r.wall_ms) {
+            let _ = writeln!(out, "\nA run with the day's room spent looks only at customers with a closed complaint: {} such runs, the slowest {} ms wall.", idle.len(), slowest.wall_ms);
+        }
+        let _ = writeln!(out, "\nWith room for everyone (200 calls per agent a day), how many customers one run looks at — the planner's ceiling, against {:.0} due an hour:\n", p.due_per_day / 24.0);
+        let _ = writeln!(out, "| run | customers looked at | follow-ups created | rounds | wall / D1 ms | queries |");
+        let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|");
+        for (i, r) in p.ceiling.iter().enumerate() {
+            let _ = writeln!(out, "| {} | {} | {} | {} | {} / {} | {} |", i + 1, r.customers, r.created, r.rounds, r.wall_ms, r.d1_ms, r.queries);
+        }
+        let _ = writeln!(out, "\nEvery run's entry is in `BENCHMARKS.json` (`planning`).");
     }
 
     fn dispatch_table(&self, out: &mut String) {

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use worker::D1Database;
 
 use crate::db::customers::{self, PlanRow};
+use crate::db::meter::Meter;
 use crate::db::query;
 use crate::db::{cases, events, follow_ups, parse, time, users};
 use crate::error::ApiError;
@@ -90,7 +91,9 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
     let mut reads = Staffing::statements(db)?.to_vec();
     let (day, next_day) = follow_up::day(zone, now);
     reads.push(follow_ups::created_between(db, day.timestamp_millis(), next_day.timestamp_millis())?);
-    let read = db.batch(reads).await?;
+    let mut meter = Meter::default();
+    let read = meter.time(reads.len(), async { Ok(db.batch(reads).await?) }).await?;
+    meter.rows(&read);
     let mut staffing = Staffing::from(read.get(..2).unwrap_or_default())?;
     let today = read.get(2).map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.first().map(|c| c.n)).unwrap_or(0);
     let capacity = rules.follow_up.daily_capacity(staffing.at_work());
@@ -107,7 +110,8 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
                 selects.push(customers::due_for_planning(db, rank, now_ms, limit)?);
             }
         }
-        let results = db.batch(selects).await?;
+        let results = meter.time(selects.len(), async { Ok(db.batch(selects).await?) }).await?;
+        meter.rows(&results);
         let mut by_rank = results.iter().map(|r| r.results::<PlanRow>());
         let mut due = by_rank.next().transpose()?.unwrap_or_default();
         let urgent_full = due.len() >= CHUNK as usize;
@@ -122,12 +126,13 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
             break;
         }
         tally.rounds += 1;
-        round(db, now, &rules, &mut staffing, &due, &mut room, &mut tally).await?;
+        round(db, now, &rules, &mut staffing, &due, &mut room, &mut tally, &mut meter).await?;
         if !urgent_full && !others_full {
             break;
         }
     }
     let mut counts = BTreeMap::new();
+    meter.report(&mut counts);
     for (name, n) in [
         ("customers", tally.customers),
         ("created", tally.created),
@@ -144,21 +149,31 @@ pub async fn run(db: &D1Database, now: DateTime<Utc>) -> Result<BTreeMap<String,
 
 /// One round: the customers' closed complaints and planned follow-ups read in one batch, the
 /// domain's plan for each within the day's room, and everything written in one batch.
-async fn round(db: &D1Database, now: DateTime<Utc>, rules: &Rules, staffing: &mut Staffing, due: &[PlanRow], room: &mut u32, tally: &mut Tally) -> Result<(), ApiError> {
+#[allow(clippy::too_many_arguments)]
+async fn round(
+    db: &D1Database,
+    now: DateTime<Utc>,
+    rules: &Rules,
+    staffing: &mut Staffing,
+    due: &[PlanRow],
+    room: &mut u32,
+    tally: &mut Tally,
+    meter: &mut Meter,
+) -> Result<(), ApiError> {
     let zone = rules.calendar.zone();
     let ids = encode("ids", &due.iter().map(|r| r.id.as_str()).collect::<Vec<_>>())?;
     // cases_by_customer, by its customer_id prefix.
-    let results = db
-        .batch(vec![
-            query!(
-                db,
-                "SELECT customer_id, id, closed_at FROM cases WHERE customer_id IN (SELECT value FROM json_each(?1))
-                   AND kind = 'complaint' AND closed_at IS NOT NULL AND merged_into IS NULL",
-                &ids
-            )?,
-            query!(db, "SELECT customer_id, follow_up_key FROM cases WHERE customer_id IN (SELECT value FROM json_each(?1)) AND follow_up_key IS NOT NULL", &ids)?,
-        ])
-        .await?;
+    let reads = vec![
+        query!(
+            db,
+            "SELECT customer_id, id, closed_at FROM cases WHERE customer_id IN (SELECT value FROM json_each(?1))
+               AND kind = 'complaint' AND closed_at IS NOT NULL AND merged_into IS NULL",
+            &ids
+        )?,
+        query!(db, "SELECT customer_id, follow_up_key FROM cases WHERE customer_id IN (SELECT value FROM json_each(?1)) AND follow_up_key IS NOT NULL", &ids)?,
+    ];
+    let results = meter.time(reads.len(), async { Ok(db.batch(reads).await?) }).await?;
+    meter.rows(&results);
     let all_closed: Vec<Closed> = results.first().map(|r| r.results()).transpose()?.unwrap_or_default();
     let all_keys: Vec<Key> = results.get(1).map(|r| r.results()).transpose()?.unwrap_or_default();
 
@@ -249,7 +264,8 @@ async fn round(db: &D1Database, now: DateTime<Utc>, rules: &Rules, staffing: &mu
     let new_ids = encode("case ids", &registered.iter().map(|r| r.id.as_str()).collect::<Vec<_>>())?;
     // Primary key of cases.
     batch.push(query!(db, "SELECT COUNT(*) AS n FROM json_each(?1) AS r JOIN cases c ON c.id = r.value", &new_ids)?);
-    let results = db.batch(batch).await?;
+    let results = meter.time(batch.len(), async { Ok(db.batch(batch).await?) }).await?;
+    meter.rows(&results);
     let written = results.last().map(|r| r.results::<Count>()).transpose()?.and_then(|c| c.first().map(|c| c.n)).unwrap_or(0);
     tally.created += written;
     tally.already_there += registered.len() as i64 - written;

@@ -695,13 +695,7 @@ impl CaseFilter {
                 "reason" => filter.reason = Some(follow_up::Reason::parse(value).ok_or_else(|| FieldError::invalid("reason", "reason is not a follow-up reason"))?),
                 "product_kind" if is_id(value) => filter.product_kind = Some(value.to_string()),
                 "product_kind" => return Err(FieldError::invalid("product_kind", "product_kind is not a kind of product")),
-                "mismatch" => {
-                    filter.mismatch = match value {
-                        "true" | "1" => true,
-                        "false" | "0" => false,
-                        _ => return Err(FieldError::invalid("mismatch", "mismatch must be true or false")),
-                    }
-                }
+                "mismatch" => filter.mismatch = yes_or_no("mismatch", value)?,
                 _ => {}
             }
         }
@@ -811,6 +805,15 @@ impl CaseFilter {
 }
 
 /// Whether a text can be a record's id: 1 to 64 ASCII letters, digits, `-` or `_`.
+/// A query's yes/no value (`true` or `1`, `false` or `0`); otherwise 422 naming `field`.
+pub fn yes_or_no(field: &'static str, value: &str) -> Result<bool, FieldError> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(FieldError::invalid(field, format!("{field} must be true or false"))),
+    }
+}
+
 pub fn is_id(text: &str) -> bool {
     (1..=64).contains(&text.len()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }

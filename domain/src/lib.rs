@@ -17,6 +17,7 @@ pub mod knowledge;
 pub mod lifecycle;
 pub mod limits;
 pub mod metrics;
+pub mod mfa;
 pub mod password;
 pub mod privacy;
 pub mod regulatory;

@@ -228,13 +228,7 @@ impl FollowUpFilter {
                 "team" => return Err(FieldError::invalid("team", "team is not a team id")),
                 "product" if is_id(value) => f.product = Some(value.to_string()),
                 "product" => return Err(FieldError::invalid("product", "product is not a product code")),
-                "mismatch" => {
-                    f.mismatch = match value {
-                        "1" | "true" => true,
-                        "0" | "false" => false,
-                        _ => return Err(FieldError::invalid("mismatch", "mismatch must be true or false")),
-                    }
-                }
+                "mismatch" => f.mismatch = super::yes_or_no("mismatch", value)?,
                 _ => {}
             }
         }

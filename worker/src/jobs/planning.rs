@@ -34,9 +34,12 @@ use crate::rules::{self, Rules};
 
 /// Customers one round reads of each rank.
 pub const CHUNK: u32 = 500;
-/// Rounds one run takes at most: ≤ 2 + 10 × (5 + 2 + 12) = 192 queries (the staffing and the
-/// day's count, then per round the reads by rank, the customers' complaints and keys, and the
-/// writes in chunks), far below D1's 1,000 per invocation. What is left waits for the next hour.
+/// Rounds one run takes at most. With 1,000 follow-ups a round (1,000 customers, one each) a run
+/// sends 3 + 10 × (5 + 2 + 22) = 293 queries (the staffing and the day's count; then per round
+/// the reads by rank, the customers' complaints and keys, and the writes in chunks of
+/// [`WRITE_CHUNK`]: cases 4, events 8, follow-up sides 4, agents 1, next looks 4, the count 1),
+/// far below D1's 1,000 per invocation (the bench's busiest run: 215). What is left waits for
+/// the next hour.
 pub const ROUNDS: usize = 10;
 /// Rows per write statement, so one JSON parameter stays well under D1's 2 MB a value.
 const WRITE_CHUNK: usize = 250;

@@ -166,9 +166,9 @@ fn period(cadence: Cadence, zone: Tz, now: DateTime<Utc>) -> Option<String> {
     }
 }
 
-/// A complaint closed longer ago than this gets no follow-up when the planner first sees it
-/// (complaints brought over from an earlier system, say): a call about it would come too late
-/// to ask how its handling went.
+/// A complaint closed longer ago than this when the planner looks gets no follow-up (complaints
+/// brought over from an earlier system, say): a call about it would come too late to ask how
+/// its handling went.
 pub const AFTER_COMPLAINT_DAYS: i64 = 30;
 
 /// The follow-ups a customer is due at `now`, leaving out any whose key `exists`.
@@ -216,7 +216,7 @@ pub fn rank(urgent: bool, lifecycle: Lifecycle, segment: Segment) -> u8 {
     }
 }
 
-/// The lowest rank, for looping over them all.
+/// Every rank, most urgent first.
 pub const RANKS: std::ops::RangeInclusive<u8> = 0..=4;
 
 /// Of the follow-ups [`plan`] found for one customer, those to create with `room` follow-ups

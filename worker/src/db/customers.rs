@@ -313,9 +313,9 @@ pub fn due_for_planning(db: &D1Database, rank: u8, now: i64, limit: u32) -> Resu
     )?)
 }
 
-/// When the planner looks at customers next, as it decided: a JSON array of `{id, next, seen,
-/// urgent}`, `seen` and `urgent` being what it read. A customer whose complaint closed since
-/// (plan_urgent counted up) keeps their due look, so the next run plans its follow-up.
+/// When the planner looks at customers next, as it decided: a JSON array of `{id, next,
+/// urgent}`, `urgent` being the plan_urgent it read. A customer whose complaint closed since
+/// (plan_urgent counted up) keeps their due look and rank, so the next round plans its follow-up.
 pub fn set_next_plans(db: &D1Database, looks: &str) -> Result<D1PreparedStatement, ApiError> {
     // Primary key.
     Ok(query!(

@@ -233,15 +233,14 @@ async fn round(
     let registered = bodies.iter().zip(&hows).map(|(body, how)| Registered::decide(now, body, *how, rules, Some(staffing))).collect::<Result<Vec<_>, _>>()?;
     let records: Vec<_> = registered.iter().zip(bodies.iter().zip(&hows)).map(|(r, (body, how))| r.record(body, *how)).collect();
     let mut timeline = Vec::new();
-    let mut last_assigned: BTreeMap<&str, i64> = BTreeMap::new();
     for (r, how) in registered.iter().zip(&hows) {
         let (created, assigned) = r.events(*how);
         timeline.push(created);
-        if let Some(assigned) = assigned {
-            last_assigned.insert(r.assigned_agent().unwrap_or_default(), assigned.at - 1);
-            timeline.push(assigned);
-        }
+        timeline.extend(assigned);
     }
+    // Every case of the round was assigned now: each agent routing chose, once.
+    let chosen: std::collections::BTreeSet<&str> = registered.iter().filter_map(Registered::assigned_agent).collect();
+    let agents: Vec<(&str, i64)> = chosen.into_iter().map(|a| (a, now.timestamp_millis())).collect();
     let sides: Vec<follow_ups::Planned> = registered.iter().zip(&planned).map(|(r, (_, p))| follow_ups::Planned { case_id: &r.id, reason: p.reason, purchase: None }).collect();
 
     // The cases, their events and follow-up sides (each only where its case was written), the
@@ -257,7 +256,6 @@ async fn round(
     for chunk in sides.chunks(WRITE_CHUNK) {
         batch.push(follow_ups::insert_all(db, chunk)?);
     }
-    let agents: Vec<(&str, i64)> = last_assigned.into_iter().collect();
     if !agents.is_empty() {
         batch.push(users::assigned_all(db, &agents)?);
     }
